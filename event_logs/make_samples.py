@@ -1,0 +1,29 @@
+"""Regenerate the two simulated one-stop-shop sample logs shipped in this folder.
+
+Usage: python event_logs/make_samples.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    try:
+        from bottleneck_finder.simulate import simulate_one_stop_shop
+    except ImportError:  # running from a source checkout without installing the package
+        sys.path.insert(0, str(HERE.parent / "src"))
+        from bottleneck_finder.simulate import simulate_one_stop_shop
+
+    for scenario in ("before", "after"):
+        frame = simulate_one_stop_shop(scenario)
+        path = HERE / f"one_stop_shop_{scenario}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        print(f"wrote {path} ({frame['ma_ho_so'].nunique()} dossiers, {len(frame)} events)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""The `bottleneck` command line: thin commands over the library; errors become one line here.
+
+Each command composes read -> normalize -> analyze -> render -> write. Nothing below this module
+prints or imports click. Heavy libraries are imported inside commands so `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .columns import LogColumns
+from .errors import EXIT_CODES, BottleneckError
+
+EXIT_HELP = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
+
+
+class Progress:
+    """Stage messages on stderr while a long run works (only on a terminal, never with --quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def stage(self, text: str) -> None:
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def fail(error: BottleneckError) -> NoReturn:
+    """Print the one-line message of `error` and exit with its code."""
+    click.echo(f"error: {error.one_line()}", err=True)
+    sys.exit(error.exit_code)
+
+
+class Guarded(click.Group):
+    """A command group that turns every error into one line and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BottleneckError as error:
+            fail(error)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except MemoryError:
+            click.echo("error: out of memory — analyze a smaller period or a Parquet file", err=True)
+            sys.exit(1)
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("BOTTLENECK_DEBUG"):
+                raise
+            click.echo(
+                f"error: internal error ({type(error).__name__}: {error}) — please report it "
+                "with the command you ran; set BOTTLENECK_DEBUG=1 to see the details",
+                err=True,
+            )
+            sys.exit(1)
+
+
+@click.group(
+    cls=Guarded,
+    epilog="Example:\n\n  bottleneck analyze event_logs/one_stop_shop_after.csv -o reports/after\n\n"
+    f"Exit codes:\n\n\b\n{EXIT_HELP}",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="bottleneck-finder")
+def cli() -> None:
+    """Find where work waits in a process event log."""
+
+
+def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that map log columns and say how to read values."""
+    options = [
+        click.option("--case", help="Column with the case (dossier) id."),
+        click.option("--activity", help="Column with the activity (step) name."),
+        click.option("--timestamp", help="Column with the time a step ended (or happened)."),
+        click.option(
+            "--start-timestamp", "start", help="Column with the time a step started ('' for none)."
+        ),
+        click.option("--resource", help="Column with the officer / resource ('' for none)."),
+        click.option("--group", help="Column with the unit or role ('' for none)."),
+        click.option(
+            "--lifecycle", help="Column with XES lifecycle start/complete values ('' for none)."
+        ),
+        click.option(
+            "--columns",
+            "columns_file",
+            type=click.Path(dir_okay=False),
+            help="TOML file with a [columns] mapping, e.g. case = \"ma_ho_so\".",
+        ),
+        click.option(
+            "--milestones",
+            help="Read a case table: comma-separated milestone columns, each COL or COL=Label.",
+        ),
+        click.option(
+            "--timestamp-format",
+            help="strftime format of the times, e.g. '%d/%m/%Y %H:%M' (default: detected).",
+        ),
+        click.option(
+            "--tz",
+            help="Zone of times without an offset and of the times shown (default: the log's, else UTC).",
+        ),
+        click.option(
+            "--bad-rows",
+            type=click.Choice(["fail", "skip"]),
+            default="fail",
+            show_default=True,
+            help="Stop at rows with bad times, missing ids or duplicates, or drop them with a warning.",
+        ),
+        click.option("--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _milestones(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    out = []
+    for item in text.split(","):
+        column, _, label = item.strip().partition("=")
+        if column.strip():
+            out.append((column.strip(), (label or column).strip()))
+    return tuple(out)
+
+
+def build_columns(params: dict[str, Any]) -> LogColumns:
+    """The column mapping from a --columns file overridden by the explicit options."""
+    from .io.read import read_columns_file
+
+    base = read_columns_file(params["columns_file"]) if params.get("columns_file") else LogColumns()
+    given = LogColumns(
+        case=params.get("case"),
+        activity=params.get("activity"),
+        timestamp=params.get("timestamp"),
+        start=params.get("start"),
+        resource=params.get("resource"),
+        group=params.get("group"),
+        lifecycle=params.get("lifecycle"),
+    )
+    return base.merged(given)
+
+
+def announce_columns(log: Any) -> str:
+    """One line saying which column plays which role, and which waiting definition follows."""
+    mapped = ", ".join(f"{role}={column!r}" for role, column in log.columns.items())
+    if log.has_lifecycle:
+        how = "start/complete events paired"
+    elif log.has_start_times:
+        how = "start times known"
+    else:
+        how = "no start times"
+    fmt = f"; times read as {log.timestamp_format}" if log.timestamp_format else ""
+    return f"columns: {mapped} ({how}{fmt})"
+
+
+def _formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in GRAPH_FORMATS]
+    if bad:
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad)}; choose from {', '.join(GRAPH_FORMATS)}",
+            param_hint="--format",
+        )
+    return formats
+
+
+@cli.command(
+    epilog="Examples:\n\n"
+    "  bottleneck analyze event_logs/08_receipt.xes.gz\n\n"
+    "  bottleneck analyze export.csv --case ma_ho_so --activity buoc --timestamp thoi_gian "
+    "-o reports/q3 --format svg,png\n\n"
+    "  bottleneck analyze dossiers.csv --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
+    "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
+    "process.svg (and the other --format pictures) into the output folder."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: reports/<log name>).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print analysis.json to stdout instead of tables.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank.")
+@click.option(
+    "--format", "formats", default="svg", show_default=True,
+    help="Process graph formats, comma-separated: svg,png,pdf,dot.",
+)
+@click.option(
+    "--min-share", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+    help="Hide arrows carrying less than this share of all transitions.",
+)
+@click.option(
+    "--max-edges", default=60, show_default=True, type=click.IntRange(1),
+    help="Draw at most this many arrows (the most frequent; bottlenecks always).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@column_options
+def analyze(
+    log: Path,
+    output: Path | None,
+    as_json: bool,
+    top: int,
+    formats: str,
+    min_share: float,
+    max_edges: int,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Rank where cases wait longest and draw the annotated process graph."""
+    graph_formats = _formats(formats)
+    progress = Progress(quiet)
+    from .api import load_log
+    from .normalize import NormalizeOptions
+
+    options = NormalizeOptions(
+        timestamp_format=params.get("timestamp_format"),
+        tz=params.get("tz"),
+        bad_rows=params["bad_rows"],
+        milestones=_milestones(params.get("milestones")),
+    )
+    columns = build_columns(params)
+    progress.stage(f"reading {log}")
+    event_log = load_log(log, columns, options=options, encoding=params.get("encoding"))
+    progress.done()
+    if not quiet:
+        click.echo(announce_columns(event_log), err=True)
+        for warning in event_log.quality.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+    from .analysis.analyze import analyze as run_analysis
+
+    progress.stage("measuring waiting times")
+    result = run_analysis(event_log, top=top)
+    progress.stage("drawing the process graph")
+    files, picture_warning = render_outputs(result, graph_formats, min_share, max_edges)
+    folder = output or Path("reports") / _stem(log)
+    progress.stage(f"writing {folder}")
+    from .io.write import write_files
+
+    written = write_files(folder, files)
+    progress.done()
+
+    from .render.text import bottleneck_table, summary_text
+
+    if picture_warning:
+        click.echo(f"warning: {picture_warning}", err=True)
+    if as_json:
+        click.echo(files["analysis.json"], nl=False)
+        return
+    click.echo(summary_text(result))
+    for note in result.quality.warnings[len(event_log.quality.warnings):]:
+        click.echo(f"note: {note}")
+    click.echo("")
+    click.echo("Top bottlenecks (transitions, by total waiting time):")
+    click.echo(bottleneck_table(result, kind="transition"))
+    click.echo("")
+    click.echo("Waiting time before each activity:")
+    click.echo(bottleneck_table(result, kind="activity"))
+    click.echo("")
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt", ".pq"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name or "log"
+
+
+def render_outputs(
+    result: Any, graph_formats: list[str], min_share: float, max_edges: int
+) -> tuple[dict[str, bytes | str], str | None]:
+    """Every output file's content, made in memory before anything is written."""
+    from .render.data import analysis_document, to_csv, to_json
+    from .render.graph import GraphOptions, dot_available, process_dot, render_dot
+
+    files: dict[str, bytes | str] = {
+        "analysis.json": to_json(analysis_document(result)),
+        "transitions.csv": to_csv(result.transitions),
+        "activities.csv": to_csv(result.activities),
+    }
+    dot = process_dot(result, GraphOptions(min_share=min_share, max_edges=max_edges))
+    pictures = [f for f in graph_formats if f != "dot"]
+    warning = None
+    if "dot" in graph_formats:
+        files["process.dot"] = dot
+    if pictures and not dot_available():
+        files["process.dot"] = dot
+        warning = (
+            "Graphviz 'dot' is not installed, so process."
+            + ",".join(pictures)
+            + " were not drawn (process.dot was written) — install Graphviz: "
+            "apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/"
+        )
+        return files, warning
+    for fmt in pictures:
+        files[f"process.{fmt}"] = render_dot(dot, fmt)
+    return files, warning
+
+
+def main() -> None:
+    """Entry point of the `bottleneck` console script."""
+    cli(prog_name="bottleneck")

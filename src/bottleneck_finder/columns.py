@@ -1,0 +1,171 @@
+"""Which column of a log holds the case, the activity, the times, the resource and the unit."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+from .errors import ColumnError, MissingColumnError
+
+# Candidate names per role, best first. Names are compared after `canonical_name`: lower case,
+# diacritics removed, spaces / hyphens / dots turned into underscores.
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "case": (
+        "case:concept:name", "case_id", "caseid", "case", "case_concept_name", "trace_id",
+        "dossier_id", "ticket_id", "application_id", "ma_ho_so", "so_ho_so", "ho_so",
+    ),
+    "activity": (
+        "concept:name", "activity", "activity_name", "activity_id", "event_name", "step",
+        "task", "buoc", "ten_buoc", "buoc_xu_ly", "cong_viec",
+    ),
+    "timestamp": (
+        "time:timestamp", "timestamp", "end_timestamp", "complete_timestamp", "end_time",
+        "endtime", "completetime", "complete_time", "end_date", "time", "datetime",
+        "thoi_gian_ket_thuc", "thoi_gian", "ngay_ket_thuc", "ngay_xu_ly",
+    ),
+    "start": (
+        "start_timestamp", "start_time", "starttime", "start_date", "thoi_gian_bat_dau",
+        "ngay_bat_dau",
+    ),
+    "resource": (
+        "org:resource", "resource", "user", "officer", "performer", "employee", "agent",
+        "can_bo", "nguoi_xu_ly", "can_bo_xu_ly",
+    ),
+    "group": (
+        "org:group", "org:role", "group", "role", "unit", "department", "team", "don_vi",
+        "phong_ban", "co_quan",
+    ),
+    "lifecycle": ("lifecycle:transition", "lifecycle", "transition", "event_type"),
+}
+
+REQUIRED = ("case", "activity", "timestamp")
+ROLE_HELP = {
+    "case": "--case",
+    "activity": "--activity",
+    "timestamp": "--timestamp",
+    "start": "--start-timestamp",
+    "resource": "--resource",
+    "group": "--group",
+    "lifecycle": "--lifecycle",
+}
+
+
+def canonical_name(name: str) -> str:
+    """A column name folded for matching: lower case, no diacritics, `_` for separators."""
+    text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).strip().lower()
+    for sep in (" ", "-", "."):
+        text = text.replace(sep, "_")
+    return text
+
+
+@dataclass(frozen=True)
+class LogColumns:
+    """The mapping from log roles to column names; `None` means the log has no such column.
+
+    `timestamp` is the time an activity instance ended (XES `time:timestamp`); `start` the time
+    it started, when the log records it in a separate column; `lifecycle` holds XES
+    `lifecycle:transition` values (`start` / `complete`) when starts and ends are separate events.
+    An empty string means "the log has none; do not detect one".
+    """
+
+    case: str | None = None
+    activity: str | None = None
+    timestamp: str | None = None
+    start: str | None = None
+    resource: str | None = None
+    group: str | None = None
+    lifecycle: str | None = None
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> LogColumns:
+        """Build a mapping from a dict such as a `[columns]` TOML table; unknown keys are errors."""
+        known = {f.name for f in fields(cls)}
+        aliases = {"start_timestamp": "start", "end": "timestamp", "end_timestamp": "timestamp"}
+        values: dict[str, str] = {}
+        for key, value in mapping.items():
+            role = aliases.get(key, key)
+            if role not in known:
+                raise ColumnError(
+                    f"unknown key '{key}' in the column mapping",
+                    fix=f"use only {', '.join(sorted(known))}",
+                    source=source,
+                )
+            if not isinstance(value, str):
+                raise ColumnError(
+                    f"the value of '{key}' must be a column name in quotes (\"\" for none)",
+                    fix=f'write e.g. {key} = "my_column"',
+                    source=source,
+                )
+            values[role] = value
+        return cls(**values)
+
+    def merged(self, override: LogColumns) -> LogColumns:
+        """This mapping with every role that `override` sets replaced by the override's value."""
+        changes = {f.name: getattr(override, f.name) for f in fields(self)}
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def items(self) -> list[tuple[str, str]]:
+        """The (role, column) pairs that are set, in declaration order."""
+        return [(f.name, v) for f in fields(self) if (v := getattr(self, f.name)) is not None]
+
+
+def _suggest(wanted: str, available: Sequence[str]) -> str:
+    close = difflib.get_close_matches(wanted, list(available), n=1, cutoff=0.5)
+    folded = {canonical_name(c): c for c in available}
+    close_folded = difflib.get_close_matches(canonical_name(wanted), list(folded), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if close_folded:
+        return f"did you mean '{folded[close_folded[0]]}'?"
+    return "check the spelling"
+
+
+def _listing(available: Sequence[str]) -> str:
+    shown = ", ".join(available[:25])
+    return shown + (f", … ({len(available)} in all)" if len(available) > 25 else "")
+
+
+def resolve_columns(
+    available: Sequence[str], given: LogColumns, *, source: str | None = None
+) -> LogColumns:
+    """Complete `given` by detecting the unset roles among `available` column names.
+
+    Explicitly given columns must exist (else `MissingColumnError` with the nearest name);
+    case, activity and timestamp must be found. A column is used for one role only.
+    """
+    available = list(available)
+    for role, column in given.items():
+        if column and column not in available:
+            raise MissingColumnError(
+                f"column '{column}' given for {ROLE_HELP[role]} is not in the log "
+                f"(columns found: {_listing(available)})",
+                fix=_suggest(column, available),
+                source=source,
+            )
+    used = {column for _, column in given.items()}
+    folded: dict[str, str] = {}
+    for column in available:
+        folded.setdefault(canonical_name(column), column)
+    detected: dict[str, str] = {}
+    for role, names in CANDIDATES.items():
+        if getattr(given, role) is not None:
+            continue
+        for name in names:
+            column = folded.get(canonical_name(name))
+            if column is not None and column not in used:
+                detected[role] = column
+                used.add(column)
+                break
+    result = replace(given, **detected)
+    result = replace(result, **{role: None for role, column in result.items() if column == ""})
+    for role in REQUIRED:
+        if getattr(result, role) is None:
+            raise MissingColumnError(
+                f"no {role} column found (columns found: {_listing(available)})",
+                fix=f"name it with {ROLE_HELP[role]} COLUMN or in a --columns mapping file",
+                source=source,
+            )
+    return result

@@ -1,0 +1,1 @@
+"""The file-system edge: reading logs and mapping files, writing results atomically."""

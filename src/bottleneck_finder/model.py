@@ -1,0 +1,113 @@
+"""Frozen result types: the log as read, its data-quality record, and the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from .columns import LogColumns
+
+WaitDefinition = Literal["start_to_previous_end", "end_to_previous_end"]
+
+TRANSITION_COLUMNS = (
+    "source", "target", "count", "cases", "overlaps", "wait_mean_s", "wait_median_s",
+    "wait_p90_s", "wait_max_s", "wait_total_s",
+)
+ACTIVITY_COLUMNS = (
+    "activity", "count", "cases", "processing_count", "processing_mean_s", "processing_median_s",
+    "processing_p90_s", "processing_max_s", "processing_total_s", "wait_before_count",
+    "wait_before_mean_s", "wait_before_median_s", "wait_before_p90_s", "wait_before_max_s",
+    "wait_before_total_s", "rework",
+)
+BOTTLENECK_COLUMNS = (
+    "rank", "kind", "source", "target", "activity", "count", "wait_total_s",
+    "share_of_total_wait", "wait_median_s", "wait_p90_s",
+)
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What reading and normalizing did to the rows: counts of everything dropped or repaired."""
+
+    rows_read: int
+    rows_used: int
+    dropped_bad_timestamp: int = 0
+    dropped_missing_case_or_activity: int = 0
+    dropped_end_before_start: int = 0
+    dropped_duplicates: int = 0
+    ignored_lifecycle_events: int = 0
+    unmatched_starts: int = 0
+    unmatched_completes: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """A normalized log: one row per event (or per activity instance when starts are columns).
+
+    `events` has the columns `case` (str), `activity` (str), `end_us` (int64, microseconds since
+    1970-01-01 UTC), `start_us` (int64 or null), `resource`, `group` (str or null),
+    `lifecycle` (`start` / `complete` / null) and `row` (0-based order in the source file).
+    """
+
+    events: pd.DataFrame
+    source: str
+    columns: LogColumns
+    has_start_times: bool
+    has_lifecycle: bool
+    display_tz: str
+    timestamp_format: str | None
+    quality: DataQuality
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    """Size and span of the analysed log."""
+
+    cases: int
+    events: int
+    activity_instances: int
+    activities: int
+    first_event: pd.Timestamp
+    last_event: pd.Timestamp
+    has_start_times: bool
+
+
+@dataclass(frozen=True)
+class CaseStats:
+    """Throughput time of cases (first start to last end) and steps per case."""
+
+    count: int
+    duration_mean_s: float
+    duration_median_s: float
+    duration_p90_s: float
+    duration_max_s: float
+    steps_mean: float
+    steps_max: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything `bottleneck analyze` computes about one log.
+
+    The tables are pandas DataFrames with the columns named in `TRANSITION_COLUMNS`,
+    `ACTIVITY_COLUMNS` and `BOTTLENECK_COLUMNS`; times are in seconds.
+    """
+
+    source: str
+    columns: LogColumns
+    log: LogSummary
+    wait_definition: WaitDefinition
+    transitions: pd.DataFrame
+    activities: pd.DataFrame
+    cases: CaseStats
+    start_activities: pd.DataFrame
+    end_activities: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    total_wait_s: float
+    quality: DataQuality
+    display_tz: str
+    timestamp_format: str | None = None
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""Renderers: the analysis as pictures and documents."""

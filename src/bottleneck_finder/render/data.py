@@ -1,0 +1,101 @@
+"""Results -> data documents: the `bottleneck/analysis@1` JSON and the CSV tables."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..model import Analysis
+from .text import local_time
+
+ANALYSIS_SCHEMA = "bottleneck/analysis@1"
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    if value is pd.NA:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+    ]
+
+
+def analysis_document(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as the `bottleneck/analysis@1` JSON document (see docs/schema.md)."""
+    log = analysis.log
+    q = analysis.quality
+    bottlenecks = []
+    for row in _records(analysis.bottlenecks):
+        if row["kind"] == "transition":
+            row.pop("activity")
+        else:
+            row.pop("source")
+            row.pop("target")
+        bottlenecks.append(row)
+    return {
+        "schema": ANALYSIS_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        "source": analysis.source,
+        "columns": dict(analysis.columns.items()),
+        "log": {
+            "cases": log.cases,
+            "events": log.events,
+            "activity_instances": log.activity_instances,
+            "activities": log.activities,
+            "first_event": local_time(log.first_event, analysis.display_tz),
+            "last_event": local_time(log.last_event, analysis.display_tz),
+            "has_start_times": log.has_start_times,
+            "timestamp_format": analysis.timestamp_format,
+        },
+        "data_quality": {
+            "rows_read": q.rows_read,
+            "rows_used": q.rows_used,
+            "dropped_bad_timestamp": q.dropped_bad_timestamp,
+            "dropped_missing_case_or_activity": q.dropped_missing_case_or_activity,
+            "dropped_end_before_start": q.dropped_end_before_start,
+            "dropped_duplicates": q.dropped_duplicates,
+            "ignored_lifecycle_events": q.ignored_lifecycle_events,
+            "unmatched_starts": q.unmatched_starts,
+            "unmatched_completes": q.unmatched_completes,
+            "warnings": list(q.warnings),
+        },
+        "wait_definition": analysis.wait_definition,
+        "total_wait_s": analysis.total_wait_s,
+        "transitions": _records(analysis.transitions),
+        "activities": _records(analysis.activities),
+        "cases": {
+            "count": analysis.cases.count,
+            "duration_mean_s": analysis.cases.duration_mean_s,
+            "duration_median_s": analysis.cases.duration_median_s,
+            "duration_p90_s": analysis.cases.duration_p90_s,
+            "duration_max_s": analysis.cases.duration_max_s,
+            "steps_mean": analysis.cases.steps_mean,
+            "steps_max": analysis.cases.steps_max,
+        },
+        "start_activities": _records(analysis.start_activities),
+        "end_activities": _records(analysis.end_activities),
+        "bottlenecks": bottlenecks,
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """Stable, human-diffable JSON text (sorted as built, UTF-8 kept, 2-space indent)."""
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A result table as CSV text with full-precision floats."""
+    return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))

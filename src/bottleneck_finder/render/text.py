@@ -1,0 +1,98 @@
+"""Terminal text: human durations and the summary and bottleneck tables of an analysis."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..model import Analysis
+
+_UNITS = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"))
+
+
+def human_duration(seconds: float) -> str:
+    """A duration as people read it: `3.2 d`, `1.5 h`, `45 min`, `12 s`, `0.4 s`."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    value = abs(float(seconds))
+    sign = "-" if seconds < 0 else ""
+    for size, unit in _UNITS:
+        if value >= size:
+            return f"{sign}{_fmt(value / size)} {unit}"
+    if value == 0:
+        return "0 s"
+    return f"{sign}{_fmt(value)} s"
+
+
+def _fmt(value: float) -> str:
+    if value >= 10:
+        return f"{value:.0f}"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def local_time(stamp: pd.Timestamp, tz: str) -> str:
+    """A UTC timestamp shown in the log's display zone (a name or an offset like +07:00)."""
+    return stamp.tz_convert(_zone(tz)).isoformat(timespec="seconds")
+
+
+def _zone(tz: str) -> object:
+    if tz and tz[0] in "+-" and len(tz) == 6:
+        import datetime as dt
+
+        sign = 1 if tz[0] == "+" else -1
+        return dt.timezone(sign * dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
+    return tz or "UTC"
+
+
+def summary_text(analysis: Analysis) -> str:
+    """A few lines describing the log: size, span, waiting definition, data quality."""
+    log = analysis.log
+    lines = [
+        f"{analysis.source}: {log.cases:,} cases, {log.events:,} events, "
+        f"{log.activities} activities",
+        f"period: {local_time(log.first_event, analysis.display_tz)} → "
+        f"{local_time(log.last_event, analysis.display_tz)}",
+        f"case duration: median {human_duration(analysis.cases.duration_median_s)}, "
+        f"mean {human_duration(analysis.cases.duration_mean_s)}, "
+        f"p90 {human_duration(analysis.cases.duration_p90_s)}",
+        "waiting time = "
+        + (
+            "start of a step − end of the step before (idle time)"
+            if analysis.wait_definition == "start_to_previous_end"
+            else "end of a step − end of the step before (includes the step's own work; "
+            "the log has no start times)"
+        ),
+        f"total waiting time: {human_duration(analysis.total_wait_s)} over all cases",
+    ]
+    return "\n".join(lines)
+
+
+def bottleneck_table(analysis: Analysis, *, kind: str = "transition", width: int = 100) -> str:
+    """The ranked bottlenecks of one kind as an aligned text table."""
+    rows = analysis.bottlenecks[analysis.bottlenecks["kind"] == kind]
+    if rows.empty:
+        return "(no waiting time between steps: every case has a single step)"
+    name_width = max(20, width - 52)
+    header = (
+        f"{'#':>3}  {'where work waits':<{name_width}} {'total':>8} {'share':>6} "
+        f"{'median':>8} {'p90':>8} {'count':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows.itertuples(index=False):
+        if kind == "transition":
+            name = f"{row.source} → {row.target}"
+        else:
+            name = f"before {row.activity}"
+        lines.append(
+            f"{row.rank:>3}  {_clip(name, name_width):<{name_width}} "
+            f"{human_duration(row.wait_total_s):>8} {row.share_of_total_wait:>6.1%} "
+            f"{human_duration(row.wait_median_s):>8} {human_duration(row.wait_p90_s):>8} "
+            f"{int(row.count):>8,}"
+        )
+    return "\n".join(lines)
