@@ -18,7 +18,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     ),
     "activity": (
         "concept:name", "activity", "activity_name", "activity_id", "event_name", "step",
-        "task", "buoc", "ten_buoc", "buoc_xu_ly", "cong_viec",
+        "task", "event", "action", "buoc", "ten_buoc", "buoc_xu_ly", "cong_viec",
     ),
     "timestamp": (
         "time:timestamp", "timestamp", "end_timestamp", "complete_timestamp", "end_time",
@@ -163,9 +163,11 @@ def resolve_columns(
     result = replace(result, **{role: None for role, column in result.items() if column == ""})
     for role in REQUIRED:
         if getattr(result, role) is None:
+            unmapped = [c for c in available if c not in used]
+            example = f", e.g. {ROLE_HELP[role]} '{unmapped[0]}'" if unmapped else ""
             raise MissingColumnError(
                 f"no {role} column found (columns found: {_listing(available)})",
-                fix=f"name it with {ROLE_HELP[role]} COLUMN or in a --columns mapping file",
+                fix=f"name it with {ROLE_HELP[role]} COLUMN{example}, or in a --columns file",
                 source=source,
             )
     return result

@@ -7,6 +7,7 @@ the run with a message naming the rows, and `bad_rows="skip"` drops them with a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -165,9 +166,32 @@ def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _text(values: pd.Series) -> pd.Series:
+def _count(count: int, what: str) -> str:
+    """`3 rows …` / `1 row …`: the problem description with its count, in the right number."""
+    if count == 1:
+        what = what.replace("rows ", "row ", 1).replace("timestamps ", "timestamp ", 1)
+        what = what.replace(" are exact duplicates", " is an exact duplicate", 1)
+        what = what.replace(" cannot be parsed", " cannot be parsed", 1).replace(" have no", " has no", 1)
+        what = what.replace(" end (", " ends (", 1).replace(" before they start", " before it starts", 1)
+    return f"{count} {what}"
+
+
+def _text(values: pd.Series, *, nfc: bool = False) -> pd.Series:
+    """Values as trimmed text, empty as null; with `nfc`, one Unicode form for each label.
+
+    Vietnamese exports mix composed and decomposed diacritics (legacy cp1258 files are always
+    decomposed); without NFC the same step would count as two activities. Normalizing the
+    distinct labels only keeps this cheap on large logs.
+    """
     out = values.astype("string").str.strip()
-    return out.where(out != "")
+    out = out.where(out != "")
+    if nfc:
+        codes, uniques = pd.factorize(out, use_na_sentinel=True)
+        folded = [unicodedata.normalize("NFC", str(u)) for u in uniques]
+        if folded != [str(u) for u in uniques]:
+            mapped = pd.array(folded + [None], dtype="string")
+            out = pd.Series(mapped.take(codes), index=out.index)
+    return out
 
 
 def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> LogColumns:
@@ -250,7 +274,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         duplicated = hashed.duplicated().to_numpy()
 
     case = _text(table[columns.case])
-    activity = _text(table[columns.activity])
+    activity = _text(table[columns.activity], nfc=True)
     missing_key = (case.isna() | activity.isna()).to_numpy()
 
     end = parse_timestamps(
@@ -339,11 +363,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         where = _rows(label_raw, mask, row_index if options.milestones else np.arange(len(table)))
         if options.bad_rows == "fail":
             raise error(
-                f"{count} {what}: {where}",
+                f"{_count(count, what)}: {where}",
                 fix=f"{fix}, or pass --bad-rows skip to drop them",
                 source=source,
             )
-        warnings.append(f"dropped {count} {what} ({where})")
+        warnings.append(f"dropped {_count(count, what)} ({where})")
 
     keep = ~(missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle)
     events = pd.DataFrame(
@@ -352,8 +376,10 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             "activity": activity[keep].to_numpy(),
             "end_us": end.micros[keep].to_numpy(dtype=np.int64),
             "start_us": start.micros[keep].array if start is not None else pd.array([None] * int(keep.sum()), dtype="Int64"),
-            "resource": _text(table[columns.resource])[keep].to_numpy() if columns.resource else None,
-            "group": _text(table[columns.group])[keep].to_numpy() if columns.group else None,
+            "resource": _text(table[columns.resource], nfc=True)[keep].to_numpy()
+            if columns.resource
+            else None,
+            "group": _text(table[columns.group], nfc=True)[keep].to_numpy() if columns.group else None,
             "lifecycle": lifecycle[keep].to_numpy() if lifecycle is not None else None,
             "row": row_index[keep],
         }

@@ -11,6 +11,7 @@ import gzip
 import io
 import re
 import tomllib
+import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -152,6 +153,26 @@ def sniff_delimiter(text: str) -> str:
 _TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
+def _pandas_csv(
+    path: Path, delimiter: str, encoding: str, usecols: list[str] | None
+) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(
+            path,
+            index_col=False,
+            sep=delimiter,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            usecols=usecols,
+            skip_blank_lines=True,
+            compression="infer",
+            encoding_errors="strict",
+        )
+
+
 def read_csv(
     path: Path, *, encoding: str | None = None, select: ColumnSelector | None = None
 ) -> RawLog:
@@ -173,18 +194,13 @@ def read_csv(
     header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]], delimiter=delimiter))
     usecols = list(select(header)) if select else None
     try:
-        table = pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=enc,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            usecols=usecols,
-            skip_blank_lines=True,
-            compression="infer",
-            encoding_errors="strict",
-        )
+        table = _pandas_csv(path, delimiter, enc, usecols)
+    except pd.errors.ParserWarning as exc:
+        raise InputFileError(
+            f"some rows have more fields than the header's {len(header)} columns",
+            fix=f"quote values that contain '{delimiter}' or fix those rows",
+            source=source,
+        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise EmptyLogError("the file has no rows", fix="export the log again", source=source) from exc
     except pd.errors.ParserError as exc:

@@ -26,12 +26,15 @@ PALETTE = ("#8c9db5", "#fdb24c", "#fd8d3c", "#f03b20", "#d41f26", "#a50026", "#6
 # Text colour that stays readable on each palette swatch in the legend.
 _PALETTE_TEXT = ("#000000", "#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#ffffff")
 MARK_COLOR = "#b30000"
+MARK_OUTLINE = "#1a1a1a"
+MARK_MIN_PEN = 4.5
 NODE_FILL = "#f3f5f8"
 NODE_BORDER = "#5b6b7d"
 ENDPOINT_COLOR = "#3a3a3a"
 ENDPOINT_EDGE = "#9aa3ad"
 MIN_PEN, MAX_PEN = 1.0, 8.0
 WRAP = 24
+ISOLATED_COLUMNS = 5
 
 
 class RenderError(BottleneckError):
@@ -297,75 +300,123 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     hot = _most_waiting(analysis)
     work = analysis.log.has_start_times
 
+    connected = {e.source for e in shown} | {e.target for e in shown}
+    connected.update(a for a, _ in start_shown)
+    connected.update(a for a, _ in end_shown)
+    isolated = [name for name in sorted(names) if name not in connected]
+
+    legend = _legend(
+        analysis, bounds, largest, marks, hot, hidden, len(edges), hidden_occ, total_occ, work
+    )
     out: list[str] = ["digraph process {"]
     graph_attrs = [
-        "rankdir=TB", f'fontname="{FONT}"', "fontsize=14", "newrank=true", "nodesep=0.3",
-        "ranksep=0.45", "outputorder=edgesfirst", "bgcolor=white", "pad=0.3",
+        "rankdir=TB", f'fontname="{FONT}"', "fontsize=11", "nodesep=0.3", "ranksep=0.45",
+        "outputorder=edgesfirst", "bgcolor=white", "pad=0.3", f"label=<{legend}>",
+        "labelloc=b", "labeljust=l",
     ]
-    if options.title:
-        graph_attrs += [f"label=<<B>{_html(options.title)}</B>>", "labelloc=t"]
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(
         f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, margin="0.14,0.06"];'
     )
     out.append(f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];')
-
-    out.append(
-        f'  start [shape=circle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
+    indent = "  "
+    if options.title:
+        # The legend is the graph's label (bottom); the title labels a borderless outer cluster.
+        out.append("  subgraph cluster_map {")
+        out.append(
+            f'    graph [label=<<B>{_html(options.title)}</B>>, labelloc=t, labeljust=c, '
+            "fontsize=16, peripheries=0, margin=4];"
+        )
+        indent = "    "
+    body: list[str] = []
+    body.append(
+        f'start [shape=circle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
         f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
         f"label=<●<BR/>start<BR/>{_count(started)}>, "
         f'tooltip="{_count(started)} cases start here"];'
     )
-    out.append(
-        f'  end [shape=doublecircle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
+    body.append(
+        f'end [shape=doublecircle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
         f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
         f"label=<■<BR/>end<BR/>{_count(ended)}>, "
         f'tooltip="{_count(ended)} cases end here"];'
     )
-
     for name in sorted(names):
-        count, median = rows.get(name, (0, math.nan))
-        stats = f"{_count(count)}×"
-        if work and not math.isnan(median):
-            stats += f" · work {human_duration(median)}"
-        label = f'{_wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
-        attrs = []
-        tip = f"{name}: {count:,} times"
-        if work and not math.isnan(median):
-            tip += f", median work {human_duration(median)}"
-        if hot is not None and hot[0] == name:
-            label += (
-                f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>most waiting before: '
-                f"{_percent(hot[1])} of wait</B></FONT>"
-            )
-            attrs += [f'color="{MARK_COLOR}"', "penwidth=3", 'fillcolor="#fff1ee"']
-            tip += f"; most waiting before it ({_percent(hot[1])} of all waiting)"
-        attrs = [f"label=<{label}>", *attrs, f"tooltip={_quoted(tip)}"]
-        out.append(f"  {ids[name]} [{', '.join(attrs)}];")
-
+        if name not in isolated:
+            body.append(_node_line(name, ids[name], rows, hot, work))
     for name, count in start_shown:
-        out.append(
-            f"  start -> {ids[name]} [label=\"{_count(count)}\", style=dashed, "
+        body.append(
+            f"start -> {ids[name]} [label=\"{_count(count)}\", style=dashed, "
             f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
             f"weight={_weight(count, largest)}];"
         )
     for edge in sorted(shown, key=lambda e: (ids[e.source], ids[e.target])):
-        out.append(_edge_line(edge, ids, marks, bounds, largest))
+        body.append(_edge_line(edge, ids, marks, bounds, largest))
     for name, count in end_shown:
-        out.append(
-            f"  {ids[name]} -> end [label=\"{_count(count)}\", style=dashed, "
+        body.append(
+            f"{ids[name]} -> end [label=\"{_count(count)}\", style=dashed, "
             f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
             f"weight={_weight(count, largest)}];"
         )
-
-    legend = _legend(
-        analysis, bounds, largest, marks, hot, hidden, len(edges), hidden_occ, total_occ, work
-    )
-    out.append(f"  legend [shape=plain, style=solid, margin=0, label=<{legend}>];")
-    out.append("  { rank=sink; legend; }")
+    body += _isolated_block(isolated, ids, rows, hot, work)
+    out += [indent + line if line else line for line in body]
+    if options.title:
+        out.append("  }")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _node_line(
+    name: str,
+    node_id: str,
+    rows: dict[str, tuple[int, float]],
+    hot: tuple[str, float] | None,
+    work: bool,
+) -> str:
+    count, median = rows.get(name, (0, math.nan))
+    stats = f"{_count(count)}×"
+    tip = f"{name}: {count:,} times"
+    if work and not math.isnan(median):
+        stats += f" · work {human_duration(median)}"
+        tip += f", median work {human_duration(median)}"
+    label = f'{_wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
+    attrs: list[str] = []
+    if hot is not None and hot[0] == name:
+        label += (
+            f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>most waiting before: '
+            f"{_percent(hot[1])} of wait</B></FONT>"
+        )
+        attrs += [f'color="{MARK_COLOR}"', "penwidth=3", 'fillcolor="#fff1ee"']
+        tip += f"; most waiting before it ({_percent(hot[1])} of all waiting)"
+    attrs = [f"label=<{label}>", *attrs, f"tooltip={_quoted(tip)}"]
+    return f"{node_id} [{', '.join(attrs)}];"
+
+
+def _isolated_block(
+    isolated: list[str],
+    ids: dict[str, str],
+    rows: dict[str, tuple[int, float]],
+    hot: tuple[str, float] | None,
+    work: bool,
+) -> list[str]:
+    """Activities without a visible arrow, in a compact grid below the end node."""
+    if not isolated:
+        return []
+    columns = min(ISOLATED_COLUMNS, len(isolated))
+    lines = [
+        "subgraph cluster_isolated {",
+        f'  graph [label=<{_html("Activities whose arrows are all hidden")}>, fontsize=10, '
+        f'style="dashed,rounded", color="{ENDPOINT_EDGE}", fontcolor="#444444", margin=10];',
+    ]
+    lines += ["  " + _node_line(name, ids[name], rows, hot, work) for name in isolated]
+    for i, name in enumerate(isolated):
+        if i + columns < len(isolated):
+            lines.append(f"  {ids[name]} -> {ids[isolated[i + columns]]} [style=invis];")
+    lines.append("}")
+    # Outside the cluster, or `end` would become a member of it.
+    lines += [f"end -> {ids[name]} [style=invis, weight=0];" for name in isolated[:columns]]
+    return lines
 
 
 def _edge_line(
@@ -393,15 +444,20 @@ def _edge_line(
     else:
         head = f"#{mark.rank} · {_percent(mark.share)} of wait"
         attrs.insert(
-            0, f'label=<<FONT COLOR="{MARK_COLOR}" POINT-SIZE="11"><B>{head}</B></FONT><BR/>{text}>'
+            0,
+            '<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD CELLPADDING="6">'
+            f'<FONT COLOR="{MARK_COLOR}" POINT-SIZE="11"><B>{head}</B></FONT><BR/>{text}'
+            "</TD></TR></TABLE>",
         )
-        pen = max(float(_pen(edge.count, largest)), 3.0)
+        attrs[0] = f"label=<{attrs[0]}>"
+        # Three parallel lines share the pen width: the wait colour with a dark outline.
+        pen = max(float(_pen(edge.count, largest)), MARK_MIN_PEN)
         attrs[2] = f"penwidth={pen:.2f}"
-        attrs[1] = f'color="{MARK_COLOR}:{colour}:{MARK_COLOR}"'
-        attrs += ["style=bold", "arrowsize=1.1"]
+        attrs[1] = f'color="{MARK_OUTLINE}:{colour}:{MARK_OUTLINE}"'
+        attrs += ["arrowsize=1.1"]
         tip = f"bottleneck #{mark.rank} ({_percent(mark.share)} of all waiting) — {tip}"
     attrs.append(f"tooltip={_quoted(tip)}")
-    return f"  {ids[edge.source]} -> {ids[edge.target]} [{', '.join(attrs)}];"
+    return f"{ids[edge.source]} -> {ids[edge.target]} [{', '.join(attrs)}];"
 
 
 def _legend(
@@ -428,17 +484,19 @@ def _legend(
     box = "Box: activity · times done" + (" · median work time" if work else "")
     row(_html(box))
     row(_html("Arrow: one step directly followed by the next · times · median wait"))
-    if bounds is None:
-        row(_html("Colour: median wait (all median waits shown are 0 s)"))
+    if bounds is None or bounds[1] <= bounds[0]:
+        only = "0 s" if bounds is None else human_duration(bounds[0])
+        row(_html(f"Colour: median wait (every median wait shown is 0 s or {only})"))
     else:
         lo, hi = bounds
+        step = (math.log(hi) - math.log(lo)) / n
         row(_html("Colour: median wait, log scale (calm → alarming)"))
         cells = []
         for i in range(n):
-            edge_value = math.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * i / n)
-            value = "0 s" if i == 0 else "≥ " + human_duration(edge_value)
-            if hi <= lo and i > 0:
-                value = " "
+            if i == 0:
+                value = "< " + human_duration(math.exp(math.log(lo) + step))
+            else:
+                value = "≥ " + human_duration(math.exp(math.log(lo) + step * i))
             cells.append(
                 f'<TD BGCOLOR="{PALETTE[i]}" WIDTH="62"><FONT COLOR="{_PALETTE_TEXT[i]}" '
                 f'POINT-SIZE="9">{_html(value)}</FONT></TD>'
@@ -449,8 +507,8 @@ def _legend(
         row(
             f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>'
             + _html(
-                ": biggest bottlenecks, arrows with the most total waiting "
-                "(share of all waiting time)"
+                ": biggest bottlenecks (dark outline), the arrows with the most total "
+                "waiting (share of all waiting time)"
             )
         )
     if hot is not None:

@@ -1,0 +1,144 @@
+"""The command line end to end: sample logs, outputs, --json, help, packaging and golden files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bottleneck_finder.cli import cli
+
+from .conftest import EVENT_LOGS, ROOT, shared_log
+from .test_golden_logs import COMPLETE_ONLY
+
+GOLDEN = ROOT / "tests" / "golden"
+AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
+
+
+def test_sample_log_finds_the_planted_bottleneck(tmp_path: Path) -> None:
+    out = tmp_path / "after"
+    result = CliRunner().invoke(cli, ["analyze", str(AFTER), "-o", str(out), "--format", "svg,png,pdf,dot"])
+    assert result.exit_code == 0, result.output
+    for name in ("analysis.json", "transitions.csv", "activities.csv", "process.svg",
+                 "process.png", "process.pdf", "process.dot"):
+        assert (out / name).stat().st_size > 0, name
+    doc = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    top = doc["bottlenecks"][0]
+    assert (top["source"], top["target"]) == ("Thẩm định hồ sơ", "Ký số phê duyệt")
+    assert doc["wait_definition"] == "start_to_previous_end"
+    assert "Ký số phê duyệt" in (out / "process.svg").read_text(encoding="utf-8")
+    assert (out / "process.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "process.pdf").read_bytes()[:5] == b"%PDF-"
+    # the column announcement names every mapped column
+    assert "columns: case='ma_ho_so', activity='buoc', timestamp='thoi_gian_ket_thuc', " \
+        "start='thoi_gian_bat_dau', resource='can_bo', group='don_vi'" in result.output
+
+
+def test_json_flag_prints_the_file_contents(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        cli, ["analyze", str(AFTER), "-o", str(out), "--json", "-q", "--format", "dot"]
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((out / "analysis.json").read_text("utf-8"))
+
+
+def test_golden_analysis_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("log.csv").write_text(COMPLETE_ONLY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", "log.csv", "-o", "out", "--format", "dot", "-q"])
+    assert result.exit_code == 0, result.output
+    got = Path("out/analysis.json").read_text(encoding="utf-8")
+    got = got.replace(json.loads(got)["generator"], "GENERATOR")
+    golden = GOLDEN / "analysis" / "complete_only.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_default_output_folder_is_under_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("my log.csv").write_text(COMPLETE_ONLY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", "my log.csv", "--format", "dot", "-q"])
+    assert result.exit_code == 0
+    assert Path("reports/my log/analysis.json").exists()
+
+
+def test_missing_graphviz_still_writes_everything_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bottleneck_finder.render.graph as graph
+
+    monkeypatch.setattr(graph, "dot_available", lambda: False)
+    result = CliRunner().invoke(cli, ["analyze", str(AFTER), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "Graphviz 'dot' is not installed" in result.output
+    assert (tmp_path / "o" / "process.dot").exists()
+    assert (tmp_path / "o" / "analysis.json").exists()
+    assert not (tmp_path / "o" / "process.svg").exists()
+
+
+def test_large_real_log_graph_prunes_and_says_so(tmp_path: Path) -> None:
+    path = shared_log("PermitLog.xes.gz")
+    out = tmp_path / "permit"
+    result = CliRunner().invoke(cli, ["analyze", str(path), "-o", str(out), "--format", "dot"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "analysis.json").read_text("utf-8"))
+    assert doc["log"]["cases"] == 6426 and doc["log"]["activities"] == 49
+    assert len(doc["transitions"]) > 60
+    assert "hidden" in (out / "process.dot").read_text("utf-8")
+    assert doc["columns"]["group"] == "org:role"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["analyze", "--help"]])
+def test_help_has_an_example(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0
+    assert "Example" in result.output and "bottleneck analyze" in result.output
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False
+    )
+
+
+def test_help_does_not_load_heavy_libraries() -> None:
+    done = run_python(
+        "import sys\n"
+        "from bottleneck_finder.cli import cli\n"
+        "try:\n    cli(['analyze', '--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'pm4py', 'ibis', 'duckdb') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_import_pandas_still_works_without_warnings() -> None:
+    # A package named `bottleneck` would shadow pydata Bottleneck, which pandas imports.
+    done = run_python(
+        "import importlib.util, pandas, bottleneck_finder\n"
+        "spec = importlib.util.find_spec('bottleneck')\n"
+        "assert spec is None or 'bottleneck_finder' not in str(spec.origin)\n"
+        "bottleneck_finder.LogColumns\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bottleneck_finder", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and "analyze" in done.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "bottleneck"
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "version" in done.stdout

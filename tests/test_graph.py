@@ -1,0 +1,320 @@
+"""Tests for the process-map renderer: DOT golden file, marking, pruning, escaping, rendering."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bottleneck_finder.columns import LogColumns
+from bottleneck_finder.model import (
+    ACTIVITY_COLUMNS,
+    BOTTLENECK_COLUMNS,
+    TRANSITION_COLUMNS,
+    Analysis,
+    CaseStats,
+    DataQuality,
+    LogSummary,
+)
+from bottleneck_finder.render import graph
+from bottleneck_finder.render.graph import (
+    PALETTE,
+    GraphOptions,
+    RenderError,
+    dot_available,
+    human_duration,
+    process_dot,
+    render_dot,
+)
+
+from .conftest import RECEIPT
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "graph"
+needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz `dot` is not installed")
+
+# The tiny process: A → B → C → D with a rework loop C → B in 2 of 10 cases.
+# (source, target, count, median wait s, total wait s)
+TRANSITIONS = [
+    ("A", "B", 10, 60.0, 600.0),
+    ("B", "C", 12, 7200.0, 86400.0),
+    ("C", "B", 2, 86400.0, 172800.0),
+    ("C", "D", 10, 300.0, 3000.0),
+]
+TOTAL_WAIT = 262800.0
+# activity: (count, median processing s, wait-before total s)
+ACTIVITIES = {
+    "A": (10, 600.0, None),
+    "B": (12, 1800.0, 173400.0),
+    "C": (12, 3600.0, 86400.0),
+    "D": (10, 120.0, 3000.0),
+}
+
+
+def _analysis(rename: dict[str, str] | None = None, *, start_times: bool = True) -> Analysis:
+    """A hand-built Analysis of the tiny process; `rename` swaps activity names."""
+    r = rename or {}
+
+    def n(name: str) -> str:
+        return r.get(name, name)
+
+    trans = pd.DataFrame(
+        [
+            {
+                "source": n(s), "target": n(t), "count": c, "cases": min(c, 10), "overlaps": 0,
+                "wait_mean_s": m, "wait_median_s": m, "wait_p90_s": m * 2, "wait_max_s": m * 3,
+                "wait_total_s": w,
+            }
+            for s, t, c, m, w in TRANSITIONS
+        ],
+        columns=list(TRANSITION_COLUMNS),
+    )
+    acts = pd.DataFrame(
+        [
+            {
+                "activity": n(a), "count": c, "cases": 10, "processing_count": c,
+                "processing_mean_s": p, "processing_median_s": p, "processing_p90_s": p,
+                "processing_max_s": p, "processing_total_s": p * c,
+                "wait_before_count": 0 if w is None else c,
+                "wait_before_mean_s": None if w is None else w / c,
+                "wait_before_median_s": None if w is None else w / c,
+                "wait_before_p90_s": None if w is None else w / c,
+                "wait_before_max_s": None if w is None else w / c,
+                "wait_before_total_s": w, "rework": c - 10,
+            }
+            for a, (c, p, w) in ACTIVITIES.items()
+        ],
+        columns=list(ACTIVITY_COLUMNS),
+    )
+    ranked_t = sorted(TRANSITIONS, key=lambda row: -row[4])
+    ranked_a = sorted(
+        ((a, c, w) for a, (c, _, w) in ACTIVITIES.items() if w is not None), key=lambda x: -x[2]
+    )
+    bottlenecks = pd.DataFrame(
+        [
+            {
+                "rank": i, "kind": "transition", "source": n(s), "target": n(t), "activity": None,
+                "count": c, "wait_total_s": w, "share_of_total_wait": w / TOTAL_WAIT,
+                "wait_median_s": m, "wait_p90_s": m * 2,
+            }
+            for i, (s, t, c, m, w) in enumerate(ranked_t, start=1)
+        ]
+        + [
+            {
+                "rank": i, "kind": "activity", "source": None, "target": None, "activity": n(a),
+                "count": c, "wait_total_s": w, "share_of_total_wait": w / TOTAL_WAIT,
+                "wait_median_s": w / c, "wait_p90_s": w / c,
+            }
+            for i, (a, c, w) in enumerate(ranked_a, start=1)
+        ],
+        columns=list(BOTTLENECK_COLUMNS),
+    )
+    stamp = pd.Timestamp("2025-01-01", tz="UTC")
+    return Analysis(
+        source="tiny.csv",
+        columns=LogColumns(),
+        log=LogSummary(
+            cases=10, events=44, activity_instances=44, activities=4, first_event=stamp,
+            last_event=stamp + pd.Timedelta(days=30), has_start_times=start_times,
+        ),
+        wait_definition="start_to_previous_end" if start_times else "end_to_previous_end",
+        transitions=trans,
+        activities=acts,
+        cases=CaseStats(10, 1.0, 1.0, 1.0, 1.0, 4.4, 6),
+        start_activities=pd.DataFrame({"activity": [n("A")], "count": [10]}),
+        end_activities=pd.DataFrame({"activity": [n("D")], "count": [10]}),
+        bottlenecks=bottlenecks,
+        total_wait_s=TOTAL_WAIT,
+        quality=DataQuality(rows_read=44, rows_used=44),
+        display_tz="UTC",
+    )
+
+
+def _edge(dot: str, source: str, target: str) -> str:
+    """The DOT line of the arrow source → target (node ids), or '' if it is not drawn."""
+    for line in dot.splitlines():
+        if line.strip().startswith(f"{source} -> {target} ["):
+            return line
+    return ""
+
+
+def _colour(line: str) -> str:
+    found = re.search(r'color="([^"]*)"', line)
+    assert found, line
+    return found.group(1).split(":")[1] if ":" in found.group(1) else found.group(1)
+
+
+def _svg_text(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_golden_small() -> None:
+    dot = process_dot(_analysis(), GraphOptions(title="Tiny process"))
+    path = GOLDEN / "small.dot"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dot, encoding="utf-8")
+    assert dot == path.read_text(encoding="utf-8"), "rerun with UPDATE_GOLDEN=1 if intended"
+
+
+def test_labels_are_hand_checkable() -> None:
+    dot = process_dot(_analysis())
+    # Node ids by sorted name: A=a0, B=a1, C=a2, D=a3.
+    assert "#1 · 66% of wait" in _edge(dot, "a2", "a1")  # C → B: 172800 / 262800
+    assert "2× · wait 1 d" in _edge(dot, "a2", "a1")
+    assert "#2 · 33% of wait" in _edge(dot, "a1", "a2")  # B → C: 86400 / 262800
+    assert "#3 · 1.1% of wait" in _edge(dot, "a2", "a3")
+    assert "of wait" not in _edge(dot, "a0", "a1")
+    assert "10× · wait 1 min" in _edge(dot, "a0", "a1")
+    assert "12× · work 30 min" in dot  # B's median processing time
+    assert "most waiting before: 66% of wait" in dot  # B waits 173400 / 262800
+    assert "start -> a0 [" in dot and "a3 -> end [" in dot
+    assert "wait = start of next step − end of previous step" in dot
+    assert "hidden" not in dot
+
+
+def test_without_start_times() -> None:
+    dot = process_dot(_analysis(start_times=False))
+    assert "× · work" not in dot and "median work time" not in dot
+    assert "includes the next step&#39;s own work" in dot
+
+
+def test_marks_follow_rank_and_top_marked() -> None:
+    dot = process_dot(_analysis(), GraphOptions(top_marked=1))
+    assert "#1" in _edge(dot, "a2", "a1")
+    assert "#2 ·" not in dot
+    assert "#1 ·" not in process_dot(_analysis(), GraphOptions(top_marked=0))
+
+
+def test_colours_order_by_median_wait() -> None:
+    dot = process_dot(_analysis())
+    by_wait = sorted(TRANSITIONS, key=lambda row: row[3])
+    ids = {"A": "a0", "B": "a1", "C": "a2", "D": "a3"}
+    levels = [PALETTE.index(_colour(_edge(dot, ids[s], ids[t]))) for s, t, *_ in by_wait]
+    assert levels == sorted(levels)
+    assert levels[0] == 0 and levels[-1] == len(PALETTE) - 1
+    assert len(set(levels)) == len(levels)
+
+
+def test_pruning_hides_arrows_and_says_how_many() -> None:
+    dot = process_dot(_analysis(), GraphOptions(top_marked=0, max_edges=2))
+    assert _edge(dot, "a1", "a2") and _edge(dot, "a0", "a1")  # the two most frequent
+    assert not _edge(dot, "a2", "a1") and not _edge(dot, "a2", "a3")
+    # Hidden: C → B (2) and C → D (10) of 34 transitions.
+    assert "2 of 4 arrows hidden (35% of transitions)" in dot
+
+    dot = process_dot(_analysis(), GraphOptions(top_marked=0, min_share=0.1))
+    assert not _edge(dot, "a2", "a1")  # 2 / 34 < 10 %
+    assert "1 of 4 arrows hidden (5.9% of transitions)" in dot
+
+
+def test_marked_bottleneck_is_never_pruned() -> None:
+    dot = process_dot(_analysis(), GraphOptions(top_marked=1, max_edges=1, min_share=0.5))
+    assert "#1" in _edge(dot, "a2", "a1")
+    assert "3 of 4 arrows hidden" in dot
+    # Activities without a visible arrow stay as nodes.
+    assert re.search(r"^\s*a3 \[label=<D<BR/>", dot, re.MULTILINE)
+
+
+def test_determinism() -> None:
+    options = GraphOptions(title="x", max_edges=3)
+    assert process_dot(_analysis(), options) == process_dot(_analysis(), options)
+
+
+HOSTILE = {
+    "A": "<script>x</script>",
+    "B": 'a "b"',
+    "C": "back\\slash \\N & co",
+    "D": "Ký số phê duyệt",
+}
+
+
+@needs_dot
+def test_hostile_names_are_escaped() -> None:
+    dot = process_dot(_analysis(HOSTILE), GraphOptions(title='<b>"T" & \\N</b>'))
+    assert "&lt;script&gt;x&lt;/script&gt;" in dot  # in the HTML-like label
+    svg = render_dot(dot, "svg")
+    assert b"<script>" not in svg
+    text = _svg_text(svg)  # parses: the SVG is well-formed XML
+    joined = "\n".join(text)
+    assert "&lt;script&gt;x&lt;/script&gt;" in svg.decode("utf-8")
+    assert "<script>x</script>" in text
+    assert 'a "b"' in joined
+    assert "back\\slash \\N & co" in joined
+    assert '<b>"T" & \\N</b>' in joined
+    assert "Ký số phê duyệt" in text
+    assert "Ký số phê duyệt" in svg.decode("utf-8")
+    assert 'a "b"' not in dot
+
+
+@needs_dot
+def test_render_formats_and_svg_determinism() -> None:
+    dot = process_dot(_analysis())
+    svg = render_dot(dot, "svg")
+    assert svg == render_dot(dot, "svg")
+    assert render_dot(dot, "png").startswith(b"\x89PNG\r\n\x1a\n")
+    assert render_dot(dot, "pdf").startswith(b"%PDF")
+    with pytest.raises(RenderError):
+        render_dot(dot, "gif")
+
+
+def test_missing_dot_raises_render_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    assert not dot_available()
+    with pytest.raises(RenderError) as info:
+        render_dot("digraph { }", "svg")
+    assert info.value.exit_code == 9
+    assert "graphviz.org/download" in str(info.value)
+    assert graph.RenderError is RenderError
+
+
+@needs_dot
+def test_bad_dot_raises_render_error() -> None:
+    with pytest.raises(RenderError, match="Graphviz failed"):
+        render_dot("digraph { a -> }", "svg")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"), (0.26, "0.3 s"), (45, "45 s"), (59.97, "1 min"), (2700, "45 min"),
+        (5400, "1.5 h"), (86399, "1 d"), (276480, "3.2 d"), (3456000, "40 d"),
+        (-90, "-1.5 min"), (float("nan"), "–"),
+    ],
+)
+def test_human_duration(seconds: float, text: str) -> None:
+    assert human_duration(seconds) == text
+
+
+def test_empty_transitions() -> None:
+    a = _analysis()
+    a = replace(
+        a,
+        transitions=a.transitions.iloc[0:0],
+        bottlenecks=a.bottlenecks.iloc[0:0],
+    )
+    dot = process_dot(a)
+    assert "->" in dot  # start and end arrows remain
+    assert "#1 ·" not in dot
+
+
+@needs_dot
+def test_real_receipt_log() -> None:
+    from bottleneck_finder.analysis.analyze import analyze
+    from bottleneck_finder.io.read import read_log
+    from bottleneck_finder.normalize import normalize
+
+    a = analyze(normalize(read_log(str(RECEIPT)), LogColumns()))
+    dot = process_dot(a)
+    assert dot == process_dot(a)
+    assert dot.count("of wait</B></FONT><BR/>") == 3
+    svg = render_dot(dot, "svg")
+    text = "\n".join(_svg_text(svg))
+    assert "#1 · 31% of wait" in text
+    assert "arrows hidden" in text

@@ -1,0 +1,184 @@
+"""Reading: encodings, delimiters, formats, timestamps, column mapping and case tables."""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bottleneck_finder import LogColumns, NormalizeOptions, analyze_log, load_log
+from bottleneck_finder.io.read import read_columns_file, read_log
+
+from .conftest import RECEIPT, shared_log
+
+VI = (
+    "ma_ho_so,buoc,thoi_gian,can_bo,don_vi\n"
+    "HS-1,Tiếp nhận hồ sơ,2025-03-03 08:00,Nguyễn Văn An,Bộ phận một cửa\n"
+    "HS-1,Ký số phê duyệt,2025-03-05 15:00,Trần Thị Bình,Lãnh đạo UBND\n"
+    "HS-2,Tiếp nhận hồ sơ,2025-03-03 09:00,Nguyễn Văn An,Bộ phận một cửa\n"
+    "HS-2,Ký số phê duyệt,2025-03-04 09:00,Trần Thị Bình,Lãnh đạo UBND\n"
+)
+
+
+def check_vi(path: Path) -> None:
+    a = analyze_log(path)
+    assert a.columns == LogColumns(
+        case="ma_ho_so", activity="buoc", timestamp="thoi_gian", resource="can_bo", group="don_vi"
+    )
+    row = a.transitions.iloc[0]
+    assert (row["source"], row["target"]) == ("Tiếp nhận hồ sơ", "Ký số phê duyệt")
+    assert row["wait_total_s"] == (2 * 86400 + 7 * 3600) + 86400
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [
+        ("utf-8", ","),
+        ("utf-8-sig", ";"),
+        ("utf-16", "\t"),  # with BOM
+        ("utf-16-le", ","),  # without BOM
+        ("utf-16-be", "|"),
+    ],
+)
+def test_encodings_and_delimiters_are_sniffed(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(VI.replace(",", delimiter).encode(encoding))
+    raw = read_log(path)
+    assert list(raw.table.columns)[0] == "ma_ho_so"
+    assert raw.delimiter == delimiter
+    check_vi(path)
+
+
+def to_cp1258(text: str) -> bytes:
+    """Vietnamese as Windows-1258 writes it: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            shape = "".join(m for m in parts[1:] if m in "\u0302\u0306\u031b")  # ^ ˘ horn
+            tone = "".join(m for m in parts[1:] if m not in shape)
+            out.append(unicodedata.normalize("NFC", parts[0] + shape) + tone)
+    return "".join(out).encode("cp1258")
+
+
+def test_explicit_encoding_reads_legacy_vietnamese(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(to_cp1258(VI))
+    a = analyze_log(path, encoding="cp1258")
+    assert a.transitions.iloc[0]["target"] == "Ký số phê duyệt"
+
+
+def test_gzipped_csv(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(gzip.compress(VI.encode()))
+    check_vi(path)
+
+
+def test_parquet_with_typed_timestamps(tmp_path: Path) -> None:
+    frame = pd.read_csv(pd.io.common.StringIO(VI))
+    frame["thoi_gian"] = pd.to_datetime(frame["thoi_gian"]).dt.tz_localize("Asia/Ho_Chi_Minh")
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    check_vi(path)
+    assert analyze_log(path).display_tz == "Asia/Ho_Chi_Minh"
+
+
+def test_xes_plain_and_gzipped_agree(tmp_path: Path) -> None:
+    plain = tmp_path / "receipt.xes"
+    plain.write_bytes(gzip.decompress(RECEIPT.read_bytes()))
+    a, b = analyze_log(plain), analyze_log(RECEIPT)
+    pd.testing.assert_frame_equal(a.transitions, b.transitions)
+    assert a.log == b.log
+
+
+def test_xes_mixed_offsets_are_normalized_to_utc() -> None:
+    log = load_log(RECEIPT)  # the receipt log mixes +01:00 and +02:00
+    raw = read_log(RECEIPT).table["time:timestamp"]
+    expected = pd.to_datetime(raw, format="ISO8601", utc=True)
+    got = pd.to_datetime(log.events["end_us"].to_numpy(), unit="us", utc=True)
+    assert (got == expected.to_numpy()).all()
+    assert {"+01:00", "+02:00"} <= {s[-6:] for s in raw}
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "expected"),
+    [
+        ("27/11/2025 14:05", None, "2025-11-27 14:05"),  # day-first detected
+        ("2025-11-27T14:05:00+07:00", None, "2025-11-27 07:05"),
+        ("2019/01/10 08:00:00.000", None, "2019-01-10 08:00"),
+        ("11-27-2025 2:05 PM", "%m-%d-%Y %I:%M %p", "2025-11-27 14:05"),
+    ],
+)
+def test_timestamp_formats(tmp_path: Path, text: str, fmt: str | None, expected: str) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(f"case_id,activity,timestamp\n1,A,\"{text}\"\n", encoding="utf-8")
+    log = load_log(path, options=NormalizeOptions(timestamp_format=fmt))
+    got = pd.Timestamp(int(log.events["end_us"].iloc[0]), unit="us")
+    assert got == pd.Timestamp(expected)
+
+
+def test_naive_times_are_read_in_the_given_zone(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("case_id,activity,timestamp\n1,A,2025-11-27 14:05\n", encoding="utf-8")
+    log = load_log(path, options=NormalizeOptions(tz="Asia/Ho_Chi_Minh"))
+    assert pd.Timestamp(int(log.events["end_us"].iloc[0]), unit="us") == pd.Timestamp(
+        "2025-11-27 07:05"
+    )
+
+
+def test_columns_file_and_option_override(tmp_path: Path) -> None:
+    mapping = tmp_path / "cols.toml"
+    mapping.write_text(
+        '[columns]\ncase = "dossier"\nactivity = "step"\ntimestamp = "done"\n', encoding="utf-8"
+    )
+    cols = read_columns_file(mapping)
+    assert cols == LogColumns(case="dossier", activity="step", timestamp="done")
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "dossier,step,done,other_step\n1,A,2025-01-01 08:00,X\n1,B,2025-01-01 09:00,Y\n",
+        encoding="utf-8",
+    )
+    a = analyze_log(path, cols.merged(LogColumns(activity="other_step")))
+    assert (a.transitions.iloc[0]["source"], a.transitions.iloc[0]["target"]) == ("X", "Y")
+
+
+def test_milestone_case_table(tmp_path: Path) -> None:
+    path = tmp_path / "dossiers.csv"
+    path.write_text(
+        "ma_ho_so,thu_tuc,ngay_nop,ngay_tiep_nhan,ngay_co_ket_qua,ngay_tra_ket_qua\n"
+        "HS-1,Xây dựng,01/03/2025,03/03/2025,10/03/2025,11/03/2025\n"
+        "HS-2,Xây dựng,02/03/2025,02/03/2025,,05/03/2025\n",
+        encoding="utf-8",
+    )
+    options = NormalizeOptions(
+        milestones=(
+            ("ngay_nop", "Nộp"),
+            ("ngay_tiep_nhan", "Tiếp nhận"),
+            ("ngay_co_ket_qua", "Có kết quả"),
+            ("ngay_tra_ket_qua", "Trả kết quả"),
+        )
+    )
+    a = analyze_log(path, options=options)
+    t = {(r.source, r.target): (r.count, r.wait_total_s) for r in a.transitions.itertuples()}
+    day = 86400.0
+    assert t == {
+        ("Nộp", "Tiếp nhận"): (2, 2 * day),  # HS-2's tie on 02/03 keeps the milestone order
+        ("Tiếp nhận", "Có kết quả"): (1, 7 * day),
+        ("Có kết quả", "Trả kết quả"): (1, 1 * day),
+        ("Tiếp nhận", "Trả kết quả"): (1, 3 * day),  # the empty milestone is skipped
+    }
+    assert a.columns.case == "ma_ho_so" and a.log.events == 7
+
+
+def test_sudden_drift_csv_reads_start_and_complete_columns() -> None:
+    path = shared_log("sudden_time_noise0_1000_baseline.csv.gz")
+    a = analyze_log(path)
+    assert (a.columns.case, a.columns.activity) == ("case", "event")
+    assert (a.columns.start, a.columns.timestamp) == ("startTime", "completeTime")
+    assert (a.log.cases, a.log.events) == (1000, 11229)
