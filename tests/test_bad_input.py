@@ -32,7 +32,9 @@ CASES: dict[str, tuple[bytes, int, str]] = {
         "1 timestamp in column 'timestamp' cannot be parsed as ISO8601: line 3",
     ),
     "misnamed.csv": (
-        b"case_id,activity,ts\n1,A,2025-01-01 08:00\n", 4, "no timestamp column found"
+        b"case_id,activity,ts\n1,A,2025-01-01 08:00\n",
+        4,
+        "no timestamp column found",
     ),
     "header_only.csv": (b"case_id,activity,timestamp\n", 6, "no events"),
     "empty.csv": (b"", 6, "empty"),
@@ -50,7 +52,9 @@ CASES: dict[str, tuple[bytes, int, str]] = {
         "exact duplicate of an earlier row: line 3",
     ),
     "extra_field.csv": (
-        b"case_id,activity,timestamp\n1,A,2025-01-01 08:00,extra\n", 3, "more fields than the header"
+        b"case_id,activity,timestamp\n1,A,2025-01-01 08:00,extra\n",
+        3,
+        "more fields than the header",
     ),
     "ragged.csv": (
         b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n1,B,2025-01-01,x\n",
@@ -59,7 +63,9 @@ CASES: dict[str, tuple[bytes, int, str]] = {
     ),
     "open_quote.csv": (b'case_id,activity,timestamp\n1,"A,2025-01-01 08:00\n', 3, "unclosed quote"),
     "latin1.csv": (
-        b"case_id,activity,timestamp\n1,Caf\xe9,2025-01-01 08:00\n", 3, "not UTF-8 or UTF-16"
+        b"case_id,activity,timestamp\n1,Caf\xe9,2025-01-01 08:00\n",
+        3,
+        "not UTF-8 or UTF-16",
     ),
     "missing_case.csv": (
         b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n,B,2025-01-01 09:00\n",
@@ -128,7 +134,11 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_misnamed_option_suggests_the_nearest_column(tmp_path: Path) -> None:
     code, output, _ = run_bad(
-        tmp_path, "log.csv", b"case_id,activity,thoi_gian\n1,A,2025-01-01\n", "--timestamp", "thoi_gan"
+        tmp_path,
+        "log.csv",
+        b"case_id,activity,thoi_gian\n1,A,2025-01-01\n",
+        "--timestamp",
+        "thoi_gan",
     )
     assert code == 4 and "did you mean 'thoi_gian'?" in output
 

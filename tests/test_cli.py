@@ -22,10 +22,19 @@ AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
 
 def test_sample_log_finds_the_planted_bottleneck(tmp_path: Path) -> None:
     out = tmp_path / "after"
-    result = CliRunner().invoke(cli, ["analyze", str(AFTER), "-o", str(out), "--format", "svg,png,pdf,dot"])
+    result = CliRunner().invoke(
+        cli, ["analyze", str(AFTER), "-o", str(out), "--format", "svg,png,pdf,dot"]
+    )
     assert result.exit_code == 0, result.output
-    for name in ("analysis.json", "transitions.csv", "activities.csv", "process.svg",
-                 "process.png", "process.pdf", "process.dot"):
+    for name in (
+        "analysis.json",
+        "transitions.csv",
+        "activities.csv",
+        "process.svg",
+        "process.png",
+        "process.pdf",
+        "process.dot",
+    ):
         assert (out / name).stat().st_size > 0, name
     doc = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     top = doc["bottlenecks"][0]
@@ -35,8 +44,10 @@ def test_sample_log_finds_the_planted_bottleneck(tmp_path: Path) -> None:
     assert (out / "process.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "process.pdf").read_bytes()[:5] == b"%PDF-"
     # the column announcement names every mapped column
-    assert "columns: case='ma_ho_so', activity='buoc', timestamp='thoi_gian_ket_thuc', " \
+    assert (
+        "columns: case='ma_ho_so', activity='buoc', timestamp='thoi_gian_ket_thuc', "
         "start='thoi_gian_bat_dau', resource='can_bo', group='don_vi'" in result.output
+    )
 
 
 def test_json_flag_prints_the_file_contents(tmp_path: Path) -> None:
@@ -62,7 +73,9 @@ def test_golden_analysis_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert got == golden.read_text(encoding="utf-8")
 
 
-def test_default_output_folder_is_under_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_output_folder_is_under_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("my log.csv").write_text(COMPLETE_ONLY, encoding="utf-8")
     result = CliRunner().invoke(cli, ["analyze", "my log.csv", "--format", "dot", "-q"])
@@ -133,7 +146,10 @@ def test_import_pandas_still_works_without_warnings() -> None:
 
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bottleneck_finder", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "bottleneck_finder", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and "analyze" in done.stdout
 

@@ -84,12 +84,18 @@ def test_complete_only_activities_cases_and_ranking(tmp_path: Path) -> None:
     assert (a.log.cases, a.log.events, a.log.activities) == (4, 10, 3)
     assert a.cases.duration_mean_s == 4950 and a.cases.duration_median_s == 4500
     assert a.cases.duration_p90_s == pytest.approx(10260) and a.cases.duration_max_s == 10800
-    assert dict(zip(a.start_activities["activity"], a.start_activities["count"])) == {"A": 3, "C": 1}
-    assert dict(zip(a.end_activities["activity"], a.end_activities["count"])) == {"A": 2, "C": 2}
+    assert dict(zip(a.start_activities["activity"], a.start_activities["count"], strict=False)) == {
+        "A": 3,
+        "C": 1,
+    }
+    assert dict(a.end_activities.itertuples(index=False, name=None)) == {"A": 2, "C": 2}
     ranked = a.bottlenecks[a.bottlenecks["kind"] == "transition"]
     # B→C and B→B both carry 7200 s; B→C spans more cases, so it ranks first.
-    assert list(zip(ranked["source"], ranked["target"])) == [
-        ("B", "C"), ("B", "B"), ("A", "B"), ("C", "A")
+    assert list(zip(ranked["source"], ranked["target"], strict=False)) == [
+        ("B", "C"),
+        ("B", "B"),
+        ("A", "B"),
+        ("C", "A"),
     ]
     assert ranked["share_of_total_wait"].tolist() == pytest.approx(
         [7200 / 19800, 7200 / 19800, 5400 / 19800, 0.0]
@@ -102,8 +108,11 @@ def test_start_and_end_columns_with_overlap(tmp_path: Path) -> None:
     a = analyze_log(write(tmp_path, "log.csv", START_END))
     assert a.wait_definition == "start_to_previous_end"
     assert a.columns == LogColumns(
-        case="ma_ho_so", activity="buoc", timestamp="thoi_gian_ket_thuc",
-        start="thoi_gian_bat_dau", resource="can_bo",
+        case="ma_ho_so",
+        activity="buoc",
+        timestamp="thoi_gian_ket_thuc",
+        start="thoi_gian_bat_dau",
+        resource="can_bo",
     )
     t = by_pair(a.transitions)
     assert (t[("A", "B")]["wait_total_s"], t[("A", "B")]["wait_mean_s"]) == (9000, 4500)
@@ -111,9 +120,9 @@ def test_start_and_end_columns_with_overlap(tmp_path: Path) -> None:
     assert (bc["wait_total_s"], bc["wait_median_s"], bc["overlaps"]) == (600, 300, 1)
     acts = a.activities.set_index("activity")
     assert acts.loc["A", "processing_mean_s"] == 2400
-    assert acts.loc["C", ["processing_mean_s", "processing_median_s", "processing_max_s"]].tolist() == [
-        2100, 2100, 4200
-    ]
+    assert acts.loc[
+        "C", ["processing_mean_s", "processing_median_s", "processing_max_s"]
+    ].tolist() == [2100, 2100, 4200]
     assert a.cases.duration_median_s == 10800
 
 
@@ -141,10 +150,25 @@ def test_cli_writes_the_documented_json(tmp_path: Path, runner) -> None:  # type
     assert doc["log"]["cases"] == 4 and doc["log"]["has_start_times"] is False
     assert doc["wait_definition"] == "end_to_previous_end"
     first = doc["bottlenecks"][0]
-    assert (first["rank"], first["kind"], first["source"], first["target"]) == (1, "transition", "B", "C")
-    assert first["wait_total_s"] == 7200 and first["share_of_total_wait"] == pytest.approx(7200 / 19800)
-    assert {"activity", "count", "cases", "processing_mean_s", "processing_median_s",
-            "wait_before_total_s", "wait_before_median_s", "rework"} <= set(doc["activities"][0])
+    assert (first["rank"], first["kind"], first["source"], first["target"]) == (
+        1,
+        "transition",
+        "B",
+        "C",
+    )
+    assert first["wait_total_s"] == 7200 and first["share_of_total_wait"] == pytest.approx(
+        7200 / 19800
+    )
+    assert {
+        "activity",
+        "count",
+        "cases",
+        "processing_mean_s",
+        "processing_median_s",
+        "wait_before_total_s",
+        "wait_before_median_s",
+        "rework",
+    } <= set(doc["activities"][0])
     assert set(doc["cases"]) >= {"duration_mean_s", "duration_median_s", "duration_p90_s"}
     transitions = pd.read_csv(out / "transitions.csv")
     assert transitions["wait_total_s"].sum() == 19800

@@ -43,11 +43,13 @@ def check_vi(path: Path) -> None:
         ("utf-16-be", "|"),
     ],
 )
-def test_encodings_and_delimiters_are_sniffed(tmp_path: Path, encoding: str, delimiter: str) -> None:
+def test_encodings_and_delimiters_are_sniffed(
+    tmp_path: Path, encoding: str, delimiter: str
+) -> None:
     path = tmp_path / "log.csv"
     path.write_bytes(VI.replace(",", delimiter).encode(encoding))
     raw = read_log(path)
-    assert list(raw.table.columns)[0] == "ma_ho_so"
+    assert next(iter(raw.table.columns)) == "ma_ho_so"
     assert raw.delimiter == delimiter
     check_vi(path)
 
@@ -117,7 +119,7 @@ def test_xes_mixed_offsets_are_normalized_to_utc() -> None:
 )
 def test_timestamp_formats(tmp_path: Path, text: str, fmt: str | None, expected: str) -> None:
     path = tmp_path / "log.csv"
-    path.write_text(f"case_id,activity,timestamp\n1,A,\"{text}\"\n", encoding="utf-8")
+    path.write_text(f'case_id,activity,timestamp\n1,A,"{text}"\n', encoding="utf-8")
     log = load_log(path, options=NormalizeOptions(timestamp_format=fmt))
     got = pd.Timestamp(int(log.events["end_us"].iloc[0]), unit="us")
     assert got == pd.Timestamp(expected)

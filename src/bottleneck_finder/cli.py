@@ -59,9 +59,11 @@ class Guarded(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except MemoryError:
-            click.echo("error: out of memory — analyze a smaller period or a Parquet file", err=True)
+            click.echo(
+                "error: out of memory — analyze a smaller period or a Parquet file", err=True
+            )
             sys.exit(1)
-        except Exception as error:  # noqa: BLE001 - the last line of defence
+        except Exception as error:
             if os.environ.get("BOTTLENECK_DEBUG"):
                 raise
             click.echo(
@@ -74,7 +76,8 @@ class Guarded(click.Group):
 
 @click.group(
     cls=Guarded,
-    epilog="Example:\n\n  bottleneck analyze event_logs/one_stop_shop_after.csv -o reports/after\n\n"
+    epilog="Example:\n\n"
+    "  bottleneck analyze event_logs/one_stop_shop_after.csv -o reports/after\n\n"
     f"Exit codes:\n\n\b\n{EXIT_HELP}",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -101,7 +104,7 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--columns",
             "columns_file",
             type=click.Path(dir_okay=False),
-            help="TOML file with a [columns] mapping, e.g. case = \"ma_ho_so\".",
+            help='TOML file with a [columns] mapping, e.g. case = "ma_ho_so".',
         ),
         click.option(
             "--milestones",
@@ -113,16 +116,20 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--tz",
-            help="Zone of times without an offset and of the times shown (default: the log's, else UTC).",
+            help="Zone of times without an offset and of the times shown "
+            "(default: the log's, else UTC).",
         ),
         click.option(
             "--bad-rows",
             type=click.Choice(["fail", "skip"]),
             default="fail",
             show_default=True,
-            help="Stop at rows with bad times, missing ids or duplicates, or drop them with a warning.",
+            help="Stop at rows with bad times, missing ids or duplicates, "
+            "or drop them with a warning.",
         ),
-        click.option("--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."),
+        click.option(
+            "--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -186,27 +193,43 @@ def _formats(text: str) -> list[str]:
     "  bottleneck analyze event_logs/08_receipt.xes.gz\n\n"
     "  bottleneck analyze export.csv --case ma_ho_so --activity buoc --timestamp thoi_gian "
     "-o reports/q3 --format svg,png\n\n"
-    "  bottleneck analyze dossiers.csv --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
+    "  bottleneck analyze dossiers.csv "
+    "--milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
     "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
     "process.svg (and the other --format pictures) into the output folder."
 )
 @click.argument("log", type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: reports/<log name>).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print analysis.json to stdout instead of tables.")
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank.")
 @click.option(
-    "--format", "formats", default="svg", show_default=True,
+    "--json", "as_json", is_flag=True, help="Print analysis.json to stdout instead of tables."
+)
+@click.option(
+    "--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank."
+)
+@click.option(
+    "--format",
+    "formats",
+    default="svg",
+    show_default=True,
     help="Process graph formats, comma-separated: svg,png,pdf,dot.",
 )
 @click.option(
-    "--min-share", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+    "--min-share",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
     help="Hide arrows carrying less than this share of all transitions.",
 )
 @click.option(
-    "--max-edges", default=60, show_default=True, type=click.IntRange(1),
+    "--max-edges",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1),
     help="Draw at most this many arrows (the most frequent; bottlenecks always).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
@@ -264,7 +287,7 @@ def analyze(
         click.echo(files["analysis.json"], nl=False)
         return
     click.echo(summary_text(result))
-    for note in result.quality.warnings[len(event_log.quality.warnings):]:
+    for note in result.quality.warnings[len(event_log.quality.warnings) :]:
         click.echo(f"note: {note}")
     click.echo("")
     click.echo("Top bottlenecks (transitions, by total waiting time):")

@@ -13,29 +13,82 @@ from .errors import ColumnError, MissingColumnError
 # diacritics removed, spaces / hyphens / dots turned into underscores.
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "case": (
-        "case:concept:name", "case_id", "caseid", "case", "case_concept_name", "trace_id",
-        "dossier_id", "ticket_id", "application_id", "ma_ho_so", "so_ho_so", "ho_so",
+        "case:concept:name",
+        "case_id",
+        "caseid",
+        "case",
+        "case_concept_name",
+        "trace_id",
+        "dossier_id",
+        "ticket_id",
+        "application_id",
+        "ma_ho_so",
+        "so_ho_so",
+        "ho_so",
     ),
     "activity": (
-        "concept:name", "activity", "activity_name", "activity_id", "event_name", "step",
-        "task", "event", "action", "buoc", "ten_buoc", "buoc_xu_ly", "cong_viec",
+        "concept:name",
+        "activity",
+        "activity_name",
+        "activity_id",
+        "event_name",
+        "step",
+        "task",
+        "event",
+        "action",
+        "buoc",
+        "ten_buoc",
+        "buoc_xu_ly",
+        "cong_viec",
     ),
     "timestamp": (
-        "time:timestamp", "timestamp", "end_timestamp", "complete_timestamp", "end_time",
-        "endtime", "completetime", "complete_time", "end_date", "time", "datetime",
-        "thoi_gian_ket_thuc", "thoi_gian", "ngay_ket_thuc", "ngay_xu_ly",
+        "time:timestamp",
+        "timestamp",
+        "end_timestamp",
+        "complete_timestamp",
+        "end_time",
+        "endtime",
+        "completetime",
+        "complete_time",
+        "end_date",
+        "time",
+        "datetime",
+        "thoi_gian_ket_thuc",
+        "thoi_gian",
+        "ngay_ket_thuc",
+        "ngay_xu_ly",
     ),
     "start": (
-        "start_timestamp", "start_time", "starttime", "start_date", "thoi_gian_bat_dau",
+        "start_timestamp",
+        "start_time",
+        "starttime",
+        "start_date",
+        "thoi_gian_bat_dau",
         "ngay_bat_dau",
     ),
     "resource": (
-        "org:resource", "resource", "user", "officer", "performer", "employee", "agent",
-        "can_bo", "nguoi_xu_ly", "can_bo_xu_ly",
+        "org:resource",
+        "resource",
+        "user",
+        "officer",
+        "performer",
+        "employee",
+        "agent",
+        "can_bo",
+        "nguoi_xu_ly",
+        "can_bo_xu_ly",
     ),
     "group": (
-        "org:group", "org:role", "group", "role", "unit", "department", "team", "don_vi",
-        "phong_ban", "co_quan",
+        "org:group",
+        "org:role",
+        "group",
+        "role",
+        "unit",
+        "department",
+        "team",
+        "don_vi",
+        "phong_ban",
+        "co_quan",
     ),
     "lifecycle": ("lifecycle:transition", "lifecycle", "transition", "event_type"),
 }
@@ -80,7 +133,9 @@ class LogColumns:
     lifecycle: str | None = None
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, object], *, source: str | None = None) -> LogColumns:
+    def from_mapping(
+        cls, mapping: Mapping[str, object], *, source: str | None = None
+    ) -> LogColumns:
         """Build a mapping from a dict such as a `[columns]` TOML table; unknown keys are errors."""
         known = {f.name for f in fields(cls)}
         aliases = {"start_timestamp": "start", "end": "timestamp", "end_timestamp": "timestamp"}
@@ -154,10 +209,10 @@ def resolve_columns(
         if getattr(given, role) is not None:
             continue
         for name in names:
-            column = folded.get(canonical_name(name))
-            if column is not None and column not in used:
-                detected[role] = column
-                used.add(column)
+            found = folded.get(canonical_name(name))
+            if found is not None and found not in used:
+                detected[role] = found
+                used.add(found)
                 break
     result = replace(given, **detected)
     result = replace(result, **{role: None for role, column in result.items() if column == ""})

@@ -12,18 +12,46 @@ from .columns import LogColumns
 WaitDefinition = Literal["start_to_previous_end", "end_to_previous_end"]
 
 TRANSITION_COLUMNS = (
-    "source", "target", "count", "cases", "overlaps", "wait_mean_s", "wait_median_s",
-    "wait_p90_s", "wait_max_s", "wait_total_s",
+    "source",
+    "target",
+    "count",
+    "cases",
+    "overlaps",
+    "wait_mean_s",
+    "wait_median_s",
+    "wait_p90_s",
+    "wait_max_s",
+    "wait_total_s",
 )
 ACTIVITY_COLUMNS = (
-    "activity", "count", "cases", "processing_count", "processing_mean_s", "processing_median_s",
-    "processing_p90_s", "processing_max_s", "processing_total_s", "wait_before_count",
-    "wait_before_mean_s", "wait_before_median_s", "wait_before_p90_s", "wait_before_max_s",
-    "wait_before_total_s", "rework",
+    "activity",
+    "count",
+    "cases",
+    "processing_count",
+    "processing_mean_s",
+    "processing_median_s",
+    "processing_p90_s",
+    "processing_max_s",
+    "processing_total_s",
+    "wait_before_count",
+    "wait_before_mean_s",
+    "wait_before_median_s",
+    "wait_before_p90_s",
+    "wait_before_max_s",
+    "wait_before_total_s",
+    "rework",
 )
 BOTTLENECK_COLUMNS = (
-    "rank", "kind", "source", "target", "activity", "count", "wait_total_s",
-    "share_of_total_wait", "wait_median_s", "wait_p90_s",
+    "rank",
+    "kind",
+    "source",
+    "target",
+    "activity",
+    "count",
+    "wait_total_s",
+    "share_of_total_wait",
+    "wait_median_s",
+    "wait_p90_s",
 )
 
 

@@ -95,16 +95,23 @@ def _localize(stamps: pd.Series, tz: str | None) -> pd.Series:
     if stamps.dt.tz is not None:
         return stamps
     try:
-        return stamps.dt.tz_localize(tz or "UTC", ambiguous=False, nonexistent="shift_forward")
+        localized: pd.Series = stamps.dt.tz_localize(
+            tz or "UTC", ambiguous=False, nonexistent="shift_forward"
+        )
+        return localized
     except Exception as exc:  # unknown zone name
-        raise TimestampError(f"unknown time zone '{tz}' ({exc})", fix="use a name like Asia/Ho_Chi_Minh or UTC") from exc
+        raise TimestampError(
+            f"unknown time zone '{tz}' ({exc})", fix="use a name like Asia/Ho_Chi_Minh or UTC"
+        ) from exc
 
 
 def _parse_text(text: pd.Series, fmt: str, utc: bool) -> pd.Series:
     try:
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
     except (ValueError, TypeError):
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]" if utc else "datetime64[ns]")
+        return pd.Series(
+            pd.NaT, index=text.index, dtype="datetime64[ns, UTC]" if utc else "datetime64[ns]"
+        )
 
 
 def choose_format(sample: pd.Series, utc: bool) -> str | None:
@@ -140,7 +147,10 @@ def parse_timestamps(
     if present.empty:
         return ParsedTimes(
             pd.Series(pd.array([None] * len(values), dtype="Int64"), index=values.index),
-            np.zeros(len(values), bool), missing, fmt, None,
+            np.zeros(len(values), bool),
+            missing,
+            fmt,
+            None,
         )
     sample = present.iloc[:SAMPLE]
     offsets = sample.map(_offset_text)
@@ -171,8 +181,12 @@ def _count(count: int, what: str) -> str:
     if count == 1:
         what = what.replace("rows ", "row ", 1).replace("timestamps ", "timestamp ", 1)
         what = what.replace(" are exact duplicates", " is an exact duplicate", 1)
-        what = what.replace(" cannot be parsed", " cannot be parsed", 1).replace(" have no", " has no", 1)
-        what = what.replace(" end (", " ends (", 1).replace(" before they start", " before it starts", 1)
+        what = what.replace(" cannot be parsed", " cannot be parsed", 1).replace(
+            " have no", " has no", 1
+        )
+        what = what.replace(" end (", " ends (", 1).replace(
+            " before they start", " before it starts", 1
+        )
     return f"{count} {what}"
 
 
@@ -189,7 +203,7 @@ def _text(values: pd.Series, *, nfc: bool = False) -> pd.Series:
         codes, uniques = pd.factorize(out, use_na_sentinel=True)
         folded = [unicodedata.normalize("NFC", str(u)) for u in uniques]
         if folded != [str(u) for u in uniques]:
-            mapped = pd.array(folded + [None], dtype="string")
+            mapped = pd.array([*folded, None], dtype="string")
             out = pd.Series(mapped.take(codes), index=out.index)
     return out
 
@@ -202,14 +216,18 @@ def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Lo
     for column, _ in options.milestones:
         if column not in names:
             raise ColumnError(
-                f"milestone column '{column}' is not in the table (columns found: {', '.join(names)})",
+                f"milestone column '{column}' is not in the table "
+                f"(columns found: {', '.join(names)})",
                 fix="check the --milestones list",
                 source=raw.source,
             )
     case = given.case
     if case is None:
         folded = {canonical_name(c): c for c in names}
-        case = next((folded[canonical_name(n)] for n in CANDIDATES["case"] if canonical_name(n) in folded), None)
+        case = next(
+            (folded[canonical_name(n)] for n in CANDIDATES["case"] if canonical_name(n) in folded),
+            None,
+        )
     if case is None or case not in names:
         raise ColumnError(
             f"no case column found in the case table (columns found: {', '.join(names)})",
@@ -278,14 +296,20 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     missing_key = (case.isna() | activity.isna()).to_numpy()
 
     end = parse_timestamps(
-        table[columns.timestamp], fmt=options.timestamp_format, tz=options.tz,
-        column=columns.timestamp, source=source,
+        table[columns.timestamp],
+        fmt=options.timestamp_format,
+        tz=options.tz,
+        column=columns.timestamp,
+        source=source,
     )
     start = None
     if columns.start is not None:
         start = parse_timestamps(
-            table[columns.start], fmt=options.timestamp_format, tz=options.tz,
-            column=columns.start, source=source,
+            table[columns.start],
+            fmt=options.timestamp_format,
+            tz=options.tz,
+            column=columns.start,
+            source=source,
         )
     bad_time = end.unparseable | end.missing
     if start is not None:
@@ -311,13 +335,16 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
                 )
             lifecycle = None  # complete-only lifecycle next to a start column: nothing to pair
     if lifecycle is not None:
-        ignored_lifecycle = (~lifecycle.isin(["start", "complete"])).to_numpy(dtype=bool, na_value=True)
+        ignored_lifecycle = (~lifecycle.isin(["start", "complete"])).to_numpy(
+            dtype=bool, na_value=True
+        )
 
     problems: list[tuple[np.ndarray, type[BottleneckError], str, str]] = [
         (
             missing_key,
             LogValidationError,
-            f"rows without a case id or activity name (columns '{columns.case}', '{columns.activity}')",
+            "rows without a case id or activity name "
+            f"(columns '{columns.case}', '{columns.activity}')",
             "fill them in",
         ),
         (
@@ -353,7 +380,12 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             )
         )
     problems.append(
-        (duplicated, LogValidationError, "rows are exact duplicates of an earlier row", "remove them")
+        (
+            duplicated,
+            LogValidationError,
+            "rows are exact duplicates of an earlier row",
+            "remove them",
+        )
     )
     warnings: list[str] = []
     for mask, error, what, fix in problems:
@@ -375,11 +407,15 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             "case": case[keep].to_numpy(),
             "activity": activity[keep].to_numpy(),
             "end_us": end.micros[keep].to_numpy(dtype=np.int64),
-            "start_us": start.micros[keep].array if start is not None else pd.array([None] * int(keep.sum()), dtype="Int64"),
+            "start_us": start.micros[keep].array
+            if start is not None
+            else pd.array([None] * int(keep.sum()), dtype="Int64"),
             "resource": _text(table[columns.resource], nfc=True)[keep].to_numpy()
             if columns.resource
             else None,
-            "group": _text(table[columns.group], nfc=True)[keep].to_numpy() if columns.group else None,
+            "group": _text(table[columns.group], nfc=True)[keep].to_numpy()
+            if columns.group
+            else None,
             "lifecycle": lifecycle[keep].to_numpy() if lifecycle is not None else None,
             "row": row_index[keep],
         }
@@ -387,10 +423,13 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     for name in ("case", "activity", "resource", "group", "lifecycle"):
         events[name] = events[name].astype("string")
     if events.empty:
-        raise EmptyLogError("no usable events remain after dropping bad rows", fix="check the export", source=source)
+        raise EmptyLogError(
+            "no usable events remain after dropping bad rows", fix="check the export", source=source
+        )
     if int(ignored_lifecycle.sum()):
         warnings.append(
-            f"ignored {int(ignored_lifecycle.sum())} events whose lifecycle is neither start nor complete"
+            f"ignored {int(ignored_lifecycle.sum())} events whose lifecycle is "
+            "neither start nor complete"
         )
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
@@ -401,7 +440,9 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         dropped_missing_case_or_activity=int(missing_key.sum()),
         dropped_end_before_start=int((end_before_start & ~bad_time & ~missing_key).sum()),
         dropped_duplicates=int((duplicated & ~bad_time & ~missing_key & ~end_before_start).sum()),
-        ignored_lifecycle_events=int((ignored_lifecycle & ~duplicated & ~bad_time & ~missing_key).sum()),
+        ignored_lifecycle_events=int(
+            (ignored_lifecycle & ~duplicated & ~bad_time & ~missing_key).sum()
+        ),
         warnings=tuple(warnings),
     )
     display_tz = options.tz or end.offset or "UTC"

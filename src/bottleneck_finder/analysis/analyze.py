@@ -79,7 +79,9 @@ def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> 
     quality = log.quality
     if log.has_lifecycle:
         un = instances.unmatched_counts(events).execute().iloc[0]
-        quality = _with_unmatched(quality, int(un["unmatched_starts"]), int(un["unmatched_completes"]))
+        quality = _with_unmatched(
+            quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
+        )
     summary = LogSummary(
         cases=cases.count,
         events=len(log.events),
@@ -111,9 +113,9 @@ def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> 
 def _endpoint(counts: pd.DataFrame, column: str) -> pd.DataFrame:
     out = counts[counts[column] > 0][["activity", column]].rename(columns={column: "count"})
     out["count"] = out["count"].astype("int64")
-    return out.sort_values(["count", "activity"], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["count", "activity"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def _with_unmatched(quality: DataQuality, starts: int, completes: int) -> DataQuality:
@@ -123,7 +125,9 @@ def _with_unmatched(quality: DataQuality, starts: int, completes: int) -> DataQu
     if starts:
         notes.append(f"{starts} start events have no matching complete and were left out")
     if completes:
-        notes.append(f"{completes} complete events have no matching start (processing time unknown)")
+        notes.append(
+            f"{completes} complete events have no matching start (processing time unknown)"
+        )
     return replace(
         quality, unmatched_starts=starts, unmatched_completes=completes, warnings=tuple(notes)
     )

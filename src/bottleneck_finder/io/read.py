@@ -58,8 +58,8 @@ def _open_bytes(path: Path) -> io.BufferedIOBase:
     magic = raw.read(2)
     raw.seek(0)
     if magic == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    return raw
 
 
 def _peek(path: Path) -> bytes:
@@ -202,7 +202,9 @@ def read_csv(
             source=source,
         ) from exc
     except pd.errors.EmptyDataError as exc:
-        raise EmptyLogError("the file has no rows", fix="export the log again", source=source) from exc
+        raise EmptyLogError(
+            "the file has no rows", fix="export the log again", source=source
+        ) from exc
     except pd.errors.ParserError as exc:
         match = _TOKENIZE.search(str(exc))
         if match:
@@ -254,9 +256,11 @@ def read_xes(path: Path) -> RawLog:
         raise InputFileError(str(exc), fix="give an XES event log", source=source) from exc
     except ExpatError as exc:
         where = f"line {exc.lineno}, column {exc.offset}"
-        hint = "the file looks truncated" if "no element found" in str(exc) or "unclosed" in str(
-            exc
-        ) else "the XML is malformed"
+        hint = (
+            "the file looks truncated"
+            if "no element found" in str(exc) or "unclosed" in str(exc)
+            else "the XML is malformed"
+        )
         raise InputFileError(
             f"{hint} ({exc.args[0].split(':')[0]} at {where})",
             fix="export or download the log again",
@@ -302,7 +306,9 @@ def read_log(
     if path.is_dir():
         raise InputFileError("is a folder, not a log file", fix="give a file", source=source)
     if path.stat().st_size == 0:
-        raise EmptyLogError("the file is empty (0 bytes)", fix="export the log again", source=source)
+        raise EmptyLogError(
+            "the file is empty (0 bytes)", fix="export the log again", source=source
+        )
     head = _peek(path)
     fmt = detect_format(path, head)
     if fmt == "parquet":
@@ -325,13 +331,16 @@ def read_columns_file(path: str | Path) -> LogColumns:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError as exc:
-        raise ColumnError("no such mapping file", fix="check the --columns path", source=source) from exc
+        raise ColumnError(
+            "no such mapping file", fix="check the --columns path", source=source
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ColumnError(
             f"is not valid TOML ({exc})", fix='write lines like case = "ma_ho_so"', source=source
         ) from exc
     table = data.get("columns", data)
     if not isinstance(table, dict):
-        raise ColumnError("[columns] must be a table", fix='write [columns] then case = "…"', source=source)
+        raise ColumnError(
+            "[columns] must be a table", fix='write [columns] then case = "…"', source=source
+        )
     return LogColumns.from_mapping(table, source=source)
-

@@ -35,16 +35,16 @@ def write_files(folder: str | Path, files: Mapping[str, bytes | str]) -> list[Pa
     try:
         for name, content in files.items():
             data = content.encode("utf-8") if isinstance(content, str) else content
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-            os.chmod(temp, 0o666 & ~umask)
-            staged.append((Path(temp), folder / name))
-        for temp, final in staged:
-            os.replace(temp, final)
+            os.chmod(temp_name, 0o666 & ~umask)
+            staged.append((Path(temp_name), folder / name))
+        for staged_temp, final in staged:
+            os.replace(staged_temp, final)
     except OSError as exc:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+        for staged_temp, _ in staged:
+            staged_temp.unlink(missing_ok=True)
         raise OutputError(
             f"cannot write the results ({exc.strerror or exc})",
             fix="check free space and permissions, or choose another -o folder",

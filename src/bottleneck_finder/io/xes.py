@@ -51,7 +51,7 @@ def parse_xes(chunks: Iterable[bytes]) -> pd.DataFrame:
     attr_depth = 0  # depth of typed attribute elements we are inside
     seen_log = False
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> int:
         raise UnsafeXmlError("the XML declares a DTD or entities")
 
     def start(name: str, attrs: dict[str, str]) -> None:

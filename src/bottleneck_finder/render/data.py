@@ -28,9 +28,7 @@ def _clean(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
-    ]
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def analysis_document(analysis: Analysis) -> dict[str, Any]:

@@ -131,8 +131,20 @@ def _quoted(text: str) -> str:
 
 
 def _wrapped(name: str) -> str:
-    lines = textwrap.wrap(_clean(name), WRAP, break_long_words=True, break_on_hyphens=False)
-    return "<BR/>".join(_html(line) for line in lines) if lines else " "
+    """The name in balanced lines of about `WRAP` characters, for an HTML-like label."""
+    text = " ".join(_clean(name).split())
+    if not text:
+        return " "
+    if len(text) <= WRAP + 4:
+        return _html(text)
+    count = math.ceil(len(text) / WRAP)
+    width = math.ceil(len(text) / count)
+    while True:
+        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+        if len(lines) <= count or width >= WRAP + 8:
+            break
+        width += 1
+    return "<BR/>".join(_html(line) for line in lines)
 
 
 def _float(value: object) -> float:
@@ -407,7 +419,8 @@ def _isolated_block(
     lines = [
         "subgraph cluster_isolated {",
         f'  graph [label=<{_html("Activities whose arrows are all hidden")}>, fontsize=10, '
-        f'style="dashed,rounded", color="{ENDPOINT_EDGE}", fontcolor="#444444", margin=10];',
+        f'style="dashed,rounded", peripheries=1, color="{ENDPOINT_EDGE}", '
+        'fontcolor="#444444", margin=10, labeljust=c, labelloc=t];',
     ]
     lines += ["  " + _node_line(name, ids[name], rows, hot, work) for name in isolated]
     for i, name in enumerate(isolated):
@@ -450,10 +463,11 @@ def _edge_line(
             "</TD></TR></TABLE>",
         )
         attrs[0] = f"label=<{attrs[0]}>"
-        # Three parallel lines share the pen width: the wait colour with a dark outline.
+        # Parallel lines share the pen width: the wait colour (3/5) inside a dark outline (2/5),
+        # and a dark arrowhead.
         pen = max(float(_pen(edge.count, largest)), MARK_MIN_PEN)
         attrs[2] = f"penwidth={pen:.2f}"
-        attrs[1] = f'color="{MARK_OUTLINE}:{colour}:{MARK_OUTLINE}"'
+        attrs[1] = f'color="{MARK_OUTLINE}:{colour}:{colour}:{colour}:{MARK_OUTLINE}"'
         attrs += ["arrowsize=1.1"]
         tip = f"bottleneck #{mark.rank} ({_percent(mark.share)} of all waiting) — {tip}"
     attrs.append(f"tooltip={_quoted(tip)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -41,10 +42,8 @@ def local_time(stamp: pd.Timestamp, tz: str) -> str:
     return stamp.tz_convert(_zone(tz)).isoformat(timespec="seconds")
 
 
-def _zone(tz: str) -> object:
+def _zone(tz: str) -> str | dt.tzinfo:
     if tz and tz[0] in "+-" and len(tz) == 6:
-        import datetime as dt
-
         sign = 1 if tz[0] == "+" else -1
         return dt.timezone(sign * dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
     return tz or "UTC"
@@ -84,15 +83,15 @@ def bottleneck_table(analysis: Analysis, *, kind: str = "transition", width: int
         f"{'median':>8} {'p90':>8} {'count':>8}"
     )
     lines = [header, "-" * len(header)]
-    for row in rows.itertuples(index=False):
+    for row in rows.to_dict(orient="records"):
         if kind == "transition":
-            name = f"{row.source} → {row.target}"
+            name = f"{row['source']} → {row['target']}"
         else:
-            name = f"before {row.activity}"
+            name = f"before {row['activity']}"
         lines.append(
-            f"{row.rank:>3}  {_clip(name, name_width):<{name_width}} "
-            f"{human_duration(row.wait_total_s):>8} {row.share_of_total_wait:>6.1%} "
-            f"{human_duration(row.wait_median_s):>8} {human_duration(row.wait_p90_s):>8} "
-            f"{int(row.count):>8,}"
+            f"{row['rank']:>3}  {_clip(name, name_width):<{name_width}} "
+            f"{human_duration(row['wait_total_s']):>8} {row['share_of_total_wait']:>6.1%} "
+            f"{human_duration(row['wait_median_s']):>8} {human_duration(row['wait_p90_s']):>8} "
+            f"{int(row['count']):>8,}"
         )
     return "\n".join(lines)

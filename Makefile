@@ -1,0 +1,49 @@
+# Two commands do everything: `make demo` and `make test`. Each creates the virtual
+# environment, installs the package and makes sure Graphviz is present.
+
+VENV      ?= .venv
+BIN       := $(VENV)/bin
+# The first Python >= 3.11 found on PATH.
+PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
+STAMP     := $(VENV)/.installed
+
+.PHONY: demo test lint pytest graphviz samples bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed — install it and retry" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+graphviz:
+	@bash scripts/ensure-graphviz.sh
+
+## The main job on the bundled sample logs: reports/one_stop_shop_{before,after}/
+demo: $(STAMP) graphviz
+	$(BIN)/bottleneck analyze event_logs/one_stop_shop_before.csv -o reports/one_stop_shop_before --format svg,png
+	$(BIN)/bottleneck analyze event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after --format svg,png
+
+## Lint, type-check and run the whole test suite.
+test: $(STAMP) graphviz lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks event_logs
+	$(BIN)/mypy src
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Regenerate the simulated sample logs (deterministic).
+samples: $(STAMP)
+	$(BIN)/python event_logs/make_samples.py
+
+## Benchmarks against pm4py (minutes; see benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/generate.py 100000 1000000 10000000
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) reports/*/ .pytest_cache .mypy_cache .ruff_cache
