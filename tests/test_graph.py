@@ -28,10 +28,10 @@ from bottleneck_finder.render.graph import (
     GraphOptions,
     RenderError,
     dot_available,
-    human_duration,
     process_dot,
     render_dot,
 )
+from bottleneck_finder.render.text import human_duration
 
 from .conftest import RECEIPT
 

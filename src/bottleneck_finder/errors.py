@@ -78,4 +78,5 @@ EXIT_CODES: dict[int, str] = {
     6: "empty log: no usable events",
     7: "inconsistent events: end before start, duplicate events",
     8: "output cannot be written",
+    9: "the process graph cannot be drawn (Graphviz failed or timed out)",
 }

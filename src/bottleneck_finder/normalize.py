@@ -288,7 +288,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     if options.milestones:
         duplicated = np.zeros(len(table), bool)
     else:
-        hashed = pd.util.hash_pandas_object(table.astype("string"), index=False)
+        hashed = pd.util.hash_pandas_object(table, index=False)
         duplicated = hashed.duplicated().to_numpy()
 
     case = _text(table[columns.case])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import BottleneckError
 from ..model import Analysis
+from .text import human_duration
 
 FONT = "DejaVu Sans"
 FORMATS = ("svg", "png", "pdf")
@@ -49,7 +50,8 @@ class GraphOptions:
 
     `top_marked` transition bottlenecks are marked #1, #2, …; at most `max_edges` arrows are drawn
     (the most frequent first, `None` for all); arrows carrying less than `min_share` of all
-    transition occurrences are hidden. A marked bottleneck is never hidden.
+    transition occurrences are hidden (and start / end arrows under `min_share` of the cases). A
+    marked bottleneck is never hidden; activities left without arrows stay, grouped at the bottom.
     """
 
     top_marked: int = 3
@@ -72,30 +74,6 @@ class _Edge:
 class _Mark:
     rank: int
     share: float
-
-
-def human_duration(seconds: float) -> str:
-    """A duration as people say it: "0 s", "45 s", "45 min", "1.5 h", "3.2 d"."""
-    if math.isnan(seconds):
-        return "–"
-    if seconds < 0:
-        return "-" + human_duration(-seconds)
-    for unit, size, limit in (("s", 1.0, 60.0), ("min", 60.0, 60.0), ("h", 3600.0, 24.0)):
-        text, value = _round(seconds / size)
-        if value < limit:
-            return f"{text} {unit}"
-    return f"{_round(seconds / 86400.0)[0]} d"
-
-
-def _round(value: float) -> tuple[str, float]:
-    """One decimal below 10 (without a trailing ".0"), whole numbers from 10 on."""
-    if round(value, 1) < 10:
-        rounded = round(value, 1)
-        text = f"{rounded:.1f}"
-        text = text[:-2] if text.endswith(".0") else text
-        return text, rounded
-    whole = round(value)
-    return f"{whole:,}", float(whole)
 
 
 def _count(n: int) -> str:

@@ -9,28 +9,29 @@ import pandas as pd
 
 from ..model import Analysis
 
-_UNITS = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"))
-
 
 def human_duration(seconds: float) -> str:
-    """A duration as people read it: `3.2 d`, `1.5 h`, `45 min`, `12 s`, `0.4 s`."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+    """A duration as people say it: "0 s", "45 s", "45 min", "1.5 h", "3.2 d"."""
+    if math.isnan(seconds):
         return "–"
-    value = abs(float(seconds))
-    sign = "-" if seconds < 0 else ""
-    for size, unit in _UNITS:
-        if value >= size:
-            return f"{sign}{_fmt(value / size)} {unit}"
-    if value == 0:
-        return "0 s"
-    return f"{sign}{_fmt(value)} s"
+    if seconds < 0:
+        return "-" + human_duration(-seconds)
+    for unit, size, limit in (("s", 1.0, 60.0), ("min", 60.0, 60.0), ("h", 3600.0, 24.0)):
+        text, value = _round(seconds / size)
+        if value < limit:
+            return f"{text} {unit}"
+    return f"{_round(seconds / 86400.0)[0]} d"
 
 
-def _fmt(value: float) -> str:
-    if value >= 10:
-        return f"{value:.0f}"
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+def _round(value: float) -> tuple[str, float]:
+    """One decimal below 10 (without a trailing ".0"), whole numbers from 10 on."""
+    if round(value, 1) < 10:
+        rounded = round(value, 1)
+        text = f"{rounded:.1f}"
+        text = text[:-2] if text.endswith(".0") else text
+        return text, rounded
+    whole = round(value)
+    return f"{whole:,}", float(whole)
 
 
 def _clip(text: str, width: int) -> str:
