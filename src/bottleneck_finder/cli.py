@@ -7,6 +7,7 @@ prints or imports click. Heavy libraries are imported inside commands so `--help
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -55,6 +56,11 @@ class Guarded(click.Group):
             fail(error)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # the reader (e.g. `| head`) went away: the files are written, stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -189,12 +195,12 @@ def _formats(text: str) -> list[str]:
 
 
 @cli.command(
-    epilog="Examples:\n\n"
-    "  bottleneck analyze event_logs/08_receipt.xes.gz\n\n"
-    "  bottleneck analyze export.csv --case ma_ho_so --activity buoc --timestamp thoi_gian "
-    "-o reports/q3 --format svg,png\n\n"
-    "  bottleneck analyze dossiers.csv "
-    "--milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck analyze event_logs/08_receipt.xes.gz\n"
+    "  bottleneck analyze export.csv --case ma_ho_so --activity buoc \\\n"
+    "      --timestamp thoi_gian -o reports/q3 --format svg,png\n"
+    "  bottleneck analyze dossiers.csv \\\n"
+    "      --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
     "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
     "process.svg (and the other --format pictures) into the output folder."
 )
@@ -291,10 +297,11 @@ def analyze(
         click.echo(f"note: {note}")
     click.echo("")
     click.echo("Top bottlenecks (transitions, by total waiting time):")
-    click.echo(bottleneck_table(result, kind="transition"))
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
+    click.echo(bottleneck_table(result, kind="transition", width=width))
     click.echo("")
     click.echo("Waiting time before each activity:")
-    click.echo(bottleneck_table(result, kind="activity"))
+    click.echo(bottleneck_table(result, kind="activity", width=width))
     click.echo("")
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 

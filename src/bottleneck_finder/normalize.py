@@ -402,26 +402,31 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         warnings.append(f"dropped {_count(count, what)} ({where})")
 
     keep = ~(missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle)
+    every = bool(keep.all())
+
+    def kept(values: pd.Series | None) -> pd.Series:
+        """The kept rows of a column as a fresh 0-based Series (no Python objects created)."""
+        if values is None:
+            return pd.Series(pd.array([None] * int(keep.sum()), dtype="string"))
+        chosen = values if every else values[keep]
+        return chosen.reset_index(drop=True)
+
     events = pd.DataFrame(
         {
-            "case": case[keep].to_numpy(),
-            "activity": activity[keep].to_numpy(),
-            "end_us": end.micros[keep].to_numpy(dtype=np.int64),
-            "start_us": start.micros[keep].array
-            if start is not None
-            else pd.array([None] * int(keep.sum()), dtype="Int64"),
-            "resource": _text(table[columns.resource], nfc=True)[keep].to_numpy()
-            if columns.resource
-            else None,
-            "group": _text(table[columns.group], nfc=True)[keep].to_numpy()
-            if columns.group
-            else None,
-            "lifecycle": lifecycle[keep].to_numpy() if lifecycle is not None else None,
-            "row": row_index[keep],
+            "case": kept(case).astype("string"),
+            "activity": kept(activity).astype("string"),
+            "end_us": kept(end.micros).astype("int64"),
+            "start_us": kept(start.micros if start is not None else None).astype("Int64"),
+            "resource": kept(
+                _text(table[columns.resource], nfc=True) if columns.resource else None
+            ).astype("string"),
+            "group": kept(
+                _text(table[columns.group], nfc=True) if columns.group else None
+            ).astype("string"),
+            "lifecycle": kept(lifecycle).astype("string"),
+            "row": row_index if every else row_index[keep],
         }
     )
-    for name in ("case", "activity", "resource", "group", "lifecycle"):
-        events[name] = events[name].astype("string")
     if events.empty:
         raise EmptyLogError(
             "no usable events remain after dropping bad rows", fix="check the export", source=source

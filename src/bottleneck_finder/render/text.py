@@ -86,7 +86,12 @@ def bottleneck_table(analysis: Analysis, *, kind: str = "transition", width: int
     lines = [header, "-" * len(header)]
     for row in rows.to_dict(orient="records"):
         if kind == "transition":
-            name = f"{row['source']} → {row['target']}"
+            half = (name_width - 3) // 2
+            source, target = str(row["source"]), str(row["target"])
+            if len(source) + len(target) + 3 > name_width:  # clip each side, keep both visible
+                source = _clip(source, max(half, name_width - 3 - len(target)))
+                target = _clip(target, name_width - 3 - len(source))
+            name = f"{source} → {target}"
         else:
             name = f"before {row['activity']}"
         lines.append(
