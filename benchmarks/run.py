@@ -342,6 +342,13 @@ def machine() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions.append(f"{package} (not installed)")
     date = subprocess.run(["date"], capture_output=True, text=True, check=False).stdout.strip()
+    git = ["git", "-C", str(HERE.parent)]
+    commit = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "src"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
@@ -350,6 +357,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "packages": ", ".join(versions),
         "date": date,
+        "commit": f"{commit}{' with uncommitted changes in src/' if dirty else ''}",
     }
 
 
@@ -416,7 +424,9 @@ def tables(results: list[dict[str, Any]]) -> str:
         "| runs (ours / pm4py) |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     stages = "\n\nStage times in seconds (medians):\n\n" + breakdown + "\n".join(parts)
-    return head + "\n".join(rows) + stages + "\n"
+    when = sorted({f"{r.get('date', '?')} at commit {r.get('commit', '?')}" for r in results})
+    measured = "\n\nMeasured: " + "; ".join(when) + "\n"
+    return head + "\n".join(rows) + stages + measured
 
 
 def _fmt(value: float | None, summary: dict[str, Any]) -> str:
@@ -444,7 +454,8 @@ def write_markdown(store: dict[str, Any], notes: str) -> str:
         f"- **Date:** {m.get('date')}\n"
         f"- **Machine:** {m.get('cpu')}, {m.get('cores')} cores, {m.get('ram')} RAM, "
         f"{m.get('os')}\n"
-        f"- **Software:** Python {m.get('python')}; {m.get('packages')}\n\n"
+        f"- **Software:** Python {m.get('python')}; {m.get('packages')}\n"
+        f"- **Code:** commit {m.get('commit')}\n\n"
         "What each column includes:\n\n"
         "- **CLI dot / svg**: wall time of `bottleneck analyze FILE -o DIR --format dot|svg -q`, "
         "from spawning the process to its exit (interpreter start, imports, read, analysis, "
@@ -530,6 +541,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--notes", type=Path, help="Markdown appended to RESULTS.md (analysis)")
     parser.add_argument(
+        "--render", action="store_true", help="only rewrite RESULTS.md from results.json"
+    )
+    parser.add_argument(
         "--worker", nargs=3, metavar=("NAME", "FILE", "OUT"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -538,6 +552,9 @@ def main(argv: list[str] | None = None) -> int:
         WORKERS[name](path, out)
         return 0
     store = load_results()
+    if args.render:
+        print(write_markdown(store, _notes(store, args.notes)))
+        return 0
     store["machine"] = machine()
     for n in args.sizes:
         for fmt in args.formats:
@@ -548,13 +565,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.name}", file=sys.stderr, flush=True)
             repeat = args.repeat if n <= args.repeat_above else 1
             result = bench(path, repeat, args.timeout, svg=n <= 100_000)
+            result["date"] = store["machine"]["date"]
+            result["commit"] = store["machine"]["commit"]
+            if machine()["commit"] != result["commit"]:  # someone edited src/ meanwhile
+                result["commit"] += " (src/ CHANGED during this measurement: not reliable)"
             store["files"][path.name] = result
             RESULTS_JSON.write_text(json.dumps(store, indent=1))
-    notes = targets(store)
-    if args.notes and args.notes.exists():
-        notes += "\n" + args.notes.read_text()
-    print(write_markdown(store, notes))
+    print(write_markdown(store, _notes(store, args.notes)))
     return 0
+
+
+def _notes(store: dict[str, Any], extra: Path | None) -> str:
+    notes = targets(store)
+    if extra and extra.exists():
+        notes += "\n" + extra.read_text()
+    return notes
 
 
 if __name__ == "__main__":

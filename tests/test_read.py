@@ -184,3 +184,25 @@ def test_sudden_drift_csv_reads_start_and_complete_columns() -> None:
     assert (a.columns.case, a.columns.activity) == ("case", "event")
     assert (a.columns.start, a.columns.timestamp) == ("startTime", "completeTime")
     assert (a.log.cases, a.log.events) == (1000, 11229)
+
+
+def test_parquet_with_numeric_case_ids_and_nulls(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "case_id": [7, 7, 8, 8],
+            "activity": ["A", "B", "A", "B"],
+            "timestamp": pd.to_datetime(
+                ["2025-01-01 08:00", "2025-01-01 09:00", "2025-01-01 08:00", "2025-01-01 08:30"],
+                utc=True,
+            ),
+            "resource": ["x", None, "y", "z"],
+        }
+    )
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    a = analyze_log(path)
+    assert a.log.cases == 2
+    assert a.transitions["wait_total_s"].tolist() == [3600 + 1800]
+    log = load_log(path)
+    assert sorted(log.events["case"].astype(str)) == ["7", "7", "8", "8"]
+    assert log.events["resource"].isna().sum() == 1

@@ -7,7 +7,6 @@ the run with a message naming the rows, and `bad_rows="skip"` drops them with a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,7 +63,8 @@ class NormalizeOptions:
 class ParsedTimes:
     """A timestamp column as UTC microseconds (null where missing or unparseable)."""
 
-    micros: pd.Series  # Int64
+    micros: np.ndarray  # int64; meaningless where `valid` is False
+    valid: np.ndarray  # bool mask: a time was read
     unparseable: np.ndarray  # bool mask: a value was there but could not be read
     missing: np.ndarray  # bool mask: no value
     format: str | None
@@ -81,14 +81,13 @@ def _offset_text(value: str) -> str | None:
     return text if ":" in text else f"{text[:3]}:{text[3:]}"
 
 
-def _to_micros(stamps: pd.Series) -> pd.Series:
-    """tz-aware UTC datetimes (NaT allowed) -> nullable Int64 microseconds since the epoch."""
+def _to_micros(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """tz-aware datetimes (NaT allowed) -> (int64 microseconds since the epoch UTC, valid mask)."""
     valid = stamps.notna().to_numpy()
-    out = np.zeros(len(stamps), dtype=np.int64)
-    if valid.any():
-        utc = stamps[valid].dt.tz_convert("UTC").dt.tz_localize(None)
-        out[valid] = utc.to_numpy().astype("datetime64[us]").astype(np.int64)
-    return pd.Series(pd.arrays.IntegerArray(out, ~valid), index=stamps.index)
+    utc = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    micros = utc.astype("datetime64[us]").view(np.int64).copy()
+    micros[~valid] = 0
+    return micros, valid
 
 
 def _localize(stamps: pd.Series, tz: str | None) -> pd.Series:
@@ -134,7 +133,8 @@ def parse_timestamps(
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = _localize(pd.Series(values), tz)
         offset = str(stamps.dt.tz) if stamps.dt.tz is not None else None
-        return ParsedTimes(_to_micros(stamps), np.zeros(len(values), bool), missing, None, offset)
+        micros, valid = _to_micros(stamps)
+        return ParsedTimes(micros, valid, np.zeros(len(values), bool), missing, None, offset)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         raise TimestampError(
             f"column '{column}' holds numbers, not dates and times",
@@ -146,7 +146,8 @@ def parse_timestamps(
     present = text[~missing]
     if present.empty:
         return ParsedTimes(
-            pd.Series(pd.array([None] * len(values), dtype="Int64"), index=values.index),
+            np.zeros(len(values), np.int64),
+            np.zeros(len(values), bool),
             np.zeros(len(values), bool),
             missing,
             fmt,
@@ -166,7 +167,8 @@ def parse_timestamps(
     stamps = _localize(_parse_text(text.where(~missing), chosen, has_offset), tz)
     unparseable = stamps.isna().to_numpy() & ~missing
     first_offset = next((o for o in offsets if isinstance(o, str)), None)
-    return ParsedTimes(_to_micros(stamps), unparseable, missing, chosen, first_offset)
+    micros, valid = _to_micros(stamps)
+    return ParsedTimes(micros, valid, unparseable, missing, chosen, first_offset)
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -190,22 +192,88 @@ def _count(count: int, what: str) -> str:
     return f"{count} {what}"
 
 
-def _text(values: pd.Series, *, nfc: bool = False) -> pd.Series:
-    """Values as trimmed text, empty as null; with `nfc`, one Unicode form for each label.
+def _labels(values: pd.Series, *, nfc: bool = False, lower: bool = False) -> pd.Series:
+    """Values as a categorical of trimmed text labels, empty as missing.
 
-    Vietnamese exports mix composed and decomposed diacritics (legacy cp1258 files are always
-    decomposed); without NFC the same step would count as two activities. Normalizing the
-    distinct labels only keeps this cheap on large logs.
+    Only the distinct values are cleaned, so this stays cheap on large logs. With `nfc`, one
+    Unicode form per label: Vietnamese exports mix composed and decomposed diacritics (legacy
+    cp1258 files are always decomposed), and without NFC the same step would count twice.
     """
-    out = values.astype("string").str.strip()
-    out = out.where(out != "")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(uniques.dtype, pd.StringDtype):
+        text = pa.array(uniques.array, type=pa.string())
+    else:  # numbers, booleans or mixed objects: their text is the label
+        text = pa.array([str(u) for u in uniques], type=pa.string())
+    text = pc.utf8_trim_whitespace(text)
     if nfc:
-        codes, uniques = pd.factorize(out, use_na_sentinel=True)
-        folded = [unicodedata.normalize("NFC", str(u)) for u in uniques]
-        if folded != [str(u) for u in uniques]:
-            mapped = pd.array([*folded, None], dtype="string")
-            out = pd.Series(mapped.take(codes), index=out.index)
-    return out
+        text = pc.utf8_normalize(text, form="NFC")
+    if lower:
+        text = pc.utf8_lower(text)
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    merged_codes, categories = pd.factorize(pd.array(text, dtype="string"), use_na_sentinel=True)
+    if len(categories) == len(uniques) and (merged_codes >= 0).all():
+        final = codes.astype(np.int32)  # cleaning merged nothing: the codes stand as they are
+    else:
+        lookup = np.append(merged_codes, -1).astype(np.int32)  # -1 (missing) stays missing
+        final = lookup[codes]
+    categorical = pd.Categorical.from_codes(
+        final, categories=pd.Index(categories, dtype="string"), validate=False
+    )
+    return pd.Series(categorical, index=values.index)
+
+
+def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Series:
+    """The kept rows of an optional time column as a nullable Int64 Series."""
+    if times is None:
+        n = int(keep.sum())
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)))
+    micros, valid = (
+        (times.micros, times.valid) if every else (times.micros[keep], times.valid[keep])
+    )
+    return pd.Series(pd.arrays.IntegerArray(micros, ~valid))
+
+
+def _duplicates(
+    table: pd.DataFrame,
+    columns: LogColumns,
+    case: pd.Series,
+    activity: pd.Series,
+    end: ParsedTimes,
+    start: ParsedTimes | None,
+    *labels: pd.Series | None,
+) -> np.ndarray:
+    """Rows identical to an earlier row in every column read (mapped columns as parsed).
+
+    Rows are hashed first; only rows whose hash repeats are compared exactly, so a hash
+    collision can never report a false duplicate.
+    """
+    key = pd.DataFrame(
+        {
+            "case": case.cat.codes.to_numpy(),
+            "activity": activity.cat.codes.to_numpy(),
+            "end": np.where(end.valid, end.micros, np.iinfo(np.int64).min),
+        }
+    )
+    if start is not None:
+        key["start"] = np.where(start.valid, start.micros, np.iinfo(np.int64).min)
+    for i, series in enumerate(labels):
+        if series is not None:
+            key[f"label{i}"] = series.cat.codes.to_numpy()
+    mapped = {column for _, column in columns.items()}
+    for j, column in enumerate(c for c in table.columns if c not in mapped):
+        key[f"other{j}"] = table[column].to_numpy()
+    hashed = pd.util.hash_pandas_object(key, index=False).to_numpy()
+    ordered = np.sort(hashed)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    candidates = np.isin(hashed, repeated) if len(repeated) else np.zeros(len(key), bool)
+    duplicated = np.zeros(len(key), bool)
+    if candidates.any():
+        subset = key[candidates].astype("string")
+        duplicated[np.flatnonzero(candidates)] = subset.duplicated().to_numpy()
+    return duplicated
 
 
 def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> LogColumns:
@@ -284,16 +352,9 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         raise EmptyLogError("the log has no events", fix="check the export", source=source)
     assert columns.case and columns.activity and columns.timestamp
 
-    # Duplicate rows: identical in every column read from the file.
-    if options.milestones:
-        duplicated = np.zeros(len(table), bool)
-    else:
-        hashed = pd.util.hash_pandas_object(table, index=False)
-        duplicated = hashed.duplicated().to_numpy()
-
-    case = _text(table[columns.case])
-    activity = _text(table[columns.activity], nfc=True)
-    missing_key = (case.isna() | activity.isna()).to_numpy()
+    case = _labels(table[columns.case])
+    activity = _labels(table[columns.activity], nfc=True)
+    missing_key = (case.cat.codes.to_numpy() < 0) | (activity.cat.codes.to_numpy() < 0)
 
     end = parse_timestamps(
         table[columns.timestamp],
@@ -316,15 +377,12 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         bad_time = bad_time | start.unparseable
     end_before_start = np.zeros(len(table), bool)
     if start is not None:
-        both = end.micros.notna().to_numpy() & start.micros.notna().to_numpy()
-        end_vals = end.micros.to_numpy(dtype=np.int64, na_value=0)
-        start_vals = start.micros.to_numpy(dtype=np.int64, na_value=0)
-        end_before_start = both & (end_vals < start_vals)
+        end_before_start = end.valid & start.valid & (end.micros < start.micros)
 
     lifecycle = None
     ignored_lifecycle = np.zeros(len(table), bool)
     if columns.lifecycle is not None:
-        lifecycle = _text(table[columns.lifecycle]).str.lower()
+        lifecycle = _labels(table[columns.lifecycle], lower=True)
         if start is not None:
             if bool((lifecycle == "start").any()):
                 raise ColumnError(
@@ -338,6 +396,10 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         ignored_lifecycle = (~lifecycle.isin(["start", "complete"])).to_numpy(
             dtype=bool, na_value=True
         )
+
+    resource = _labels(table[columns.resource], nfc=True) if columns.resource else None
+    group = _labels(table[columns.group], nfc=True) if columns.group else None
+    duplicated = _duplicates(table, columns, case, activity, end, start, resource, group, lifecycle)
 
     problems: list[tuple[np.ndarray, type[BottleneckError], str, str]] = [
         (
@@ -407,23 +469,22 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     def kept(values: pd.Series | None) -> pd.Series:
         """The kept rows of a column as a fresh 0-based Series (no Python objects created)."""
         if values is None:
-            return pd.Series(pd.array([None] * int(keep.sum()), dtype="string"))
+            empty = pd.Categorical.from_codes(
+                np.full(int(keep.sum()), -1, np.int32), categories=pd.Index([], dtype="string")
+            )
+            return pd.Series(empty)
         chosen = values if every else values[keep]
         return chosen.reset_index(drop=True)
 
     events = pd.DataFrame(
         {
-            "case": kept(case).astype("string"),
-            "activity": kept(activity).astype("string"),
-            "end_us": kept(end.micros).astype("int64"),
-            "start_us": kept(start.micros if start is not None else None).astype("Int64"),
-            "resource": kept(
-                _text(table[columns.resource], nfc=True) if columns.resource else None
-            ).astype("string"),
-            "group": kept(
-                _text(table[columns.group], nfc=True) if columns.group else None
-            ).astype("string"),
-            "lifecycle": kept(lifecycle).astype("string"),
+            "case": kept(case),
+            "activity": kept(activity),
+            "end_us": end.micros if every else end.micros[keep],
+            "start_us": _nullable(start, keep, every),
+            "resource": kept(resource),
+            "group": kept(group),
+            "lifecycle": kept(lifecycle),
             "row": row_index if every else row_index[keep],
         }
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 import pandas as pd
 
-from .. import engine
-from ..engine import instances, stats, transitions
+from ..engine import Engine, event_table, instances, stats, transitions
 from ..model import (
     ACTIVITY_COLUMNS,
     TRANSITION_COLUMNS,
@@ -24,49 +23,66 @@ US = 1_000_000.0
 
 def _seconds(frame: pd.DataFrame) -> pd.DataFrame:
     """Turn every `*_us` time column into a float `*_s` column in seconds."""
-    renamed = {}
-    for column in frame.columns:
-        if column.endswith("_us") and not column.endswith("_count"):
-            renamed[column] = column[:-3] + "_s"
+    renamed = {c: c[:-3] + "_s" for c in frame.columns if c.endswith("_us")}
     out = frame.rename(columns=renamed)
     for new in renamed.values():
         out[new] = out[new].astype("float64") / US
     return out
 
 
-def compute_steps(con: Any, log: EventLog) -> Any:
-    """The materialized per-instance step table of a log (see `engine.transitions.steps`)."""
-    events = engine.load_events(con, log.events)
-    inst = instances.activity_instances(events, paired=log.has_lifecycle)
-    step_table = transitions.steps(inst, has_start_times=log.has_start_times)
-    return engine.materialize(con, step_table, "steps"), events
+def _ints(frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> Analysis:
+def prepare_steps(engine: Engine, log: EventLog) -> None:
+    """Register the log's events and materialize its step table (`steps`) in `engine`."""
+    engine.register("events", event_table(log.events))
+    inst = instances.activity_instances("events", paired=log.has_lifecycle)
+    engine.materialize("steps", transitions.steps(inst, has_start_times=log.has_start_times))
+
+
+def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None) -> Analysis:
     """Waiting times on every transition and activity of `log`, and the ranked bottlenecks."""
-    con = engine.connect(backend)
-    steps, events = compute_steps(con, log)
+    own = engine is None
+    eng = engine or Engine()
+    try:
+        prepare_steps(eng, log)
+        trans = eng.frame(stats.transition_stats(eng, "steps"))
+        acts = eng.frame(stats.activity_stats(eng, "steps"))
+        row = eng.frame(stats.case_stats(eng, "steps")).iloc[0]
+        quality = log.quality
+        if log.has_lifecycle:
+            un = eng.frame(instances.unmatched_counts("events")).iloc[0]
+            quality = _with_unmatched(
+                quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
+            )
+    finally:
+        if own:
+            eng.close()
 
-    trans = _seconds(stats.transition_stats(steps).execute())
-    trans = trans.drop(columns=["wait_count"])
+    names = log.events["activity"].cat.categories
+
+    def label(codes: pd.Series) -> pd.Series:
+        return pd.Series(
+            names.take(codes.to_numpy(dtype="int64")), index=codes.index, dtype="string"
+        )
+
+    trans = _seconds(trans)
+    trans["source"], trans["target"] = label(trans["source"]), label(trans["target"])
+    _ints(trans, "count", "cases", "overlaps")
     trans = trans.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
     trans = trans[list(TRANSITION_COLUMNS)]
-    trans["count"] = trans["count"].astype("int64")
-    trans["cases"] = trans["cases"].astype("int64")
-    trans["overlaps"] = trans["overlaps"].fillna(0).astype("int64")
 
-    acts = _seconds(stats.activity_stats(steps).execute())
-    acts["rework"] = (acts["count"] - acts["cases"]).astype("int64")
+    acts = _seconds(acts)
+    acts["activity"] = label(acts["activity"])
+    _ints(acts, "count", "cases", "processing_count", "wait_before_count", "starts", "ends")
+    acts["rework"] = acts["count"] - acts["cases"]
     acts = acts.sort_values("activity", kind="stable").reset_index(drop=True)
-    for column in ("count", "cases", "processing_count", "wait_before_count"):
-        acts[column] = acts[column].astype("int64")
+    starts_df = _endpoint(acts, "starts")
+    ends_df = _endpoint(acts, "ends")
     acts = acts[list(ACTIVITY_COLUMNS)]
 
-    ends = stats.endpoint_counts(steps).execute()
-    starts_df = _endpoint(ends, "starts")
-    ends_df = _endpoint(ends, "ends")
-
-    row = stats.case_stats(steps).execute().iloc[0]
     cases = CaseStats(
         count=int(row["cases"]),
         duration_mean_s=float(row["duration_mean_us"]) / US,
@@ -76,12 +92,6 @@ def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> 
         steps_mean=float(row["steps_mean"]),
         steps_max=int(row["steps_max"]),
     )
-    quality = log.quality
-    if log.has_lifecycle:
-        un = instances.unmatched_counts(events).execute().iloc[0]
-        quality = _with_unmatched(
-            quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
-        )
     summary = LogSummary(
         cases=cases.count,
         events=len(log.events),
@@ -91,7 +101,6 @@ def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> 
         last_event=pd.Timestamp(int(row["last_us"]), unit="us", tz="UTC"),
         has_start_times=log.has_start_times,
     )
-    con.disconnect()
     return Analysis(
         source=log.source,
         columns=log.columns,
@@ -110,17 +119,14 @@ def analyze(log: EventLog, *, top: int | None = 10, backend: str = "duckdb") -> 
     )
 
 
-def _endpoint(counts: pd.DataFrame, column: str) -> pd.DataFrame:
-    out = counts[counts[column] > 0][["activity", column]].rename(columns={column: "count"})
-    out["count"] = out["count"].astype("int64")
+def _endpoint(acts: pd.DataFrame, column: str) -> pd.DataFrame:
+    out = acts[acts[column] > 0][["activity", column]].rename(columns={column: "count"})
     return out.sort_values(
         ["count", "activity"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
 
 
 def _with_unmatched(quality: DataQuality, starts: int, completes: int) -> DataQuality:
-    from dataclasses import replace
-
     notes = list(quality.warnings)
     if starts:
         notes.append(f"{starts} start events have no matching complete and were left out")

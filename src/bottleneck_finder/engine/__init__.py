@@ -1,37 +1,108 @@
-"""Event-level relational work, written once in Ibis and run on DuckDB by default.
+"""Event-level relational work: SQL over the event table, run by embedded DuckDB by default.
 
-Every function here takes and returns Ibis table expressions; nothing is executed until the
-analysis layer asks. The same expressions compile for other Ibis backends (PySpark is the
-intended cluster engine), so nothing here may use backend-specific SQL.
+The queries are plain SQL with window functions, written in the subset that DuckDB, Spark SQL
+and other engines share; the few functions that differ by dialect (exact quantiles) come from
+`Dialect`. Labels reach the engine as integer codes and times as integer microseconds, so every
+sort and grouping works on integers. Nothing here touches files; results come back as pandas.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-_names = itertools.count()
+LIFECYCLE_START = 1
+LIFECYCLE_COMPLETE = 0
 
 
-def connect(backend: str = "duckdb") -> Any:
-    """A fresh in-memory engine connection (DuckDB with all cores by default)."""
-    import ibis
+@dataclass(frozen=True)
+class Dialect:
+    """How one engine spells the functions that are not standard SQL."""
 
-    if backend == "duckdb":
-        return ibis.duckdb.connect(threads=os.cpu_count() or 1)
-    return getattr(ibis, backend).connect()
-
-
-def load_events(con: Any, events: pd.DataFrame) -> Any:
-    """Register a canonical event DataFrame with the engine and return it as a table."""
-    import ibis
-
-    return con.create_table(f"events_{next(_names)}", obj=ibis.memtable(events), temp=True)
+    name: str
+    quantiles: str  # format with {x} and {qs} (comma-separated fractions); returns a list
+    item: str  # format with {list} and {i} (1-based)
 
 
-def materialize(con: Any, expr: Any, name: str) -> Any:
-    """Compute `expr` once and keep the result in the engine for several later queries."""
-    return con.create_table(f"{name}_{next(_names)}", obj=expr, temp=True)
+DUCKDB = Dialect("duckdb", quantiles="quantile_cont({x}, [{qs}])", item="{list}[{i}]")
+SPARK = Dialect("spark", quantiles="percentile({x}, array({qs}))", item="{list}[{i} - 1]")
+
+
+class Engine:
+    """One in-memory engine session: register tables, run queries, keep intermediate tables."""
+
+    def __init__(self, dialect: Dialect = DUCKDB) -> None:
+        import duckdb
+
+        self.dialect = dialect
+        self.con: Any = duckdb.connect(":memory:")
+        self.con.execute(f"SET threads = {os.cpu_count() or 1}")
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def register(self, name: str, table: Any) -> None:
+        """Make an Arrow table queryable as `name` (scanned in place, not copied)."""
+        self.con.register(name, table)
+
+    def materialize(self, name: str, sql: str) -> None:
+        """Compute `sql` once into the temporary table `name` for several later queries."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        """Run a query and return its (small) result as a DataFrame."""
+        result: pd.DataFrame = self.con.execute(sql).fetch_df()
+        return result
+
+    def close(self) -> None:
+        """Release the engine's memory."""
+        self.con.close()
+
+    def quantiles(self, column: str, fractions: dict[str, float], prefix: str) -> str:
+        """Select-list items `{prefix}_{name}_us`: exact, linearly interpolated quantiles.
+
+        All fractions of one column come from one list-valued aggregate (one sort per group).
+        """
+        qs = ", ".join(repr(q) for q in fractions.values())
+        lst = self.dialect.quantiles.format(x=column, qs=qs)
+        return ", ".join(
+            f"{self.dialect.item.format(list=f'({lst})', i=i + 1)} AS {prefix}_{name}_us"
+            for i, name in enumerate(fractions)
+        )
+
+
+def _codes(column: pd.Series) -> Any:
+    """A categorical column as Arrow int32 codes, null where missing."""
+    import pyarrow as pa
+
+    codes = column.cat.codes.to_numpy().astype("int32")
+    return pa.array(codes, mask=codes < 0)
+
+
+def event_table(events: pd.DataFrame) -> Any:
+    """The engine's view of `EventLog.events`: labels as integer codes, times as integers.
+
+    The analysis maps codes back to labels with `events[column].cat.categories`.
+    """
+    import pyarrow as pa
+
+    lifecycle = events["lifecycle"]
+    lifecycle_codes = lifecycle.cat.codes.to_numpy()
+    categories = list(lifecycle.cat.categories)
+    start_code = categories.index("start") if "start" in categories else -2
+    start = events["start_us"]
+    return pa.table(
+        {
+            "case_id": _codes(events["case"]),
+            "activity": _codes(events["activity"]),
+            "start_us": pa.array(
+                start.to_numpy(dtype="int64", na_value=0), mask=start.isna().to_numpy()
+            ),
+            "end_us": pa.array(events["end_us"].to_numpy(dtype="int64")),
+            "lifecycle": pa.array(
+                (lifecycle_codes == start_code).astype("int8"), mask=lifecycle_codes < 0
+            ),
+            "row_no": pa.array(events["row"].to_numpy(dtype="int64")),
+        }
+    )

@@ -2,70 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Any
+from . import LIFECYCLE_COMPLETE, LIFECYCLE_START
 
-import ibis
+_NEIGHBOURS = """
+SELECT *,
+  lead(lifecycle) OVER w AS next_lifecycle,
+  lag(lifecycle) OVER w AS prev_lifecycle,
+  lead(end_us) OVER w AS next_end_us,
+  lead(row_no) OVER w AS next_row_no
+FROM {events}
+WINDOW w AS (PARTITION BY case_id, activity ORDER BY end_us, row_no)
+"""
+
+_LONE_START = (
+    f"lifecycle = {LIFECYCLE_START} AND "
+    f"(next_lifecycle IS NULL OR next_lifecycle <> {LIFECYCLE_COMPLETE})"
+)
+_LONE_COMPLETE = (
+    f"lifecycle = {LIFECYCLE_COMPLETE} AND "
+    f"(prev_lifecycle IS NULL OR prev_lifecycle <> {LIFECYCLE_START})"
+)
 
 
-def activity_instances(events: Any, *, paired: bool) -> Any:
-    """One row per activity instance: case, activity, start_us, end_us, resource, group, row.
+def activity_instances(events: str, *, paired: bool) -> str:
+    """SQL: one row per activity instance (case_id, activity, start_us, end_us, row_no).
 
-    Without lifecycle pairing every event is an instance (`start_us` from a start column or null).
-    With pairing, events of one case and activity are taken in time order (ties by file row):
-    a `complete` directly preceded by a `start` forms one instance (resource of the complete,
-    else of the start; `row` of the complete); a `complete` with no start before it is an
-    instance of unknown start (`start_us` null); a `start` not directly followed by a
-    `complete` is unmatched and left out (see `unmatched_counts`).
+    Without pairing every event is an instance (`start_us` from a start column, or null). With
+    pairing, the events of one case and activity are taken in time order (ties by file row): a
+    `complete` directly preceded by a `start` forms one instance (`row_no` of the complete); a
+    `complete` with no start before it is an instance of unknown start (`start_us` null); a
+    `start` not directly followed by a `complete` is unmatched and left out.
     """
-    keep = ["case", "activity", "start_us", "end_us", "resource", "group", "row"]
     if not paired:
-        return events.select(*keep)
-    e = _neighbours(events)
-    matched = e.filter((e.lifecycle == "start") & (e.next_lifecycle == "complete")).select(
-        case=e.case,
-        activity=e.activity,
-        start_us=e.end_us,
-        end_us=e.next_end_us,
-        resource=e.next_resource.coalesce(e.resource),
-        group=e.next_group.coalesce(e.group),
-        row=e.next_row,
-    )
-    lone = e.filter(
-        (e.lifecycle == "complete") & (e.prev_lifecycle.isnull() | (e.prev_lifecycle != "start"))
-    ).select(
-        case=e.case,
-        activity=e.activity,
-        start_us=ibis.null().cast("int64"),
-        end_us=e.end_us,
-        resource=e.resource,
-        group=e.group,
-        row=e.row,
-    )
-    return matched.union(lone)
+        return f"SELECT case_id, activity, start_us, end_us, row_no FROM {events}"
+    neighbours = _NEIGHBOURS.format(events=events)
+    return f"""
+WITH e AS ({neighbours})
+SELECT case_id, activity, end_us AS start_us, next_end_us AS end_us, next_row_no AS row_no
+FROM e WHERE lifecycle = {LIFECYCLE_START} AND next_lifecycle = {LIFECYCLE_COMPLETE}
+UNION ALL
+SELECT case_id, activity, CAST(NULL AS BIGINT) AS start_us, end_us, row_no
+FROM e WHERE {_LONE_COMPLETE}
+"""
 
 
-def _neighbours(events: Any) -> Any:
-    w = ibis.window(group_by=[events.case, events.activity], order_by=[events.end_us, events.row])
-    return events.mutate(
-        next_lifecycle=events.lifecycle.lead().over(w),
-        prev_lifecycle=events.lifecycle.lag().over(w),
-        next_end_us=events.end_us.lead().over(w),
-        next_resource=events.resource.lead().over(w),
-        next_group=events.group.lead().over(w),
-        next_row=events.row.lead().over(w),
-    )
-
-
-def unmatched_counts(events: Any) -> Any:
-    """One row: `unmatched_starts` and `unmatched_completes` of the lifecycle pairing."""
-    e = _neighbours(events)
-    lone_start = (e.lifecycle == "start") & (
-        e.next_lifecycle.isnull() | (e.next_lifecycle != "complete")
-    )
-    lone_complete = (e.lifecycle == "complete") & (
-        e.prev_lifecycle.isnull() | (e.prev_lifecycle != "start")
-    )
-    return e.aggregate(
-        unmatched_starts=lone_start.cast("int64").sum().coalesce(0),
-        unmatched_completes=lone_complete.cast("int64").sum().coalesce(0),
-    )
+def unmatched_counts(events: str) -> str:
+    """SQL: one row with `unmatched_starts` and `unmatched_completes` of the pairing."""
+    neighbours = _NEIGHBOURS.format(events=events)
+    return f"""
+WITH e AS ({neighbours})
+SELECT
+  coalesce(sum(CASE WHEN {_LONE_START} THEN 1 ELSE 0 END), 0) AS unmatched_starts,
+  coalesce(sum(CASE WHEN {_LONE_COMPLETE} THEN 1 ELSE 0 END), 0) AS unmatched_completes
+FROM e
+"""

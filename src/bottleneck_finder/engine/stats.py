@@ -2,69 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any
+from . import Engine
+
+QUANTILES = {"median": 0.5, "p90": 0.9}
 
 
-def _time_stats(column: Any, prefix: str) -> dict[str, Any]:
-    """Exact statistics of a microsecond column; quantiles by linear interpolation."""
-    return {
-        f"{prefix}_count": column.count(),
-        f"{prefix}_mean_us": column.mean(),
-        f"{prefix}_median_us": column.quantile(0.5),
-        f"{prefix}_p90_us": column.quantile(0.9),
-        f"{prefix}_max_us": column.max(),
-        f"{prefix}_total_us": column.sum(),
-    }
-
-
-def transition_stats(steps: Any) -> Any:
-    """Per directly-follows pair (source, target): count, cases, overlaps and wait statistics."""
-    s = steps.filter(steps.source.notnull())
-    return s.group_by(source=s.source, target=s.activity).aggregate(
-        count=s.count(),
-        cases=s.case.nunique(),
-        overlaps=s.overlap.cast("int64").sum(),
-        **_time_stats(s.wait_us, "wait"),
+def _time_stats(engine: Engine, column: str, prefix: str) -> str:
+    """Select-list of exact statistics of a microsecond column (quantiles interpolate linearly)."""
+    q = engine.quantiles(column, QUANTILES, prefix)
+    return (
+        f"count({column}) AS {prefix}_count, avg({column}) AS {prefix}_mean_us, {q}, "
+        f"max({column}) AS {prefix}_max_us, sum({column}) AS {prefix}_total_us"
     )
 
 
-def activity_stats(steps: Any) -> Any:
-    """Per activity: instances, cases, processing time, waiting time before it."""
-    s = steps
-    return s.group_by(activity=s.activity).aggregate(
-        count=s.count(),
-        cases=s.case.nunique(),
-        **_time_stats(s.processing_us, "processing"),
-        **_time_stats(s.wait_us, "wait_before"),
-    )
+def _names(table: str, prefix: str) -> str:
+    """The columns that `_time_stats` makes for `prefix`, qualified by `table`."""
+    names = ["count", "mean_us", *(f"{q}_us" for q in QUANTILES), "max_us", "total_us"]
+    return ", ".join(f"{table}.{prefix}_{name}" for name in names)
 
 
-def endpoint_counts(steps: Any) -> Any:
-    """Per activity: how many cases start with it and how many end with it."""
-    s = steps
-    return s.group_by(activity=s.activity).aggregate(
-        starts=s.source.isnull().cast("int64").sum(),
-        ends=s.is_last.cast("int64").sum(),
-    )
+def _distinct_cases(steps: str, keys: str, where: str = "TRUE") -> str:
+    """SQL: distinct cases per group, as a distinct projection then a count (cheaper than
+    `count(DISTINCT …)` per group on large tables)."""
+    return f"""
+SELECT {keys}, count(*) AS cases
+FROM (SELECT DISTINCT {keys}, case_id FROM {steps} WHERE {where}) AS d
+GROUP BY {keys}
+"""
 
 
-def case_durations(steps: Any) -> Any:
-    """Per case: first start, last end, throughput time and number of steps."""
-    s = steps
-    per_case = s.group_by(case=s.case).aggregate(
-        first_us=s.start_eff_us.min(), last_us=s.end_us.max(), steps=s.count()
-    )
-    return per_case.mutate(duration_us=per_case.last_us - per_case.first_us)
+def transition_stats(engine: Engine, steps: str) -> str:
+    """SQL: per directly-follows pair (source, target): count, cases, overlaps, wait statistics."""
+    return f"""
+WITH totals AS (
+  SELECT source, activity, count(*) AS count,
+    sum(CASE WHEN overlap THEN 1 ELSE 0 END) AS overlaps,
+    {_time_stats(engine, "wait_us", "wait")}
+  FROM {steps} WHERE source IS NOT NULL
+  GROUP BY source, activity
+), cases AS ({_distinct_cases(steps, "source, activity", "source IS NOT NULL")})
+SELECT totals.source, totals.activity AS target, totals.count, cases.cases, totals.overlaps,
+  {_names("totals", "wait")}
+FROM totals JOIN cases ON totals.source = cases.source AND totals.activity = cases.activity
+"""
 
 
-def case_stats(steps: Any) -> Any:
-    """One row: throughput-time statistics over cases and steps per case."""
-    c = case_durations(steps)
-    return c.aggregate(
-        cases=c.count(),
-        **_time_stats(c.duration_us, "duration"),
-        steps_mean=c.steps.mean(),
-        steps_max=c.steps.max(),
-        first_us=c.first_us.min(),
-        last_us=c.last_us.max(),
-    )
+def activity_stats(engine: Engine, steps: str) -> str:
+    """SQL: per activity: instances, cases, processing and waiting time, starts and ends."""
+    return f"""
+WITH totals AS (
+  SELECT activity, count(*) AS count,
+    {_time_stats(engine, "processing_us", "processing")},
+    {_time_stats(engine, "wait_us", "wait_before")},
+    sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts,
+    sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends
+  FROM {steps}
+  GROUP BY activity
+), cases AS ({_distinct_cases(steps, "activity")})
+SELECT totals.activity, totals.count, cases.cases, {_names("totals", "processing")},
+  {_names("totals", "wait_before")}, totals.starts, totals.ends
+FROM totals JOIN cases ON totals.activity = cases.activity
+"""
+
+
+def case_stats(engine: Engine, steps: str) -> str:
+    """SQL: one row of throughput-time statistics over cases (first start to last end)."""
+    return f"""
+SELECT count(*) AS cases, {_time_stats(engine, "duration_us", "duration")},
+  avg(steps) AS steps_mean, max(steps) AS steps_max,
+  min(first_us) AS first_us, max(last_us) AS last_us
+FROM (
+  SELECT case_id, min(start_eff_us) AS first_us, max(end_us) AS last_us,
+    max(end_us) - min(start_eff_us) AS duration_us, count(*) AS steps
+  FROM {steps} GROUP BY case_id
+) AS per_case
+"""

@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-import ibis
-
-
-def steps(instances: Any, *, has_start_times: bool) -> Any:
-    """Each activity instance with its place in the case and the wait before it.
+def steps(instances: str, *, has_start_times: bool) -> str:
+    """SQL: each activity instance with the step before it and the wait in between.
 
     Instances of a case are ordered by (end, start, file row): ties follow the file, run after
-    run. `source` is the activity directly before (null for the first), `wait_us` the waiting
-    time in microseconds: `start − previous end` floored at 0 when start times are known
-    (`overlap` marks an instance that started before its predecessor ended), otherwise
-    `end − previous end`. `processing_us` is `end − start` where the start is known.
-    `is_last` marks the case's final instance.
+    run. `source` is the activity directly before (null for the first), `wait_us` the waiting time
+    in microseconds: `start − previous end` floored at 0 when start times are known (`overlap`
+    marks an instance that started before its predecessor ended), otherwise `end − previous
+    end`. `processing_us` is `end − start` where the start is known; `is_last` marks the case's
+    final instance.
     """
-    i = instances
-    start_eff = i.start_us.coalesce(i.end_us)
-    w = ibis.window(group_by=i.case, order_by=[i.end_us, start_eff, i.row])
-    ordered = i.mutate(
-        start_eff_us=start_eff,
-        source=i.activity.lag().over(w),
-        prev_end_us=i.end_us.lag().over(w),
-        is_last=i.activity.lead().over(w).isnull(),
-    )
-    o = ordered
     if has_start_times:
-        raw = o.start_eff_us - o.prev_end_us
-        wait = ibis.cases((raw < 0, 0), else_=raw)
-        overlap = raw < 0
+        raw = "start_eff_us - lag(end_us) OVER w"
+        wait = f"greatest({raw}, 0)"
+        overlap = f"coalesce({raw} < 0, false)"
     else:
-        wait = o.end_us - o.prev_end_us
-        overlap = ibis.literal(False)
-    return o.mutate(
-        wait_us=wait.cast("int64"),
-        overlap=overlap.fill_null(False),
-        processing_us=(o.end_us - o.start_us),
-    )
+        wait = "end_us - lag(end_us) OVER w"
+        overlap = "false"
+    return f"""
+SELECT
+  case_id, activity, start_eff_us, end_us,
+  lag(activity) OVER w AS source,
+  {wait} AS wait_us,
+  {overlap} AS overlap,
+  end_us - start_us AS processing_us,
+  lead(activity) OVER w IS NULL AS is_last
+FROM (SELECT *, coalesce(start_us, end_us) AS start_eff_us FROM ({instances}) AS i) AS s
+WINDOW w AS (PARTITION BY case_id ORDER BY end_us, start_eff_us, row_no)
+"""

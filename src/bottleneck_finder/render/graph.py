@@ -146,9 +146,7 @@ def _edges(transitions: pd.DataFrame) -> list[_Edge]:
         transitions["wait_total_s"].tolist(),
         strict=True,
     )
-    edges = [
-        _Edge(s, t, int(c), _float(m), _float(p), _float(w)) for s, t, c, m, p, w in rows
-    ]
+    edges = [_Edge(s, t, int(c), _float(m), _float(p), _float(w)) for s, t, c, m, p, w in rows]
     return sorted(edges, key=lambda e: (-e.count, e.source, e.target))
 
 
@@ -300,9 +298,17 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     )
     out: list[str] = ["digraph process {"]
     graph_attrs = [
-        "rankdir=TB", f'fontname="{FONT}"', "fontsize=11", "nodesep=0.3", "ranksep=0.45",
-        "outputorder=edgesfirst", "bgcolor=white", "pad=0.3", f"label=<{legend}>",
-        "labelloc=b", "labeljust=l",
+        "rankdir=TB",
+        f'fontname="{FONT}"',
+        "fontsize=11",
+        "nodesep=0.3",
+        "ranksep=0.45",
+        "outputorder=edgesfirst",
+        "bgcolor=white",
+        "pad=0.3",
+        f"label=<{legend}>",
+        "labelloc=b",
+        "labeljust=l",
     ]
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(
@@ -315,7 +321,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
         # The legend is the graph's label (bottom); the title labels a borderless outer cluster.
         out.append("  subgraph cluster_map {")
         out.append(
-            f'    graph [label=<<B>{_html(options.title)}</B>>, labelloc=t, labeljust=c, '
+            f"    graph [label=<<B>{_html(options.title)}</B>>, labelloc=t, labeljust=c, "
             "fontsize=16, peripheries=0, margin=4];"
         )
         indent = "    "
@@ -337,7 +343,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
             body.append(_node_line(name, ids[name], rows, hot, work))
     for name, count in start_shown:
         body.append(
-            f"start -> {ids[name]} [label=\"{_count(count)}\", style=dashed, "
+            f'start -> {ids[name]} [label="{_count(count)}", style=dashed, '
             f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
             f"weight={_weight(count, largest)}];"
         )
@@ -345,7 +351,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
         body.append(_edge_line(edge, ids, marks, bounds, largest))
     for name, count in end_shown:
         body.append(
-            f"{ids[name]} -> end [label=\"{_count(count)}\", style=dashed, "
+            f'{ids[name]} -> end [label="{_count(count)}", style=dashed, '
             f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
             f"weight={_weight(count, largest)}];"
         )
@@ -396,7 +402,7 @@ def _isolated_block(
     columns = min(ISOLATED_COLUMNS, len(isolated))
     lines = [
         "subgraph cluster_isolated {",
-        f'  graph [label=<{_html("Activities whose arrows are all hidden")}>, fontsize=10, '
+        f"  graph [label=<{_html('Activities whose arrows are all hidden')}>, fontsize=10, "
         f'style="dashed,rounded", peripheries=1, color="{ENDPOINT_EDGE}", '
         'fontcolor="#444444", margin=10, labeljust=c, labelloc=t];',
     ]
@@ -512,9 +518,7 @@ def _legend(
     if hidden > 0:
         share = hidden_occ / total_occ if total_occ > 0 else 0.0
         row(
-            _html(
-                f"{hidden:,} of {total_edges:,} arrows hidden ({_percent(share)} of transitions)"
-            )
+            _html(f"{hidden:,} of {total_edges:,} arrows hidden ({_percent(share)} of transitions)")
         )
     return (
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9aa3ad" '

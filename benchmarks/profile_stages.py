@@ -1,0 +1,129 @@
+"""Where `analyze_log` spends time and memory: each stage and engine query timed, RSS sampled."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+MIB = 1024 * 1024
+
+
+class Sampler:
+    """A thread that samples this process's RSS every few milliseconds; peak per stage."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.proc = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+            time.sleep(self.interval)
+
+    def reset(self) -> int:
+        """Start a new stage; returns the RSS now."""
+        now = int(self.proc.memory_info().rss)
+        self.peak = now
+        return now
+
+    def stop(self) -> None:
+        """End sampling."""
+        self._stop.set()
+        self._thread.join()
+
+
+ROWS: list[tuple[str, float, float, float]] = []
+
+
+@contextmanager
+def stage(sampler: Sampler, name: str) -> Iterator[None]:
+    """Time one stage and record RSS before it, its peak and RSS after it."""
+    before = sampler.reset()
+    began = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - began
+    after = sampler.proc.memory_info().rss
+    ROWS.append((name, elapsed, max(sampler.peak, after) / MIB, after / MIB))
+    print(
+        f"{name:<44} {elapsed:8.2f} s   start {before / MIB:7,.0f}  peak "
+        f"{max(sampler.peak, after) / MIB:7,.0f}  end {after / MIB:7,.0f} MiB",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def run(path: str) -> None:
+    """`analyze_log(path)` split into its stages and engine queries."""
+    sampler = Sampler()
+    with stage(sampler, "imports"):
+        import ibis  # noqa: F401
+
+        from bottleneck_finder import engine
+        from bottleneck_finder.analysis import analyze as analysis
+        from bottleneck_finder.api import read_raw
+        from bottleneck_finder.columns import LogColumns
+        from bottleneck_finder.engine import instances, stats, transitions
+        from bottleneck_finder.normalize import NormalizeOptions, normalize
+    columns, options = LogColumns(), NormalizeOptions()
+    with stage(sampler, "read_raw"):
+        raw = read_raw(path, columns, options)
+    with stage(sampler, "normalize"):
+        log = normalize(raw, columns, options)
+        del raw
+    with stage(sampler, "engine.connect"):
+        con = engine.connect()
+    with stage(sampler, "load_events (memtable -> DuckDB)"):
+        events = engine.load_events(con, log.events)
+    with stage(sampler, "materialize steps (window functions)"):
+        inst = instances.activity_instances(events, paired=log.has_lifecycle)
+        step_expr = transitions.steps(inst, has_start_times=log.has_start_times)
+        steps = engine.materialize(con, step_expr, "steps")
+    queries: list[tuple[str, Callable[[Any], Any]]] = [
+        ("transition_stats", stats.transition_stats),
+        ("activity_stats", stats.activity_stats),
+        ("endpoint_counts", stats.endpoint_counts),
+        ("case_stats", stats.case_stats),
+    ]
+    for name, query in queries:
+        with stage(sampler, f"query {name}"):
+            query(steps).execute()
+    con.disconnect()
+    with stage(sampler, "analyze() as a whole (fresh connection)"):
+        analysis.analyze(log, top=10)
+    sampler.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `python benchmarks/profile_stages.py FILE [--cprofile normalize]`."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--cprofile", action="store_true", help="cProfile the whole run too")
+    args = parser.parse_args(argv)
+    if not args.cprofile:
+        run(str(args.file))
+        return 0
+    profiler = cProfile.Profile()
+    profiler.runcall(run, str(args.file))
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+    print(text.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
