@@ -9,10 +9,9 @@ import pstats
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import psutil
 
@@ -71,13 +70,10 @@ def run(path: str) -> None:
     """`analyze_log(path)` split into its stages and engine queries."""
     sampler = Sampler()
     with stage(sampler, "imports"):
-        import ibis  # noqa: F401
-
-        from bottleneck_finder import engine
         from bottleneck_finder.analysis import analyze as analysis
         from bottleneck_finder.api import read_raw
         from bottleneck_finder.columns import LogColumns
-        from bottleneck_finder.engine import instances, stats, transitions
+        from bottleneck_finder.engine import Engine, stats
         from bottleneck_finder.normalize import NormalizeOptions, normalize
     columns, options = LogColumns(), NormalizeOptions()
     with stage(sampler, "read_raw"):
@@ -85,24 +81,19 @@ def run(path: str) -> None:
     with stage(sampler, "normalize"):
         log = normalize(raw, columns, options)
         del raw
-    with stage(sampler, "engine.connect"):
-        con = engine.connect()
-    with stage(sampler, "load_events (memtable -> DuckDB)"):
-        events = engine.load_events(con, log.events)
-    with stage(sampler, "materialize steps (window functions)"):
-        inst = instances.activity_instances(events, paired=log.has_lifecycle)
-        step_expr = transitions.steps(inst, has_start_times=log.has_start_times)
-        steps = engine.materialize(con, step_expr, "steps")
-    queries: list[tuple[str, Callable[[Any], Any]]] = [
-        ("transition_stats", stats.transition_stats),
-        ("activity_stats", stats.activity_stats),
-        ("endpoint_counts", stats.endpoint_counts),
-        ("case_stats", stats.case_stats),
+    with stage(sampler, "Engine()"):
+        eng = Engine()
+    with stage(sampler, "register events, materialize steps (window functions)"):
+        inst = analysis.prepare_steps(eng, log)
+    queries: list[tuple[str, str]] = [
+        ("transition_stats", stats.transition_stats(eng, "steps")),
+        ("activity_stats", stats.activity_stats(eng, "steps")),
+        ("case_stats", stats.case_stats(eng, inst)),
     ]
-    for name, query in queries:
+    for name, sql in queries:
         with stage(sampler, f"query {name}"):
-            query(steps).execute()
-    con.disconnect()
+            eng.frame(sql)
+    eng.close()
     with stage(sampler, "analyze() as a whole (fresh connection)"):
         analysis.analyze(log, top=10)
     sampler.stop()

@@ -34,7 +34,7 @@ SIZES = [100_000, 1_000_000, 10_000_000]
 FORMATS = ["parquet", "csv"]
 REL_TOL = 1e-6
 STAGES = {"ours": ("read_s", "normalize_s", "analyze_s"), "pm4py": ("read_s", "format_s", "dfg_s")}
-PACKAGES = ("bottleneck-finder", "pm4py", "pandas", "numpy", "pyarrow", "duckdb", "ibis-framework")
+PACKAGES = ("bottleneck-finder", "pm4py", "pandas", "numpy", "pyarrow", "duckdb")
 
 
 # ---------------------------------------------------------------- child processes (workers)
@@ -49,7 +49,6 @@ def worker_ours(path: str, out: str) -> None:
     """Our API in three timed stages: read (read_raw), normalize, analyze, as `analyze_log` does."""
     began = time.perf_counter()
     import duckdb  # noqa: F401 - imported by the engine on first use; loaded here to time apart
-    import ibis  # noqa: F401
 
     from bottleneck_finder.analysis.analyze import analyze
     from bottleneck_finder.api import read_raw

@@ -265,7 +265,9 @@ def _duplicates(
     mapped = {column for _, column in columns.items()}
     for j, column in enumerate(c for c in table.columns if c not in mapped):
         key[f"other{j}"] = table[column].to_numpy()
-    hashed = pd.util.hash_pandas_object(key, index=False).to_numpy()
+    hashed = np.zeros(len(key), np.uint64)
+    for column in key.columns:  # combined one column at a time: no wide temporary frame
+        hashed = hashed * np.uint64(1_000_003) ^ pd.util.hash_array(key[column].to_numpy())
     ordered = np.sort(hashed)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     candidates = np.isin(hashed, repeated) if len(repeated) else np.zeros(len(key), bool)

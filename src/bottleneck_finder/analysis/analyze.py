@@ -35,11 +35,13 @@ def _ints(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def prepare_steps(engine: Engine, log: EventLog) -> None:
-    """Register the log's events and materialize its step table (`steps`) in `engine`."""
+def prepare_steps(engine: Engine, log: EventLog) -> str:
+    """Register the log's events, materialize its step table (`steps`) in `engine`, and return
+    the SQL of its activity instances."""
     engine.register("events", event_table(log.events))
     inst = instances.activity_instances("events", paired=log.has_lifecycle)
     engine.materialize("steps", transitions.steps(inst, has_start_times=log.has_start_times))
+    return inst
 
 
 def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None) -> Analysis:
@@ -47,10 +49,10 @@ def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None
     own = engine is None
     eng = engine or Engine()
     try:
-        prepare_steps(eng, log)
+        inst = prepare_steps(eng, log)
         trans = eng.frame(stats.transition_stats(eng, "steps"))
         acts = eng.frame(stats.activity_stats(eng, "steps"))
-        row = eng.frame(stats.case_stats(eng, "steps")).iloc[0]
+        row = eng.frame(stats.case_stats(eng, inst)).iloc[0]
         quality = log.quality
         if log.has_lifecycle:
             un = eng.frame(instances.unmatched_counts("events")).iloc[0]

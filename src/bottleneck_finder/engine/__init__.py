@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 LIFECYCLE_START = 1
@@ -76,8 +77,9 @@ def _codes(column: pd.Series) -> Any:
     """A categorical column as Arrow int32 codes, null where missing."""
     import pyarrow as pa
 
-    codes = column.cat.codes.to_numpy().astype("int32")
-    return pa.array(codes, mask=codes < 0)
+    codes = np.asarray(column.cat.codes.to_numpy(), dtype=np.int32)
+    missing = codes < 0
+    return pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
 
 
 def event_table(events: pd.DataFrame) -> Any:

@@ -66,15 +66,15 @@ FROM totals JOIN cases ON totals.activity = cases.activity
 """
 
 
-def case_stats(engine: Engine, steps: str) -> str:
+def case_stats(engine: Engine, instances: str) -> str:
     """SQL: one row of throughput-time statistics over cases (first start to last end)."""
     return f"""
 SELECT count(*) AS cases, {_time_stats(engine, "duration_us", "duration")},
   avg(steps) AS steps_mean, max(steps) AS steps_max,
   min(first_us) AS first_us, max(last_us) AS last_us
 FROM (
-  SELECT case_id, min(start_eff_us) AS first_us, max(end_us) AS last_us,
-    max(end_us) - min(start_eff_us) AS duration_us, count(*) AS steps
-  FROM {steps} GROUP BY case_id
+  SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us,
+    max(end_us) - min(coalesce(start_us, end_us)) AS duration_us, count(*) AS steps
+  FROM ({instances}) AS i GROUP BY case_id
 ) AS per_case
 """

@@ -22,7 +22,7 @@ def steps(instances: str, *, has_start_times: bool) -> str:
         overlap = "false"
     return f"""
 SELECT
-  case_id, activity, start_eff_us, end_us,
+  case_id, activity,
   lag(activity) OVER w AS source,
   {wait} AS wait_us,
   {overlap} AS overlap,

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
 import pandas as pd
@@ -275,6 +275,25 @@ def read_xes(path: Path) -> RawLog:
     return RawLog(table=table, source=source, format="xes")
 
 
+def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str]:
+    """Text columns whose first row group repeats its values (activities, officers, units).
+
+    Reading those dictionary-encoded keeps one copy of each label instead of one per row.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if parquet.metadata.num_row_groups == 0:
+        return []
+    first = parquet.read_row_group(0, columns=wanted)
+    out = []
+    for name, column in zip(first.column_names, first.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if len(column) and pc.count_distinct(column).as_py() <= 0.05 * len(column):
+                out.append(name)
+    return out
+
+
 def read_parquet(path: Path, *, select: ColumnSelector | None = None) -> RawLog:
     """Read a Parquet file, loading only the selected columns."""
     import pyarrow as pa
@@ -282,9 +301,11 @@ def read_parquet(path: Path, *, select: ColumnSelector | None = None) -> RawLog:
 
     source = str(path)
     try:
-        names = pq.read_schema(path).names
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
         wanted = list(select(names)) if select else None
-        arrow = pq.read_table(path, columns=wanted)
+        dictionary = _repetitive_text_columns(parquet, wanted)
+        arrow = pq.read_table(path, columns=wanted, read_dictionary=dictionary)
     except (pa.ArrowException, OSError) as exc:
         raise InputFileError(
             f"is not a readable Parquet file ({exc})",
