@@ -288,9 +288,9 @@ def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str
     first = parquet.read_row_group(0, columns=wanted)
     out = []
     for name, column in zip(first.column_names, first.columns, strict=True):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            if len(column) and pc.count_distinct(column).as_py() <= 0.05 * len(column):
-                out.append(name)
+        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        if text and len(column) and pc.count_distinct(column).as_py() <= 0.05 * len(column):
+            out.append(name)
     return out
 
 
