@@ -120,6 +120,10 @@ def test_start_and_end_columns_with_overlap(tmp_path: Path) -> None:
     assert (bc["wait_total_s"], bc["wait_median_s"], bc["overlaps"]) == (600, 300, 1)
     acts = a.activities.set_index("activity")
     assert acts.loc["A", "processing_mean_s"] == 2400
+    # A always opens the case: nothing waits before it, and no zero is invented for it.
+    assert acts.loc["A", "wait_before_count"] == 0
+    assert pd.isna(acts.loc["A", "wait_before_median_s"])
+    assert acts.loc["C", ["wait_before_count", "wait_before_total_s"]].tolist() == [2, 600]
     assert acts.loc[
         "C", ["processing_mean_s", "processing_median_s", "processing_max_s"]
     ].tolist() == [2100, 2100, 4200]

@@ -15,7 +15,7 @@ def steps(instances: str, *, has_start_times: bool) -> str:
     """
     if has_start_times:
         raw = "start_eff_us - lag(end_us) OVER w"
-        wait = f"greatest({raw}, 0)"
+        wait = f"CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END"  # greatest() would turn NULL into 0
         overlap = f"coalesce({raw} < 0, false)"
     else:
         wait = "end_us - lag(end_us) OVER w"
