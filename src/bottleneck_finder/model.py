@@ -75,9 +75,10 @@ class DataQuality:
 class EventLog:
     """A normalized log: one row per event (or per activity instance when starts are columns).
 
-    `events` has the columns `case` (str), `activity` (str), `end_us` (int64, microseconds since
-    1970-01-01 UTC), `start_us` (int64 or null), `resource`, `group` (str or null),
-    `lifecycle` (`start` / `complete` / null) and `row` (0-based order in the source file).
+    `events` has the columns `case`, `activity`, `resource`, `group` (categoricals of text labels,
+    trimmed and NFC-normalized; missing where the log has none), `lifecycle` (categorical of
+    `start` / `complete`, or missing), `end_us` (int64, microseconds since 1970-01-01 UTC),
+    `start_us` (nullable Int64) and `row` (the 0-based row of the event in the source file).
     """
 
     events: pd.DataFrame

@@ -226,13 +226,18 @@ def read_csv(
             source=source,
         ) from exc
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(
-            f"cannot read the whole file ({exc})",
-            fix="the file may be truncated: export or download it again",
-            source=source,
-        ) from exc
+        raise _unreadable(exc, source) from exc
     table.columns = [str(c).strip() for c in table.columns]
     return RawLog(table=table, source=source, format="csv", encoding=enc, delimiter=delimiter)
+
+
+def _unreadable(exc: BaseException, source: str) -> InputFileError:
+    """The error for a file that stops or breaks part-way (truncated download, bad gzip)."""
+    return InputFileError(
+        f"cannot read the whole file ({exc})",
+        fix="the file may be truncated: export or download it again",
+        source=source,
+    )
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
@@ -267,11 +272,7 @@ def read_xes(path: Path) -> RawLog:
             source=source,
         ) from exc
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(
-            f"cannot read the whole file ({exc})",
-            fix="the file may be truncated: export or download it again",
-            source=source,
-        ) from exc
+        raise _unreadable(exc, source) from exc
     return RawLog(table=table, source=source, format="xes")
 
 
