@@ -66,8 +66,15 @@ def _analysis(rename: dict[str, str] | None = None, *, start_times: bool = True)
     trans = pd.DataFrame(
         [
             {
-                "source": n(s), "target": n(t), "count": c, "cases": min(c, 10), "overlaps": 0,
-                "wait_mean_s": m, "wait_median_s": m, "wait_p90_s": m * 2, "wait_max_s": m * 3,
+                "source": n(s),
+                "target": n(t),
+                "count": c,
+                "cases": min(c, 10),
+                "overlaps": 0,
+                "wait_mean_s": m,
+                "wait_median_s": m,
+                "wait_p90_s": m * 2,
+                "wait_max_s": m * 3,
                 "wait_total_s": w,
             }
             for s, t, c, m, w in TRANSITIONS
@@ -77,15 +84,22 @@ def _analysis(rename: dict[str, str] | None = None, *, start_times: bool = True)
     acts = pd.DataFrame(
         [
             {
-                "activity": n(a), "count": c, "cases": 10, "processing_count": c,
-                "processing_mean_s": p, "processing_median_s": p, "processing_p90_s": p,
-                "processing_max_s": p, "processing_total_s": p * c,
+                "activity": n(a),
+                "count": c,
+                "cases": 10,
+                "processing_count": c,
+                "processing_mean_s": p,
+                "processing_median_s": p,
+                "processing_p90_s": p,
+                "processing_max_s": p,
+                "processing_total_s": p * c,
                 "wait_before_count": 0 if w is None else c,
                 "wait_before_mean_s": None if w is None else w / c,
                 "wait_before_median_s": None if w is None else w / c,
                 "wait_before_p90_s": None if w is None else w / c,
                 "wait_before_max_s": None if w is None else w / c,
-                "wait_before_total_s": w, "rework": c - 10,
+                "wait_before_total_s": w,
+                "rework": c - 10,
             }
             for a, (c, p, w) in ACTIVITIES.items()
         ],
@@ -98,17 +112,31 @@ def _analysis(rename: dict[str, str] | None = None, *, start_times: bool = True)
     bottlenecks = pd.DataFrame(
         [
             {
-                "rank": i, "kind": "transition", "source": n(s), "target": n(t), "activity": None,
-                "count": c, "wait_total_s": w, "share_of_total_wait": w / TOTAL_WAIT,
-                "wait_median_s": m, "wait_p90_s": m * 2,
+                "rank": i,
+                "kind": "transition",
+                "source": n(s),
+                "target": n(t),
+                "activity": None,
+                "count": c,
+                "wait_total_s": w,
+                "share_of_total_wait": w / TOTAL_WAIT,
+                "wait_median_s": m,
+                "wait_p90_s": m * 2,
             }
             for i, (s, t, c, m, w) in enumerate(ranked_t, start=1)
         ]
         + [
             {
-                "rank": i, "kind": "activity", "source": None, "target": None, "activity": n(a),
-                "count": c, "wait_total_s": w, "share_of_total_wait": w / TOTAL_WAIT,
-                "wait_median_s": w / c, "wait_p90_s": w / c,
+                "rank": i,
+                "kind": "activity",
+                "source": None,
+                "target": None,
+                "activity": n(a),
+                "count": c,
+                "wait_total_s": w,
+                "share_of_total_wait": w / TOTAL_WAIT,
+                "wait_median_s": w / c,
+                "wait_p90_s": w / c,
             }
             for i, (a, c, w) in enumerate(ranked_a, start=1)
         ],
@@ -119,8 +147,13 @@ def _analysis(rename: dict[str, str] | None = None, *, start_times: bool = True)
         source="tiny.csv",
         columns=LogColumns(),
         log=LogSummary(
-            cases=10, events=44, activity_instances=44, activities=4, first_event=stamp,
-            last_event=stamp + pd.Timedelta(days=30), has_start_times=start_times,
+            cases=10,
+            events=44,
+            activity_instances=44,
+            activities=4,
+            first_event=stamp,
+            last_event=stamp + pd.Timedelta(days=30),
+            has_start_times=start_times,
         ),
         wait_definition="start_to_previous_end" if start_times else "end_to_previous_end",
         transitions=trans,
@@ -283,9 +316,17 @@ def test_bad_dot_raises_render_error() -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (0, "0 s"), (0.26, "0.3 s"), (45, "45 s"), (59.97, "1 min"), (2700, "45 min"),
-        (5400, "1.5 h"), (86399, "1 d"), (276480, "3.2 d"), (3456000, "40 d"),
-        (-90, "-1.5 min"), (float("nan"), "–"),
+        (0, "0 s"),
+        (0.26, "0.3 s"),
+        (45, "45 s"),
+        (59.97, "1 min"),
+        (2700, "45 min"),
+        (5400, "1.5 h"),
+        (86399, "1 d"),
+        (276480, "3.2 d"),
+        (3456000, "40 d"),
+        (-90, "-1.5 min"),
+        (float("nan"), "–"),
     ],
 )
 def test_human_duration(seconds: float, text: str) -> None:

@@ -206,3 +206,18 @@ def test_parquet_with_numeric_case_ids_and_nulls(tmp_path: Path) -> None:
     log = load_log(path)
     assert sorted(log.events["case"].astype(str)) == ["7", "7", "8", "8"]
     assert log.events["resource"].isna().sum() == 1
+
+
+def test_fast_csv_path_reads_what_pandas_reads(tmp_path: Path) -> None:
+    # The Arrow reader is the fast path; pandas' reader is the fallback that names bad lines.
+    from bottleneck_finder.io import read as reader
+
+    path = tmp_path / "log.csv"
+    path.write_text(VI + 'HS-3,"Ký số, phê duyệt",2025-03-06 10:00,,\n', encoding="utf-8")
+    fast = reader._arrow_csv(path, ",", None)
+    assert fast is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader, "_arrow_csv", lambda *args: None)
+        slow = reader.read_csv(path).table
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+    assert fast["buoc"].iloc[-1] == "Ký số, phê duyệt" and pd.isna(fast["can_bo"].iloc[-1])

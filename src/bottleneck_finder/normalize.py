@@ -264,7 +264,7 @@ def _duplicates(
             key[f"label{i}"] = series.cat.codes.to_numpy()
     mapped = {column for _, column in columns.items()}
     for j, column in enumerate(c for c in table.columns if c not in mapped):
-        key[f"other{j}"] = table[column].to_numpy()
+        key[f"other{j}"] = pd.factorize(table[column], use_na_sentinel=True)[0]
     hashed = np.zeros(len(key), np.uint64)
     for column in key.columns:  # combined one column at a time: no wide temporary frame
         hashed = hashed * np.uint64(1_000_003) ^ pd.util.hash_array(key[column].to_numpy())
