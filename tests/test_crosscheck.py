@@ -61,6 +61,21 @@ def test_receipt_waits_equal_pm4py_performance_dfg(receipt_frame: pd.DataFrame) 
         assert row["wait_total_s"] == pytest.approx(float(stats["sum"]), rel=1e-6, abs=1e-6)
 
 
+def test_receipt_case_durations_and_activity_counts_equal_pm4py(
+    receipt_frame: pd.DataFrame,
+) -> None:
+    pm4py = quiet_pm4py()
+    durations = np.array(pm4py.get_all_case_durations(receipt_frame.copy()), dtype=float)
+    counts = pm4py.get_event_attribute_values(receipt_frame.copy(), "concept:name")
+    a = analyze_log(RECEIPT)
+    assert a.cases.count == len(durations) == 1434
+    assert a.cases.duration_mean_s == pytest.approx(durations.mean(), rel=1e-9)
+    assert a.cases.duration_median_s == pytest.approx(np.median(durations), rel=1e-9)
+    assert a.cases.duration_p90_s == pytest.approx(np.percentile(durations, 90), rel=1e-9)
+    assert a.cases.duration_max_s == pytest.approx(durations.max(), rel=1e-9)
+    assert dict(zip(a.activities["activity"], a.activities["count"], strict=True)) == counts
+
+
 def test_dataframe_input_is_not_changed_and_start_column_is_announced() -> None:
     # pm4py silently switches definition when a `start_timestamp` column exists; we detect it,
     # say so in the result's column mapping, and never add columns to the caller's frame.

@@ -80,6 +80,10 @@ def test_complete_only_activities_cases_and_ranking(tmp_path: Path) -> None:
     assert acts.loc["B", "wait_before_median_s"] == 3600
     assert acts.loc["C", "wait_before_total_s"] == 7200
     assert acts.loc["C", "wait_before_median_s"] == 3600
+    # p90 by linear interpolation: B waits [1800, 3600, 7200] -> 3600 + 0.8 * 3600
+    assert acts.loc["B", "wait_before_p90_s"] == pytest.approx(6480)
+    assert acts.loc["C", "wait_before_p90_s"] == pytest.approx(6480)  # [0, 7200]
+    assert a.log.last_event == pd.Timestamp("2025-01-06T11:00:00Z")
     assert pd.isna(acts.loc["A", "processing_mean_s"])
     assert (a.log.cases, a.log.events, a.log.activities) == (4, 10, 3)
     assert a.cases.duration_mean_s == 4950 and a.cases.duration_median_s == 4500
@@ -127,6 +131,7 @@ def test_start_and_end_columns_with_overlap(tmp_path: Path) -> None:
     assert acts.loc[
         "C", ["processing_mean_s", "processing_median_s", "processing_max_s"]
     ].tolist() == [2100, 2100, 4200]
+    assert acts.loc["C", "processing_p90_s"] == pytest.approx(3780)  # [0, 4200]
     assert a.cases.duration_median_s == 10800
 
 
