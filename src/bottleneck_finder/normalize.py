@@ -250,30 +250,30 @@ def _duplicates(
     Rows are hashed first; only rows whose hash repeats are compared exactly, so a hash
     collision can never report a false duplicate.
     """
-    key = pd.DataFrame(
-        {
-            "case": case.cat.codes.to_numpy(),
-            "activity": activity.cat.codes.to_numpy(),
-            "end": np.where(end.valid, end.micros, np.iinfo(np.int64).min),
-        }
-    )
+    missing_time = np.iinfo(np.int64).min
+    parts: list[np.ndarray] = [
+        case.cat.codes.to_numpy(),
+        activity.cat.codes.to_numpy(),
+        np.where(end.valid, end.micros, missing_time),
+    ]
     if start is not None:
-        key["start"] = np.where(start.valid, start.micros, np.iinfo(np.int64).min)
-    for i, series in enumerate(labels):
-        if series is not None:
-            key[f"label{i}"] = series.cat.codes.to_numpy()
+        parts.append(np.where(start.valid, start.micros, missing_time))
+    parts += [series.cat.codes.to_numpy() for series in labels if series is not None]
     mapped = {column for _, column in columns.items()}
-    for j, column in enumerate(c for c in table.columns if c not in mapped):
-        key[f"other{j}"] = pd.factorize(table[column], use_na_sentinel=True)[0]
-    hashed = np.zeros(len(key), np.uint64)
-    for column in key.columns:  # combined one column at a time: no wide temporary frame
-        hashed = hashed * np.uint64(1_000_003) ^ pd.util.hash_array(key[column].to_numpy())
+    parts += [
+        pd.factorize(table[column], use_na_sentinel=True)[0]
+        for column in table.columns
+        if column not in mapped
+    ]
+    hashed = np.zeros(len(table), np.uint64)
+    for part in parts:  # combined one column at a time: no wide temporary table
+        hashed = hashed * np.uint64(1_000_003) ^ pd.util.hash_array(part)
     ordered = np.sort(hashed)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    candidates = np.isin(hashed, repeated) if len(repeated) else np.zeros(len(key), bool)
-    duplicated = np.zeros(len(key), bool)
+    candidates = np.isin(hashed, repeated) if len(repeated) else np.zeros(len(table), bool)
+    duplicated = np.zeros(len(table), bool)
     if candidates.any():
-        subset = key[candidates].astype("string")
+        subset = pd.DataFrame({i: part[candidates] for i, part in enumerate(parts)})
         duplicated[np.flatnonzero(candidates)] = subset.duplicated().to_numpy()
     return duplicated
 
