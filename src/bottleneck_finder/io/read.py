@@ -54,12 +54,11 @@ class RawLog:
 
 
 def _open_bytes(path: Path) -> io.BufferedIOBase:
-    raw = path.open("rb")
-    magic = raw.read(2)
-    raw.seek(0)
+    with path.open("rb") as probe:
+        magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    return raw
+        return gzip.open(path, "rb")
+    return path.open("rb")
 
 
 def _peek(path: Path) -> bytes:
