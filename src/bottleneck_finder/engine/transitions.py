@@ -13,6 +13,7 @@ def steps(instances: str, *, has_start_times: bool) -> str:
     end`. `processing_us` is `end − start` where the start is known; `is_last` marks the case's
     final instance.
     """
+    order = "end_us, start_eff_us, row_no"
     if has_start_times:
         raw = "start_eff_us - lag(end_us) OVER w"
         wait = f"CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END"  # greatest() would turn NULL into 0
@@ -20,6 +21,7 @@ def steps(instances: str, *, has_start_times: bool) -> str:
     else:
         wait = "end_us - lag(end_us) OVER w"
         overlap = "false"
+        order = "end_us, row_no"  # without start times the start equals the end
     return f"""
 SELECT
   case_id, activity,
@@ -29,5 +31,5 @@ SELECT
   end_us - start_us AS processing_us,
   lead(activity) OVER w IS NULL AS is_last
 FROM (SELECT *, coalesce(start_us, end_us) AS start_eff_us FROM ({instances}) AS i) AS s
-WINDOW w AS (PARTITION BY case_id ORDER BY end_us, start_eff_us, row_no)
+WINDOW w AS (PARTITION BY case_id ORDER BY {order})
 """
