@@ -221,3 +221,15 @@ def test_fast_csv_path_reads_what_pandas_reads(tmp_path: Path) -> None:
         slow = reader.read_csv(path).table
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
     assert fast["buoc"].iloc[-1] == "Ký số, phê duyệt" and pd.isna(fast["can_bo"].iloc[-1])
+
+
+def test_milestones_on_the_same_date_keep_the_order_given(tmp_path: Path) -> None:
+    rows = "".join(f"HS-{i},05/03/2025,05/03/2025,05/03/2025\n" for i in range(3000))
+    path = tmp_path / "dossiers.csv"
+    path.write_text("ma_ho_so,ngay_tra,ngay_nop,ngay_duyet\n" + rows, encoding="utf-8")
+    options = NormalizeOptions(
+        milestones=(("ngay_nop", "Nộp"), ("ngay_duyet", "Duyệt"), ("ngay_tra", "Trả"))
+    )
+    a = analyze_log(path, options=options)
+    got = {(r.source, r.target): r.count for r in a.transitions.itertuples()}
+    assert got == {("Nộp", "Duyệt"): 3000, ("Duyệt", "Trả"): 3000}

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis.analyze import analyze
-from .columns import LogColumns
+from .columns import LogColumns, resolve_columns
 from .io.read import RawLog, from_dataframe, read_log
 from .model import Analysis, EventLog
-from .normalize import NormalizeOptions, normalize, resolve_for
+from .normalize import NormalizeOptions, normalize
 
 
 def read_raw(
@@ -28,8 +28,7 @@ def read_raw(
     def select(names: Sequence[str]) -> Sequence[str]:
         if options.milestones:
             return names
-        probe = RawLog(table=pd.DataFrame(columns=list(names)), source=str(source), format="csv")
-        return [c for _, c in resolve_for(probe, columns, options).items()]
+        return [c for _, c in resolve_columns(names, columns, source=str(source)).items()]
 
     return read_log(source, encoding=encoding, select=select)
 

@@ -183,9 +183,7 @@ def _count(count: int, what: str) -> str:
     if count == 1:
         what = what.replace("rows ", "row ", 1).replace("timestamps ", "timestamp ", 1)
         what = what.replace(" are exact duplicates", " is an exact duplicate", 1)
-        what = what.replace(" cannot be parsed", " cannot be parsed", 1).replace(
-            " have no", " has no", 1
-        )
+        what = what.replace(" have no", " has no", 1)
         what = what.replace(" end (", " ends (", 1).replace(
             " before they start", " before it starts", 1
         )
@@ -345,11 +343,12 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         raw = _melt_milestones(raw, str(columns.case), options.milestones)
         table = raw.table
         columns = LogColumns(case="case", activity="activity", timestamp="timestamp")
-        row_index = table["__row"].to_numpy() // len(options.milestones)
-        label_raw = raw
+        # order: the dossier's row, then the milestone's place in the list (ties on a date);
+        # messages name the dossier's row in the file
+        order = table["__row"].to_numpy()
+        file_row = order // len(options.milestones)
     else:
-        row_index = np.arange(len(table), dtype=np.int64)
-        label_raw = raw
+        order = file_row = np.arange(len(table), dtype=np.int64)
     if rows_read == 0 or len(table) == 0:
         raise EmptyLogError("the log has no events", fix="check the export", source=source)
     assert columns.case and columns.activity and columns.timestamp
@@ -456,7 +455,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         count = int(mask.sum())
         if not count:
             continue
-        where = _rows(label_raw, mask, row_index if options.milestones else np.arange(len(table)))
+        where = _rows(raw, mask, file_row)
         if options.bad_rows == "fail":
             raise error(
                 f"{_count(count, what)}: {where}",
@@ -487,7 +486,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             "resource": kept(resource),
             "group": kept(group),
             "lifecycle": kept(lifecycle),
-            "row": row_index if every else row_index[keep],
+            "row": order if every else order[keep],
         }
     )
     if events.empty:

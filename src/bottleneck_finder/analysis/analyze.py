@@ -39,7 +39,11 @@ def prepare_steps(engine: Engine, log: EventLog) -> str:
     """Register the log's events, materialize its step table (`steps`) in `engine`, and return
     the SQL of its activity instances."""
     engine.register("events", event_table(log.events))
-    inst = instances.activity_instances("events", paired=log.has_lifecycle)
+    source = "events"
+    if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
+        engine.materialize("neighbours", instances.neighbours("events"))
+        source = "neighbours"
+    inst = instances.activity_instances(source, paired=log.has_lifecycle)
     engine.materialize("steps", transitions.steps(inst, has_start_times=log.has_start_times))
     return inst
 
@@ -55,7 +59,7 @@ def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None
         row = eng.frame(stats.case_stats(eng, inst)).iloc[0]
         quality = log.quality
         if log.has_lifecycle:
-            un = eng.frame(instances.unmatched_counts("events")).iloc[0]
+            un = eng.frame(instances.unmatched_counts("neighbours")).iloc[0]
             quality = _with_unmatched(
                 quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
             )

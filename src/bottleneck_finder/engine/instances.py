@@ -24,6 +24,12 @@ _LONE_COMPLETE = (
 )
 
 
+def neighbours(events: str) -> str:
+    """SQL: each event with the lifecycle, time and row of its neighbours (same case and
+    activity, in time order); pairing and the unmatched counts both read this."""
+    return _NEIGHBOURS.format(events=events)
+
+
 def activity_instances(events: str, *, paired: bool) -> str:
     """SQL: one row per activity instance (case_id, activity, start_us, end_us, row_no).
 
@@ -31,13 +37,13 @@ def activity_instances(events: str, *, paired: bool) -> str:
     pairing, the events of one case and activity are taken in time order (ties by file row): a
     `complete` directly preceded by a `start` forms one instance (`row_no` of the complete); a
     `complete` with no start before it is an instance of unknown start (`start_us` null); a
-    `start` not directly followed by a `complete` is unmatched and left out.
+    `start` not directly followed by a `complete` is unmatched and left out. With pairing,
+    `events` must be a table of `neighbours`.
     """
     if not paired:
         return f"SELECT case_id, activity, start_us, end_us, row_no FROM {events}"
-    neighbours = _NEIGHBOURS.format(events=events)
     return f"""
-WITH e AS ({neighbours})
+WITH e AS (SELECT * FROM {events})
 SELECT case_id, activity, end_us AS start_us, next_end_us AS end_us, next_row_no AS row_no
 FROM e WHERE lifecycle = {LIFECYCLE_START} AND next_lifecycle = {LIFECYCLE_COMPLETE}
 UNION ALL
@@ -46,11 +52,10 @@ FROM e WHERE {_LONE_COMPLETE}
 """
 
 
-def unmatched_counts(events: str) -> str:
+def unmatched_counts(neighbour_table: str) -> str:
     """SQL: one row with `unmatched_starts` and `unmatched_completes` of the pairing."""
-    neighbours = _NEIGHBOURS.format(events=events)
     return f"""
-WITH e AS ({neighbours})
+WITH e AS (SELECT * FROM {neighbour_table})
 SELECT
   coalesce(sum(CASE WHEN {_LONE_START} THEN 1 ELSE 0 END), 0) AS unmatched_starts,
   coalesce(sum(CASE WHEN {_LONE_COMPLETE} THEN 1 ELSE 0 END), 0) AS unmatched_completes
