@@ -46,8 +46,28 @@ def fail(error: BottleneckError) -> NoReturn:
     sys.exit(error.exit_code)
 
 
+# Commands that live in their own modules under `commands/`, imported only when run or listed,
+# so `bottleneck --help` stays instant: name -> "module:attribute".
+LAZY_COMMANDS: dict[str, str] = {}
+
+
 class Guarded(click.Group):
-    """A command group that turns every error into one line and a documented exit code."""
+    """A command group that turns every error into one line and a documented exit code.
+
+    Besides the commands defined here it serves the ones named in `LAZY_COMMANDS`.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -170,6 +190,47 @@ def build_columns(params: dict[str, Any]) -> LogColumns:
     return base.merged(given)
 
 
+def normalize_options(params: dict[str, Any]) -> Any:
+    """The `NormalizeOptions` that the column options in `params` ask for."""
+    from .normalize import NormalizeOptions
+
+    return NormalizeOptions(
+        timestamp_format=params.get("timestamp_format"),
+        tz=params.get("tz"),
+        bad_rows=params.get("bad_rows") or "fail",
+        milestones=_milestones(params.get("milestones")),
+    )
+
+
+def load_from_params(
+    log: Path,
+    params: dict[str, Any],
+    *,
+    quiet: bool,
+    progress: Progress | None = None,
+    label: str = "",
+) -> Any:
+    """Read and normalize `log` as the `column_options` in `params` say; announce the columns
+    and the data-quality warnings on stderr (prefixed by `label`, e.g. "before: ") unless
+    `quiet`. Returns the `EventLog`."""
+    from .api import load_log
+
+    progress = progress or Progress(quiet)
+    progress.stage(f"reading {log}")
+    event_log = load_log(
+        log,
+        build_columns(params),
+        options=normalize_options(params),
+        encoding=params.get("encoding"),
+    )
+    progress.done()
+    if not quiet:
+        click.echo(f"{label}{announce_columns(event_log)}", err=True)
+        for warning in event_log.quality.warnings:
+            click.echo(f"warning: {label}{warning}", err=True)
+    return event_log
+
+
 def announce_columns(log: Any) -> str:
     """One line saying which column plays which role, and which waiting definition follows."""
     mapped = ", ".join(f"{role}={column!r}" for role, column in log.columns.items())
@@ -254,23 +315,7 @@ def analyze(
     """Rank where cases wait longest and draw the annotated process graph."""
     graph_formats = _formats(formats)
     progress = Progress(quiet)
-    from .api import load_log
-    from .normalize import NormalizeOptions
-
-    options = NormalizeOptions(
-        timestamp_format=params.get("timestamp_format"),
-        tz=params.get("tz"),
-        bad_rows=params["bad_rows"],
-        milestones=_milestones(params.get("milestones")),
-    )
-    columns = build_columns(params)
-    progress.stage(f"reading {log}")
-    event_log = load_log(log, columns, options=options, encoding=params.get("encoding"))
-    progress.done()
-    if not quiet:
-        click.echo(announce_columns(event_log), err=True)
-        for warning in event_log.quality.warnings:
-            click.echo(f"warning: {warning}", err=True)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
 
     from .analysis.analyze import analyze as run_analysis
 
@@ -278,7 +323,7 @@ def analyze(
     result = run_analysis(event_log, top=top)
     progress.stage("drawing the process graph")
     files, picture_warning = render_outputs(result, graph_formats, min_share, max_edges)
-    folder = output or Path("reports") / _stem(log)
+    folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
     from .io.write import write_files
 
@@ -306,7 +351,8 @@ def analyze(
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 
 
-def _stem(path: Path) -> str:
+def stem(path: Path) -> str:
+    """The name of a log file without its log and compression suffixes."""
     name = path.name
     for suffix in (".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt", ".pq"):
         if name.lower().endswith(suffix):
