@@ -505,7 +505,7 @@ def simulate_one_stop_shop(
     population = _draw_dossiers(dossiers, seed, cal, t0)
     if rollout is None:
         scenarios = [scenario] * len(population)
-        label = scenario
+        label: str = scenario
     else:
         at = rollout.replace(tzinfo=LOCAL_TZ) if rollout.tzinfo is None else rollout
         switch = math.ceil((at - midnight).total_seconds() / 60)
