@@ -35,16 +35,19 @@ def _ints(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def prepare_steps(engine: Engine, log: EventLog) -> str:
-    """Register the log's events, materialize its step table (`steps`) in `engine`, and return
-    the SQL of its activity instances."""
+def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> str:
+    """Register the log's events, materialize its step table (`steps`, see
+    `engine.transitions.steps`; `detail` keeps times and resources) in `engine`, and return the
+    SQL of its activity instances."""
     engine.register("events", event_table(log.events))
     source = "events"
     if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
         engine.materialize("neighbours", instances.neighbours("events"))
         source = "neighbours"
     inst = instances.activity_instances(source, paired=log.has_lifecycle)
-    engine.materialize("steps", transitions.steps(inst, has_start_times=log.has_start_times))
+    engine.materialize(
+        "steps", transitions.steps(inst, has_start_times=log.has_start_times, detail=detail)
+    )
     return inst
 
 

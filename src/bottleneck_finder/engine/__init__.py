@@ -85,7 +85,9 @@ def _codes(column: pd.Series) -> Any:
 def event_table(events: pd.DataFrame) -> Any:
     """The engine's view of `EventLog.events`: labels as integer codes, times as integers.
 
-    The analysis maps codes back to labels with `events[column].cat.categories`.
+    Columns: `case_id`, `activity`, `resource_id`, `group_id` (int32 codes, null where
+    missing), `start_us`, `end_us`, `lifecycle` (1 start, 0 complete), `row_no`. The analysis
+    maps codes back to labels with `events[column].cat.categories`.
     """
     import pyarrow as pa
 
@@ -98,6 +100,8 @@ def event_table(events: pd.DataFrame) -> Any:
         {
             "case_id": _codes(events["case"]),
             "activity": _codes(events["activity"]),
+            "resource_id": _codes(events["resource"]),
+            "group_id": _codes(events["group"]),
             "start_us": pa.array(
                 start.to_numpy(dtype="int64", na_value=0), mask=start.isna().to_numpy()
             ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def steps(instances: str, *, has_start_times: bool) -> str:
+def steps(instances: str, *, has_start_times: bool, detail: bool = False) -> str:
     """SQL: each activity instance with the step before it and the wait in between.
 
     Instances of a case are ordered by (end, start, file row): ties follow the file, run after
@@ -11,8 +11,18 @@ def steps(instances: str, *, has_start_times: bool) -> str:
     in microseconds: `start − previous end` floored at 0 when start times are known (`overlap`
     marks an instance that started before its predecessor ended), otherwise `end − previous
     end`. `processing_us` is `end − start` where the start is known; `is_last` marks the case's
-    final instance.
+    final instance. With `detail`, the instance's `resource_id`, `group_id`, `start_us` (null
+    when unknown), `end_us` and `row_no` are kept, and `source_end_us`, `source_resource_id`
+    and `source_group_id` describe the step before (hand-offs, time series and comparisons read
+    them; `analyze` leaves them out to save memory on large logs).
     """
+    extra = (
+        "resource_id, group_id, start_us, end_us, row_no, lag(end_us) OVER w AS source_end_us, "
+        "lag(resource_id) OVER w AS source_resource_id, "
+        "lag(group_id) OVER w AS source_group_id,"
+        if detail
+        else ""
+    )
     order = "end_us, start_eff_us, row_no"
     if has_start_times:
         raw = "start_eff_us - lag(end_us) OVER w"
@@ -24,7 +34,7 @@ def steps(instances: str, *, has_start_times: bool) -> str:
         order = "end_us, row_no"  # without start times the start equals the end
     return f"""
 SELECT
-  case_id, activity,
+  case_id, activity, {extra}
   lag(activity) OVER w AS source,
   {wait} AS wait_us,
   {overlap} AS overlap,
