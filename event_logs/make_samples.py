@@ -1,4 +1,4 @@
-"""Regenerate the two simulated one-stop-shop sample logs shipped in this folder.
+"""Regenerate the simulated one-stop-shop sample logs shipped in this folder.
 
 Usage: python event_logs/make_samples.py
 """
@@ -6,9 +6,15 @@ Usage: python event_logs/make_samples.py
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+# The rollout sample: one continuous log of 1,800 dossiers (about 13 weeks from Monday
+# 2025-03-03); dossiers arriving from Monday 2025-04-14 00:00 +07:00 on follow the "after" route.
+ROLLOUT = datetime(2025, 4, 14, 0, 0)
+ROLLOUT_DOSSIERS = 1800
 
 
 def main() -> None:
@@ -23,6 +29,11 @@ def main() -> None:
         path = HERE / f"one_stop_shop_{scenario}.csv"
         frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
         print(f"wrote {path} ({frame['ma_ho_so'].nunique()} dossiers, {len(frame)} events)")
+
+    frame = simulate_one_stop_shop("after", dossiers=ROLLOUT_DOSSIERS, rollout=ROLLOUT)
+    path = HERE / "one_stop_shop_rollout.csv"
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    print(f"wrote {path} ({frame['ma_ho_so'].nunique()} dossiers, {len(frame)} events)")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def fail(error: BottleneckError) -> NoReturn:
 
 # Commands that live in their own modules under `commands/`, imported only when run or listed,
 # so `bottleneck --help` stays instant: name -> "module:attribute".
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "compare": "bottleneck_finder.commands.compare:compare",
+}
 
 
 class Guarded(click.Group):

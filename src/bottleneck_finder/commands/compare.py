@@ -1,0 +1,251 @@
+"""The `bottleneck compare` command: before/after, what got slower or faster, with evidence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli import Progress, _formats, column_options, load_from_params, stem
+
+EPILOG = (
+    "Examples:\n\n\b\n"
+    "  bottleneck compare event_logs/one_stop_shop_before.csv "
+    "event_logs/one_stop_shop_after.csv\n"
+    "  bottleneck compare event_logs/one_stop_shop_rollout.csv --split 2025-04-14 "
+    "--deadline 15d\n"
+    "  bottleneck compare old.csv new.csv --before-columns old.toml --after-columns new.toml\n\n"
+    "Writes comparison.json (schema bottleneck/comparison@1), transitions.csv, activities.csv, "
+    "demand_weekly.csv and the difference, before and after graphs (one layout) into the "
+    "output folder."
+)
+
+
+def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str, Any]:
+    """The shared column options with one side's mapping file applied on top."""
+    if columns_file is None:
+        return params
+    from ..cli import build_columns
+    from ..io.read import read_columns_file
+
+    merged = build_columns(params).merged(read_columns_file(columns_file))
+    side = {k: v for k, v in params.items() if k not in ("columns_file",)}
+    side.update(
+        case=merged.case,
+        activity=merged.activity,
+        timestamp=merged.timestamp,
+        start=merged.start,
+        resource=merged.resource,
+        group=merged.group,
+        lifecycle=merged.lifecycle,
+        columns_file=None,
+    )
+    return side
+
+
+def _auto_split(event_log: Any) -> tuple[Any, str]:
+    try:
+        from ..analysis.drift import split_date  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:
+        from ..analysis.compare import CompareError
+
+        raise CompareError(
+            "--split auto is not available yet (the change-point detection is not installed)",
+            fix="give the date, e.g. --split 2025-04-14",
+        ) from exc
+    at, description = split_date(event_log)
+    return at, str(description)
+
+
+@click.command(epilog=EPILOG)
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--split",
+    help="Compare one log before and after this date (YYYY-MM-DD or ISO time in the log's "
+    "zone), or 'auto' for the strongest change point.",
+)
+@click.option(
+    "--straddling",
+    type=click.Choice(["exclude", "before", "after"]),
+    default="exclude",
+    show_default=True,
+    help="With --split: cases that start before the date and end after it are left out, or "
+    "counted before, or counted after.",
+)
+@click.option(
+    "--alpha",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0.0001, 0.5),
+    help="False-discovery level of the q-values; intervals are at 1 − alpha.",
+)
+@click.option(
+    "--min-count",
+    default=20,
+    show_default=True,
+    type=click.IntRange(2),
+    help="Fewer waits than this on either side gives 'insufficient' instead of a verdict.",
+)
+@click.option("--deadline", help="Report the share of cases longer than this, e.g. 15d, 36h.")
+@click.option(
+    "--seed", default=0, show_default=True, type=int, help="Seed of the bootstrap resampling."
+)
+@click.option(
+    "--before-columns",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML [columns] mapping for the BEFORE log only (over the shared options).",
+)
+@click.option(
+    "--after-columns",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML [columns] mapping for the AFTER log only (over the shared options).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: reports/<before>_vs_<after> or reports/<log>_split).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print comparison.json to stdout instead of tables."
+)
+@click.option(
+    "--format",
+    "formats",
+    default="svg",
+    show_default=True,
+    help="Graph formats, comma-separated: svg,png,pdf,dot.",
+)
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows of each terminal table (the files hold them all).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@column_options
+def compare(
+    before: Path,
+    after: Path | None,
+    split: str | None,
+    straddling: str,
+    alpha: float,
+    min_count: int,
+    deadline: str | None,
+    seed: int,
+    before_columns: Path | None,
+    after_columns: Path | None,
+    output: Path | None,
+    as_json: bool,
+    formats: str,
+    top: int,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Compare two periods of a process: what got slower or faster, where, and how sure.
+
+    Give two logs (BEFORE AFTER), or one log and --split DATE.
+    """
+    graph_formats = _formats(formats)
+    if (after is None) == (split is None):
+        raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
+    from ..analysis.compare import CompareOptions, compare_logs, compare_split, parse_duration
+
+    options = CompareOptions(
+        alpha=alpha,
+        min_count=min_count,
+        seed=seed,
+        deadline_s=parse_duration(deadline) if deadline else None,
+        straddling=straddling,  # type: ignore[arg-type]
+    )
+    progress = Progress(quiet)
+    if after is not None:
+        b_log = load_from_params(
+            before, _side_params(params, before_columns), quiet=quiet, label="before: "
+        )
+        a_log = load_from_params(
+            after, _side_params(params, after_columns), quiet=quiet, label="after: "
+        )
+        progress.stage("comparing the two logs")
+        result = compare_logs(b_log, a_log, options)
+        folder = output or Path("reports") / f"{stem(before)}_vs_{stem(after)}"
+    else:
+        if before_columns or after_columns:
+            raise click.UsageError(
+                "--before-columns / --after-columns need two logs; use --columns with --split"
+            )
+        log = load_from_params(before, _side_params(params, None), quiet=quiet)
+        description = None
+        assert split is not None
+        at: Any = split
+        if split.strip().lower() == "auto":
+            progress.stage("looking for the strongest change point")
+            at, description = _auto_split(log)
+        progress.stage("comparing the two periods")
+        result = compare_split(log, at, options, description=description)
+        folder = output or Path("reports") / f"{stem(before)}_split"
+
+    progress.stage("drawing the graphs")
+    files, warning = render_comparison(result, graph_formats)
+    progress.stage(f"writing {folder}")
+    from ..io.write import write_files
+
+    written = write_files(folder, files)
+    progress.done()
+    for note in result.warnings:
+        click.echo(f"warning: {note}", err=True)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(files["comparison.json"], nl=False)
+        return
+    from ..render.compare_text import findings_table, summary_text
+
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
+    click.echo(summary_text(result))
+    click.echo("")
+    click.echo("Introduced bottlenecks (new or significantly slower, by added wait per case):")
+    click.echo(findings_table(result.introduced.head(top), width=width))
+    click.echo("")
+    click.echo("Improvements (faster or gone, by wait saved per case):")
+    click.echo(findings_table(result.improvements.head(top), width=width, saved=True))
+    if len(result.introduced):
+        click.echo("")
+        click.echo(f"Finding: {result.introduced['finding'].iloc[0]}")
+    click.echo("")
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def render_comparison(
+    result: Any, graph_formats: list[str]
+) -> tuple[dict[str, bytes | str], str | None]:
+    """Every output file's content, made in memory before anything is written."""
+    from ..render.compare_graph import comparison_dots
+    from ..render.compare_text import comparison_document
+    from ..render.data import to_csv, to_json
+    from ..render.graph import dot_available, render_dot
+
+    weekly = result.demand.weekly
+    files: dict[str, bytes | str] = {
+        "comparison.json": to_json(comparison_document(result)),
+        "transitions.csv": to_csv(result.transitions),
+        "activities.csv": to_csv(result.activities),
+        "demand_weekly.csv": to_csv(weekly),
+    }
+    if not graph_formats:
+        return files, None
+    if not dot_available():
+        return files, (
+            "Graphviz 'dot' is not installed, so the comparison graphs were not drawn — "
+            "install Graphviz: apt-get install graphviz, brew install graphviz, or "
+            "https://graphviz.org/download/"
+        )
+    dots = comparison_dots(result)
+    for name, dot in dots.items():
+        for fmt in graph_formats:
+            files[f"{name}.{fmt}"] = dot if fmt == "dot" else render_dot(dot, fmt)
+    return files, None

@@ -1,0 +1,262 @@
+"""A comparison as terminal text (verdict and tables) and as the `bottleneck/comparison@1` JSON."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..analysis.compare import Comparison
+from .data import _clean, _records
+from .text import _clip, human_duration, local_time
+
+COMPARISON_SCHEMA = "bottleneck/comparison@1"
+
+_JSON_STATS = (
+    "status",
+    "before_count",
+    "after_count",
+    "before_cases",
+    "after_cases",
+    "before_wait_median_s",
+    "after_wait_median_s",
+    "before_wait_mean_s",
+    "after_wait_mean_s",
+    "before_wait_p90_s",
+    "after_wait_p90_s",
+    "before_wait_total_s",
+    "after_wait_total_s",
+    "median_delta_s",
+    "median_delta_ci95_s",
+    "p_value",
+    "q_value",
+    "cliffs_delta",
+    "added_wait_per_case_s",
+)
+
+
+def _pct(before: float, after: float) -> str:
+    if math.isnan(before) or math.isnan(after) or before <= 0:
+        return ""
+    return f" ({(after / before - 1.0) * 100:+.0f}%)"
+
+
+def change_text(before: float, after: float) -> str:
+    """`2.1 d → 4.0 d (+90%)`; a missing side is shown as –."""
+    return f"{human_duration(before)} → {human_duration(after)}{_pct(before, after)}"
+
+
+def verdict(comparison: Comparison) -> str:
+    """One line: overall faster or slower, by how much, and how sure."""
+    c = comparison.cases
+    word = {
+        "slower": "SLOWER",
+        "faster": "FASTER",
+        "unchanged": "NO SIGNIFICANT CHANGE",
+        "insufficient": "TOO FEW CASES TO TELL",
+    }.get(c.status, c.status.upper())
+    text = (
+        f"{word}: median throughput time {change_text(c.before_median_s, c.after_median_s)} "
+        f"over {c.before_count:,} and {c.after_count:,} cases"
+    )
+    lo, hi = c.median_delta_ci95_s
+    if not math.isnan(lo):
+        level = round((1.0 - comparison.options.alpha) * 100)
+        text += (
+            f"; change {_signed(c.median_delta_s)} ({level}% CI {_signed(lo)} to {_signed(hi)}, "
+            f"q {_p(c.q_value)})"
+        )
+    return text
+
+
+def _signed(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "–"
+    return ("+" if seconds >= 0 else "−") + human_duration(abs(seconds))
+
+
+def _p(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
+
+
+def summary_text(comparison: Comparison) -> str:
+    """The verdict line, both periods, the split, the deadline and the demand."""
+    c = comparison
+    tz = c.display_tz
+    lines = [verdict(c)]
+    for name, side in (("before", c.before), ("after", c.after)):
+        lines.append(
+            f"{name + ':':<8}{side.cases:,} cases, {side.events:,} events, "
+            f"{_time(side.first_event, tz)} → {_time(side.last_event, tz)}"
+        )
+    if c.split.mode == "date" and c.split.date is not None:
+        text = f"split at {local_time(c.split.date, tz)}"
+        if c.split.description:
+            text += f" ({c.split.description})"
+        verb = {"exclude": "left out", "before": "counted before", "after": "counted after"}
+        text += (
+            f"; {c.split.straddling_cases:,} cases straddle the date and were "
+            f"{verb[c.split.straddling]}"
+        )
+        lines.append(text)
+    if c.cases.deadline_s is not None:
+        lines.append(
+            f"cases over the {human_duration(c.cases.deadline_s)} deadline: "
+            f"{_share(c.cases.before_over_deadline_share)} → "
+            f"{_share(c.cases.after_over_deadline_share)}"
+        )
+    lines.append(c.demand.summary)
+    return "\n".join(lines)
+
+
+def _time(stamp: pd.Timestamp | None, tz: str) -> str:
+    return "–" if stamp is None else local_time(stamp, tz)
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.1%}"
+
+
+def findings_table(frame: pd.DataFrame, *, width: int = 100, saved: bool = False) -> str:
+    """Ranked findings as an aligned table: where, status, median before → after, per case."""
+    if frame.empty:
+        return "(none)"
+    name_width = max(24, width - 62)
+    head = "saved/case" if saved else "added/case"
+    header = (
+        f"{'#':>3}  {'where':<{name_width}} {'status':<8} {'median before → after':<30} {head:>10}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in frame.to_dict(orient="records"):
+        if row["kind"] == "transition":
+            where = f"{row['source']} → {row['target']}"
+        else:
+            where = f"before {row['activity']}"
+        added = float(row["added_wait_per_case_s"])
+        lines.append(
+            f"{int(row['rank']):>3}  {_clip(where, name_width):<{name_width}} "
+            f"{row['status']:<8} "
+            f"{change_text(row['before_wait_median_s'], row['after_wait_median_s']):<30} "
+            f"{human_duration(abs(added)):>10}"
+        )
+    return "\n".join(lines)
+
+
+def _stat_records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    for row in _records(frame):
+        lo = row.pop("median_delta_ci95_low_s")
+        hi = row.pop("median_delta_ci95_high_s")
+        row["median_delta_ci95_s"] = None if lo is None or hi is None else [lo, hi]
+        extra = [k for k in row if k not in keys and k not in _JSON_STATS]
+        ordered = {k: row[k] for k in keys}
+        ordered.update({k: row[k] for k in _JSON_STATS})
+        ordered.update({k: row[k] for k in extra})
+        out.append(ordered)
+    return out
+
+
+def _finding_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in _records(frame):
+        item: dict[str, Any] = {"rank": row["rank"], "kind": row["kind"]}
+        if row["kind"] == "transition":
+            item["source"], item["target"] = row["source"], row["target"]
+        else:
+            item["activity"] = row["activity"]
+        item["status"] = row["status"]
+        item["before_wait_median_s"] = row["before_wait_median_s"]
+        item["after_wait_median_s"] = row["after_wait_median_s"]
+        item["added_wait_per_case_s"] = row["added_wait_per_case_s"]
+        item["finding"] = row["finding"]
+        out.append(item)
+    return out
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The comparison as the `bottleneck/comparison@1` JSON document (see docs/compare.md)."""
+    c = comparison
+    tz = c.display_tz
+
+    def side(s: Any) -> dict[str, Any]:
+        return {
+            "source": s.source,
+            "cases": s.cases,
+            "events": s.events,
+            "first_event": local_time(s.first_event, tz) if s.first_event is not None else None,
+            "last_event": local_time(s.last_event, tz) if s.last_event is not None else None,
+            "has_start_times": s.has_start_times,
+        }
+
+    split: dict[str, Any] = {
+        "mode": c.split.mode,
+        "date": local_time(c.split.date, tz) if c.split.date is not None else None,
+    }
+    if c.split.mode == "date":
+        split.update(
+            straddling=c.split.straddling,
+            straddling_cases=c.split.straddling_cases,
+            description=c.split.description,
+        )
+    k = c.cases
+    d = c.demand
+    weekly = d.weekly.copy()
+    weekly["week_start"] = [local_time(t, tz) for t in weekly["week_start"]]
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        "before": side(c.before),
+        "after": side(c.after),
+        "split": split,
+        "wait_definition": c.wait_definition,
+        "alpha": c.options.alpha,
+        "confidence_level": 1.0 - c.options.alpha,
+        "min_count": c.options.min_count,
+        "bootstrap_resamples": c.options.n_boot,
+        "seed": c.options.seed,
+        "warnings": list(c.warnings),
+        "transitions": _stat_records(c.transitions, ("source", "target")),
+        "activities": _stat_records(c.activities, ("activity",)),
+        "introduced_bottlenecks": _finding_records(c.introduced),
+        "improvements": _finding_records(c.improvements),
+        "cases": {
+            "status": k.status,
+            "before_count": k.before_count,
+            "after_count": k.after_count,
+            "before_median_s": _clean(k.before_median_s),
+            "after_median_s": _clean(k.after_median_s),
+            "before_mean_s": _clean(k.before_mean_s),
+            "after_mean_s": _clean(k.after_mean_s),
+            "before_p90_s": _clean(k.before_p90_s),
+            "after_p90_s": _clean(k.after_p90_s),
+            "median_delta_s": _clean(k.median_delta_s),
+            "median_delta_ci95_s": None
+            if math.isnan(k.median_delta_ci95_s[0])
+            else [k.median_delta_ci95_s[0], k.median_delta_ci95_s[1]],
+            "p_value": _clean(k.p_value),
+            "q_value": _clean(k.q_value),
+            "cliffs_delta": _clean(k.cliffs_delta),
+            "deadline_s": k.deadline_s,
+            "before_over_deadline_share": _clean(k.before_over_deadline_share),
+            "after_over_deadline_share": _clean(k.after_over_deadline_share),
+        },
+        "demand": {
+            "summary": d.summary,
+            "changed": d.changed,
+            "before_weeks": d.before_weeks,
+            "after_weeks": d.after_weeks,
+            "before_cases_started_per_week": _clean(d.before_arrivals_per_week),
+            "after_cases_started_per_week": _clean(d.after_arrivals_per_week),
+            "cases_started_change": _clean(d.arrivals_change),
+            "cases_started_p_value": _clean(d.arrivals_p_value),
+            "before_wip_mean": _clean(d.before_wip_mean),
+            "after_wip_mean": _clean(d.after_wip_mean),
+            "unit_column": d.unit_column,
+            "weekly": _records(weekly),
+            "units": _records(d.units),
+        },
+    }
