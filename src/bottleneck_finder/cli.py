@@ -50,6 +50,7 @@ def fail(error: BottleneckError) -> NoReturn:
 # so `bottleneck --help` stays instant: name -> "module:attribute".
 LAZY_COMMANDS: dict[str, str] = {
     "compare": "bottleneck_finder.commands.compare:compare",
+    "drift": "bottleneck_finder.commands.drift:drift",
 }
 
 

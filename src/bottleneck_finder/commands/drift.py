@@ -1,0 +1,82 @@
+"""The `bottleneck drift` command: when waiting, throughput, arrivals or the flow changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli import Progress, column_options, load_from_params, stem
+
+METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
+
+
+@click.command(
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck drift event_logs/one_stop_shop_rollout.csv\n"
+    "  bottleneck drift PermitLog.xes.gz --metric arrivals --granularity week -o reports/permit\n\n"
+    "Writes drift.json (schema bottleneck/drift@1), drift.png and drift.svg into the output "
+    "folder. Granularity by default: weeks when the log spans at least 12 weeks, else days."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "--metric",
+    type=click.Choice(METRIC_CHOICES),
+    default="all",
+    show_default=True,
+    help="Which series to search for change points.",
+)
+@click.option(
+    "--granularity",
+    type=click.Choice(["day", "week"]),
+    help="Period of the series (default: week if the log spans 12 weeks or more, else day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: reports/<log name>).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print drift.json to stdout instead.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@column_options
+def drift(
+    log: Path,
+    metric: str,
+    granularity: str | None,
+    output: Path | None,
+    as_json: bool,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
+    progress = Progress(quiet)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+
+    from ..analysis.drift import METRIC_GROUPS
+    from ..analysis.drift import drift as run_drift
+    from ..io.write import write_files
+    from ..render.data import to_json
+    from ..render.drift_plot import drift_picture
+    from ..render.drift_text import drift_document, drift_text
+
+    metrics = METRIC_GROUPS if metric == "all" else (metric,)
+    progress.stage("looking for change points")
+    result = run_drift(event_log, metrics=metrics, granularity=granularity)  # type: ignore[arg-type]
+    progress.stage("drawing the series")
+    files: dict[str, bytes | str] = {
+        "drift.json": to_json(drift_document(result)),
+        "drift.png": drift_picture(result, "png"),
+        "drift.svg": drift_picture(result, "svg"),
+    }
+    folder = output or Path("reports") / stem(log)
+    progress.stage(f"writing {folder}")
+    written = write_files(folder, files)
+    progress.done()
+    if as_json:
+        click.echo(files["drift.json"], nl=False)
+        return
+    click.echo(drift_text(result))
+    click.echo("")
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")

@@ -1,0 +1,98 @@
+"""Drift results -> the `bottleneck/drift@1` JSON document and the terminal lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..analysis.drift import ChangePoint, DriftResult, Move, describe, describe_move
+from .data import _clean
+from .text import local_time
+
+DRIFT_SCHEMA = "bottleneck/drift@1"
+
+
+def _move(move: Move, tz: str) -> dict[str, Any]:
+    return {
+        "date": local_time(move.date, tz),
+        "metric": move.metric,
+        "element": move.element,
+        "before_level": _clean(move.before_level),
+        "after_level": _clean(move.after_level),
+        "strength": _clean(move.strength),
+        "p_value": _clean(move.p_value),
+    }
+
+
+def _point(point: ChangePoint, tz: str) -> dict[str, Any]:
+    return {
+        "date": local_time(point.date, tz),
+        "metrics": list(point.metrics),
+        "elements": list(point.elements),
+        "before_level": _clean(point.before_level),
+        "after_level": _clean(point.after_level),
+        "strength": _clean(point.strength),
+        "metric": point.main.metric,
+        "description": describe(point, tz),
+        "moves": [_move(m, tz) for m in point.moves],
+    }
+
+
+def _frame(frame: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
+    out = frame.copy()
+    out["period"] = [local_time(p, tz) for p in out["period"]]
+    return [{str(k): _clean(v) for k, v in row.items()} for row in out.to_dict(orient="records")]
+
+
+def drift_document(result: DriftResult) -> dict[str, Any]:
+    """The drift result as the `bottleneck/drift@1` JSON document (see docs/drift.md)."""
+    tz = result.display_tz
+    return {
+        "schema": DRIFT_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        "source": result.source,
+        "granularity": result.granularity,
+        "periods": {
+            "count": result.periods,
+            "first": local_time(result.first_period, tz),
+            "last": local_time(result.last_period, tz),
+        },
+        "metrics": list(result.metrics),
+        "change_points": [_point(p, tz) for p in result.change_points],
+        "series": _frame(result.series, tz),
+        "relations": _frame(result.relations, tz),
+        "notes": list(result.notes),
+    }
+
+
+def drift_text(result: DriftResult) -> str:
+    """The change points, oldest first (newest last), each in plain words."""
+    tz = result.display_tz
+    unit = "weeks" if result.granularity == "week" else "days"
+    first = local_time(result.first_period, tz)[:10]
+    last = local_time(result.last_period, tz)[:10]
+    lines = [
+        f"{result.source}: {result.periods} {unit} with work between the first and the last "
+        f"case start ({first} → {last}); "
+        f"looked at: {', '.join(result.metrics)}"
+    ]
+    lines.extend(f"note: {note}" for note in result.notes)
+    if not result.change_points:
+        lines.append("No change point: the series stay at one level (see drift.png).")
+        return "\n".join(lines)
+    count = len(result.change_points)
+    lines.append(f"{count} change point{'s' if count != 1 else ''} (oldest first):")
+    for point in result.change_points:
+        lines.append(f"  {describe(point, tz)}")
+        others = [m for m in point.moves if m is not point.main][:3]  # the strongest others
+        for move in sorted(others, key=lambda m: (m.date, -m.strength)):
+            day = local_time(move.date, tz)[:10]
+            when = f"the week of {day}" if result.granularity == "week" else day
+            lines.append(f"      also: {describe_move(move)} (from {when})")
+        if point.elements:
+            shown = ", ".join(point.elements[:4])
+            more = f" (+{len(point.elements) - 4} more)" if len(point.elements) > 4 else ""
+            lines.append(f"      where: {shown}{more}")
+    return "\n".join(lines)

@@ -1,0 +1,308 @@
+"""`bottleneck drift`: change points on real and simulated logs, series cross-checked, CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from bottleneck_finder.analysis.drift import (
+    MIN_PERIODS,
+    DriftResult,
+    LogTooShortError,
+    NoChangePointError,
+    _Clock,
+    _level_moves,
+    choose_granularity,
+    drift,
+    split_date,
+)
+from bottleneck_finder.api import load_log
+from bottleneck_finder.cli import cli
+from bottleneck_finder.render.drift_plot import drift_picture
+from bottleneck_finder.render.drift_text import drift_document, drift_text
+from bottleneck_finder.simulate import LOCAL_TZ, simulate_one_stop_shop
+
+from .conftest import shared_log
+
+SUDDEN = "sudden_time_noise0_1000_baseline.csv.gz"
+ROLLOUT = datetime(2025, 4, 16, 10, 0, tzinfo=LOCAL_TZ)  # a Wednesday
+DOSSIERS = 1800  # about 13 weeks of arrivals: enough weeks for the weekly series
+
+
+@pytest.fixture(scope="module")
+def sudden() -> tuple[object, DriftResult]:
+    log = load_log(shared_log(SUDDEN))
+    return log, drift(log)
+
+
+@pytest.fixture(scope="module")
+def rollout_frame() -> pd.DataFrame:
+    return simulate_one_stop_shop("after", dossiers=DOSSIERS, seed=3, rollout=ROLLOUT)
+
+
+# --------------------------------------------------------------------------- the issue's checks
+def test_sudden_log_one_timing_change_near_the_known_date(
+    sudden: tuple[object, DriftResult],
+) -> None:
+    _, result = sudden
+    assert result.granularity == "day"  # a two-week log is cut into days
+    assert len(result.change_points) == 1, [p.date for p in result.change_points]
+    point = result.change_points[0]
+    truth = pd.Timestamp("2019-01-17 16:00", tz="UTC")
+    assert abs(point.date - truth) <= pd.Timedelta(days=1)
+    assert point.main.metric.startswith(("wait", "throughput"))
+    assert point.after_level < point.before_level / 2  # every gap shrinks ≈ 6×
+
+
+def test_permit_log_arrivals_change_near_new_year() -> None:
+    result = drift(load_log(shared_log("PermitLog.xes.gz")))
+    assert result.granularity == "week"
+    arrivals = [m for p in result.change_points for m in p.moves if m.metric == "arrivals_per_day"]
+    near = [m for m in arrivals if abs(m.date - pd.Timestamp("2018-01-01", tz="UTC")).days <= 14]
+    assert near, [m.date for m in arrivals]
+    assert near[0].after_level > 2 * near[0].before_level  # scope grows to the whole university
+
+
+@pytest.mark.parametrize(
+    ("seed", "rollout"),
+    [
+        (1, ROLLOUT),
+        (3, ROLLOUT),
+        (44, datetime(2025, 4, 11, 9, 0, tzinfo=LOCAL_TZ)),  # a Friday
+        (46, datetime(2025, 4, 13, 9, 0, tzinfo=LOCAL_TZ)),  # a Sunday
+    ],
+)
+def test_planted_rollout_found_within_a_week(seed: int, rollout: datetime) -> None:
+    frame = simulate_one_stop_shop("after", dossiers=DOSSIERS, seed=seed, rollout=rollout)
+    result = drift(load_log(frame))
+    assert result.change_points
+    point = result.change_points[0]  # nothing before the rollout, the first one at it
+    assert abs(point.date - pd.Timestamp(rollout)) <= pd.Timedelta(days=7), point.date
+    assert point.after_level > point.before_level  # the single signing token slows things down
+    assert "flow" in point.metrics  # new steps (scan, re-typing, digital signature) appear
+    assert any("Ký" in e for e in point.elements)  # the signing steps are among what moved
+    assert len(result.change_points) <= 2  # at most a later second stage as the queue grows
+
+
+def test_no_change_no_change_point_over_seeds() -> None:
+    """False-alarm rate: the unchanged paper process over five seeds gives no change point."""
+    alarms = {}
+    for seed in range(5):
+        result = drift(load_log(simulate_one_stop_shop("before", dossiers=DOSSIERS, seed=seed)))
+        assert result.periods >= MIN_PERIODS
+        alarms[seed] = [p.date for p in result.change_points]
+    assert all(not dates for dates in alarms.values()), alarms
+
+
+def test_short_log_is_refused_not_invented() -> None:
+    log = load_log(simulate_one_stop_shop("before", dossiers=120, seed=1))
+    with pytest.raises(LogTooShortError, match="at least 8 days"):
+        drift(log)
+
+
+# --------------------------------------------------------------------------- series cross-checks
+def test_sudden_series_match_plain_pandas(sudden: tuple[object, DriftResult]) -> None:
+    """Daily median / p90 wait, arrivals and throughput recomputed independently with pandas."""
+    _, result = sudden
+    raw = pd.read_csv(shared_log(SUDDEN))
+    t = pd.to_datetime(raw["completeTime"], format="%Y/%m/%d %H:%M:%S.%f")
+    raw = raw.assign(t=t, row=np.arange(len(raw))).sort_values(["case", "t", "row"])
+    wait = (raw["t"] - raw.groupby("case")["t"].shift()).dt.total_seconds()
+    waits = pd.DataFrame({"day": raw["t"].dt.floor("D"), "wait": wait}).dropna()
+    series = result.series.assign(day=result.series["period"].dt.tz_localize(None))
+
+    def ours(metric: str) -> pd.Series:
+        part = series[(series["metric"] == metric) & (series["element"] == "all")]
+        return part.set_index("day")["value"]
+
+    median = ours("wait_median_s")
+    assert len(median) >= 10
+    expected = waits.groupby("day")["wait"].median().reindex(median.index)
+    np.testing.assert_allclose(median.to_numpy(), expected.to_numpy(), rtol=1e-9)
+    p90 = ours("wait_p90_s")
+    expected90 = waits.groupby("day")["wait"].quantile(0.9).reindex(p90.index)
+    np.testing.assert_allclose(p90.to_numpy(), expected90.to_numpy(), rtol=1e-9)
+
+    cases = raw.groupby("case")["t"].agg(["min", "max"])
+    starts = cases["min"].dt.floor("D")
+    arrivals = ours("arrivals_per_day")
+    expected_arrivals = starts.value_counts().reindex(arrivals.index, fill_value=0)
+    np.testing.assert_allclose(arrivals.to_numpy(), expected_arrivals.to_numpy())  # 1 day each
+    through = ours("throughput_median_s")
+    duration = (cases["max"] - cases["min"]).dt.total_seconds()
+    expected_through = duration.groupby(starts).median().reindex(through.index)
+    np.testing.assert_allclose(through.to_numpy(), expected_through.to_numpy(), rtol=1e-9)
+
+    relations = result.relations
+    day = pd.Timestamp("2019-01-15")
+    mine = relations[relations["period"].dt.tz_localize(None) == day]
+    prev = raw.groupby("case")["event"].shift()
+    pairs = pd.DataFrame({"day": raw["t"].dt.floor("D"), "s": prev, "a": raw["event"]}).dropna()
+    theirs = pairs[pairs["day"] == day].groupby(["s", "a"]).size()
+    got = mine.set_index(["source", "target"])["count"]
+    assert dict(got.sort_index()) == {k: int(v) for k, v in theirs.sort_index().items()}
+
+
+def test_level_moves_on_a_hand_made_step() -> None:
+    """A clean step of ×3 in the middle of 20 noisy weeks: found at the step, levels right."""
+    rng = np.random.default_rng(0)
+    values = np.r_[np.full(10, 3600.0), np.full(10, 3 * 3600.0)] * rng.uniform(0.95, 1.05, 20)
+    periods = np.arange(2800, 2820)
+    clock = _Clock("week", 0)
+    moves = _level_moves("wait_median_s", "all", values, periods, clock)
+    assert len(moves) == 1
+    assert moves[0].date == clock.start(2810)
+    assert moves[0].before_level == pytest.approx(np.median(values[:10]))
+    assert moves[0].after_level == pytest.approx(np.median(values[10:]))
+    flat = np.full(20, 3600.0) * rng.uniform(0.8, 1.2, 20)
+    assert _level_moves("wait_median_s", "all", flat, periods, clock) == []
+
+
+def test_granularity_rule() -> None:
+    week = 7 * 86_400 * 1_000_000
+    assert choose_granularity(11 * week) == "day"
+    assert choose_granularity(12 * week) == "week"
+
+
+def test_result_is_frozen_and_input_untouched(rollout_frame: pd.DataFrame) -> None:
+    log = load_log(rollout_frame)
+    before = log.events.copy()
+    result = drift(log)
+    pd.testing.assert_frame_equal(log.events, before)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.periods = 0  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- split_date
+def test_split_date_for_compare(rollout_frame: pd.DataFrame) -> None:
+    date, text = split_date(load_log(rollout_frame))
+    assert abs(date - pd.Timestamp(ROLLOUT)) <= pd.Timedelta(days=7)
+    assert text.startswith("from 2025-04-")
+    assert "\n" not in text
+
+
+def test_split_date_without_change_point() -> None:
+    log = load_log(simulate_one_stop_shop("before", dossiers=DOSSIERS, seed=0))
+    with pytest.raises(NoChangePointError, match="--split"):
+        split_date(log)
+
+
+# --------------------------------------------------------------------------- outputs
+def test_document_and_text(rollout_frame: pd.DataFrame) -> None:
+    result = drift(load_log(rollout_frame))
+    doc = drift_document(result)
+    assert doc["schema"] == "bottleneck/drift@1"
+    (point,) = doc["change_points"]
+    assert {"date", "metrics", "elements", "before_level", "after_level", "strength"} <= set(point)
+    assert point["date"].startswith("2025-04-") and point["date"].endswith("+07:00")
+    assert point["before_level"] == result.change_points[0].before_level
+    assert {s["metric"] for s in doc["series"]} >= {
+        "wait_median_s",
+        "throughput_median_s",
+        "arrivals_per_day",
+        "flow_distance",
+    }
+    text = drift_text(result)
+    assert "1 change point" in text and "from 2025-04-" in text and "rose from" in text
+
+
+def test_pictures_png_and_repeatable_svg(rollout_frame: pd.DataFrame) -> None:
+    result = drift(load_log(rollout_frame))
+    png = drift_picture(result, "png")
+    assert png.startswith(b"\x89PNG")
+    svg = drift_picture(result, "svg")
+    assert svg == drift_picture(result, "svg")
+    assert b"<svg" in svg and b"Date" not in svg[:2000]
+
+
+def test_cli_writes_json_and_pictures(tmp_path: Path, rollout_frame: pd.DataFrame) -> None:
+    log = tmp_path / "rollout.csv"
+    rollout_frame.to_csv(log, index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["drift", str(log), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    for name in ("drift.json", "drift.png", "drift.svg"):
+        assert (out / name).stat().st_size > 0
+    doc = json.loads((out / "drift.json").read_text(encoding="utf-8"))
+    assert len(doc["change_points"]) == 1
+    assert "from 2025-04-" in result.output and "wrote" in result.output
+    as_json = CliRunner().invoke(cli, ["drift", str(log), "-o", str(out), "-q", "--json"])
+    assert json.loads(as_json.output)["change_points"] == doc["change_points"]
+
+
+def test_cli_metric_and_granularity(tmp_path: Path, rollout_frame: pd.DataFrame) -> None:
+    log = tmp_path / "rollout.csv"
+    rollout_frame.to_csv(log, index=False)
+    out = tmp_path / "arrivals"
+    result = CliRunner().invoke(
+        cli, ["drift", str(log), "-o", str(out), "-q", "--json", "--metric", "arrivals"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["metrics"] == ["arrivals"]
+    assert doc["change_points"] == []  # the rollout changes the route, not the arrivals
+    assert {s["metric"] for s in doc["series"]} == {"arrivals_per_day"}
+    daily = CliRunner().invoke(
+        cli, ["drift", str(log), "-o", str(out), "-q", "--json", "--granularity", "day"]
+    )
+    assert daily.exit_code == 0, daily.output
+    assert json.loads(daily.output)["granularity"] == "day"
+
+
+def test_cli_short_log_message(tmp_path: Path) -> None:
+    log = tmp_path / "short.csv"
+    simulate_one_stop_shop("before", dossiers=120, seed=1).to_csv(log, index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["drift", str(log), "-o", str(out), "-q"])
+    assert result.exit_code == 6
+    assert "change points need at least 8 days" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()  # no partial output
+
+
+def test_terminal_text_golden(tmp_path: Path, rollout_frame: pd.DataFrame) -> None:
+    """The terminal lines for the planted rollout (tests/golden/drift/rollout.txt)."""
+    import os
+
+    log = tmp_path / "rollout.csv"
+    rollout_frame.to_csv(log, index=False)
+    result = CliRunner().invoke(cli, ["drift", str(log), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 0, result.output
+    got = result.output.replace(str(tmp_path), "TMP")
+    golden = Path(__file__).parent / "golden" / "drift" / "rollout.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_fast_cost_gives_ruptures_own_segmentation() -> None:
+    """The prefix-sum least-squares cost segments exactly as ruptures' stock `l2` cost."""
+    import ruptures
+
+    from bottleneck_finder.analysis.drift import _pelt
+
+    rng = np.random.default_rng(7)
+    for n in (20, 90, 240):
+        z = np.r_[rng.normal(0, 1, n // 3), rng.normal(2.5, 1, n // 3), rng.normal(0.5, 1, n)]
+        stock = ruptures.Pelt(model="l2", min_size=3, jump=1).fit(z.reshape(-1, 1))
+        expected = stock.predict(pen=3.0 * np.log(len(z)))[:-1]
+        assert _pelt(z) == expected
+        assert expected  # the planted steps are there to be found
+
+
+def test_shipped_rollout_sample_dated_to_the_day() -> None:
+    """event_logs/one_stop_shop_rollout.csv: the new route from Monday 2025-04-14 00:00."""
+    path = Path(__file__).resolve().parents[1] / "event_logs" / "one_stop_shop_rollout.csv"
+    if not path.exists():
+        pytest.skip(f"{path.name} not found (made by event_logs/make_samples.py)")
+    result = drift(load_log(path))
+    assert [p.date for p in result.change_points] == [pd.Timestamp("2025-04-14 00:00", tz="+07:00")]
+    assert "Tiếp nhận hồ sơ → Scan hồ sơ giấy (new)" in result.change_points[0].elements
