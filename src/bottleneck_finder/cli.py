@@ -49,6 +49,7 @@ def fail(error: BottleneckError) -> NoReturn:
 # Commands that live in their own modules under `commands/`, imported only when run or listed,
 # so `bottleneck --help` stays instant: name -> "module:attribute".
 LAZY_COMMANDS: dict[str, str] = {
+    "causes": "bottleneck_finder.commands.causes:causes",
     "compare": "bottleneck_finder.commands.compare:compare",
     "drift": "bottleneck_finder.commands.drift:drift",
 }

@@ -1,0 +1,485 @@
+"""Why work waits: each step's waiting time split into batching, contention, prioritization,
+resource unavailability and extraneous causes."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..calendar import WorkCalendar, zone_of
+from ..engine import Engine
+from ..model import EventLog
+from .analyze import prepare_steps
+
+CAUSES = (
+    "batching",
+    "resource_contention",
+    "prioritization",
+    "resource_unavailability",
+    "extraneous",
+)
+US = 1_000_000.0
+I64 = npt.NDArray[np.int64]
+HOUR_US = 3_600_000_000
+WEEK_US = 7 * 24 * HOUR_US
+
+
+@dataclass(frozen=True)
+class CauseOptions:
+    """How causes are attributed.
+
+    `calendar` gives every resource's working time (else each resource's is learned from the
+    log); `group_pools` treats each role/unit (`group`) as one resource; a learned calendar
+    keeps an hour-of-week slot when the resource is seen starting or ending work in it in at
+    least `learned_min_share` of the weeks it is active (and at least once).
+    """
+
+    calendar: WorkCalendar | None = None
+    group_pools: bool = False
+    learned_min_share: float = 0.1
+
+
+@dataclass(frozen=True)
+class CauseBreakdown:
+    """Waiting time by cause for one log.
+
+    `instances` has one row per activity instance with a known start: `case`, `activity`,
+    `source` (activity whose end enabled it, missing for a case's first step), `resource`,
+    `enabled_us`, `start_us`, `wait_us` and one `<cause>_us` column per cause (integer
+    microseconds; the five always sum to `wait_us`). `transitions`, `activities` and
+    `resources` aggregate it (seconds); `ranking` orders the (transition, cause) pairs.
+    """
+
+    source: str
+    resource_kind: str  # "resource" or "group"
+    availability: str  # "calendar <name>" or "learned per resource"
+    instances: pd.DataFrame
+    transitions: pd.DataFrame
+    activities: pd.DataFrame
+    resources: pd.DataFrame
+    ranking: pd.DataFrame
+    wait_total_s: float
+    totals_s: dict[str, float]
+    instances_without_start: int
+    unattributed_s: float
+    has_start_times: bool
+    notes: tuple[str, ...] = field(default=())
+
+
+def enabled_times(case: I64, start: I64, end: I64, has_start: npt.NDArray[np.bool_]) -> I64:
+    """Index of the enabling instance of each instance (−1 when none): the instance of the same
+    case with the latest end at or before this one's start, itself excluded. Instances without a
+    start get −1 (their enablement is not needed).
+
+    One sort of all ends and starts by (case, time; ends before starts at the same time), then a
+    running "last end seen" over it."""
+    n = len(case)
+    result: I64 = np.full(n, -1, dtype=np.int64)
+    queries = np.flatnonzero(has_start)
+    if n == 0 or queries.size == 0:
+        return result
+    owner = np.concatenate([np.arange(n, dtype=np.int64), queries])
+    kind = np.concatenate([np.zeros(n, np.int8), np.ones(queries.size, np.int8)])
+    order = np.lexsort((kind, np.concatenate([end, start[queries]]), case[owner]))
+    m = order.size
+    is_end = kind[order] == 0
+    last_end = np.maximum.accumulate(np.where(is_end, np.arange(m), -1))
+    before = np.r_[-1, last_end[:-1]]  # the last end strictly before each position
+    qpos = np.flatnonzero(~is_end)
+    q = owner[order[qpos]]
+    c = last_end[qpos]
+    own = (c >= 0) & (owner[order[np.maximum(c, 0)]] == q)  # its own end (no duration)
+    c = np.where(own, before[np.maximum(c, 0)], c)
+    cand = owner[order[np.maximum(c, 0)]]
+    ok = (c >= 0) & (case[cand] == case[q])
+    result[q[ok]] = cand[ok]
+    return result
+
+
+PAIR_CHUNK = 4_000_000  # candidate (instance, busy instance) pairs generated at a time
+
+
+def _busy_pairs(
+    res: I64, start: I64, end: I64, lo_t: I64, hi_t: I64, ok: npt.NDArray[np.bool_]
+) -> Iterator[tuple[I64, I64]]:
+    """Pairs (i, j): instance j of i's resource (j ≠ i) was being worked on during i's window
+    [lo_t, hi_t), each instance's pairs together and in order of j's start. Found per resource
+    with sorted start times and a running maximum of ends, so only instances near the window
+    are looked at; yielded in chunks of whole instances (bounded memory on large logs)."""
+    idx = np.flatnonzero(ok)
+    want = np.flatnonzero(ok & (hi_t > lo_t))
+    if idx.size == 0 or want.size == 0:
+        return
+    order = idx[np.lexsort((start[idx], res[idx]))]  # by resource, then start
+    r_sorted = res[order]
+    block = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1], True])
+    want = want[np.argsort(res[want], kind="stable")]
+    w_res = res[want]
+    w_block = np.flatnonzero(np.r_[True, w_res[1:] != w_res[:-1], True])
+    lo = np.zeros(want.size, dtype=np.int64)
+    hi = np.zeros(want.size, dtype=np.int64)
+    firsts = r_sorted[block[:-1]]
+    for wa, wb in itertools.pairwise(w_block):
+        k = int(np.searchsorted(firsts, w_res[wa]))  # this resource's block of instances
+        b0, b1 = int(block[k]), int(block[k + 1])
+        starts = start[order[b0:b1]]
+        run_end = np.maximum.accumulate(end[order[b0:b1]])
+        w = want[wa:wb]
+        hi[wa:wb] = b0 + np.searchsorted(starts, hi_t[w], side="left")
+        lo[wa:wb] = b0 + np.searchsorted(run_end, lo_t[w], side="right")
+    counts = np.maximum(hi - lo, 0)
+    cum = np.cumsum(counts)
+    first = 0
+    while first < want.size:
+        base = int(cum[first] - counts[first])
+        last = max(first + 1, int(np.searchsorted(cum, base + PAIR_CHUNK, side="right")))
+        w, c, low = want[first:last], counts[first:last], lo[first:last]
+        total = int(c.sum())
+        ii = np.repeat(w, c)
+        offsets = np.repeat(low - (np.cumsum(c) - c), c)
+        jj = order[np.arange(total, dtype=np.int64) + offsets]
+        keep = (jj != ii) & (end[jj] > lo_t[ii]) & (start[jj] < hi_t[ii])
+        yield ii[keep], jj[keep]
+        first = last
+
+
+def _islands(group: I64, a: I64, b: I64) -> tuple[I64, I64, I64]:
+    """The merged intervals (group, start, end) of the intervals [a, b) of each group; the
+    input must hold each group's intervals together, in order of `a` (as `_busy_pairs` yields
+    them)."""
+    if group.size == 0:
+        return group, a, b
+    run_max = pd.Series(b).groupby(group, sort=False).cummax().to_numpy(dtype=np.int64)
+    new = np.ones(len(group), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (a[1:] > run_max[:-1])
+    starts = np.flatnonzero(new)
+    return group[starts], a[starts], np.maximum.reduceat(b, starts)
+
+
+def _per_group_sum(n: int, group: I64, values: I64) -> I64:
+    """Sum of `values` per group 0..n-1 (each group's values together)."""
+    out = np.zeros(n, dtype=np.int64)
+    if group.size:
+        firsts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        out[group[firsts]] = np.add.reduceat(values, firsts)
+    return out
+
+
+def _union_length(n: int, group: I64, a: I64, b: I64) -> I64:
+    """Per instance 0..n-1: the length of the union of its intervals [a, b)."""
+    g, aa, bb = _islands(group, a, b)
+    return _per_group_sum(n, g, bb - aa)
+
+
+def learned_calendar(name: str, tz: str, times: I64, min_share: float) -> WorkCalendar:
+    """A weekly calendar of the hour-of-week slots in which a resource is seen starting or
+    ending work in at least `min_share` of the weeks it is active (and at least once)."""
+    local = pd.to_datetime(times, unit="us", utc=True).tz_convert(zone_of(tz))
+    naive_us = local.tz_localize(None).as_unit("us").asi8  # wall-clock microseconds
+    since = naive_us - np.int64(4 * 24 * HOUR_US)  # 1970-01-05 was a Monday
+    week = since // WEEK_US
+    slot = (since % WEEK_US) // HOUR_US
+    weeks_active = len(np.unique(week))
+    need = max(1, math.ceil(min_share * weeks_active))
+    seen = np.bincount(np.unique(week * 168 + slot) % 168, minlength=168)
+    working = seen >= need
+    weekly = []
+    for day in range(7):
+        spans: list[tuple[int, int]] = []
+        for hour in range(24):
+            if working[day * 24 + hour]:
+                if spans and spans[-1][1] == hour * 60:
+                    spans[-1] = (spans[-1][0], hour * 60 + 60)
+                else:
+                    spans.append((hour * 60, hour * 60 + 60))
+        weekly.append(tuple(spans))
+    return WorkCalendar(name=name, tz=tz, weekly=tuple(weekly))  # type: ignore[arg-type]
+
+
+def _by_group(keys: I64, values: I64) -> list[tuple[int, I64]]:
+    """The values of each key, one sort instead of one mask per key."""
+    if keys.size == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    k, v = keys[order], values[order]
+    bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    return [(int(k[lo]), v[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+
+
+def attribute_causes(
+    log: EventLog, options: CauseOptions | None = None, *, engine: Engine | None = None
+) -> CauseBreakdown:
+    """Split the waiting time before every activity instance of `log` into the five causes."""
+    opts = options or CauseOptions()
+    own = engine is None
+    eng = engine or Engine()
+    try:
+        prepare_steps(eng, log, detail=True)
+        steps = eng.frame(
+            "SELECT case_id, activity, resource_id, group_id, start_us, end_us, row_no, wait_us "
+            "FROM steps ORDER BY row_no"
+        )
+    finally:
+        if own:
+            eng.close()
+    n = len(steps)
+    case = steps["case_id"].to_numpy(dtype=np.int64)
+    act = steps["activity"].to_numpy(dtype=np.int64)
+    who_col = "group_id" if opts.group_pools else "resource_id"
+    res = steps[who_col].fillna(-1).to_numpy(dtype=np.int64)
+    end = steps["end_us"].to_numpy(dtype=np.int64)
+    has_start = ~steps["start_us"].isna().to_numpy()
+    start = np.where(has_start, steps["start_us"].fillna(0).to_numpy(dtype=np.int64), end)
+
+    prev = enabled_times(case, start, end, has_start)
+    enabled = np.where(prev >= 0, end[np.maximum(prev, 0)], start)
+    enabled = np.minimum(enabled, start)
+    wait = start - enabled
+
+    # batching: same resource and activity, started at the same instant (a parallel batch);
+    # the batch is ready when its last member is enabled
+    with_res = has_start & (res >= 0)
+    batching = np.zeros(n, dtype=np.int64)
+    if with_res.any():
+        idx = np.flatnonzero(with_res)
+        key = pd.DataFrame({"r": res[idx], "a": act[idx], "s": start[idx], "e": enabled[idx]})
+        grouped = key.groupby(["r", "a", "s"], sort=False)["e"]
+        size = grouped.transform("size").to_numpy()
+        ready = grouped.transform("max").to_numpy(dtype=np.int64)
+        batching[idx] = np.where(size >= 2, np.clip(ready - enabled[idx], 0, wait[idx]), 0)
+    after_batch = enabled + batching  # the rest of the window: [after_batch, start)
+
+    cal = opts.calendar
+    clocks: dict[int, WorkCalendar | None] = {}
+    if cal is None:
+        tz = log.display_tz or "UTC"
+        seen_res = np.concatenate([res[with_res], res[res >= 0]])
+        seen_at = np.concatenate([start[with_res], end[res >= 0]])
+        for r, times in _by_group(seen_res, seen_at):
+            learned = learned_calendar(f"learned:{r}", tz, times, opts.learned_min_share)
+            # a resource seen too rarely for any slot to qualify counts as always available
+            clocks[r] = learned if any(learned.weekly) else None
+        availability = "learned per resource"
+    else:
+        availability = f"calendar {cal.name}"
+
+    def working_between(who: I64, x: I64, y: I64) -> I64:
+        """Working time between `x` and `y` on the calendar of the resource `who` (the given
+        calendar for everyone; without one, each resource's learned calendar, and always
+        available for an unknown or never-learned resource)."""
+        if len(x) == 0:
+            return np.zeros(0, dtype=np.int64)
+        if cal is not None:
+            return cal.working_duration_us(x, y)
+        out = y - x
+        order = np.argsort(who, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, who[order][1:] != who[order][:-1], True])
+        for lo, hi in itertools.pairwise(bounds):
+            sel = order[lo:hi]
+            learned = clocks.get(int(who[sel[0]]))
+            if learned is not None:
+                out[sel] = learned.working_duration_us(x[sel], y[sel])
+        return out
+
+    # busy time of the resource in the rest of the window, by the other work it did then
+    busy_all = np.zeros(n, dtype=np.int64)
+    contention = np.zeros(n, dtype=np.int64)
+    busy_work = np.zeros(n, dtype=np.int64)  # the part of the busy time in working hours
+    for ii, jj in _busy_pairs(res, start, end, after_batch, start, with_res):
+        a = np.maximum(start[jj], after_batch[ii])
+        b = np.minimum(end[jj], start[ii])
+        first = enabled[jj] <= enabled[ii]  # the other work was ready no later
+        busy_all += _union_length(n, ii, a, b)
+        contention += _union_length(n, ii[first], a[first], b[first])
+        isl_i, isl_a, isl_b = _islands(ii, a, b)
+        if isl_i.size:
+            busy_work += _per_group_sum(n, isl_i, working_between(res[isl_i], isl_a, isl_b))
+    prioritization = busy_all - contention
+
+    rest = start - after_batch
+    rest_working = np.zeros(n, dtype=np.int64)
+    sel = np.flatnonzero(has_start & (rest > 0))
+    rest_working[sel] = working_between(res[sel], after_batch[sel], start[sel])
+    unavailable = (rest - rest_working) - (busy_all - busy_work)
+    extraneous = rest_working - busy_work
+
+    parts = {
+        "batching": batching,
+        "resource_contention": contention,
+        "prioritization": prioritization,
+        "resource_unavailability": unavailable,
+        "extraneous": extraneous,
+    }
+    return _assemble(
+        log, opts, steps, prev, enabled, start, wait, has_start, res, parts, availability
+    )
+
+
+def _labels(log: EventLog, column: str, codes: I64) -> pd.Series:
+    names = log.events[column].cat.categories
+    safe = np.where(codes >= 0, codes, 0)
+    labels = pd.Series(np.asarray(names, dtype=object)[safe] if len(names) else "", dtype="string")
+    labels[codes < 0] = pd.NA
+    return labels
+
+
+def aggregate(instances: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of `keys`: count, cases, total wait and, per cause, the total and per-case
+    seconds and the share of the group's wait (0 when it has none)."""
+    cols = ["wait_us", *(f"{c}_us" for c in CAUSES)]
+    frame = instances[[*keys, "case", *cols]]
+    grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
+    out = grouped[cols].sum()
+    out.insert(0, "cases", grouped["case"].nunique())
+    out.insert(0, "count", grouped.size())
+    out = out.reset_index()
+    out["wait_total_s"] = out["wait_us"] / US
+    cases = out["cases"].to_numpy(dtype="float64")
+    for c in CAUSES:
+        total = out[f"{c}_us"].to_numpy(dtype="float64")
+        out[f"{c}_s"] = total / US
+        out[f"{c}_per_case_s"] = total / US / cases
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(out["wait_us"] > 0, total / out["wait_us"].to_numpy("float64"), 0.0)
+        out[f"{c}_share"] = share
+    out = out.drop(columns=cols)
+    out = out.sort_values(
+        ["wait_total_s", *keys], ascending=[False, *[True] * len(keys)], kind="stable"
+    )
+    return out.reset_index(drop=True)
+
+
+def _ranking(transitions: pd.DataFrame, total_s: float) -> pd.DataFrame:
+    rows = []
+    for rec in transitions.to_dict(orient="records"):
+        for c in CAUSES:
+            if rec[f"{c}_s"] > 0:
+                rows.append(
+                    {
+                        "source": rec["source"],
+                        "target": rec["target"],
+                        "cause": c,
+                        "wait_s": rec[f"{c}_s"],
+                        "count": rec["count"],
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["source", "target", "cause", "wait_s", "count"])
+    frame = frame.sort_values(
+        ["wait_s", "source", "target", "cause"], ascending=[False, True, True, True], kind="stable"
+    )
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    frame["share_of_total_wait"] = frame["wait_s"] / total_s if total_s > 0 else 0.0
+    return frame.reset_index(drop=True)
+
+
+def _assemble(
+    log: EventLog,
+    opts: CauseOptions,
+    steps: pd.DataFrame,
+    prev: I64,
+    enabled: I64,
+    start: I64,
+    wait: I64,
+    has_start: npt.NDArray[np.bool_],
+    res: I64,
+    parts: dict[str, I64],
+    availability: str,
+) -> CauseBreakdown:
+    act = steps["activity"].to_numpy(dtype=np.int64)
+    case = steps["case_id"].to_numpy(dtype=np.int64)
+    who = "group" if opts.group_pools else "resource"
+    waiting = prev >= 0
+    sel = np.flatnonzero(waiting)
+    inst = pd.DataFrame(
+        {
+            "case": _labels(log, "case", case[sel]),
+            "source": _labels(log, "activity", act[prev[sel]]),
+            "activity": _labels(log, "activity", act[sel]),
+            "resource": _labels(log, who, res[sel]).fillna("(none)"),
+            "enabled_us": enabled[sel],
+            "start_us": start[sel],
+            "wait_us": wait[sel],
+            **{f"{c}_us": parts[c][sel] for c in CAUSES},
+        }
+    )
+    transitions = aggregate(inst.rename(columns={"activity": "target"}), ["source", "target"])
+    activities = aggregate(inst, ["activity"])
+    resources = aggregate(inst, ["resource"])
+    total_s = float(inst["wait_us"].sum()) / US
+    no_start = ~has_start
+    unattributed = steps["wait_us"].to_numpy(dtype="float64", na_value=0.0)[no_start]
+    notes: list[str] = []
+    missing = int(no_start.sum())
+    if missing:
+        notes.append(
+            f"{missing} activity instances have no start time: the time before them cannot be "
+            "told apart from their own work, so it is not attributed to a cause "
+            f"({float(unattributed.sum()) / US:,.0f} s between steps left unattributed)"
+        )
+    return CauseBreakdown(
+        source=log.source,
+        resource_kind=who,
+        availability=availability,
+        instances=inst,
+        transitions=transitions,
+        activities=activities,
+        resources=resources,
+        ranking=_ranking(transitions, total_s),
+        wait_total_s=total_s,
+        totals_s={c: float(parts[c][sel].sum()) / US for c in CAUSES},
+        instances_without_start=missing,
+        unattributed_s=float(unattributed.sum()) / US,
+        has_start_times=bool(has_start.any()),
+        notes=tuple(notes),
+    )
+
+
+def dominant_causes(transitions: pd.DataFrame) -> pd.DataFrame:
+    """Per transition (`source`, `target`): the cause with the most waiting time (`cause`,
+    ties broken in the order of `CAUSES`) and its `share` of the transition's wait; transitions
+    without waiting time are left out. For colouring the arrows of the process graph."""
+    rows = []
+    for rec in transitions.to_dict(orient="records"):
+        if rec["wait_total_s"] <= 0:
+            continue
+        best = max(CAUSES, key=lambda c: (rec[f"{c}_s"], -CAUSES.index(c)))
+        rows.append(
+            {
+                "source": rec["source"],
+                "target": rec["target"],
+                "cause": best,
+                "share": rec[f"{best}_share"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["source", "target", "cause", "share"])
+
+
+def compare_causes(before: CauseBreakdown, after: CauseBreakdown) -> pd.DataFrame:
+    """Per activity present in either log: each cause's seconds per case before and after
+    (`<cause>_per_case_s_before` / `_after`, 0 where the activity is absent) and the change
+    (`<cause>_per_case_s_change`), with `wait_per_case_s_before` / `_after` and the dominant
+    cause on each side (`dominant_before`, `dominant_after`, missing without waiting time)."""
+    cols = [f"{c}_per_case_s" for c in CAUSES]
+    left = before.activities.set_index("activity")
+    right = after.activities.set_index("activity")
+    names = sorted(set(left.index) | set(right.index))
+    out = pd.DataFrame({"activity": pd.Series(names, dtype="string")})
+    for side, frame in (("before", left), ("after", right)):
+        part = frame.reindex(names)
+        for col in cols:
+            out[f"{col}_{side}"] = part[col].fillna(0.0).to_numpy(dtype="float64")
+        waits = part["wait_total_s"].fillna(0.0) / part["cases"].fillna(1).clip(lower=1)
+        out[f"wait_per_case_s_{side}"] = waits.to_numpy(dtype="float64")
+        per_cause = np.stack([out[f"{col}_{side}"].to_numpy() for col in cols], axis=1)
+        best = np.asarray(CAUSES, dtype=object)[per_cause.argmax(axis=1)]
+        dominant = pd.Series(best, dtype="string")
+        out[f"dominant_{side}"] = dominant.where(per_cause.max(axis=1) > 0)
+    for col in cols:
+        out[f"{col}_change"] = out[f"{col}_after"] - out[f"{col}_before"]
+    return out
