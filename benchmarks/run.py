@@ -27,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS_JSON = DATA / "results.json"
 RESULTS_MD = HERE / "RESULTS.md"
+# Everything below this line in RESULTS.md (other commands' benchmarks) survives a rewrite.
+KEEP_MARKER = "<!-- Sections below are written by the other benchmarks and kept by run.py. -->"
 BIN = Path(sys.executable).parent
 # The columns our tool loads from these files (auto-detected roles); pm4py reads the same ones.
 COLUMNS = ["case_id", "activity", "timestamp", "resource"]
@@ -483,8 +485,17 @@ def write_markdown(store: dict[str, Any], notes: str) -> str:
         + "\n"
         + notes
     )
+    text = text.rstrip("\n") + "\n\n" + KEEP_MARKER + "\n" + other_sections()
     RESULTS_MD.write_text(text)
     return text
+
+
+def other_sections() -> str:
+    """The sections of RESULTS.md below `KEEP_MARKER` (the other commands' benchmarks), kept."""
+    if not RESULTS_MD.exists():
+        return ""
+    _, marker, tail = RESULTS_MD.read_text().partition(KEEP_MARKER)
+    return tail.lstrip("\n") if marker else ""
 
 
 def targets(store: dict[str, Any]) -> str:
