@@ -51,6 +51,7 @@ def fail(error: BottleneckError) -> NoReturn:
 LAZY_COMMANDS: dict[str, str] = {
     "causes": "bottleneck_finder.commands.causes:causes",
     "compare": "bottleneck_finder.commands.compare:compare",
+    "discover": "bottleneck_finder.commands.discover:discover",
     "drift": "bottleneck_finder.commands.drift:drift",
 }
 

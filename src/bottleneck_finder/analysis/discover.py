@@ -1,0 +1,609 @@
+"""Process models mined with pm4py from the engine's step table: quality, export, conformance."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from ..engine import Engine
+from ..errors import BottleneckError, InputFileError
+from ..model import EventLog
+from .flows import prepare_flows
+
+Miner = Literal["inductive", "heuristics", "dfg"]
+MINERS: tuple[str, ...] = ("inductive", "heuristics", "dfg")
+
+# Above either limit pm4py's event-level miners are not used: the model is mined from the
+# directly-follows graph the engine computed (inductive miner "IMd", heuristics miner on the DFG).
+EVENT_LEVEL_LIMIT = 1_000_000  # activity instances
+VARIANT_LIMIT = 50_000  # distinct variants
+# Token-based replay (fitness, precision) reads every case up to this many activity instances;
+# above it, a deterministic sample of cases of about this size is replayed.
+REPLAY_LIMIT = 500_000
+
+
+class ReferenceModelError(InputFileError):
+    """The reference model (--reference) is not a BPMN 2.0 file pm4py can read."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One element of a drawn model: `kind` is task, start, end, xor, and, or, place or silent."""
+
+    id: str
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ModelGraph:
+    """A BPMN diagram or Petri net as plain nodes and arcs, in a deterministic order."""
+
+    notation: str
+    nodes: tuple[Node, ...]
+    arcs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class DiscoveredModel:
+    """A mined model and how well it fits the log.
+
+    `source` says what pm4py mined from: "event log" (the cases' activity sequences, as pm4py's
+    event-level miners use them) or "directly-follows graph" (large logs). `fitness` is the
+    token-based replay log fitness and `precision` the token-based (ETConformance) precision,
+    both in [0, 1] (None when not computed); `replayed_cases` of `cases` were replayed.
+    `alignment_fitness` is set when alignments were asked for. `net`, `initial`, `final`,
+    `bpmn` are the pm4py objects; `bpmn_xml` and `pnml` the exported files; `notes` say what
+    could not be computed.
+    """
+
+    miner: str
+    source: str
+    noise: float
+    fitness: float | None
+    precision: float | None
+    alignment_fitness: float | None
+    cases: int
+    replayed_cases: int
+    net: Any
+    initial: Any
+    final: Any
+    bpmn: Any
+    bpmn_xml: bytes
+    pnml: bytes
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """The log against a reference model (the procedure as drawn), by alignments.
+
+    `deviations` has one row per activity: `activity`, `in_model`, `added` (log steps the
+    model does not allow there), `added_cases`, `skipped` (model steps the case left out),
+    `skipped_cases`, by the number of affected cases. `fitness` is the alignment log fitness.
+    """
+
+    cases: int
+    fitting_cases: int
+    cases_skipping: int
+    cases_adding: int
+    fitness: float
+    deviations: pd.DataFrame
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence pm4py: its import banner, progress bars and warnings."""
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")
+        import pm4py.util.constants as pm4py_constants
+
+        pm4py_constants.SHOW_PROGRESS_BAR = False
+        yield
+
+
+# ------------------------------------------------------------------------- inputs from engine
+
+
+def _names(log: EventLog) -> list[str]:
+    return [str(n) for n in log.events["activity"].cat.categories]
+
+
+def log_variants(engine: Engine, log: EventLog) -> Counter[tuple[str, ...]]:
+    """Every distinct activity sequence with its number of cases (the flow order of `flows`)."""
+    prepare_flows(engine)
+    rows = engine.frame(
+        "SELECT variant, count(*) AS cases FROM (SELECT case_id, "
+        "string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant "
+        "FROM flow_steps GROUP BY case_id) AS v GROUP BY variant"
+    )
+    names = _names(log)
+    return Counter(
+        {
+            tuple(names[int(c)] for c in str(v).split(",")): int(n)
+            for v, n in zip(rows["variant"].tolist(), rows["cases"].tolist(), strict=True)
+        }
+    )
+
+
+def _dfg(engine: Engine, log: EventLog) -> tuple[dict[tuple[str, str], int], ...]:
+    """Directly-follows counts, activity counts, start and end counts, from the engine."""
+    prepare_flows(engine)
+    names = _names(log)
+    pairs = engine.frame(
+        "SELECT source, activity, count(*) AS n FROM flow_steps WHERE source IS NOT NULL "
+        "GROUP BY source, activity"
+    )
+    acts = engine.frame(
+        "SELECT activity, count(*) AS n, sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS s, "
+        "sum(CASE WHEN pos = last_pos THEN 1 ELSE 0 END) AS e FROM (SELECT activity, source, "
+        "pos, max(pos) OVER (PARTITION BY case_id) AS last_pos FROM flow_steps) AS f "
+        "GROUP BY activity"
+    )
+    dfg = {
+        (names[int(s)], names[int(t)]): int(n)
+        for s, t, n in zip(pairs["source"], pairs["activity"], pairs["n"], strict=True)
+    }
+    occ, start, end = {}, {}, {}
+    for a, n, s, e in zip(acts["activity"], acts["n"], acts["s"], acts["e"], strict=True):
+        occ[names[int(a)]] = int(n)
+        if int(s):
+            start[names[int(a)]] = int(s)
+        if int(e):
+            end[names[int(a)]] = int(e)
+    return dfg, occ, start, end  # type: ignore[return-value]
+
+
+def replay_frame(engine: Engine, log: EventLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
+    """The cases as a pm4py DataFrame (case:concept:name, concept:name, time:timestamp), in flow
+    order (times are the step positions, so pm4py keeps that order); above `limit` activity
+    instances, a deterministic sample of cases (by a hash of the case code)."""
+    prepare_flows(engine)
+    total = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
+    where = ""
+    if total > limit:
+        buckets = max(1, -(-total // limit))
+        where = f"WHERE hash(case_id) % {buckets} = 0"
+    rows = engine.frame(
+        f"SELECT case_id, activity, pos FROM flow_steps {where} ORDER BY case_id, pos"
+    )
+    names = log.events["activity"].cat.categories
+    cases = log.events["case"].cat.categories
+    return pd.DataFrame(
+        {
+            "case:concept:name": pd.Series(
+                cases.take(rows["case_id"].to_numpy(dtype="int64")), dtype="object"
+            ).astype(str),
+            "concept:name": pd.Series(
+                names.take(rows["activity"].to_numpy(dtype="int64")), dtype="object"
+            ).astype(str),
+            "time:timestamp": pd.to_datetime(
+                rows["pos"].to_numpy(dtype="int64"), unit="s", utc=True
+            ),
+        }
+    )
+
+
+# ------------------------------------------------------------------------------------ mining
+
+
+def _inductive(
+    variants: Counter[tuple[str, ...]] | None, dfg: Any, noise: float
+) -> tuple[Any, ...]:
+    import pm4py
+    from pm4py.algo.discovery.inductive.dtypes.im_dfg import InductiveDFG
+    from pm4py.algo.discovery.inductive.dtypes.im_ds import (
+        IMDataStructureDFG,
+        IMDataStructureUVCL,
+    )
+    from pm4py.algo.discovery.inductive.variants.im import IMUVCL
+    from pm4py.algo.discovery.inductive.variants.imd import IMD
+    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
+    from pm4py.objects.process_tree.utils import generic as pt_util
+    from pm4py.objects.process_tree.utils.generic import tree_sort
+
+    # What pm4py.discover_process_tree_inductive does with a log: its variants, IMf with noise.
+    params: dict[str, Any] = {
+        "noise_threshold": noise,
+        "multiprocessing": False,
+        "disable_fallthroughs": False,
+    }
+    if variants is not None:
+        miner: Any = IMFUVCL(params) if noise > 0 else IMUVCL(params)
+        tree = miner.apply(IMDataStructureUVCL(variants), params)
+    else:
+        tree = IMD(params).apply(IMDataStructureDFG(InductiveDFG(dfg=dfg, skip=False)), params)
+    tree = pt_util.fold(tree)
+    tree_sort(tree)
+    net, im, fm = pm4py.convert_to_petri_net(tree)
+    return net, im, fm, pm4py.convert_to_bpmn(tree)
+
+
+def discover(
+    engine: Engine,
+    log: EventLog,
+    *,
+    miner: str = "inductive",
+    noise: float = 0.2,
+    quality: bool = True,
+    alignments: bool = False,
+    event_limit: int = EVENT_LEVEL_LIMIT,
+    replay_limit: int = REPLAY_LIMIT,
+) -> DiscoveredModel:
+    """Mine a model of `log` with pm4py (inductive miner with its noise threshold, heuristics
+    miner, or the directly-follows graph as a net), measure fitness and precision by
+    token-based replay (and alignments if asked), and export it as BPMN 2.0 XML and PNML.
+
+    Needs the step table of `analyze.prepare_steps(engine, log, detail=True)`."""
+    if miner not in MINERS:
+        raise BottleneckError(f"unknown miner {miner!r}", fix="use inductive, heuristics or dfg")
+    if not 0.0 <= noise <= 1.0:
+        raise BottleneckError(f"noise {noise} is outside [0, 1]", fix="use e.g. --noise 0.2")
+    prepare_flows(engine)
+    instances = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
+    variants = log_variants(engine, log)
+    cases = sum(variants.values())
+    event_level = instances <= event_limit and len(variants) <= VARIANT_LIMIT
+    source = "event log" if event_level else "directly-follows graph"
+    dfg, occ, start, end = _dfg(engine, log)
+    with quiet():
+        import pm4py
+        from pm4py.objects.bpmn.exporter.variants import etree as bpmn_exporter
+        from pm4py.objects.petri_net.exporter.variants import pnml as pnml_exporter
+
+        frame: pd.DataFrame | None = None
+        if miner == "inductive":
+            from pm4py.objects.dfg.obj import DFG
+
+            dfg_obj = None if event_level else DFG(dfg, start, end)
+            net, im, fm, bpmn = _inductive(variants if event_level else None, dfg_obj, noise)
+        elif miner == "heuristics":
+            if event_level:
+                frame = replay_frame(engine, log, limit=max(instances, 1))
+                net, im, fm = pm4py.discover_petri_net_heuristics(frame.copy())
+            else:
+                from pm4py.algo.discovery.heuristics import algorithm as heuristics
+
+                net, im, fm = heuristics.apply_dfg(
+                    dfg,
+                    activities=sorted(occ),
+                    activities_occurrences=occ,
+                    start_activities=start,
+                    end_activities=end,
+                )
+            bpmn = pm4py.convert_to_bpmn(net, im, fm)
+        else:
+            net, im, fm = pm4py.convert_to_petri_net(dfg, start, end)
+            bpmn = pm4py.convert_to_bpmn(net, im, fm)
+        fitness = precision = align = None
+        replayed = 0
+        notes: list[str] = []
+        if quality:
+            if frame is None or instances > replay_limit:
+                frame = replay_frame(engine, log, limit=replay_limit)
+            replayed = int(frame["case:concept:name"].nunique())
+            fitness, precision = _replay(frame, net, im, fm)
+            if alignments:
+                try:
+                    result = pm4py.fitness_alignments(frame.copy(), net, im, fm)
+                    align = float(result["log_fitness"])
+                except Exception as exc:  # pm4py refuses nets that are not easy sound
+                    notes.append(
+                        f"alignments were not computed: pm4py cannot align on this {miner} "
+                        f"model ({' '.join(str(exc).split())[:120]})"
+                    )
+        bpmn_xml = bytes(bpmn_exporter.get_xml_string(bpmn))
+        pnml = pnml_exporter.export_petri_as_string(net, im, fm)
+        pnml_bytes = pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8")
+    return DiscoveredModel(
+        miner=miner,
+        source=source,
+        noise=noise if miner == "inductive" else 0.0,
+        fitness=_unit(fitness),
+        precision=_unit(precision),
+        alignment_fitness=_unit(align),
+        cases=cases,
+        replayed_cases=replayed,
+        net=net,
+        initial=im,
+        final=fm,
+        bpmn=bpmn,
+        bpmn_xml=bpmn_xml,
+        pnml=pnml_bytes,
+        notes=tuple(notes),
+    )
+
+
+PARALLEL_REPLAY_MIN = 20_000  # activity instances from which precision runs in its own process
+
+
+def _precision_child(connection: Any, frame: pd.DataFrame, net: Any, im: Any, fm: Any) -> None:
+    try:
+        with quiet():
+            import pm4py
+
+            connection.send(float(pm4py.precision_token_based_replay(frame, net, im, fm)))
+    except BaseException as exc:  # the parent recomputes; never leave it waiting
+        connection.send(exc)
+    finally:
+        connection.close()
+
+
+def _replay(frame: pd.DataFrame, net: Any, im: Any, fm: Any) -> tuple[float, float]:
+    """Token-based replay fitness (pm4py's log fitness) and precision (ETConformance) of
+    `frame` on the net. On large logs with more than one processor, precision is computed in
+    a forked process while fitness is computed here; the figures are the same."""
+    import multiprocessing
+    import os
+
+    import pm4py
+
+    child = None
+    receiver: Any = None
+    if len(frame) >= PARALLEL_REPLAY_MIN and (os.cpu_count() or 1) > 1:
+        try:
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_precision_child, args=(sender, frame.copy(), net, im, fm), daemon=True
+            )
+            child.start()
+            sender.close()
+        except (OSError, ValueError):
+            child = None
+    fitness = float(pm4py.fitness_token_based_replay(frame.copy(), net, im, fm)["log_fitness"])
+    precision: float | None = None
+    if child is not None:
+        try:
+            answer = receiver.recv()
+            precision = answer if isinstance(answer, float) else None
+        except (EOFError, OSError):
+            precision = None
+        finally:
+            child.join()
+            receiver.close()
+    if precision is None:
+        precision = float(pm4py.precision_token_based_replay(frame.copy(), net, im, fm))
+    return fitness, precision
+
+
+def _unit(value: float | None) -> float | None:
+    """A quality figure clipped to [0, 1] against rounding (None stays None)."""
+    if value is None:
+        return None
+    return min(1.0, max(0.0, value))
+
+
+# ------------------------------------------------------------------- drawing-neutral graphs
+
+
+def _canonical(
+    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]], notation: str
+) -> ModelGraph:
+    """Nodes and arcs with ids and order that do not depend on pm4py's random names: nodes by
+    distance from the start, then by a signature refined from their neighbours' signatures."""
+    succ: dict[Any, list[Any]] = {n: [] for n in kinds}
+    pred: dict[Any, list[Any]] = {n: [] for n in kinds}
+    for s, t in arcs:
+        succ[s].append(t)
+        pred[t].append(s)
+    sig = {n: f"{k}:{lab}" for n, (k, lab) in kinds.items()}
+    for _ in range(4):
+        sig = {
+            n: hashlib.sha1(
+                "|".join(
+                    [
+                        sig[n],
+                        ",".join(sorted(sig[p] for p in pred[n])),
+                        ",".join(sorted(sig[s] for s in succ[n])),
+                    ]
+                ).encode("utf-8")
+            ).hexdigest()
+            for n in kinds
+        }
+    roots = [n for n in kinds if not pred[n]] or list(kinds)
+    depth: dict[Any, int] = {}
+    frontier = sorted(roots, key=lambda n: sig[n])
+    for n in frontier:
+        depth[n] = 0
+    while frontier:
+        nxt = []
+        for n in frontier:
+            for t in sorted(succ[n], key=lambda m: sig[m]):
+                if t not in depth:
+                    depth[t] = depth[n] + 1
+                    nxt.append(t)
+        frontier = nxt
+    order = sorted(kinds, key=lambda n: (depth.get(n, 1 << 30), kinds[n][1], sig[n]))
+    ids = {n: f"n{i}" for i, n in enumerate(order)}
+    nodes = tuple(Node(ids[n], kinds[n][0], kinds[n][1]) for n in order)
+    edges = sorted(
+        {(ids[s], ids[t]) for s, t in arcs}, key=lambda e: (int(e[0][1:]), int(e[1][1:]))
+    )
+    return ModelGraph(notation, nodes, tuple(edges))
+
+
+def bpmn_graph(bpmn: Any) -> ModelGraph:
+    """The BPMN diagram's tasks, events and gateways and its sequence flows."""
+    with quiet():
+        from pm4py.objects.bpmn.obj import BPMN
+
+        kinds: dict[Any, tuple[str, str]] = {}
+        for node in bpmn.get_nodes():
+            if isinstance(node, BPMN.StartEvent):
+                kind = "start"
+            elif isinstance(node, BPMN.EndEvent):
+                kind = "end"
+            elif isinstance(node, BPMN.ParallelGateway):
+                kind = "and"
+            elif isinstance(node, BPMN.InclusiveGateway):
+                kind = "or"
+            elif isinstance(node, BPMN.Gateway):
+                kind = "xor"
+            elif isinstance(node, BPMN.Activity):
+                kind = "task"
+            else:
+                kind = "event"
+            label = str(node.get_name() or "") if kind == "task" else ""
+            kinds[node] = (kind, label)
+        arcs = [(f.get_source(), f.get_target()) for f in bpmn.get_flows()]
+        arcs = [(s, t) for s, t in arcs if s in kinds and t in kinds]
+    kinds, arcs = _contract_pass_through(kinds, arcs)
+    return _canonical(kinds, arcs, "bpmn")
+
+
+def _contract_pass_through(
+    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]]
+) -> tuple[dict[Any, tuple[str, str]], list[tuple[Any, Any]]]:
+    """Drop gateways with one way in and one way out (they decide nothing): the picture gets
+    narrower and the process means the same."""
+    arcs = list(dict.fromkeys(arcs))
+    changed = True
+    while changed:
+        changed = False
+        for node, (kind, _) in list(kinds.items()):
+            if kind not in ("xor", "and", "or"):
+                continue
+            ins = [a for a in arcs if a[1] is node]
+            outs = [a for a in arcs if a[0] is node]
+            if len(ins) == 1 and len(outs) == 1 and ins[0][0] is not outs[0][1]:
+                arcs = [a for a in arcs if a is not ins[0] and a is not outs[0]]
+                if (ins[0][0], outs[0][1]) not in arcs:
+                    arcs.append((ins[0][0], outs[0][1]))
+                del kinds[node]
+                changed = True
+    return kinds, arcs
+
+
+def petri_graph(net: Any, initial: Any, final: Any) -> ModelGraph:
+    """The Petri net's places (start / end places marked) and transitions (silent or labelled)."""
+    kinds: dict[Any, tuple[str, str]] = {}
+    for place in net.places:
+        kind = "start" if place in initial else ("end" if place in final else "place")
+        kinds[place] = (kind, "")
+    for tr in net.transitions:
+        kinds[tr] = ("task", str(tr.label)) if tr.label is not None else ("silent", "")
+    arcs = [(a.source, a.target) for a in net.arcs]
+    return _canonical(kinds, arcs, "petri")
+
+
+# -------------------------------------------------------------------------------- reference
+
+
+def read_reference(data: bytes, *, source: str) -> tuple[Any, Any, Any, Any]:
+    """A BPMN 2.0 file's content as (bpmn, net, initial, final); entities and network access
+    are refused while parsing."""
+    try:
+        from lxml import etree  # type: ignore[import-untyped]
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        root = etree.fromstring(data, parser=parser)
+    except Exception as exc:  # lxml raises its own syntax errors
+        raise ReferenceModelError(
+            f"is not readable XML ({' '.join(str(exc).split())[:200]})",
+            fix="give a BPMN 2.0 file exported from a modelling tool",
+            source=source,
+        ) from exc
+    try:
+        with quiet():
+            import pm4py
+            from pm4py.objects.bpmn.importer.variants import lxml as bpmn_importer
+
+            bpmn = bpmn_importer.import_xml_tree_from_root(root)
+            net, im, fm = pm4py.convert_to_petri_net(bpmn)
+    except Exception as exc:
+        raise ReferenceModelError(
+            f"is not a BPMN 2.0 process model pm4py can read ({type(exc).__name__})",
+            fix="give a BPMN 2.0 file with one process (tasks, gateways, start and end event)",
+            source=source,
+        ) from exc
+    labels = [t.label for t in net.transitions if t.label is not None]
+    if not labels:
+        raise ReferenceModelError(
+            "has no named tasks",
+            fix="name the tasks as the activities are named in the log",
+            source=source,
+        )
+    return bpmn, net, im, fm
+
+
+def conformance(
+    variants: Counter[tuple[str, ...]], net: Any, initial: Any, final: Any
+) -> Conformance:
+    """Align each distinct path of the log with the reference net; count, weighted by cases,
+    the steps a case adds (not allowed by the model there) and skips (required, not done)."""
+    names = sorted(variants, key=lambda v: (-variants[v], v))
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": [str(i) for i, v in enumerate(names) for _ in v],
+            "concept:name": [a for v in names for a in v],
+            "time:timestamp": pd.to_datetime(
+                [j for v in names for j in range(len(v))], unit="s", utc=True
+            ),
+        }
+    )
+    with quiet():
+        import pm4py
+
+        aligned = pm4py.conformance_diagnostics_alignments(frame, net, initial, final)
+    model_labels = {t.label for t in net.transitions if t.label is not None}
+    added: Counter[str] = Counter()
+    added_cases: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    skipped_cases: Counter[str] = Counter()
+    fitting = skipping = adding = 0
+    cost = bwc = 0.0
+    for variant, result in zip(names, aligned, strict=True):
+        n = variants[variant]
+        moves = result["alignment"]
+        plus = Counter(a for a, m in moves if a != ">>" and m == ">>")
+        minus = Counter(m for a, m in moves if a == ">>" and m is not None and m != ">>")
+        for a, k in plus.items():
+            added[a] += k * n
+            added_cases[a] += n
+        for m, k in minus.items():
+            skipped[m] += k * n
+            skipped_cases[m] += n
+        fitting += n if not plus and not minus else 0
+        adding += n if plus else 0
+        skipping += n if minus else 0
+        cost += float(result["cost"]) * n
+        bwc += float(result["bwc"]) * n
+    acts = sorted(set(added) | set(skipped))
+    dev = pd.DataFrame(
+        {
+            "activity": pd.Series(acts, dtype="string"),
+            "in_model": [a in model_labels for a in acts],
+            "added": [added[a] for a in acts],
+            "added_cases": [added_cases[a] for a in acts],
+            "skipped": [skipped[a] for a in acts],
+            "skipped_cases": [skipped_cases[a] for a in acts],
+        }
+    )
+    if len(dev):
+        dev["_affected"] = dev["added_cases"] + dev["skipped_cases"]
+        dev = dev.sort_values(["_affected", "activity"], ascending=[False, True], kind="stable")
+        dev = dev.drop(columns="_affected").reset_index(drop=True)
+    dev = dev.astype({"added": "int64", "added_cases": "int64", "skipped": "int64"})
+    dev = dev.astype({"skipped_cases": "int64", "in_model": "bool"})
+    total = sum(variants.values())
+    return Conformance(
+        cases=total,
+        fitting_cases=fitting,
+        cases_skipping=skipping,
+        cases_adding=adding,
+        fitness=_unit(1.0 - cost / bwc if bwc > 0 else 1.0) or 0.0,
+        deviations=dev,
+    )

@@ -1,0 +1,448 @@
+"""The `bottleneck discover` command: process model, variants, rework and hand-offs of a log."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli import Progress, _formats, column_options, load_from_params, stem
+
+DISCOVERY_SCHEMA = "bottleneck/discovery@1"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Everything `bottleneck discover` computes about one log."""
+
+    analysis: Any
+    model: Any
+    notation: str
+    variants: Any
+    rework: Any
+    handoffs: Any
+    conformance: Any | None
+    reference: str | None
+
+
+def run_discovery(
+    log: Any,
+    *,
+    miner: str = "inductive",
+    notation: str = "bpmn",
+    noise: float = 0.2,
+    top: int = 10,
+    alignments: bool = False,
+    reference: tuple[str, bytes] | None = None,
+    progress: Progress | None = None,
+) -> Discovery:
+    """Analyze, mine and measure `log` in one engine session (pure: no files, no printing)."""
+    from ..analysis.analyze import analyze, prepare_steps
+    from ..analysis.discover import conformance, discover, log_variants, read_reference
+    from ..analysis.flows import handoffs, prepare_flows, rework, variants
+    from ..engine import Engine
+
+    def stage(text: str) -> None:
+        if progress is not None:
+            progress.stage(text)
+
+    ref = None
+    if reference is not None:
+        ref = read_reference(reference[1], source=reference[0])
+    engine = Engine()
+    try:
+        stage("measuring waiting times")
+        analysis = analyze(log, top=top, engine=engine)
+        prepare_steps(engine, log, detail=True)
+        prepare_flows(engine, refresh=True)
+        stage("counting variants, rework and hand-offs")
+        found_variants = variants(engine, log, top=top)
+        found_rework = rework(engine, log)
+        found_handoffs = handoffs(engine, log)
+        stage(f"mining the process model ({miner})")
+        model = discover(engine, log, miner=miner, noise=noise, alignments=alignments)
+        checked = None
+        if ref is not None:
+            stage("aligning the log with the reference model")
+            checked = conformance(log_variants(engine, log), ref[1], ref[2], ref[3])
+    finally:
+        engine.close()
+    return Discovery(
+        analysis=analysis,
+        model=model,
+        notation=notation,
+        variants=found_variants,
+        rework=found_rework,
+        handoffs=found_handoffs,
+        conformance=checked,
+        reference=None if reference is None else reference[0],
+    )
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _rows(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
+    return [
+        {c: _num(r[c]) if not isinstance(r[c], tuple) else list(r[c]) for c in columns}
+        for r in frame.to_dict(orient="records")
+    ]
+
+
+def discovery_document(found: Discovery) -> dict[str, Any]:
+    """The `bottleneck/discovery@1` JSON document (see docs/discover.md)."""
+    from .. import __version__
+
+    m = found.model
+    doc: dict[str, Any] = {
+        "schema": DISCOVERY_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        "source": found.analysis.source,
+        "model": {
+            "miner": m.miner,
+            "notation": found.notation,
+            "fitness": m.fitness,
+            "precision": m.precision,
+            "mined_from": m.source,
+            "noise": m.noise,
+            "quality_method": "token-based replay",
+            "replayed_cases": m.replayed_cases,
+            "cases": m.cases,
+            "alignment_fitness": m.alignment_fitness,
+            "notes": list(m.notes),
+        },
+        **flows_document(found.variants, found.rework, found.handoffs),
+        "reference": None,
+    }
+    c = found.conformance
+    if c is not None:
+        doc["reference"] = {
+            "file": found.reference,
+            "fitness": c.fitness,
+            "cases": c.cases,
+            "fitting_cases": c.fitting_cases,
+            "cases_skipping_steps": c.cases_skipping,
+            "cases_adding_steps": c.cases_adding,
+            "deviations": _rows(
+                c.deviations,
+                ["activity", "in_model", "added", "added_cases", "skipped", "skipped_cases"],
+            ),
+        }
+    return doc
+
+
+def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
+    """The variants, rework and hand-off fields of `discovery.json` (`variant_count`,
+    `variants`, `rework_summary`, `rework`, `handoff_level`, `handoff_summary`, `handoffs`),
+    ready to be merged into another document such as `analysis.json`."""
+    v, r, h = variants, rework, handoffs
+    return {
+        "variant_count": v.count,
+        "variants": _rows(
+            v.table,
+            [
+                "rank",
+                "activities",
+                "cases",
+                "share",
+                "duration_median_s",
+                "duration_p90_s",
+                "slower_than_most_common_s",
+                "slower_ratio",
+            ],
+        ),
+        "rework_summary": {
+            "cases": r.cases,
+            "cases_affected": r.cases_affected,
+            "share_of_cases": r.share_of_cases,
+            "repeats": r.repeats,
+            "self_loops": r.self_loops,
+            "back_loops": r.back_loops,
+            "added_wait_total_s": _num(r.added_wait_total_s),
+            "added_work_total_s": _num(r.added_work_total_s),
+        },
+        "rework": _rows(
+            r.table,
+            [
+                "activity",
+                "cases",
+                "repeats",
+                "added_wait_total_s",
+                "kind",
+                "data_entry",
+                "self_loops",
+                "back_loops",
+                "added_work_total_s",
+                "added_elapsed_total_s",
+            ],
+        ),
+        "handoff_level": h.level,
+        "handoff_summary": _rows(
+            h.summary, ["kind", "count", "wait_median_s", "wait_total_s", "share_of_wait"]
+        ),
+        "handoffs": _rows(
+            h.pairs[h.pairs["handoff"]],
+            ["from_group", "to_group", "count", "wait_median_s", "wait_total_s", "wait_p90_s"],
+        ),
+    }
+
+
+def discovery_files(
+    found: Discovery, graph_formats: list[str]
+) -> tuple[dict[str, bytes | str], str | None]:
+    """Every output file's content, made in memory before anything is written."""
+    from ..analysis.discover import bpmn_graph, petri_graph
+    from ..render.data import to_csv, to_json
+    from ..render.graph import GraphOptions, dot_available, process_dot, render_dot
+    from ..render.model_graph import handoff_dot, model_dot
+
+    m = found.model
+    files: dict[str, bytes | str] = {
+        "discovery.json": to_json(discovery_document(found)),
+        "model.bpmn": m.bpmn_xml,
+        "model.pnml": m.pnml,
+    }
+    table = found.variants.table.copy()
+    table["activities"] = [" → ".join(a) for a in table["activities"]]
+    files["variants.csv"] = to_csv(table)
+    files["rework.csv"] = to_csv(found.rework.table)
+    files["handoffs.csv"] = to_csv(found.handoffs.pairs)
+    if found.conformance is not None:
+        files["deviations.csv"] = to_csv(found.conformance.deviations)
+    if found.notation == "bpmn":
+        dot = model_dot(bpmn_graph(m.bpmn), found.analysis)
+    elif found.notation == "petri":
+        dot = model_dot(petri_graph(m.net, m.initial, m.final), found.analysis)
+    else:
+        dot = process_dot(found.analysis, GraphOptions())
+    dots = {"model": dot}
+    if len(found.handoffs.pairs):
+        dots["handoffs"] = handoff_dot(found.handoffs.pairs, level=found.handoffs.level)
+    pictures = [f for f in graph_formats if f != "dot"]
+    warning = None
+    if "dot" in graph_formats or (pictures and not dot_available()):
+        for name, text in dots.items():
+            files[f"{name}.dot"] = text
+    if pictures and not dot_available():
+        warning = (
+            "Graphviz 'dot' is not installed, so the pictures were not drawn (the .dot files "
+            "were written) — install Graphviz: apt-get install graphviz, brew install graphviz, "
+            "or https://graphviz.org/download/"
+        )
+        return files, warning
+    for name, text in dots.items():
+        for fmt in pictures:
+            files[f"{name}.{fmt}"] = render_dot(text, fmt)
+    return files, warning
+
+
+def _read_reference(path: Path) -> tuple[str, bytes]:
+    from ..analysis.discover import ReferenceModelError
+
+    try:
+        return str(path), path.read_bytes()
+    except OSError as exc:
+        raise ReferenceModelError(
+            f"cannot be read ({exc.strerror or exc})",
+            fix="give the path of a BPMN 2.0 file (.bpmn)",
+            source=str(path),
+        ) from exc
+
+
+@click.command(
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck discover event_logs/one_stop_shop_after.csv -o reports/after-model\n"
+    "  bottleneck discover PermitLog.xes.gz --miner heuristics --notation petri --format png\n"
+    "  bottleneck discover dossiers.csv --reference quy_trinh.bpmn --json\n\n"
+    "Writes discovery.json (schema bottleneck/discovery@1), model.bpmn, model.pnml, "
+    "variants.csv, rework.csv, handoffs.csv and the pictures model.svg and handoffs.svg "
+    "(and the other --format pictures) into the output folder."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "--miner",
+    type=click.Choice(["inductive", "heuristics", "dfg"]),
+    default="inductive",
+    show_default=True,
+    help="Discovery algorithm (pm4py): inductive miner, heuristics miner, or the "
+    "directly-follows graph as a model.",
+)
+@click.option(
+    "--notation",
+    type=click.Choice(["bpmn", "petri", "dfg"]),
+    default="bpmn",
+    show_default=True,
+    help="How the model picture is drawn (dfg: the annotated process map).",
+)
+@click.option(
+    "--noise",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Inductive miner noise threshold: ignore behaviour rarer than this share.",
+)
+@click.option(
+    "--reference",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="BPMN 2.0 file of the procedure as drawn: list where the log deviates from it.",
+)
+@click.option(
+    "--top", default=10, show_default=True, type=click.IntRange(1), help="Variants to list."
+)
+@click.option(
+    "--alignments", is_flag=True, help="Also measure fitness by alignments (slow on big logs)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: reports/<log name>-model).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print discovery.json to stdout.")
+@click.option(
+    "--format",
+    "formats",
+    default="svg",
+    show_default=True,
+    help="Picture formats, comma-separated: svg,png,pdf,dot.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@column_options
+def discover(
+    log: Path,
+    miner: str,
+    notation: str,
+    noise: float,
+    reference: Path | None,
+    top: int,
+    alignments: bool,
+    output: Path | None,
+    as_json: bool,
+    formats: str,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Discover the process model, its variants, rework and hand-offs, annotated with time."""
+    graph_formats = _formats(formats)
+    ref = _read_reference(reference) if reference is not None else None
+    progress = Progress(quiet)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    found = run_discovery(
+        event_log,
+        miner=miner,
+        notation=notation,
+        noise=noise,
+        top=top,
+        alignments=alignments,
+        reference=ref,
+        progress=progress,
+    )
+    progress.stage("drawing the model")
+    files, warning = discovery_files(found, graph_formats)
+    folder = output or Path("reports") / f"{stem(log)}-model"
+    progress.stage(f"writing {folder}")
+    from ..io.write import write_files
+
+    written = write_files(folder, files)
+    progress.done()
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(files["discovery.json"], nl=False)
+        return
+    click.echo(summary_text(found))
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def summary_text(found: Discovery) -> str:
+    """The terminal report: model quality, top variants, rework, hand-offs, conformance."""
+    from ..render.text import human_duration as hd
+
+    m = found.model
+    lines: list[str] = []
+    fit = "–" if m.fitness is None else f"{m.fitness:.3f}"
+    prec = "–" if m.precision is None else f"{m.precision:.3f}"
+    noise = f", noise {m.noise:g}" if m.miner == "inductive" else ""
+    lines.append(
+        f"Model: {m.miner} miner{noise}, mined from the {m.source}; token-based replay "
+        f"fitness {fit}, precision {prec} ({m.replayed_cases:,} of {m.cases:,} cases replayed)"
+    )
+    if m.alignment_fitness is not None:
+        lines.append(f"Alignment fitness: {m.alignment_fitness:.3f}")
+    lines += [f"note: {note}" for note in m.notes]
+    v = found.variants
+    lines.append("")
+    lines.append(f"Variants: {v.count:,} distinct paths over {v.cases:,} cases; most frequent:")
+    for r in v.table.to_dict(orient="records"):
+        slower = ""
+        gap = r["slower_than_most_common_s"]
+        if r["rank"] > 1 and not math.isnan(gap):
+            slower = f", {hd(abs(gap))} {'slower' if gap >= 0 else 'faster'} than #1"
+        path = " → ".join(r["activities"])
+        if len(path) > 110:
+            path = path[:109] + "…"
+        lines.append(
+            f"  #{r['rank']}  {r['cases']:,} cases ({r['share'] * 100:.1f}%), median "
+            f"{hd(r['duration_median_s'])}, p90 {hd(r['duration_p90_s'])}{slower}"
+        )
+        lines.append(f"       {path}")
+    rw = found.rework
+    lines.append("")
+    lines.append(
+        f"Rework: {rw.cases_affected:,} of {rw.cases:,} cases ({rw.share_of_cases * 100:.1f}%) "
+        f"repeat a step ({rw.self_loops:,} self-loops, {rw.back_loops:,} back-loops); waiting "
+        f"inside the loops {hd(rw.added_wait_total_s)} in total"
+    )
+    shown = rw.table[(rw.table.index < 10) | rw.table["data_entry"]]  # data entry always
+    for r in shown.to_dict(orient="records"):
+        entry = " — repeated data entry" if r["data_entry"] else ""
+        if r["kind"] == "re-entry":
+            what = f"{r['repeats']:,} times in {r['cases']:,} cases (re-typed data)"
+        else:
+            what = f"{r['repeats']:,} repeats in {r['cases']:,} cases"
+        lines.append(f"  {r['activity']}: {what}, wait added {hd(r['added_wait_total_s'])}{entry}")
+    h = found.handoffs
+    lines.append("")
+    if h.level == "none":
+        lines.append("Hand-offs: the log has no resource or unit column")
+    else:
+        who = "unit" if h.level == "group" else "officer"
+        rows = {r["kind"]: r for r in h.summary.to_dict(orient="records")}
+        change, within = rows["unit change"], rows["within unit"]
+        lines.append(
+            f"Hand-offs between {who}s: {change['count']:,} (median wait "
+            f"{hd(change['wait_median_s'])}, {change['share_of_wait'] * 100:.1f}% of all "
+            f"waiting); within a {who}: {within['count']:,} (median {hd(within['wait_median_s'])})"
+        )
+        for r in h.pairs[h.pairs["handoff"]].head(10).to_dict(orient="records"):
+            lines.append(
+                f"  {r['from_group']} → {r['to_group']}: {r['count']:,}×, median "
+                f"{hd(r['wait_median_s'])}, total {hd(r['wait_total_s'])}"
+            )
+    c = found.conformance
+    if c is not None:
+        lines.append("")
+        lines.append(
+            f"Against {found.reference}: fitness {c.fitness:.3f}; {c.fitting_cases:,} of "
+            f"{c.cases:,} cases follow it, {c.cases_skipping:,} skip steps, "
+            f"{c.cases_adding:,} add steps"
+        )
+        for r in c.deviations.to_dict(orient="records"):
+            note = "" if r["in_model"] else " (not in the procedure)"
+            parts = []
+            if r["added"]:
+                parts.append(f"added {r['added']:,}× in {r['added_cases']:,} cases")
+            if r["skipped"]:
+                parts.append(f"skipped {r['skipped']:,}× in {r['skipped_cases']:,} cases")
+            lines.append(f"  {r['activity']}{note}: {', '.join(parts)}")
+    return "\n".join(lines)
