@@ -373,6 +373,29 @@ def test_group_pools_need_a_group_column(tmp_path: Path, runner) -> None:  # typ
     assert result.exit_code == 4 and "--group-pools needs a group" in result.output
 
 
+def test_a_log_without_resources_is_refused(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    path = _log(tmp_path, ["c1,A,r1,2025-03-03 08:00,2025-03-03 09:00"])
+    args = ["causes", str(path), "-q", "--start-timestamp", "start", "--timestamp", "end",
+            "--resource", "", "-o", str(tmp_path / "out")]  # fmt: skip
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 4 and "no resource column" in result.output
+    assert "--resource COLUMN" in result.output and not (tmp_path / "out").exists()
+
+
+def test_labels_of_a_log_without_resources() -> None:
+    from bottleneck_finder.columns import LogColumns
+
+    frame = pd.DataFrame(
+        {"case": ["c1", "c1"], "activity": ["A", "B"],
+         "start": ["2025-03-03 08:00", "2025-03-03 10:00"],
+         "end": ["2025-03-03 09:00", "2025-03-03 11:00"]}
+    )  # fmt: skip
+    log = load_log(frame, LogColumns(case="case", activity="activity", start="start",
+                                     timestamp="end", resource=""))  # fmt: skip
+    result = attribute_causes(log)
+    assert result.instances["extraneous_us"].sum() == 3600 * 10**6
+
+
 def test_golden_terminal_and_json(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

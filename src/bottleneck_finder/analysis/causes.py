@@ -324,7 +324,8 @@ def attribute_causes(
 def _labels(log: EventLog, column: str, codes: I64) -> pd.Series:
     names = log.events[column].cat.categories
     safe = np.where(codes >= 0, codes, 0)
-    labels = pd.Series(np.asarray(names, dtype=object)[safe] if len(names) else "", dtype="string")
+    values = np.asarray(names, dtype=object)[safe] if len(names) else np.full(len(codes), None)
+    labels = pd.Series(values, dtype="string")
     labels[codes < 0] = pd.NA
     return labels
 

@@ -174,6 +174,13 @@ def causes(
             fix="name it with --group COLUMN",
             source=str(log),
         )
+    if not group_pools and event_log.events["resource"].isna().all():
+        raise ColumnError(
+            "waiting causes need to know who did each step and the log has no resource column",
+            fix="name it with --resource COLUMN, or use a role/unit column with --group COLUMN "
+            "--group-pools",
+            source=str(log),
+        )
     progress.stage("attributing waiting time to causes")
     result = attribute_causes(event_log, CauseOptions(calendar=calendar, group_pools=group_pools))
     from ..render.data import to_csv, to_json
