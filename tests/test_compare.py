@@ -179,7 +179,9 @@ def test_cli_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
     r = runner.invoke(cli, ["compare", str(path)])
     assert r.exit_code == 2 and "either two logs" in r.output
     r = runner.invoke(cli, ["compare", str(path), "--split", "2024-01-10", "--deadline", "15wd"])
-    assert r.exit_code == 2 and "cannot read the duration" in r.output
+    assert r.exit_code == 2 and "counts working time and no calendar is given" in r.output
+    r = runner.invoke(cli, ["compare", str(path), "--split", "2024-01-10", "--deadline", "15 days"])
+    assert r.exit_code == 2 and "cannot read the deadline" in r.output
     assert "Traceback" not in r.output
 
 

@@ -51,8 +51,8 @@ def fail(error: BottleneckError) -> NoReturn:
 LAZY_COMMANDS: dict[str, str] = {
     "causes": "bottleneck_finder.commands.causes:causes",
     "compare": "bottleneck_finder.commands.compare:compare",
-    "discover": "bottleneck_finder.commands.discover:discover",
     "drift": "bottleneck_finder.commands.drift:drift",
+    "discover": "bottleneck_finder.commands.discover:discover",
 }
 
 
@@ -167,6 +167,34 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def calendar_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--calendar vn|none|FILE.toml`: measure every duration in working time."""
+    return click.option(
+        "--calendar",
+        "calendar_spec",
+        default="none",
+        show_default=True,
+        help="Count durations in working time: vn (Vietnamese public offices, holidays and Tết "
+        "included), a TOML calendar file (docs/calendar.md), or none for wall-clock time.",
+    )(command)
+
+
+def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
+    """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
+    file or a working-day deadline without a calendar fails fast."""
+    from .analysis.deadlines import DeadlineError, parse_deadline
+    from .calendar import load_calendar
+
+    calendar = load_calendar(calendar_spec)
+    parsed = parse_deadline(deadline) if deadline else None
+    if parsed is not None and parsed.needs_calendar and calendar is None:
+        raise DeadlineError(
+            f"the deadline {parsed} counts working time and no calendar is given",
+            fix="add --calendar vn (or a TOML calendar file), or use calendar days (15d)",
+        )
+    return calendar, parsed
+
+
 def _milestones(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text:
         return ()
@@ -236,6 +264,59 @@ def load_from_params(
     return event_log
 
 
+def load_with_columns(
+    log: Path,
+    params: dict[str, Any],
+    extra: list[str],
+    *,
+    quiet: bool,
+    progress: Progress | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
+    procedure), each as a Series aligned with the rows of the file as read (so that
+    `analysis.deadlines.case_column` can take one value per case). Only used when extra
+    columns are asked for, so a plain `analyze` reads nothing more."""
+    import numpy as np
+
+    from .columns import resolve_columns
+    from .errors import ColumnError
+    from .normalize import normalize
+
+    columns = build_columns(params)
+    options = normalize_options(params)
+    progress = progress or Progress(quiet)
+    progress.stage(f"reading {log}")
+    from .io.read import read_log
+
+    def select(names: Any) -> Any:
+        if options.milestones:
+            return names
+        wanted = [c for _, c in resolve_columns(names, columns, source=str(log)).items()]
+        return [*wanted, *(c for c in extra if c in names and c not in wanted)]
+
+    raw = read_log(log, encoding=params.get("encoding"), select=select)  # as api.read_raw
+    missing = [c for c in extra if c not in raw.table.columns]
+    if missing:
+        shown = ", ".join(repr(str(c)) for c in list(raw.table.columns)[:20])
+        raise ColumnError(
+            f"no column {missing[0]!r} in the log",
+            fix=f"choose one of: {shown}",
+            source=str(log),
+        )
+    values = {c: raw.table[c].copy() for c in extra}
+    event_log = normalize(raw, columns, options)
+    if options.milestones:  # events of a case table are numbered dossier row × milestones + j
+        k = len(options.milestones)
+        for c, series in values.items():
+            values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
+    progress.done()
+    if not quiet:
+        click.echo(announce_columns(event_log), err=True)
+        for warning in event_log.quality.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return event_log, values
+
+
 def announce_columns(log: Any) -> str:
     """One line saying which column plays which role, and which waiting definition follows."""
     mapped = ", ".join(f"{role}={column!r}" for role, column in log.columns.items())
@@ -266,9 +347,12 @@ def _formats(text: str) -> list[str]:
     "  bottleneck analyze export.csv --case ma_ho_so --activity buoc \\\n"
     "      --timestamp thoi_gian -o reports/q3 --format svg,png\n"
     "  bottleneck analyze dossiers.csv \\\n"
-    "      --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n\n"
+    "      --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n"
+    "  bottleneck analyze dossiers.csv --calendar vn --deadline 15wd \\\n"
+    "      --deadline-column ngay_hen_tra --procedure thu_tuc\n\n"
     "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
-    "process.svg (and the other --format pictures) into the output folder."
+    "process.svg (and the other --format pictures) into the output folder; deadlines.csv with "
+    "--deadline or --deadline-column."
 )
 @click.argument("log", type=click.Path(path_type=Path))
 @click.option(
@@ -304,6 +388,27 @@ def _formats(text: str) -> list[str]:
     type=click.IntRange(1),
     help="Draw at most this many arrows (the most frequent; bottlenecks always).",
 )
+@click.option(
+    "--color-by",
+    type=click.Choice(["wait", "cause"]),
+    default="wait",
+    show_default=True,
+    help="Colour the arrows by median wait, or by the dominant waiting cause (batching, "
+    "contention, prioritization, unavailability, extraneous; needs start times and resources).",
+)
+@calendar_option
+@click.option(
+    "--deadline",
+    help="Legal time limit after each case's first event: 15wd (working days, needs "
+    "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate.",
+)
+@click.option(
+    "--deadline-column",
+    help="Column with each case's own due date (e.g. ngay_hen_tra); wins over --deadline.",
+)
+@click.option(
+    "--procedure", help="Column naming the procedure of each case: on-time rate per procedure."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
 def analyze(
@@ -314,20 +419,50 @@ def analyze(
     formats: str,
     min_share: float,
     max_edges: int,
+    color_by: str,
+    calendar_spec: str,
+    deadline: str | None,
+    deadline_column: str | None,
+    procedure: str | None,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
     graph_formats = _formats(formats)
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    if procedure and not (deadline or deadline_column):
+        raise click.UsageError("--procedure needs --deadline or --deadline-column")
     progress = Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
-
-    from .analysis.analyze import analyze as run_analysis
+    extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
+    values: dict[str, Any] = {}
+    if extra:
+        event_log, values = load_with_columns(log, params, extra, quiet=quiet, progress=progress)
+    else:
+        event_log = load_from_params(log, params, quiet=quiet, progress=progress)
 
     progress.stage("measuring waiting times")
-    result = run_analysis(event_log, top=top)
+    result = analyze_in_time(event_log, calendar, top=top)
+    report = None
+    if parsed_deadline is not None or deadline_column:
+        progress.stage("checking deadlines")
+        report = deadline_report_from_params(
+            event_log, values, parsed_deadline, deadline_column, procedure, calendar, params
+        )
+    edge_causes = None
+    if color_by == "cause":
+        progress.stage("attributing waiting time to causes")
+        edge_causes = dominant_edge_causes(event_log, calendar)
     progress.stage("drawing the process graph")
-    files, picture_warning = render_outputs(result, graph_formats, min_share, max_edges)
+    files, picture_warning = render_outputs(
+        result,
+        graph_formats,
+        min_share,
+        max_edges,
+        time_basis=time_basis(calendar),
+        deadlines=report,
+        procedure_column=procedure,
+        edge_causes=edge_causes,
+    )
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
     from .io.write import write_files
@@ -343,8 +478,20 @@ def analyze(
         click.echo(files["analysis.json"], nl=False)
         return
     click.echo(summary_text(result))
+    if calendar is not None:
+        click.echo(f"durations are working time (calendar {calendar.name}); dates are real dates")
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
         click.echo(f"note: {note}")
+    if color_by == "cause" and not edge_causes:
+        click.echo(
+            "note: no waiting time could be attributed to a cause (it needs start times and "
+            "resources), so every arrow is grey"
+        )
+    if report is not None:
+        from .render.deadline_text import deadline_lines
+
+        click.echo("")
+        click.echo(deadline_lines(report, procedure))
     click.echo("")
     click.echo("Top bottlenecks (transitions, by total waiting time):")
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
@@ -354,6 +501,89 @@ def analyze(
     click.echo(bottleneck_table(result, kind="activity", width=width))
     click.echo("")
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def analyze_in_time(event_log: Any, calendar: Any, *, top: int | None) -> Any:
+    """`analysis.analyze` on wall-clock time, or on the calendar's working time with the
+    log's real first and last event."""
+    from .analysis.analyze import analyze as run_analysis
+
+    if calendar is None:
+        return run_analysis(event_log, top=top)
+    from .calendar import apply_calendar
+
+    return with_real_dates(run_analysis(apply_calendar(event_log, calendar), top=top), event_log)
+
+
+def dominant_edge_causes(event_log: Any, calendar: Any) -> tuple[tuple[str, str, str, float], ...]:
+    """(source, target, dominant waiting cause, its share) per transition with attributable
+    waiting; empty when the log has no start times or no resources."""
+    if not (event_log.has_start_times and event_log.events["resource"].notna().any()):
+        return ()
+    from .analysis.causes import CauseOptions, attribute_causes, dominant_causes
+
+    breakdown = attribute_causes(event_log, CauseOptions(calendar=calendar))
+    return tuple(
+        (str(r["source"]), str(r["target"]), str(r["cause"]), float(r["share"]))
+        for r in dominant_causes(breakdown.transitions).to_dict(orient="records")
+    )
+
+
+def time_basis(calendar: Any) -> str:
+    """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
+    return "wall_clock" if calendar is None else f"working:{calendar.name}"
+
+
+def with_real_dates(result: Any, real_log: Any) -> Any:
+    """An analysis of a log on a working clock with the first and last event of the real log
+    (clock readings are not dates)."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    events = real_log.events
+    end = events["end_us"].to_numpy(dtype=np.int64)
+    start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
+    first = int(np.minimum(start, end).min())
+    summary = dataclasses.replace(
+        result.log,
+        first_event=pd.Timestamp(first, unit="us", tz="UTC"),
+        last_event=pd.Timestamp(int(end.max()), unit="us", tz="UTC"),
+    )
+    return dataclasses.replace(result, log=summary)
+
+
+def deadline_report_from_params(
+    event_log: Any,
+    values: dict[str, Any],
+    deadline: Any,
+    deadline_column: str | None,
+    procedure: str | None,
+    calendar: Any,
+    params: dict[str, Any],
+) -> Any:
+    """The on-time report of `analyze`: due dates from the column (one per case) or the fixed
+    deadline, per procedure, on the real times of the log."""
+    from .analysis.deadlines import case_column, deadline_report, parse_due_column
+
+    due = None
+    if deadline_column:
+        due = parse_due_column(
+            case_column(event_log, values[deadline_column]),
+            column=deadline_column,
+            source=event_log.source,
+            tz=event_log.display_tz,
+            fmt=params.get("timestamp_format"),
+        )
+    return deadline_report(
+        event_log,
+        deadline=deadline,
+        calendar=calendar,
+        due_values=due,
+        due_column=deadline_column,
+        procedure_values=case_column(event_log, values[procedure]) if procedure else None,
+    )
 
 
 def stem(path: Path) -> str:
@@ -366,18 +596,39 @@ def stem(path: Path) -> str:
 
 
 def render_outputs(
-    result: Any, graph_formats: list[str], min_share: float, max_edges: int
+    result: Any,
+    graph_formats: list[str],
+    min_share: float,
+    max_edges: int,
+    *,
+    time_basis: str = "wall_clock",
+    deadlines: Any = None,
+    procedure_column: str | None = None,
+    edge_causes: tuple[tuple[str, str, str, float], ...] | None = None,
 ) -> tuple[dict[str, bytes | str], str | None]:
-    """Every output file's content, made in memory before anything is written."""
-    from .render.data import analysis_document, to_csv, to_json
+    """Every output file's content, made in memory before anything is written.
+
+    `deadlines` (an `analysis.deadlines.DeadlineReport`) adds the `deadlines` section and
+    deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause."""
+    from .render.data import analysis_document, deadlines_document, to_csv, to_json
     from .render.graph import GraphOptions, dot_available, process_dot, render_dot
 
+    document = analysis_document(
+        result,
+        time_basis=time_basis,
+        deadlines=None if deadlines is None else deadlines_document(deadlines, procedure_column),
+    )
     files: dict[str, bytes | str] = {
-        "analysis.json": to_json(analysis_document(result)),
+        "analysis.json": to_json(document),
         "transitions.csv": to_csv(result.transitions),
         "activities.csv": to_csv(result.activities),
     }
-    dot = process_dot(result, GraphOptions(min_share=min_share, max_edges=max_edges))
+    if deadlines is not None:
+        files["deadlines.csv"] = to_csv(deadlines.procedures)
+    dot = process_dot(
+        result,
+        GraphOptions(min_share=min_share, max_edges=max_edges, edge_causes=edge_causes),
+    )
     pictures = [f for f in graph_formats if f != "dot"]
     warning = None
     if "dot" in graph_formats:

@@ -7,17 +7,19 @@ import math
 import re
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..calendar import WorkCalendar, apply_calendar
 from ..engine import Engine
 from ..errors import BottleneckError, ColumnError, EmptyLogError
 from ..model import EventLog
 from . import statistics as st
 from .analyze import prepare_steps
+from .deadlines import Deadline
 
 US = 1_000_000.0
 WEEK_US = 7 * 86_400 * 1_000_000
@@ -94,7 +96,8 @@ class NoCommonActivityError(ColumnError):
 
 # --------------------------------------------------------------------------- durations
 DURATION_UNITS: dict[str, float] = {"d": 86_400.0, "h": 3_600.0, "min": 60.0}
-"""Wall-clock units of `parse_duration`; a working-calendar unit (e.g. `wd`) is added here."""
+"""Wall-clock units of `parse_duration` (library use; the command reads `--deadline` with
+`analysis.deadlines.parse_deadline`, which also knows working days and hours)."""
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
 
@@ -119,7 +122,13 @@ def parse_duration(text: str) -> float:
 class CompareOptions:
     """How the comparison decides: `alpha` is the false-discovery level of the q-values and
     1 − alpha the confidence level of the intervals; fewer than `min_count` observations on
-    either side gives `insufficient`; `deadline_s` asks for the share of cases over it."""
+    either side gives `insufficient`; `deadline` asks for the share of cases not finished by
+    their due time (`analysis.deadlines`: `15wd` working days, `15d`, `8wh`, `36h`), and the
+    older `deadline_s` for the share of cases whose throughput time is longer than it.
+    With a `calendar` every duration (waits, processing, throughput) is working time, while the
+    split, the periods' first and last events and the demand weeks stay on real dates; `causes`
+    adds the waiting-cause breakdown before and after where both sides have start times and
+    resources."""
 
     alpha: float = 0.05
     min_count: int = 20
@@ -127,6 +136,9 @@ class CompareOptions:
     seed: int = 0
     deadline_s: float | None = None
     straddling: Straddling = "exclude"
+    deadline: Deadline | None = None
+    calendar: WorkCalendar | None = None
+    causes: bool = True
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,7 @@ class CaseComparison:
     deadline_s: float | None = None
     before_over_deadline_share: float | None = None
     after_over_deadline_share: float | None = None
+    deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,29 @@ class Comparison:
     wait_definition: str
     display_tz: str
     warnings: tuple[str, ...] = field(default=())
+    time_basis: str = "wall_clock"
+    causes: CauseComparison | None = None
+
+
+@dataclass(frozen=True)
+class CauseComparison:
+    """Waiting time by cause before and after (`analysis.causes`), in real (wall-clock) seconds
+    per case of each period, for every activity and transition with waiting on either side.
+
+    `activities` (`activity`) and `transitions` (`source`, `target`) have, per cause and side,
+    `<cause>_per_case_s_before` / `_after`, the total `wait_per_case_s_before` / `_after` and
+    the dominant cause of each side (`dominant_before` / `dominant_after`, with its share of
+    that side's wait, `dominant_share_before` / `_after`; missing without waiting time).
+    """
+
+    availability: str
+    activities: pd.DataFrame
+    transitions: pd.DataFrame
+
+
+def time_basis(calendar: WorkCalendar | None) -> str:
+    """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
+    return "wall_clock" if calendar is None else f"working:{calendar.name}"
 
 
 # --------------------------------------------------------------------------- one side
@@ -313,8 +349,7 @@ def _measure(engine: Engine, log: EventLog, period: int, events: int) -> _Side:
         for i, j in _segments([aw["activity"]])
     }
     cs = _arrays(
-        engine,
-        f"SELECT last_us - first_us AS d, first_us, last_us FROM periods WHERE {where} ORDER BY d",
+        engine, f"SELECT dur_us AS d, first_us, last_us FROM periods WHERE {where} ORDER BY d"
     )
     count = len(cs["d"])
     summary = SideSummary(
@@ -358,11 +393,44 @@ def _events_per_period(log: EventLog, case_period: np.ndarray) -> dict[int, int]
     return {p: int((per_event == p).sum()) for p in (-1, 0, 1)}
 
 
-def _case_table(engine: Engine) -> None:
+def _case_table(engine: Engine, log: EventLog) -> None:
+    """The table `case_span`: each case's first and last event (real times) and its throughput
+    time `dur_us` (working time when `log` carries a calendar's clock readings). With a
+    calendar, also `steps_real`: each step's real end and unit, for the demand weeks."""
+    span = (
+        "SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us "
+        "FROM steps GROUP BY case_id"
+    )
+    if "end_wall_us" not in log.events.columns:
+        engine.materialize("case_span", f"SELECT *, last_us - first_us AS dur_us FROM ({span})")
+        return
+    import pyarrow as pa
+
+    events = log.events
+    start = events["start_wall_us"]
+    engine.register(
+        "wall",
+        pa.table(
+            {
+                "case_id": pa.array(events["case"].cat.codes.to_numpy(dtype="int32")),
+                "row_no": pa.array(events["row"].to_numpy(dtype="int64")),
+                "start_us": pa.array(
+                    start.to_numpy(dtype="int64", na_value=0), mask=start.isna().to_numpy()
+                ),
+                "end_us": pa.array(events["end_wall_us"].to_numpy(dtype="int64")),
+            }
+        ),
+    )
     engine.materialize(
         "case_span",
-        "SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us "
-        "FROM steps GROUP BY case_id",
+        "SELECT w.case_id, w.first_us, w.last_us, s.last_us - s.first_us AS dur_us FROM "
+        "(SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us "
+        f"FROM wall GROUP BY case_id) w JOIN ({span}) s ON w.case_id = s.case_id",
+    )
+    engine.materialize(
+        "steps_real",
+        "SELECT w.end_us, s.group_id, s.resource_id FROM steps s JOIN wall w "
+        "ON s.row_no = w.row_no",
     )
 
 
@@ -417,6 +485,7 @@ def _weekly(engine: Engine, log: EventLog, span: tuple[int, int]) -> _Weekly:
     weeks = np.arange(first_week, last_week + 1, dtype=np.int64)
     starts_us = origin + weeks * WEEK_US
     spans = _arrays(engine, "SELECT first_us, last_us FROM case_span")
+    steps = "steps_real" if "end_wall_us" in log.events.columns else "steps"
     first = np.sort(spans["first_us"].astype(np.int64))
     last = np.sort(spans["last_us"].astype(np.int64))
     arrivals = np.bincount(
@@ -431,7 +500,7 @@ def _weekly(engine: Engine, log: EventLog, span: tuple[int, int]) -> _Weekly:
     unit_sql = column or "NULL"
     done = engine.frame(
         f"SELECT floor((end_us - {origin}) / {WEEK_US})::BIGINT AS week, "
-        f"{unit_sql} AS unit, count(*) AS n FROM steps "
+        f"{unit_sql} AS unit, count(*) AS n FROM {steps} "
         f"WHERE end_us >= {origin + first_week * WEEK_US} "
         f"AND end_us < {origin + (last_week + 1) * WEEK_US} GROUP BY ALL"
     )
@@ -807,14 +876,40 @@ def finding(row: Mapping[Any, Any], kind: str) -> str:
     )
 
 
+def _with_cause(
+    text: str, row: Mapping[Any, Any], kind: str, dominant: dict[tuple[str, Any], tuple[str, float]]
+) -> str:
+    keys = ("activity",) if kind == "activity" else ("source", "target")
+    found = dominant.get((kind, tuple(str(row[k]) for k in keys)))
+    return text if found is None else f"{text} {cause_sentence(*found)}"
+
+
 def _signed(seconds: float) -> str:
     from ..render.text import human_duration
 
     return ("+" if seconds >= 0 else "−") + human_duration(abs(seconds))
 
 
-def _findings(trans: pd.DataFrame, acts: pd.DataFrame, introduced: bool) -> pd.DataFrame:
+def _findings(
+    trans: pd.DataFrame,
+    acts: pd.DataFrame,
+    introduced: bool,
+    causes: CauseComparison | None = None,
+) -> pd.DataFrame:
     statuses = ("new", "slower") if introduced else ("removed", "faster")
+    dominant: dict[tuple[str, Any], tuple[str, float]] = {}
+    if causes is not None:
+        for kind, frame, keys in (
+            ("activity", causes.activities, ("activity",)),
+            ("transition", causes.transitions, ("source", "target")),
+        ):
+            for rec in frame.to_dict(orient="records"):
+                if not pd.isna(rec["dominant_after"]):
+                    key = tuple(str(rec[k]) for k in keys)
+                    dominant[(kind, key)] = (
+                        str(rec["dominant_after"]),
+                        float(rec["dominant_share_after"]),
+                    )
     rows = []
     for kind, frame in (("activity", acts), ("transition", trans)):
         for row in frame.to_dict(orient="records"):
@@ -831,7 +926,7 @@ def _findings(trans: pd.DataFrame, acts: pd.DataFrame, introduced: bool) -> pd.D
                     "before_wait_median_s": row["before_wait_median_s"],
                     "after_wait_median_s": row["after_wait_median_s"],
                     "added_wait_per_case_s": added,
-                    "finding": finding(row, kind),
+                    "finding": _with_cause(finding(row, kind), row, kind, dominant),
                 }
             )
     sign = -1.0 if introduced else 1.0
@@ -855,6 +950,9 @@ def _finish(
     log: EventLog,
     demand: DemandComparison,
     warnings: list[str],
+    *,
+    shares: tuple[float, float] | None = None,
+    causes: CauseComparison | None = None,
 ) -> Comparison:
     for name, side in (("before", before), ("after", after)):
         if side.summary.cases == 0:
@@ -886,13 +984,24 @@ def _finish(
             "differently (start − previous end vs end − previous end) and are not comparable"
         )
     trans, acts, cases = _compare_sides(before, after, options, split, log)
+    if options.deadline is not None:
+        nominal = {"d": 86_400.0, "h": 3_600.0}.get(options.deadline.unit)
+        cases = replace(
+            cases,
+            deadline=str(options.deadline),
+            deadline_s=nominal * options.deadline.amount if nominal else None,
+            before_over_deadline_share=shares[0] if shares else None,
+            after_over_deadline_share=shares[1] if shares else None,
+        )
+    elif options.deadline_s is not None:
+        cases = replace(cases, deadline=_plain_seconds(options.deadline_s))
     return Comparison(
         before=before.summary,
         after=after.summary,
         split=split,
         transitions=trans,
         activities=acts,
-        introduced=_findings(trans, acts, introduced=True),
+        introduced=_findings(trans, acts, introduced=True, causes=causes),
         improvements=_findings(trans, acts, introduced=False),
         cases=cases,
         demand=demand,
@@ -900,7 +1009,15 @@ def _finish(
         wait_definition=("start_to_previous_end" if log.has_start_times else "end_to_previous_end"),
         display_tz=log.display_tz,
         warnings=tuple(warnings),
+        time_basis=time_basis(options.calendar),
+        causes=causes,
     )
+
+
+def _plain_seconds(seconds: float) -> str:
+    from ..render.text import human_duration
+
+    return human_duration(seconds)
 
 
 def to_utc(at: pd.Timestamp | dt.datetime | str, tz: str) -> pd.Timestamp:
@@ -935,10 +1052,12 @@ def compare_split(
     """
     split_at = to_utc(at, log.display_tz)
     split_us = int(split_at.value // 1000)
+    real = log
+    log = apply_calendar(real, options.calendar) if options.calendar is not None else real
     engine = Engine()
     try:
         prepare_steps(engine, log, detail=True)
-        _case_table(engine)
+        _case_table(engine, log)
         span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
         lo, hi = int(span["lo"].iloc[0]), int(span["hi"].iloc[0])
         if not lo < split_us <= hi:
@@ -955,7 +1074,7 @@ def compare_split(
         straddled = {"exclude": "NULL", "before": "0", "after": "1"}[options.straddling]
         engine.materialize(
             "periods",
-            f"SELECT case_id, first_us, last_us, CASE WHEN {straddle} THEN {straddled} "
+            f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
             f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
         )
         n_straddling = int(
@@ -981,16 +1100,26 @@ def compare_split(
         straddling_cases=n_straddling,
         description=description,
     )
-    return _finish(before, after, split, options, log, demand, [])
+    labels = real.events["case"].cat.categories.astype(str)
+    period_of = pd.Series(case_period[: len(labels)], index=labels)
+    shares = _deadline_shares([(real, period_of)], options)
+    causes = None
+    if options.causes and _has_causes(real):
+        causes = _cause_comparison(
+            [(_breakdown(real, options), period_of)],
+            (before.summary.cases, after.summary.cases),
+        )
+    return _finish(before, after, split, options, log, demand, [], shares=shares, causes=causes)
 
 
 def _one_log(log: EventLog, period: int) -> tuple[_Side, _Weekly]:
     engine = Engine()
     try:
         prepare_steps(engine, log, detail=True)
-        _case_table(engine)
+        _case_table(engine, log)
         engine.materialize(
-            "periods", f"SELECT case_id, first_us, last_us, {period} AS period FROM case_span"
+            "periods",
+            f"SELECT case_id, first_us, last_us, dur_us, {period} AS period FROM case_span",
         )
         _with_periods(engine)
         side = _measure(engine, log, period, len(log.events))
@@ -1009,8 +1138,11 @@ def compare_logs(
     for log in (before, after):
         if len(log.events) == 0:
             raise EmptySideError("the log has no events", fix="check the file", source=log.source)
-    b_side, b_weekly = _one_log(before, 0)
-    a_side, a_weekly = _one_log(after, 1)
+    cal = options.calendar
+    b_work = apply_calendar(before, cal) if cal is not None else before
+    a_work = apply_calendar(after, cal) if cal is not None else after
+    b_side, b_weekly = _one_log(b_work, 0)
+    a_side, a_weekly = _one_log(a_work, 1)
     unit = _unit_column(before)[1] or _unit_column(after)[1]
     demand = _demand(b_weekly, a_weekly, unit, options.alpha)
     warnings: list[str] = []
@@ -1019,4 +1151,153 @@ def compare_logs(
             f"the logs are shown in different zones ({before.display_tz} and "
             f"{after.display_tz}); times are compared in UTC, so durations are unaffected"
         )
-    return _finish(b_side, a_side, SplitInfo(mode="logs"), options, after, demand, warnings)
+    sides = [(log, _all_in(log, period)) for period, log in enumerate((before, after))]
+    shares = _deadline_shares(sides, options)
+    causes = None
+    if options.causes and _has_causes(before) and _has_causes(after):
+        causes = _cause_comparison(
+            [(_breakdown(log, options), periods) for log, periods in sides],
+            (b_side.summary.cases, a_side.summary.cases),
+        )
+    return _finish(
+        b_side,
+        a_side,
+        SplitInfo(mode="logs"),
+        options,
+        a_work,
+        demand,
+        warnings,
+        shares=shares,
+        causes=causes,
+    )
+
+
+# --------------------------------------------------------------------------- deadlines, causes
+def _all_in(log: EventLog, period: int) -> pd.Series:
+    labels = log.events["case"].cat.categories.astype(str)
+    return pd.Series(period, index=labels, dtype="int64")
+
+
+def _deadline_shares(
+    sides: list[tuple[EventLog, pd.Series]], options: CompareOptions
+) -> tuple[float, float] | None:
+    """The share of each period's cases not finished by their due time (`options.deadline`,
+    counted on the real times of each log, in working days with the calendar)."""
+    if options.deadline is None:
+        return None
+    from .deadlines import deadline_report
+
+    late = {0: [0, 0], 1: [0, 0]}  # period -> [late, with a due time]
+    for log, period_of in sides:
+        cases = deadline_report(log, deadline=options.deadline, calendar=options.calendar).cases
+        period = period_of.reindex(cases["case"].astype(str)).to_numpy()
+        known = cases["on_time"].notna().to_numpy()
+        is_late = ~cases["on_time"].fillna(True).to_numpy(dtype=bool)
+        for p in (0, 1):
+            sel = (period == p) & known
+            late[p][0] += int(is_late[sel].sum())
+            late[p][1] += int(sel.sum())
+
+    def share(p: int) -> float:
+        return late[p][0] / late[p][1] if late[p][1] else math.nan
+
+    return share(0), share(1)
+
+
+def _has_causes(log: EventLog) -> bool:
+    """Whether waiting causes can be attributed: start times and resources."""
+    return bool(log.has_start_times and log.events["resource"].notna().any())
+
+
+def _breakdown(log: EventLog, options: CompareOptions) -> Any:
+    from .causes import CauseOptions, attribute_causes
+
+    return attribute_causes(log, CauseOptions(calendar=options.calendar))
+
+
+def _cause_comparison(
+    parts: list[tuple[Any, pd.Series]], cases: tuple[int, int]
+) -> CauseComparison:
+    """Per activity and transition, each cause's seconds per case of each period, from the
+    breakdowns of `parts` (a breakdown and the period of each of its cases)."""
+    from .causes import CAUSES, aggregate
+
+    sides: list[pd.DataFrame] = [pd.DataFrame(), pd.DataFrame()]
+    availability = []
+    for breakdown, period_of in parts:
+        inst = breakdown.instances
+        period = period_of.reindex(inst["case"].astype(str)).to_numpy()
+        availability.append(breakdown.availability)
+        for p in (0, 1):
+            chosen = inst[period == p]
+            if len(chosen):
+                sides[p] = pd.concat([sides[p], chosen], ignore_index=True)
+
+    def table(keys: list[str]) -> pd.DataFrame:
+        frames = []
+        for p, side in enumerate(sides):
+            suffix = ("_before", "_after")[p]
+            if side.empty:
+                frames.append(pd.DataFrame(columns=keys).set_index(keys))
+                continue
+            data = side.rename(columns={"activity": "target"}) if "target" in keys else side
+            agg = aggregate(data, keys).set_index(keys)
+            n = max(cases[p], 1)
+            out = pd.DataFrame(index=agg.index)
+            for c in CAUSES:
+                out[f"{c}_per_case_s{suffix}"] = agg[f"{c}_s"] / n
+            out[f"wait_per_case_s{suffix}"] = agg["wait_total_s"] / n
+            frames.append(out)
+        merged = frames[0].join(frames[1], how="outer").fillna(0.0).reset_index()
+        for suffix in ("_before", "_after"):
+            for c in CAUSES:
+                merged[f"{c}_per_case_s{suffix}"] = merged.get(f"{c}_per_case_s{suffix}", 0.0)
+            if f"wait_per_case_s{suffix}" not in merged:
+                merged[f"wait_per_case_s{suffix}"] = 0.0
+            per = np.stack(
+                [merged[f"{c}_per_case_s{suffix}"].to_numpy(dtype="float64") for c in CAUSES],
+                axis=1,
+            ).reshape(len(merged), len(CAUSES))
+            best = per.argmax(axis=1) if len(merged) else np.zeros(0, dtype=np.int64)
+            top = per.max(axis=1) if len(merged) else np.zeros(0)
+            total = merged[f"wait_per_case_s{suffix}"].to_numpy(dtype="float64")
+            names = pd.Series(np.asarray(CAUSES, dtype=object)[best], dtype="string")
+            merged[f"dominant{suffix}"] = names.where(top > 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                merged[f"dominant_share{suffix}"] = np.where(total > 0, top / total, np.nan)
+        for k in keys:
+            merged[k] = merged[k].astype("string")
+        columns = [
+            *keys,
+            *(f"{c}_per_case_s{sfx}" for sfx in ("_before", "_after") for c in CAUSES),
+            "wait_per_case_s_before",
+            "wait_per_case_s_after",
+            "dominant_before",
+            "dominant_share_before",
+            "dominant_after",
+            "dominant_share_after",
+        ]
+        return merged[columns].sort_values(keys, kind="stable").reset_index(drop=True)
+
+    return CauseComparison(
+        availability=", ".join(dict.fromkeys(availability)),
+        activities=table(["activity"]),
+        transitions=table(["source", "target"]),
+    )
+
+
+CAUSE_PHRASES = {
+    "batching": "dossiers are held until a batch is formed (batching)",
+    "resource_contention": "its officers are busy with work that was ready earlier "
+    "(resource contention)",
+    "prioritization": "its officers put dossiers that arrived later first (prioritization)",
+    "resource_unavailability": "its officers are not at work in those hours "
+    "(resource unavailability)",
+    "extraneous": "of something outside the officers' work: the citizen, another agency or a "
+    "rule (extraneous)",
+}
+
+
+def cause_sentence(cause: str, share: float) -> str:
+    """The dominant waiting cause of a step as a plain-language sentence."""
+    return f"It waits mostly because {CAUSE_PHRASES[cause]}: {share:.0%} of its wait."

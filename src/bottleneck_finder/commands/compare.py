@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from ..cli import Progress, _formats, column_options, load_from_params, stem
+from ..cli import (
+    Progress,
+    _formats,
+    calendar_option,
+    column_options,
+    load_calendar_and_deadline,
+    load_from_params,
+    stem,
+)
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -16,6 +24,8 @@ EPILOG = (
     "event_logs/one_stop_shop_after.csv\n"
     "  bottleneck compare event_logs/one_stop_shop_rollout.csv --split 2025-04-14 "
     "--deadline 15d\n"
+    "  bottleneck compare event_logs/one_stop_shop_rollout.csv --split 2025-04-14 "
+    "--calendar vn --deadline 15wd\n"
     "  bottleneck compare old.csv new.csv --before-columns old.toml --after-columns new.toml\n\n"
     "Writes comparison.json (schema bottleneck/comparison@1), transitions.csv, activities.csv, "
     "demand_weekly.csv and the difference, before and after graphs (one layout) into the "
@@ -89,7 +99,19 @@ def _auto_split(event_log: Any) -> tuple[Any, str]:
     type=click.IntRange(2),
     help="Fewer waits than this on either side gives 'insufficient' instead of a verdict.",
 )
-@click.option("--deadline", help="Report the share of cases longer than this, e.g. 15d, 36h.")
+@click.option(
+    "--deadline",
+    help="Report the share of cases not finished by this deadline after their first event: "
+    "15wd (working days, needs --calendar), 15d (days), 8wh (working hours), 36h (hours).",
+)
+@calendar_option
+@click.option(
+    "--causes/--no-causes",
+    default=True,
+    show_default=True,
+    help="Break each side's waiting down by cause (needs start times and resources; "
+    "about 4 s per 10^6 events).",
+)
 @click.option(
     "--seed", default=0, show_default=True, type=int, help="Seed of the bootstrap resampling."
 )
@@ -136,6 +158,8 @@ def compare(
     alpha: float,
     min_count: int,
     deadline: str | None,
+    calendar_spec: str,
+    causes: bool,
     seed: int,
     before_columns: Path | None,
     after_columns: Path | None,
@@ -153,13 +177,16 @@ def compare(
     graph_formats = _formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
-    from ..analysis.compare import CompareOptions, compare_logs, compare_split, parse_duration
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    from ..analysis.compare import CompareOptions, compare_logs, compare_split
 
     options = CompareOptions(
         alpha=alpha,
         min_count=min_count,
         seed=seed,
-        deadline_s=parse_duration(deadline) if deadline else None,
+        deadline=parsed_deadline,
+        calendar=calendar,
+        causes=causes,
         straddling=straddling,  # type: ignore[arg-type]
     )
     progress = Progress(quiet)

@@ -103,12 +103,16 @@ def summary_text(comparison: Comparison) -> str:
             f"{verb[c.split.straddling]}"
         )
         lines.append(text)
-    if c.cases.deadline_s is not None:
+    if c.cases.deadline is not None or c.cases.deadline_s is not None:
+        name = c.cases.deadline or human_duration(float(c.cases.deadline_s or 0.0))
         lines.append(
-            f"cases over the {human_duration(c.cases.deadline_s)} deadline: "
+            f"cases over the {name} deadline: "
             f"{_share(c.cases.before_over_deadline_share)} → "
             f"{_share(c.cases.after_over_deadline_share)}"
         )
+    if c.time_basis != "wall_clock":
+        calendar = c.time_basis.partition(":")[2]
+        lines.append(f"durations are working time (calendar {calendar}); dates are real dates")
     lines.append(c.demand.summary)
     return "\n".join(lines)
 
@@ -213,6 +217,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "after": side(c.after),
         "split": split,
         "wait_definition": c.wait_definition,
+        "time_basis": c.time_basis,
         "alpha": c.options.alpha,
         "confidence_level": 1.0 - c.options.alpha,
         "min_count": c.options.min_count,
@@ -240,6 +245,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "p_value": _clean(k.p_value),
             "q_value": _clean(k.q_value),
             "cliffs_delta": _clean(k.cliffs_delta),
+            "deadline": k.deadline,
             "deadline_s": k.deadline_s,
             "before_over_deadline_share": _clean(k.before_over_deadline_share),
             "after_over_deadline_share": _clean(k.after_over_deadline_share),
@@ -259,4 +265,34 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "weekly": _records(weekly),
             "units": _records(d.units),
         },
+        "causes": _causes_document(c),
+    }
+
+
+def _causes_document(c: Comparison) -> dict[str, Any] | None:
+    """The waiting-cause breakdown before and after (null when it cannot be made)."""
+    if c.causes is None:
+        return None
+    from ..analysis.causes import CAUSES
+
+    def rows(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        out = []
+        for rec in frame.to_dict(orient="records"):
+            item: dict[str, Any] = {k: str(rec[k]) for k in keys}
+            for side in ("before", "after"):
+                item[f"{side}_wait_per_case_s"] = float(rec[f"wait_per_case_s_{side}"])
+                item[f"{side}_per_case_s"] = {
+                    cause: float(rec[f"{cause}_per_case_s_{side}"]) for cause in CAUSES
+                }
+                item[f"{side}_dominant"] = _clean(rec[f"dominant_{side}"])
+                item[f"{side}_dominant_share"] = _clean(rec[f"dominant_share_{side}"])
+            out.append(item)
+        return out
+
+    return {
+        "time": "wall_clock",
+        "per": "case of the period",
+        "availability": c.causes.availability,
+        "activities": rows(c.causes.activities, ("activity",)),
+        "transitions": rows(c.causes.transitions, ("source", "target")),
     }

@@ -31,8 +31,16 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def analysis_document(analysis: Analysis) -> dict[str, Any]:
-    """The analysis as the `bottleneck/analysis@1` JSON document (see docs/schema.md)."""
+def analysis_document(
+    analysis: Analysis,
+    *,
+    time_basis: str = "wall_clock",
+    deadlines: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The analysis as the `bottleneck/analysis@1` JSON document (see docs/schema.md).
+
+    `time_basis` says how durations are measured (`wall_clock` or `working:<calendar>`);
+    `deadlines` is the on-time section (`deadlines_document`), null when none was asked for."""
     log = analysis.log
     q = analysis.quality
     bottlenecks = []
@@ -71,6 +79,7 @@ def analysis_document(analysis: Analysis) -> dict[str, Any]:
             "warnings": list(q.warnings),
         },
         "wait_definition": analysis.wait_definition,
+        "time_basis": time_basis,
         "total_wait_s": analysis.total_wait_s,
         "transitions": _records(analysis.transitions),
         "activities": _records(analysis.activities),
@@ -86,6 +95,41 @@ def analysis_document(analysis: Analysis) -> dict[str, Any]:
         "start_activities": _records(analysis.start_activities),
         "end_activities": _records(analysis.end_activities),
         "bottlenecks": bottlenecks,
+        "deadlines": deadlines,
+    }
+
+
+def deadline_summary(cases: pd.DataFrame) -> dict[str, Any]:
+    """On-time figures over the rows of a deadline report's `cases` table: cases, those with a
+    due time, on time, late, the on-time rate (of those with a due time) and the mean, median
+    and maximum lateness of the late ones."""
+    known = cases["on_time"].notna().to_numpy()
+    on_time = cases["on_time"].fillna(False).to_numpy(dtype=bool) & known
+    late = known & ~on_time
+    days = cases["late_days"].to_numpy(dtype="float64")[late]
+    with_due = int(known.sum())
+    return {
+        "cases": len(cases),
+        "with_due": with_due,
+        "on_time": int(on_time.sum()),
+        "late": int(late.sum()),
+        "on_time_rate": float(on_time.sum()) / with_due if with_due else None,
+        "late_days_mean": float(days.mean()) if len(days) else None,
+        "late_days_median": float(pd.Series(days).median()) if len(days) else None,
+        "late_days_max": float(days.max()) if len(days) else None,
+    }
+
+
+def deadlines_document(report: Any, procedure_column: str | None) -> dict[str, Any]:
+    """The `deadlines` section of analysis.json from an `analysis.deadlines.DeadlineReport`."""
+    return {
+        "deadline": report.deadline,
+        "deadline_column": report.deadline_column,
+        "procedure_column": procedure_column,
+        "calendar": report.calendar,
+        "late_unit": report.late_unit,
+        "overall": deadline_summary(report.cases),
+        "procedures": _records(report.procedures),
     }
 
 

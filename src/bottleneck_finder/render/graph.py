@@ -34,6 +34,23 @@ NODE_BORDER = "#5b6b7d"
 ENDPOINT_COLOR = "#3a3a3a"
 ENDPOINT_EDGE = "#9aa3ad"
 MIN_PEN, MAX_PEN = 1.0, 8.0
+# Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
+# distinct for the common colour-vision deficiencies; grey where no wait is attributed.
+CAUSE_COLORS = {
+    "batching": "#e69f00",
+    "resource_contention": "#d55e00",
+    "prioritization": "#cc79a7",
+    "resource_unavailability": "#0072b2",
+    "extraneous": "#009e73",
+}
+CAUSE_NAMES = {
+    "batching": "batching",
+    "resource_contention": "resource contention",
+    "prioritization": "prioritization",
+    "resource_unavailability": "resource unavailability",
+    "extraneous": "extraneous",
+}
+NO_CAUSE_COLOR = "#9aa3ad"
 WRAP = 24
 ISOLATED_COLUMNS = 5
 
@@ -58,6 +75,9 @@ class GraphOptions:
     max_edges: int | None = 60
     min_share: float = 0.0
     title: str | None = None
+    edge_causes: tuple[tuple[str, str, str, float], ...] | None = None
+    """With `(source, target, cause, share)` rows (`analysis.causes.dominant_causes`), each
+    arrow is coloured by its dominant waiting cause instead of its median wait."""
 
 
 @dataclass(frozen=True)
@@ -293,8 +313,23 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     connected.update(a for a, _ in end_shown)
     isolated = [name for name in sorted(names) if name not in connected]
 
+    causes = (
+        None
+        if options.edge_causes is None
+        else {(s, t): (c, share) for s, t, c, share in options.edge_causes}
+    )
     legend = _legend(
-        analysis, bounds, largest, marks, hot, hidden, len(edges), hidden_occ, total_occ, work
+        analysis,
+        bounds,
+        largest,
+        marks,
+        hot,
+        hidden,
+        len(edges),
+        hidden_occ,
+        total_occ,
+        work,
+        causes,
     )
     out: list[str] = ["digraph process {"]
     graph_attrs = [
@@ -348,7 +383,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
             f"weight={_weight(count, largest)}];"
         )
     for edge in sorted(shown, key=lambda e: (ids[e.source], ids[e.target])):
-        body.append(_edge_line(edge, ids, marks, bounds, largest))
+        body.append(_edge_line(edge, ids, marks, bounds, largest, causes))
     for name, count in end_shown:
         body.append(
             f'{ids[name]} -> end [label="{_count(count)}", style=dashed, '
@@ -422,6 +457,7 @@ def _edge_line(
     marks: dict[tuple[str, str], _Mark],
     bounds: tuple[float, float] | None,
     largest: int,
+    causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
     colour = PALETTE[_bucket(edge.wait_median_s, bounds)]
     wait = human_duration(edge.wait_median_s)
@@ -430,6 +466,16 @@ def _edge_line(
         f"{edge.source} → {edge.target}: {edge.count:,} times, median wait {wait}, "
         f"p90 {human_duration(edge.wait_p90_s)}, total {human_duration(edge.wait_total_s)}"
     )
+    if causes is not None:
+        found = causes.get((edge.source, edge.target))
+        if found is None:
+            colour = NO_CAUSE_COLOR
+            tip += "; no waiting time attributed to a cause"
+        else:
+            colour = CAUSE_COLORS[found[0]]
+            name = CAUSE_NAMES[found[0]]
+            text += f"<BR/>{_html(name)} {_percent(found[1])}"
+            tip += f"; mostly {name} ({_percent(found[1])} of its wait)"
     attrs = [
         f'color="{colour}"',
         f"penwidth={_pen(edge.count, largest)}",
@@ -469,10 +515,11 @@ def _legend(
     hidden_occ: int,
     total_occ: int,
     work: bool,
+    causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
     """An HTML-like table explaining colours, widths, numbers and the waiting definition."""
     n = len(PALETTE)
-    span = n
+    span = n if causes is None else len(CAUSE_COLORS) + 1
     rows: list[str] = []
 
     def row(text: str) -> None:
@@ -482,7 +529,24 @@ def _legend(
     box = "Box: activity · times done" + (" · median work time" if work else "")
     row(_html(box))
     row(_html("Arrow: one step directly followed by the next · times · median wait"))
-    if bounds is None or bounds[1] <= bounds[0]:
+    if causes is not None:
+        row(
+            _html(
+                "Colour: the cause of most of the arrow's real (wall-clock) waiting time "
+                "(its share of it)"
+            )
+        )
+        cells = [
+            f'<TD BGCOLOR="{CAUSE_COLORS[c]}" WIDTH="62"><FONT COLOR="#ffffff" '
+            f'POINT-SIZE="9">{_html(CAUSE_NAMES[c])}</FONT></TD>'
+            for c in CAUSE_COLORS
+        ]
+        cells.append(
+            f'<TD BGCOLOR="{NO_CAUSE_COLOR}" WIDTH="62"><FONT COLOR="#000000" '
+            f'POINT-SIZE="9">{_html("none attributed")}</FONT></TD>'
+        )
+        rows.append(f"<TR>{''.join(cells)}</TR>")
+    elif bounds is None or bounds[1] <= bounds[0]:
         only = "0 s" if bounds is None else human_duration(bounds[0])
         row(_html(f"Colour: median wait (every median wait shown is 0 s or {only})"))
     else:
