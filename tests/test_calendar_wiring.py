@@ -62,12 +62,25 @@ def test_weekend_and_lunch_are_not_waiting_in_working_time(tmp_path: Path) -> No
     # dates stay real: the last event is Wednesday 14:00, not a clock reading
     assert doc["log"]["first_event"] == "2025-03-07T15:00:00+07:00"
     assert doc["log"]["last_event"] == "2025-03-12T14:00:00+07:00"
-    assert "durations are working time (calendar vn)" in text
+    assert "durations are working time (calendar vn; 1 wd = 8 h of work)" in text
 
     wall, text = _analyze(tmp_path, log)
     assert wall["time_basis"] == "wall_clock" and "working time" not in text
     assert wall["transitions"][0]["wait_total_s"] == 65 * H + 2.5 * H
     assert wall["log"] == doc["log"]
+
+
+def test_working_durations_are_told_in_working_days(tmp_path: Path) -> None:
+    # Mon 08:30 -> Wed 16:30: Mon 7 h + Tue 8 h + Wed 7.5 h = 22.5 working hours = 2.8 wd (of 8 h)
+    log = _write(tmp_path, "log.csv", "case,activity,start,end\n"
+                 "c1,A,2025-03-03 07:30+07:00,2025-03-03 08:30+07:00\n"
+                 "c1,B,2025-03-05 16:30+07:00,2025-03-05 16:45+07:00\n")  # fmt: skip
+    doc, text = _analyze(tmp_path, log, "--calendar", "vn", "--no-flows")
+    assert doc["transitions"][0]["wait_total_s"] == 22.5 * H
+    assert "A → B" in text and "2.8 wd" in text and " d " not in text.replace(" wd", "")
+    wall, text = _analyze(tmp_path, log, "--no-flows")
+    assert wall["transitions"][0]["wait_total_s"] == 56 * H
+    assert "2.3 d" in text and "wd" not in text
 
 
 def test_toml_calendar_and_failing_fast(tmp_path: Path) -> None:
@@ -128,7 +141,7 @@ def test_compare_in_working_time_splits_at_the_real_date(tmp_path: Path) -> None
     doc, text = _compare(tmp_path, "--calendar", "vn", "-q")
     wall, wall_text = _compare(tmp_path, "-q")
     assert doc["time_basis"] == "working:vn" and wall["time_basis"] == "wall_clock"
-    assert "durations are working time (calendar vn)" in text
+    assert "durations are working time (calendar vn; 1 wd = one working day)" in text
     assert "working time" not in wall_text
     # the Saturday case is before the Monday split, by its real date; nothing straddles
     assert doc["before"]["cases"] == 3 and doc["after"]["cases"] == 3

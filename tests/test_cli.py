@@ -59,6 +59,33 @@ def test_json_flag_prints_the_file_contents(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == json.loads((out / "analysis.json").read_text("utf-8"))
 
 
+def test_analyze_reports_the_variants_rework_and_handoffs_of_discover(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["-q", "--format", "dot", "--top", "3"]
+    result = runner.invoke(cli, ["analyze", str(AFTER), "-o", str(tmp_path / "a"), *args])
+    assert result.exit_code == 0, result.output
+    done = runner.invoke(cli, ["discover", str(AFTER), "-o", str(tmp_path / "d"), *args])
+    assert done.exit_code == 0, done.output
+    doc = json.loads((tmp_path / "a" / "analysis.json").read_text("utf-8"))
+    found = json.loads((tmp_path / "d" / "discovery.json").read_text("utf-8"))
+    for key in ("variant_count", "variants", "rework_summary", "rework", "handoffs"):
+        assert doc[key] == found[key], key
+    assert doc["variant_count"] == 3 and len(doc["variants"]) == 3
+    for name in ("variants.csv", "rework.csv", "handoffs.csv"):
+        assert (tmp_path / "a" / name).read_text("utf-8") == (tmp_path / "d" / name).read_text(
+            "utf-8"
+        )
+    assert "Variants: 3 distinct paths over 900 cases" in result.output
+    assert "Nhập liệu lại: 900 times in 900 cases (re-typed data)" in result.output
+
+    lean = runner.invoke(
+        cli, ["analyze", str(AFTER), "-o", str(tmp_path / "n"), "--no-flows", *args]
+    )
+    assert lean.exit_code == 0 and "Variants:" not in lean.output
+    assert "variants" not in json.loads((tmp_path / "n" / "analysis.json").read_text("utf-8"))
+    assert not (tmp_path / "n" / "variants.csv").exists()
+
+
 def test_golden_analysis_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("log.csv").write_text(COMPLETE_ONLY, encoding="utf-8")

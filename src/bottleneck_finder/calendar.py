@@ -56,6 +56,15 @@ class WorkCalendar:
         default_factory=dict, compare=False, repr=False, hash=False
     )
 
+    @property
+    def workday_seconds(self) -> float:
+        """The length of a usual working day: the most common length among the working
+        weekdays (8 h for the Vietnamese office calendar); durations are told in these days."""
+        lengths = [sum(b - a for a, b in hours) * 60 for hours in self.weekly if hours]
+        if not lengths:
+            return 86400.0
+        return float(max(sorted(lengths), key=lengths.count))
+
     @cached_property
     def zone(self) -> dt.tzinfo:
         """The calendar's time zone (an IANA name, or a fixed offset like +07:00)."""

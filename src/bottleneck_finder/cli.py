@@ -181,11 +181,19 @@ def calendar_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
     """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
-    file or a working-day deadline without a calendar fails fast."""
+    file or a working-day deadline without a calendar fails fast. With a calendar, the rest of
+    the command shows durations in working days ("wd", one usual working day each)."""
     from .analysis.deadlines import DeadlineError, parse_deadline
     from .calendar import load_calendar
 
     calendar = load_calendar(calendar_spec)
+    if calendar is not None:
+        # every duration this command shows is then told in the calendar's working days
+        from .render.text import day_unit
+
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.with_resource(day_unit(calendar.workday_seconds, "wd"))
     parsed = parse_deadline(deadline) if deadline else None
     if parsed is not None and parsed.needs_calendar and calendar is None:
         raise DeadlineError(
@@ -409,6 +417,13 @@ def _formats(text: str) -> list[str]:
 @click.option(
     "--procedure", help="Column naming the procedure of each case: on-time rate per procedure."
 )
+@click.option(
+    "--flows/--no-flows",
+    "with_flows",
+    default=True,
+    show_default=True,
+    help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
 def analyze(
@@ -424,6 +439,7 @@ def analyze(
     deadline: str | None,
     deadline_column: str | None,
     procedure: str | None,
+    with_flows: bool,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -441,7 +457,18 @@ def analyze(
         event_log = load_from_params(log, params, quiet=quiet, progress=progress)
 
     progress.stage("measuring waiting times")
-    result = analyze_in_time(event_log, calendar, top=top)
+    timed_log = event_log
+    if calendar is not None:
+        from .calendar import apply_calendar
+
+        timed_log = apply_calendar(event_log, calendar)
+    result = analyze_in_time(timed_log, event_log, top=top)
+    found_flows = None
+    if with_flows:
+        from .analysis.flows import flows as count_flows
+
+        progress.stage("counting variants, rework and hand-offs")
+        found_flows = count_flows(timed_log, top=top)
     report = None
     if parsed_deadline is not None or deadline_column:
         progress.stage("checking deadlines")
@@ -462,6 +489,7 @@ def analyze(
         deadlines=report,
         procedure_column=procedure,
         edge_causes=edge_causes,
+        flows=found_flows,
     )
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
@@ -479,7 +507,10 @@ def analyze(
         return
     click.echo(summary_text(result))
     if calendar is not None:
-        click.echo(f"durations are working time (calendar {calendar.name}); dates are real dates")
+        click.echo(
+            f"durations are working time (calendar {calendar.name}; "
+            f"1 wd = {calendar.workday_seconds / 3600:g} h of work); dates are real dates"
+        )
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
         click.echo(f"note: {note}")
     if color_by == "cause" and not edge_causes:
@@ -499,20 +530,22 @@ def analyze(
     click.echo("")
     click.echo("Waiting time before each activity:")
     click.echo(bottleneck_table(result, kind="activity", width=width))
+    if found_flows is not None:
+        from .render.flows import flows_text
+
+        click.echo("")
+        click.echo(flows_text(*found_flows))
     click.echo("")
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 
 
-def analyze_in_time(event_log: Any, calendar: Any, *, top: int | None) -> Any:
-    """`analysis.analyze` on wall-clock time, or on the calendar's working time with the
-    log's real first and last event."""
+def analyze_in_time(timed_log: Any, real_log: Any, *, top: int | None) -> Any:
+    """`analysis.analyze` of `timed_log` (the log itself, or on a calendar's working clock),
+    with the first and last event of the real log."""
     from .analysis.analyze import analyze as run_analysis
 
-    if calendar is None:
-        return run_analysis(event_log, top=top)
-    from .calendar import apply_calendar
-
-    return with_real_dates(run_analysis(apply_calendar(event_log, calendar), top=top), event_log)
+    result = run_analysis(timed_log, top=top)
+    return result if timed_log is real_log else with_real_dates(result, real_log)
 
 
 def dominant_edge_causes(event_log: Any, calendar: Any) -> tuple[tuple[str, str, str, float], ...]:
@@ -605,11 +638,13 @@ def render_outputs(
     deadlines: Any = None,
     procedure_column: str | None = None,
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None,
+    flows: tuple[Any, Any, Any] | None = None,
 ) -> tuple[dict[str, bytes | str], str | None]:
     """Every output file's content, made in memory before anything is written.
 
     `deadlines` (an `analysis.deadlines.DeadlineReport`) adds the `deadlines` section and
-    deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause."""
+    deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
+    (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs."""
     from .render.data import analysis_document, deadlines_document, to_csv, to_json
     from .render.graph import GraphOptions, dot_available, process_dot, render_dot
 
@@ -618,11 +653,17 @@ def render_outputs(
         time_basis=time_basis,
         deadlines=None if deadlines is None else deadlines_document(deadlines, procedure_column),
     )
+    if flows is not None:
+        from .render.flows import flows_document, flows_files
+
+        document.update(flows_document(*flows))
     files: dict[str, bytes | str] = {
         "analysis.json": to_json(document),
         "transitions.csv": to_csv(result.transitions),
         "activities.csv": to_csv(result.activities),
     }
+    if flows is not None:
+        files.update(flows_files(*flows))
     if deadlines is not None:
         files["deadlines.csv"] = to_csv(deadlines.procedures)
     dot = process_dot(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import click
 
 from ..cli import Progress, _formats, column_options, load_from_params, stem
+from ..render.flows import flows_document, flows_files, flows_text, json_rows
 
 DISCOVERY_SCHEMA = "bottleneck/discovery@1"
 
@@ -82,23 +82,6 @@ def run_discovery(
     )
 
 
-def _num(value: Any) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _rows(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
-    return [
-        {c: _num(r[c]) if not isinstance(r[c], tuple) else list(r[c]) for c in columns}
-        for r in frame.to_dict(orient="records")
-    ]
-
-
 def discovery_document(found: Discovery) -> dict[str, Any]:
     """The `bottleneck/discovery@1` JSON document (see docs/discover.md)."""
     from .. import __version__
@@ -133,68 +116,12 @@ def discovery_document(found: Discovery) -> dict[str, Any]:
             "fitting_cases": c.fitting_cases,
             "cases_skipping_steps": c.cases_skipping,
             "cases_adding_steps": c.cases_adding,
-            "deviations": _rows(
+            "deviations": json_rows(
                 c.deviations,
                 ["activity", "in_model", "added", "added_cases", "skipped", "skipped_cases"],
             ),
         }
     return doc
-
-
-def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
-    """The variants, rework and hand-off fields of `discovery.json` (`variant_count`,
-    `variants`, `rework_summary`, `rework`, `handoff_level`, `handoff_summary`, `handoffs`),
-    ready to be merged into another document such as `analysis.json`."""
-    v, r, h = variants, rework, handoffs
-    return {
-        "variant_count": v.count,
-        "variants": _rows(
-            v.table,
-            [
-                "rank",
-                "activities",
-                "cases",
-                "share",
-                "duration_median_s",
-                "duration_p90_s",
-                "slower_than_most_common_s",
-                "slower_ratio",
-            ],
-        ),
-        "rework_summary": {
-            "cases": r.cases,
-            "cases_affected": r.cases_affected,
-            "share_of_cases": r.share_of_cases,
-            "repeats": r.repeats,
-            "self_loops": r.self_loops,
-            "back_loops": r.back_loops,
-            "added_wait_total_s": _num(r.added_wait_total_s),
-            "added_work_total_s": _num(r.added_work_total_s),
-        },
-        "rework": _rows(
-            r.table,
-            [
-                "activity",
-                "cases",
-                "repeats",
-                "added_wait_total_s",
-                "kind",
-                "data_entry",
-                "self_loops",
-                "back_loops",
-                "added_work_total_s",
-                "added_elapsed_total_s",
-            ],
-        ),
-        "handoff_level": h.level,
-        "handoff_summary": _rows(
-            h.summary, ["kind", "count", "wait_median_s", "wait_total_s", "share_of_wait"]
-        ),
-        "handoffs": _rows(
-            h.pairs[h.pairs["handoff"]],
-            ["from_group", "to_group", "count", "wait_median_s", "wait_total_s", "wait_p90_s"],
-        ),
-    }
 
 
 def discovery_files(
@@ -212,11 +139,7 @@ def discovery_files(
         "model.bpmn": m.bpmn_xml,
         "model.pnml": m.pnml,
     }
-    table = found.variants.table.copy()
-    table["activities"] = [" → ".join(a) for a in table["activities"]]
-    files["variants.csv"] = to_csv(table)
-    files["rework.csv"] = to_csv(found.rework.table)
-    files["handoffs.csv"] = to_csv(found.handoffs.pairs)
+    files.update(flows_files(found.variants, found.rework, found.handoffs))
     if found.conformance is not None:
         files["deviations.csv"] = to_csv(found.conformance.deviations)
     if found.notation == "bpmn":
@@ -366,7 +289,6 @@ def discover(
 
 def summary_text(found: Discovery) -> str:
     """The terminal report: model quality, top variants, rework, hand-offs, conformance."""
-    from ..render.text import human_duration as hd
 
     m = found.model
     lines: list[str] = []
@@ -380,55 +302,8 @@ def summary_text(found: Discovery) -> str:
     if m.alignment_fitness is not None:
         lines.append(f"Alignment fitness: {m.alignment_fitness:.3f}")
     lines += [f"note: {note}" for note in m.notes]
-    v = found.variants
     lines.append("")
-    lines.append(f"Variants: {v.count:,} distinct paths over {v.cases:,} cases; most frequent:")
-    for r in v.table.to_dict(orient="records"):
-        slower = ""
-        gap = r["slower_than_most_common_s"]
-        if r["rank"] > 1 and not math.isnan(gap):
-            slower = f", {hd(abs(gap))} {'slower' if gap >= 0 else 'faster'} than #1"
-        path = " → ".join(r["activities"])
-        if len(path) > 110:
-            path = path[:109] + "…"
-        lines.append(
-            f"  #{r['rank']}  {r['cases']:,} cases ({r['share'] * 100:.1f}%), median "
-            f"{hd(r['duration_median_s'])}, p90 {hd(r['duration_p90_s'])}{slower}"
-        )
-        lines.append(f"       {path}")
-    rw = found.rework
-    lines.append("")
-    lines.append(
-        f"Rework: {rw.cases_affected:,} of {rw.cases:,} cases ({rw.share_of_cases * 100:.1f}%) "
-        f"repeat a step ({rw.self_loops:,} self-loops, {rw.back_loops:,} back-loops); waiting "
-        f"inside the loops {hd(rw.added_wait_total_s)} in total"
-    )
-    shown = rw.table[(rw.table.index < 10) | rw.table["data_entry"]]  # data entry always
-    for r in shown.to_dict(orient="records"):
-        entry = " — repeated data entry" if r["data_entry"] else ""
-        if r["kind"] == "re-entry":
-            what = f"{r['repeats']:,} times in {r['cases']:,} cases (re-typed data)"
-        else:
-            what = f"{r['repeats']:,} repeats in {r['cases']:,} cases"
-        lines.append(f"  {r['activity']}: {what}, wait added {hd(r['added_wait_total_s'])}{entry}")
-    h = found.handoffs
-    lines.append("")
-    if h.level == "none":
-        lines.append("Hand-offs: the log has no resource or unit column")
-    else:
-        who = "unit" if h.level == "group" else "officer"
-        rows = {r["kind"]: r for r in h.summary.to_dict(orient="records")}
-        change, within = rows["unit change"], rows["within unit"]
-        lines.append(
-            f"Hand-offs between {who}s: {change['count']:,} (median wait "
-            f"{hd(change['wait_median_s'])}, {change['share_of_wait'] * 100:.1f}% of all "
-            f"waiting); within a {who}: {within['count']:,} (median {hd(within['wait_median_s'])})"
-        )
-        for r in h.pairs[h.pairs["handoff"]].head(10).to_dict(orient="records"):
-            lines.append(
-                f"  {r['from_group']} → {r['to_group']}: {r['count']:,}×, median "
-                f"{hd(r['wait_median_s'])}, total {hd(r['wait_total_s'])}"
-            )
+    lines.append(flows_text(found.variants, found.rework, found.handoffs))
     c = found.conformance
     if c is not None:
         lines.append("")

@@ -112,7 +112,10 @@ def summary_text(comparison: Comparison) -> str:
         )
     if c.time_basis != "wall_clock":
         calendar = c.time_basis.partition(":")[2]
-        lines.append(f"durations are working time (calendar {calendar}); dates are real dates")
+        lines.append(
+            f"durations are working time (calendar {calendar}; 1 wd = one working day); "
+            "dates are real dates"
+        )
     lines.append(c.demand.summary)
     return "\n".join(lines)
 

@@ -4,23 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import pandas as pd
 
 from ..model import Analysis
 
+# The "day" of durations: 24 h of wall-clock time ("d"), or, when durations are working time,
+# one working day of the calendar ("wd", e.g. 8 working hours).
+_DAY: ContextVar[tuple[float, str]] = ContextVar("day_unit", default=(86400.0, "d"))
+
+
+@contextmanager
+def day_unit(seconds: float, label: str) -> Iterator[None]:
+    """Within the block, `human_duration` counts days of `seconds` named `label` (e.g. one
+    8-hour working day as "wd") instead of 24-hour days."""
+    token = _DAY.set((seconds, label))
+    try:
+        yield
+    finally:
+        _DAY.reset(token)
+
 
 def human_duration(seconds: float) -> str:
-    """A duration as people say it: "0 s", "45 s", "45 min", "1.5 h", "3.2 d"."""
+    """A duration as people say it: "0 s", "45 s", "45 min", "1.5 h", "3.2 d" (or "3.2 wd",
+    working days, inside `day_unit`)."""
     if math.isnan(seconds):
         return "–"
     if seconds < 0:
         return "-" + human_duration(-seconds)
-    for unit, size, limit in (("s", 1.0, 60.0), ("min", 60.0, 60.0), ("h", 3600.0, 24.0)):
+    day, label = _DAY.get()
+    for unit, size, limit in (("s", 1.0, 60.0), ("min", 60.0, 60.0), ("h", 3600.0, day / 3600)):
         text, value = _round(seconds / size)
         if value < limit:
             return f"{text} {unit}"
-    return f"{_round(seconds / 86400.0)[0]} d"
+    return f"{_round(seconds / day)[0]} {label}"
 
 
 def _round(value: float) -> tuple[str, float]:

@@ -1,0 +1,149 @@
+"""Variants, rework and hand-offs as JSON fields, CSV files and terminal text (shared by
+`analyze` and `discover`)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .data import to_csv
+from .text import human_duration as hd
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def json_rows(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
+    """The `columns` of each row of `frame` as JSON-ready dicts (NaN becomes null)."""
+    return [
+        {c: _num(r[c]) if not isinstance(r[c], tuple) else list(r[c]) for c in columns}
+        for r in frame.to_dict(orient="records")
+    ]
+
+
+def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
+    """The variants, rework and hand-off fields of `discovery.json` and `analysis.json`
+    (`variant_count`, `variants`, `rework_summary`, `rework`, `handoff_level`,
+    `handoff_summary`, `handoffs`)."""
+    v, r, h = variants, rework, handoffs
+    return {
+        "variant_count": v.count,
+        "variants": json_rows(
+            v.table,
+            [
+                "rank",
+                "activities",
+                "cases",
+                "share",
+                "duration_median_s",
+                "duration_p90_s",
+                "slower_than_most_common_s",
+                "slower_ratio",
+            ],
+        ),
+        "rework_summary": {
+            "cases": r.cases,
+            "cases_affected": r.cases_affected,
+            "share_of_cases": r.share_of_cases,
+            "repeats": r.repeats,
+            "self_loops": r.self_loops,
+            "back_loops": r.back_loops,
+            "added_wait_total_s": _num(r.added_wait_total_s),
+            "added_work_total_s": _num(r.added_work_total_s),
+        },
+        "rework": json_rows(
+            r.table,
+            [
+                "activity",
+                "cases",
+                "repeats",
+                "added_wait_total_s",
+                "kind",
+                "data_entry",
+                "self_loops",
+                "back_loops",
+                "added_work_total_s",
+                "added_elapsed_total_s",
+            ],
+        ),
+        "handoff_level": h.level,
+        "handoff_summary": json_rows(
+            h.summary, ["kind", "count", "wait_median_s", "wait_total_s", "share_of_wait"]
+        ),
+        "handoffs": json_rows(
+            h.pairs[h.pairs["handoff"]],
+            ["from_group", "to_group", "count", "wait_median_s", "wait_total_s", "wait_p90_s"],
+        ),
+    }
+
+
+def flows_files(variants: Any, rework: Any, handoffs: Any) -> dict[str, bytes | str]:
+    """variants.csv (paths joined with " → "), rework.csv and handoffs.csv."""
+    table = variants.table.copy()
+    table["activities"] = [" → ".join(a) for a in table["activities"]]
+    return {
+        "variants.csv": to_csv(table),
+        "rework.csv": to_csv(rework.table),
+        "handoffs.csv": to_csv(handoffs.pairs),
+    }
+
+
+def flows_text(variants: Any, rework: Any, handoffs: Any) -> str:
+    """The terminal lines on the most frequent variants, rework and hand-offs."""
+    lines: list[str] = []
+    v = variants
+    lines.append(f"Variants: {v.count:,} distinct paths over {v.cases:,} cases; most frequent:")
+    for r in v.table.to_dict(orient="records"):
+        slower = ""
+        gap = r["slower_than_most_common_s"]
+        if r["rank"] > 1 and not math.isnan(gap):
+            slower = f", {hd(abs(gap))} {'slower' if gap >= 0 else 'faster'} than #1"
+        path = " → ".join(r["activities"])
+        if len(path) > 110:
+            path = path[:109] + "…"
+        lines.append(
+            f"  #{r['rank']}  {r['cases']:,} cases ({r['share'] * 100:.1f}%), median "
+            f"{hd(r['duration_median_s'])}, p90 {hd(r['duration_p90_s'])}{slower}"
+        )
+        lines.append(f"       {path}")
+    rw = rework
+    lines.append("")
+    lines.append(
+        f"Rework: {rw.cases_affected:,} of {rw.cases:,} cases ({rw.share_of_cases * 100:.1f}%) "
+        f"repeat a step ({rw.self_loops:,} self-loops, {rw.back_loops:,} back-loops); waiting "
+        f"inside the loops {hd(rw.added_wait_total_s)} in total"
+    )
+    shown = rw.table[(rw.table.index < 10) | rw.table["data_entry"]]  # data entry always
+    for r in shown.to_dict(orient="records"):
+        entry = " — repeated data entry" if r["data_entry"] else ""
+        if r["kind"] == "re-entry":
+            what = f"{r['repeats']:,} times in {r['cases']:,} cases (re-typed data)"
+        else:
+            what = f"{r['repeats']:,} repeats in {r['cases']:,} cases"
+        lines.append(f"  {r['activity']}: {what}, wait added {hd(r['added_wait_total_s'])}{entry}")
+    h = handoffs
+    lines.append("")
+    if h.level == "none":
+        lines.append("Hand-offs: the log has no resource or unit column")
+    else:
+        who = "unit" if h.level == "group" else "officer"
+        rows = {r["kind"]: r for r in h.summary.to_dict(orient="records")}
+        change, within = rows["unit change"], rows["within unit"]
+        lines.append(
+            f"Hand-offs between {who}s: {change['count']:,} (median wait "
+            f"{hd(change['wait_median_s'])}, {change['share_of_wait'] * 100:.1f}% of all "
+            f"waiting); within a {who}: {within['count']:,} (median {hd(within['wait_median_s'])})"
+        )
+        for r in h.pairs[h.pairs["handoff"]].head(10).to_dict(orient="records"):
+            lines.append(
+                f"  {r['from_group']} → {r['to_group']}: {r['count']:,}×, median "
+                f"{hd(r['wait_median_s'])}, total {hd(r['wait_total_s'])}"
+            )
+    return "\n".join(lines)
