@@ -53,6 +53,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "compare": "bottleneck_finder.commands.compare:compare",
     "drift": "bottleneck_finder.commands.drift:drift",
     "discover": "bottleneck_finder.commands.discover:discover",
+    "report": "bottleneck_finder.commands.report:report",
+    "anonymize": "bottleneck_finder.commands.anonymize:anonymize",
 }
 
 

@@ -1,0 +1,140 @@
+"""The `bottleneck report` command: a self-contained HTML, PDF and Markdown report of a log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli import Progress, column_options, load_from_params, stem
+
+
+@click.command(
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck report event_logs/one_stop_shop_after.csv -o reports/after-report\n"
+    "  bottleneck report after.csv --compare-with before.csv --lang en --title 'Q3 review'\n"
+    "  bottleneck report dossiers.csv --split 2025-06-01\n\n"
+    "Writes report.html (one self-contained file), report.pdf (A4, needs Chromium), report.md "
+    "and figures/ (every graph and plot as SVG and PNG). Officers appear as pseudonyms and case "
+    "identifiers never appear unless --no-anonymize is given."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: reports/<log name>-report).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of every heading, sentence, legend and unit.",
+)
+@click.option("--title", help="Title on the first page (default: 'Báo cáo điểm nghẽn quy trình').")
+@click.option(
+    "--anonymize/--no-anonymize",
+    default=True,
+    show_default=True,
+    help="Show officers as pseudonyms (Cán bộ 07). --no-anonymize shows names and says so on "
+    "the first page.",
+)
+@click.option(
+    "--split",
+    help="Compare the log before and after a date (YYYY-MM-DD), or 'auto' for a detected change.",
+)
+@click.option(
+    "--compare-with",
+    "compare_with",
+    type=click.Path(path_type=Path),
+    help="Compare with another log (the 'before' log; LOG is 'after').",
+)
+@click.option("--no-pdf", is_flag=True, help="Do not print report.pdf (no Chromium needed).")
+@click.option(
+    "--skip",
+    default="",
+    help="Parts to leave out, comma-separated: drift, causes, flows, model (faster on big logs).",
+)
+@click.option(
+    "--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@column_options
+def report(
+    log: Path,
+    output: Path | None,
+    lang: str,
+    title: str | None,
+    anonymize: bool,
+    split: str | None,
+    compare_with: Path | None,
+    no_pdf: bool,
+    skip: str,
+    top: int,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Write a report a director can read: summary, map, tables, charts, methods, data."""
+    import pandas as pd
+
+    from ..io.write import write_files
+    from ..report import ReportOptions, build_report, make_context, measure
+    from ..report.extras import PARTS, optional_parts
+
+    if split and compare_with:
+        raise click.UsageError("give either --split or --compare-with, not both")
+    progress = Progress(quiet)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    other_log = None
+    if compare_with is not None:
+        other_log = load_from_params(
+            compare_with, params, quiet=quiet, progress=progress, label="before: "
+        )
+    progress.stage("measuring waiting times")
+    data = measure(event_log, top=top)
+    options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top)
+    progress.stage("comparing and looking for causes")
+    skipped = tuple(p.strip().lower() for p in skip.split(",") if p.strip())
+    unknown = [p for p in skipped if p not in PARTS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown part {', '.join(unknown)}; choose from {', '.join(PARTS)}",
+            param_hint="--skip",
+        )
+    parts = optional_parts(
+        event_log,
+        data,
+        options,
+        split=split,
+        other_log=other_log,
+        top=top,
+        skip=skipped,
+        progress=progress.stage,
+    )
+    ctx = make_context(data, options, extras=parts.extras, others=parts.others)
+    progress.stage("drawing the report")
+    built = build_report(
+        ctx,
+        generated_at=pd.Timestamp.now(tz="UTC"),
+        extra_sections=parts.sections,
+        pdf=not no_pdf,
+    )
+    folder = output or Path("reports") / f"{stem(log)}-report"
+    progress.stage(f"writing {folder}")
+    written = write_files(folder / "figures", built.figures)
+    written += write_files(folder, built.files)
+    progress.done()
+    for note in parts.notes:
+        click.echo(f"note: {note}", err=True)
+    if built.pdf_warning:
+        click.echo(f"warning: {built.pdf_warning}", err=True)
+    if not anonymize:
+        click.echo(
+            "warning: the report is NOT anonymized (--no-anonymize): it may contain officers' "
+            "names; its first page says so",
+            err=True,
+        )
+    if not quiet:
+        click.echo(f"wrote {folder / 'report.html'} and {len(written) - 1} more files in {folder}")

@@ -1,0 +1,105 @@
+"""The `bottleneck report` document: sections built from results, rendered to HTML, PDF and MD.
+
+`build_report` turns measured logs into every output file's content in memory; the command
+writes them. Sections are pure functions of a `Context` (see `model.py`, `sections.py`); an
+optional analysis contributes sections through `extra_sections`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from .chromium import ChromiumError, find_chromium, html_to_pdf
+from .i18n import Words
+from .measures import ReportData, measure
+from .model import Context, ReportOptions, Section, SectionBuilder
+from .privacy import officer_namer
+from .render import build_sections, render
+from .sections import period
+
+__all__ = ["ReportData", "ReportFiles", "ReportOptions", "build_report", "make_context", "measure"]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Every output file's content: `files` go in the output folder, `figures` in figures/.
+
+    `pdf_warning` says why report.pdf is missing, when it is.
+    """
+
+    files: dict[str, bytes | str]
+    figures: dict[str, bytes | str]
+    sections: tuple[Section, ...]
+    pdf_warning: str | None
+
+
+def make_context(
+    data: ReportData,
+    options: ReportOptions,
+    *,
+    extras: dict[str, Any] | None = None,
+    others: Sequence[ReportData] = (),
+) -> Context:
+    """The section builders' context; officers are numbered over `data` and `others`."""
+    words = Words("vi" if options.lang == "vi" else "en")
+    namer = officer_namer([d.officers for d in (data, *others)], words, anonymize=options.anonymize)
+    return Context(words=words, options=options, data=data, officer=namer, extras=extras or {})
+
+
+def build_report(
+    ctx: Context,
+    *,
+    generated_at: pd.Timestamp,
+    extra_sections: Sequence[SectionBuilder] = (),
+    pdf: bool = True,
+    chromium: str | None = None,
+) -> ReportFiles:
+    """All report files in memory: HTML, Markdown, figures, and the PDF when Chromium exists.
+
+    Everything but the generation time in `generated_at` is a function of the results, so two
+    runs give the same bytes (the PDF's own creation date aside).
+    """
+    w = ctx.words
+    data = ctx.data
+    sections = build_sections(ctx, extra_sections)
+    title = ctx.options.title or w("default_title")
+    source = Path(data.analysis.source).name
+    subtitle = [w("source_line", source=source, period=period(ctx, data))]
+    subtitle += list(ctx.extras.get("subtitle", ()))
+    stamp = generated_at.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+    rendered = render(
+        ctx,
+        sections,
+        title=title,
+        subtitle=subtitle,
+        generated=w("generated", when=stamp, version=__version__),
+        version=__version__,
+    )
+    files: dict[str, bytes | str] = {"report.html": rendered.html, "report.md": rendered.markdown}
+    warning = None
+    if pdf:
+        exe = chromium or find_chromium()
+        if exe is None:
+            warning = (
+                "Chromium is not installed, so report.pdf was not made (report.html, report.md "
+                "and figures/ were) — run scripts/ensure-chromium.sh or apt-get install chromium"
+            )
+        else:
+            try:
+                files["report.pdf"] = html_to_pdf(rendered.html, exe)
+            except ChromiumError as error:
+                warning = f"report.pdf was not made: {error.one_line()}"
+    return ReportFiles(
+        files=files, figures=rendered.figures, sections=sections, pdf_warning=warning
+    )
+
+
+def with_options(ctx: Context, **changes: Any) -> Context:
+    """The context with some report options changed."""
+    return replace(ctx, options=replace(ctx.options, **changes))

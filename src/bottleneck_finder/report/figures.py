@@ -1,0 +1,675 @@
+"""The report's pictures: the process map in the report's language, and plots drawn in memory.
+
+Every picture comes out as SVG (inlined in the HTML, vectors in the PDF) and PNG at print
+resolution (beside the Markdown). Text in plots is drawn as paths, so it looks the same
+everywhere and markup in a label is never interpreted.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import Analysis
+from ..render.graph import (
+    MARK_COLOR,
+    PALETTE,
+    RENDER_TIMEOUT_S,
+    RenderError,
+    dot_available,
+    render_dot,
+)
+from .i18n import Words, duration_unit
+from .model import Figure
+
+PRINT_DPI = 300
+MAX_PNG_PX = 3508  # the long side of A4 at 300 dpi
+WIDTH_IN = 7.2
+SERIES_COLOURS = ("#a50026", "#f08a24", "#3a6ea5", "#6a3d9a", "#33a02c")
+FONT = "DejaVu Sans"
+MAX_EDGES = 40
+LABEL_CHARS = 60
+
+
+def _plain(text: str) -> str:
+    """A label safe for matplotlib: no mathtext, no control characters, not too long."""
+    clean = "".join(" " if ord(ch) < 32 else ch for ch in text)
+    if len(clean) > LABEL_CHARS:
+        clean = clean[: LABEL_CHARS - 1] + "…"
+    return clean
+
+
+def _svg_body(svg: str) -> str:
+    """An SVG document without its XML prologue and comments, ready to inline in HTML."""
+    start = svg.find("<svg")
+    body = svg[start:] if start >= 0 else svg
+    return re.sub(r"<!--.*?-->", "", body, flags=re.S).strip() + "\n"
+
+
+def _save(fig: Any) -> tuple[str, bytes]:
+    """A matplotlib figure as deterministic SVG text and PNG bytes."""
+    svg_buffer = io.BytesIO()
+    fig.savefig(svg_buffer, format="svg", metadata={"Date": None})
+    png_buffer = io.BytesIO()
+    fig.savefig(png_buffer, format="png", dpi=PRINT_DPI, metadata={"Software": None})
+    return _svg_body(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
+
+
+def _figure(height: float, rows: int = 1, **kwargs: Any) -> tuple[Any, Any]:
+    import matplotlib as mpl
+    from matplotlib.figure import Figure as MplFigure
+
+    mpl.rcParams.update(
+        {
+            "svg.fonttype": "path",
+            "svg.hashsalt": "bottleneck-report",
+            "text.parse_math": False,
+            "font.family": FONT,
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.color": "#e3e6ea",
+            "grid.linewidth": 0.6,
+            "path.simplify": False,
+        }
+    )
+    fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
+    axes = fig.subplots(rows, 1, **kwargs)
+    return fig, axes
+
+
+def _number_axis(axis: Any, words: Words) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value: float, _pos: int) -> str:
+        if value == 0:
+            return "0"
+        decimals = next(
+            (d for d in (0, 1, 2) if abs(round(value, d) - value) <= 1e-9 * max(1.0, abs(value))),
+            3,
+        )
+        return words.number(value, decimals)
+
+    axis.set_major_formatter(FuncFormatter(fmt))
+
+
+@dataclass(frozen=True)
+class Series:
+    """One set of durations to plot, with its legend label and colour."""
+
+    label: str
+    values_s: np.ndarray
+    colour: str
+    dashes: str = "-"
+
+
+def wait_distribution(series: Sequence[Series], words: Words, *, name: str, caption: str) -> Figure:
+    """Step histograms of waiting times on a logarithmic axis, each with its median marked."""
+    fig, ax = _figure(3.6)
+    positive = np.concatenate([s.values_s[s.values_s > 0] for s in series] or [np.zeros(0)])
+    typical = float(np.median(positive)) if len(positive) else 3600.0
+    size, unit = duration_unit(typical)
+    if len(positive):
+        low, high = float(positive.min()) / size, float(positive.max()) / size
+        high = max(high, low * 1.01)
+        bins = np.geomspace(low, high, 31)
+        for s in series:
+            values = np.clip(s.values_s / size, low, high)
+            if len(values) == 0:
+                continue
+            counts, edges = np.histogram(values, bins=bins)
+            ax.stairs(
+                counts,
+                edges,
+                color=s.colour,
+                linewidth=1.6,
+                linestyle=s.dashes,
+                label=_plain(
+                    f"{s.label} — "
+                    + words("legend_median", value=words.duration(float(np.median(s.values_s))))
+                ),
+            )
+            ax.axvline(
+                max(float(np.median(s.values_s)) / size, low),
+                color=s.colour,
+                linestyle="--",
+                linewidth=1.0,
+            )
+        ax.set_xscale("log")
+        _number_axis(ax.xaxis, words)
+    ax.set_xlabel(words("axis_wait", unit=words(unit)))
+    ax.set_ylabel(words("axis_handovers"))
+    _number_axis(ax.yaxis, words)
+    if series:
+        fig.legend(loc="outside lower center", fontsize=7.5, frameon=False)
+    svg, png = _save(fig)
+    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
+
+
+def weekly_plot(
+    weekly: Sequence[tuple[str, pd.DataFrame, str]],
+    words: Words,
+    *,
+    name: str,
+    caption: str,
+    markers: Sequence[tuple[pd.Timestamp, str]] = (),
+) -> Figure:
+    """Median wait (top) and new cases (bottom) per week, one line per labelled series."""
+    import matplotlib.dates as mdates
+
+    fig, (top, bottom) = _figure(4.4, rows=2, sharex=True, height_ratios=[3, 2])
+    waits = np.concatenate(
+        [f["median_wait_s"].dropna().to_numpy(dtype="float64") for _, f, _ in weekly]
+        or [np.zeros(0)]
+    )
+    size, unit = duration_unit(float(np.max(waits)) / 2 if len(waits) else 3600.0)
+    several = len(weekly) > 1
+    width = 5.0 / max(len(weekly), 1)
+    for i, (label, frame, colour) in enumerate(weekly):
+        middle = pd.to_datetime(frame["week"]) + pd.Timedelta(days=3.5)  # drawn mid-week
+        top.plot(
+            middle,
+            frame["median_wait_s"] / size,
+            color=colour,
+            marker="o",
+            markersize=2.5,
+            linewidth=1.4,
+            label=_plain(label) if several else None,
+        )
+        shift = pd.to_timedelta((i - (len(weekly) - 1) / 2) * width, unit="D")
+        bottom.bar(
+            middle + shift,
+            frame["arrivals"],
+            width=width,
+            color=colour,
+            alpha=0.75,
+            label=_plain(label) if several else None,
+        )
+    for when, text in markers:
+        for ax in (top, bottom):
+            ax.axvline(when, color=MARK_COLOR, linestyle="--", linewidth=1.2)
+        top.annotate(
+            _plain(text),
+            xy=(when, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=7.5,
+            color=MARK_COLOR,
+        )
+    top.set_ylabel(words("axis_median_wait", unit=words(unit)))
+    top.set_ylim(bottom=0)
+    bottom.set_ylabel(words("axis_arrivals"))
+    bottom.set_xlabel(words("axis_week"))
+    _number_axis(top.yaxis, words)
+    _number_axis(bottom.yaxis, words)
+    bottom.xaxis.set_major_formatter(
+        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
+    )
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_locator(locator)
+    if several:
+        top.legend(loc="upper right", fontsize=7.5, frameon=False)
+    svg, png = _save(fig)
+    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
+
+
+def throughput_plot(series: Sequence[Series], words: Words, *, name: str, caption: str) -> Figure:
+    """Histograms of case throughput times with median and P90 lines."""
+    fig, ax = _figure(3.4)
+    values = np.concatenate([s.values_s for s in series] or [np.zeros(0)])
+    size, unit = duration_unit(float(np.median(values)) if len(values) else 86400.0)
+    if len(values):
+        high = float(np.quantile(values, 0.995)) / size
+        bins = np.linspace(0.0, max(high, 1e-9), 41)
+        for s in series:
+            v = np.clip(s.values_s / size, 0.0, bins[-1])
+            counts, edges = np.histogram(v, bins=bins)
+            median = float(np.median(s.values_s))
+            p90 = float(np.quantile(s.values_s, 0.9))
+            label = (
+                (f"{s.label}: " if len(series) > 1 else "")
+                + f"{words('legend_median', value=words.duration(median))}, "
+                + words("legend_p90", value=words.duration(p90))
+            )
+            ax.stairs(
+                counts,
+                edges,
+                color=s.colour,
+                fill=len(series) == 1,
+                alpha=0.35 if len(series) == 1 else 1.0,
+                linewidth=1.4,
+                label=_plain(label),
+            )
+            ax.axvline(median / size, color=s.colour, linestyle="--", linewidth=1.1)
+            ax.axvline(p90 / size, color=s.colour, linestyle=":", linewidth=1.1)
+    ax.set_xlabel(words("axis_throughput", unit=words(unit)))
+    ax.set_ylabel(words("axis_cases"))
+    _number_axis(ax.xaxis, words)
+    _number_axis(ax.yaxis, words)
+    ax.legend(loc="upper right", fontsize=7.5, frameon=False)
+    svg, png = _save(fig)
+    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
+
+
+# ---------------------------------------------------------------- process map
+
+
+def _html(text: str) -> str:
+    """Text for a Graphviz HTML-like label: control characters out, markup escaped."""
+    text = "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+    return text.replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+
+
+def _wrap(text: str, width: int = 24) -> str:
+    import textwrap
+
+    lines = textwrap.wrap(" ".join(text.split()) or " ", width, break_long_words=True)
+    return "<BR/>".join(_html(line) for line in lines)
+
+
+def _colour(wait: float, low: float, high: float) -> str:
+    if not wait > 0 or high <= low:
+        return PALETTE[0]
+    t = (math.log(wait) - math.log(low)) / (math.log(high) - math.log(low))
+    return PALETTE[min(len(PALETTE) - 1, max(0, int(t * len(PALETTE))))]
+
+
+def process_map_dot(
+    analysis: Analysis,
+    words: Words,
+    *,
+    marks: dict[tuple[str, str], tuple[int, float]],
+    max_edges: int = MAX_EDGES,
+) -> str:
+    """DOT source of the directly-follows map with the report's words and the marked bottlenecks
+    (`marks`: (source, target) -> (rank, share of all waiting))."""
+    trans = analysis.transitions
+    edges = sorted(
+        zip(
+            trans["source"].astype(str).tolist(),
+            trans["target"].astype(str).tolist(),
+            trans["count"].astype("int64").tolist(),
+            trans["wait_median_s"].astype("float64").tolist(),
+            strict=True,
+        ),
+        key=lambda e: (-e[2], e[0], e[1]),
+    )
+    shown = [e for e in edges if (e[0], e[1]) in marks]
+    shown += [e for e in edges if (e[0], e[1]) not in marks][: max(0, max_edges - len(shown))]
+    shown.sort(key=lambda e: (e[0], e[1]))
+    starts = list(
+        zip(
+            analysis.start_activities["activity"].astype(str),
+            analysis.start_activities["count"].astype("int64"),
+            strict=True,
+        )
+    )
+    ends = list(
+        zip(
+            analysis.end_activities["activity"].astype(str),
+            analysis.end_activities["count"].astype("int64"),
+            strict=True,
+        )
+    )
+    acts = dict(
+        zip(
+            analysis.activities["activity"].astype(str),
+            analysis.activities["count"].astype("int64"),
+            strict=True,
+        )
+    )
+    names = sorted(set(acts) | {e[0] for e in shown} | {e[1] for e in shown})
+    ids = {n: f"a{i}" for i, n in enumerate(names)}
+    positive = [e[3] for e in shown if e[3] > 0]
+    low, high = (min(positive), max(positive)) if positive else (0.0, 0.0)
+    largest = max([e[2] for e in shown] + [int(c) for _, c in starts + ends] + [1])
+
+    def pen(count: int) -> str:
+        return f"{1.0 + 6.0 * count / largest:.2f}"
+
+    out = [
+        "digraph process {",
+        f'  graph [rankdir=TB, fontname="{FONT}", fontsize=10, nodesep=0.3, ranksep=0.45, '
+        "bgcolor=white, pad=0.2, outputorder=edgesfirst, labelloc=b, labeljust=l, "
+        f"label=<{_legend(words, low, high, largest, len(edges) - len(shown), len(edges))}>];",
+        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
+        'fillcolor="#f3f5f8", color="#5b6b7d", penwidth=1.2, margin="0.14,0.06"];',
+        f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];',
+        '  start [shape=circle, style=filled, fillcolor="#3a3a3a", color="#3a3a3a", '
+        f"fontcolor=white, fontsize=9, label=<{_html(words('graph_start'))}>];",
+        '  end [shape=doublecircle, style=filled, fillcolor="#3a3a3a", color="#3a3a3a", '
+        f"fontcolor=white, fontsize=9, label=<{_html(words('graph_end'))}>];",
+    ]
+    for n in names:
+        times = _html(words("graph_times", count=words.count(acts.get(n, 0))))
+        out.append(
+            f'  {ids[n]} [label=<{_wrap(n)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">'
+            f"{times}</FONT>>];"
+        )
+    for n, c in starts:
+        if n in ids:
+            out.append(
+                f'  start -> {ids[n]} [style=dashed, color="#9aa3ad", penwidth={pen(int(c))}, '
+                f"label=<{_html(words.count(int(c)))}>];"
+            )
+    for s, t, c, m in shown:
+        text = _html(
+            words("graph_times", count=words.count(c))
+            + " · "
+            + words("graph_wait", wait=words.duration(m))
+        )
+        colour = _colour(m, low, high)
+        if (s, t) in marks:
+            rank, share = marks[(s, t)]
+            head = _html(words("graph_mark", rank=rank, share=words.percent(share)))
+            label = f'<FONT COLOR="{MARK_COLOR}" POINT-SIZE="11"><B>{head}</B></FONT><BR/>{text}'
+            pw = max(float(pen(c)), 4.5)
+            out.append(
+                f'  {ids[s]} -> {ids[t]} [label=<{label}>, color="#1a1a1a:{colour}:{colour}:'
+                f'{colour}:#1a1a1a", penwidth={pw:.2f}, arrowsize=1.1];'
+            )
+        else:
+            out.append(
+                f'  {ids[s]} -> {ids[t]} [label=<{text}>, color="{colour}", penwidth={pen(c)}];'
+            )
+    for n, c in ends:
+        if n in ids:
+            out.append(
+                f'  {ids[n]} -> end [style=dashed, color="#9aa3ad", penwidth={pen(int(c))}, '
+                f"label=<{_html(words.count(int(c)))}>];"
+            )
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _legend(words: Words, low: float, high: float, largest: int, hidden: int, total: int) -> str:
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{_html(words("graph_legend_title"))}</B></TD></TR>']
+    if high > 0:
+        rows.append(
+            '<TR><TD ALIGN="LEFT">'
+            + _html(
+                words("graph_legend_colour", low=words.duration(low), high=words.duration(high))
+            )
+            + "</TD></TR>"
+        )
+        cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="24" HEIGHT="8"></TD>' for c in PALETTE)
+        swatches = f'<TABLE BORDER="0" CELLSPACING="1"><TR>{cells}</TR></TABLE>'
+        rows.append(f'<TR><TD ALIGN="LEFT">{swatches}</TD></TR>')
+    width = _html(words("graph_legend_width", count=words.count(largest)))
+    rows.append(f'<TR><TD ALIGN="LEFT">{width}</TD></TR>')
+    if hidden:
+        rows.append(
+            '<TR><TD ALIGN="LEFT">'
+            + _html(
+                words("graph_legend_hidden", hidden=words.count(hidden), total=words.count(total))
+            )
+            + "</TD></TR>"
+        )
+    return (
+        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="#9aa3ad" '
+        f'BGCOLOR="#fbfbfb">{"".join(rows)}</TABLE>'
+    )
+
+
+def _png_dpi(svg: str) -> float:
+    """Print resolution (300 dpi), lowered for a large graph so that its longer side stays
+    within an A4 page at 300 dpi (3508 px): larger PNGs take seconds to draw and print no
+    sharper."""
+    size = re.search(r'<svg[^>]*\swidth="([0-9.]+)pt"[^>]*\sheight="([0-9.]+)pt"', svg)
+    if size is None:
+        return float(PRINT_DPI)
+    longest_in = max(float(size.group(1)), float(size.group(2))) / 72.0
+    return min(float(PRINT_DPI), MAX_PNG_PX / longest_in) if longest_in > 0 else PRINT_DPI
+
+
+def _dot_png(dot: str, dpi: float = PRINT_DPI) -> bytes:
+    """The map as PNG at print resolution (`render_dot` draws screen resolution)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RenderError("Graphviz is not installed", fix="apt-get install graphviz")
+    try:
+        done = subprocess.run(
+            [exe, "-Tpng", f"-Gdpi={dpi:.1f}"],
+            input=dot.encode("utf-8"),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"Graphviz could not draw the process map ({exc})") from exc
+    if done.returncode != 0 or not done.stdout:
+        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
+        raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
+    return done.stdout
+
+
+def graph_figure(dot: str, *, name: str, caption: str) -> Figure | None:
+    """The map drawn by Graphviz as SVG and print-resolution PNG; None without Graphviz."""
+    if not dot_available():
+        return None
+    svg = render_dot(dot, "svg").decode("utf-8")
+    png = _dot_png(dot, _png_dpi(svg))
+    return Figure(name=name, caption=caption, svg=_svg_body(svg), png=png, alt=caption)
+
+
+# ---------------------------------------------------------------- comparison, drift, causes, model
+
+STATUS_COLOURS = {
+    "new": MARK_COLOR,
+    "slower": "#f08a24",
+    "faster": "#2c7fb8",
+    "removed": "#9aa3ad",
+    "unchanged": "#c8ced6",
+    "insufficient": "#c8ced6",
+}
+
+
+def difference_dot(transitions: pd.DataFrame, words: Words, *, max_edges: int = MAX_EDGES) -> str:
+    """DOT source of the before/after difference map: arrows coloured by what changed, labelled
+    with the median wait before → after."""
+    rows = transitions.to_dict(orient="records")
+
+    def weight(r: Mapping[Any, Any]) -> int:
+        return int(max(r["before_count"], r["after_count"]))
+
+    rows.sort(key=lambda r: (-weight(r), str(r["source"]), str(r["target"])))
+    changed = [r for r in rows if r["status"] in ("new", "slower", "faster", "removed")]
+    rest = [r for r in rows if r not in changed]
+    shown = (changed + rest)[: max(max_edges, len(changed))]
+    shown.sort(key=lambda r: (str(r["source"]), str(r["target"])))
+    names = sorted({str(r["source"]) for r in shown} | {str(r["target"]) for r in shown})
+    ids = {n: f"a{i}" for i, n in enumerate(names)}
+    largest = max([weight(r) for r in shown] + [1])
+    out = [
+        "digraph difference {",
+        f'  graph [rankdir=TB, fontname="{FONT}", fontsize=10, nodesep=0.3, ranksep=0.45, '
+        "bgcolor=white, pad=0.2, outputorder=edgesfirst, labelloc=b, labeljust=l, "
+        f"label=<{_status_legend(words)}>];",
+        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
+        'fillcolor="#f3f5f8", color="#5b6b7d", penwidth=1.2, margin="0.14,0.06"];',
+        f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];',
+    ]
+    out += [f"  {ids[n]} [label=<{_wrap(n)}>];" for n in names]
+    for r in shown:
+        status = str(r["status"])
+        before, after = float(r["before_wait_median_s"]), float(r["after_wait_median_s"])
+        if status == "new":
+            text = f"{words('status_new')} · {words.duration(after)}"
+        elif status == "removed":
+            text = f"{words('status_removed')} · {words.duration(before)}"
+        else:
+            text = f"{words.duration(before)} → {words.duration(after)}"
+        style = "dashed" if status == "removed" else "solid"
+        pen = 1.0 + 6.0 * weight(r) / largest
+        font = MARK_COLOR if status in ("new", "slower") else "#222222"
+        out.append(
+            f"  {ids[str(r['source'])]} -> {ids[str(r['target'])]} [label=<{_html(text)}>, "
+            f'color="{STATUS_COLOURS.get(status, "#c8ced6")}", style={style}, '
+            f'penwidth={pen:.2f}, fontcolor="{font}"];'
+        )
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _status_legend(words: Words) -> str:
+    cells = "".join(
+        f'<TD BGCOLOR="{STATUS_COLOURS[s]}" WIDTH="14"></TD><TD ALIGN="LEFT">'
+        f"{_html(words('status_' + s))}</TD>"
+        for s in ("new", "slower", "faster", "removed", "unchanged")
+    )
+    return (
+        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" COLOR="#9aa3ad" '
+        f'BGCOLOR="#fbfbfb"><TR>{cells}</TR></TABLE>'
+    )
+
+
+def drift_plot(
+    series: pd.DataFrame,
+    points: Sequence[tuple[pd.Timestamp, str]],
+    words: Words,
+    *,
+    offset_us: int,
+    name: str,
+    caption: str,
+) -> Figure:
+    """The overall median wait per period (top) and new cases per day (bottom), change points
+    marked by dashed lines."""
+    import matplotlib.dates as mdates
+
+    fig, (top, bottom) = _figure(4.0, rows=2, sharex=True, height_ratios=[3, 2])
+    shift = pd.Timedelta(microseconds=offset_us)
+
+    def line(metric: str) -> pd.DataFrame:
+        rows = series[(series["metric"] == metric) & (series["element"] == "all")]
+        stamps = pd.to_datetime(rows["period"])
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pd.DataFrame({"when": stamps + shift, "value": rows["value"].astype(float)})
+
+    wait = line("wait_median_s")
+    size, unit = duration_unit(float(wait["value"].max()) / 2 if len(wait) else 3600.0)
+    top.plot(
+        wait["when"],
+        wait["value"] / size,
+        color=SERIES_COLOURS[2],
+        marker="o",
+        markersize=2.5,
+        linewidth=1.4,
+    )
+    arrivals = line("arrivals_per_day")
+    bottom.bar(arrivals["when"], arrivals["value"], width=0.8, color=SERIES_COLOURS[2], alpha=0.75)
+    for when, text in points:
+        local = when.tz_convert("UTC").tz_localize(None) + shift
+        for ax in (top, bottom):
+            ax.axvline(local, color=MARK_COLOR, linestyle="--", linewidth=1.2)
+        top.annotate(
+            _plain(text),
+            xy=(local, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=7.5,
+            color=MARK_COLOR,
+        )
+    top.set_ylabel(words("axis_wait_median", unit=words(unit)))
+    top.set_ylim(bottom=0)
+    bottom.set_ylabel(words("axis_arrivals_day"))
+    bottom.set_xlabel(words("axis_period"))
+    _number_axis(top.yaxis, words)
+    _number_axis(bottom.yaxis, words)
+    bottom.xaxis.set_major_formatter(
+        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
+    )
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_locator(locator)
+    svg, png = _save(fig)
+    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
+
+
+CAUSE_COLOURS = ("#3a6ea5", "#f08a24", "#6a3d9a", "#a50026", "#9aa3ad")
+
+
+def causes_plot(
+    rows: Sequence[tuple[str, Sequence[float]]],
+    causes: Sequence[str],
+    words: Words,
+    *,
+    name: str,
+    caption: str,
+) -> Figure:
+    """Horizontal stacked bars: each row's waiting time split by cause (shares of its total)."""
+    fig, ax = _figure(0.9 + 0.45 * max(len(rows), 1))
+    labels = [_plain(label) for label, _ in rows][::-1]
+    left = np.zeros(len(rows))
+    for i, cause in enumerate(causes):
+        values = np.array([parts[i] for _, parts in rows][::-1], dtype=float)
+        ax.barh(
+            labels,
+            values,
+            left=left,
+            color=CAUSE_COLOURS[i % len(CAUSE_COLOURS)],
+            label=_plain(cause),
+            height=0.6,
+        )
+        left += values
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(words("axis_share"))
+    ax.grid(axis="y", visible=False)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: words.percent(v)))
+    fig.legend(loc="outside lower center", ncols=3, fontsize=7.5, frameon=False)
+    svg, png = _save(fig)
+    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
+
+
+def model_dot(nodes: Sequence[Any], arcs: Sequence[tuple[str, str]], words: Words) -> str:
+    """DOT source of a discovered BPMN model: tasks as boxes, gateways as diamonds (× choice,
+    + parallel), start and end as circles."""
+    out = [
+        "digraph model {",
+        f'  graph [rankdir=LR, fontname="{FONT}", nodesep=0.25, ranksep=0.35, bgcolor=white, '
+        "pad=0.2];",
+        f'  node [fontname="{FONT}", fontsize=10];',
+        '  edge [arrowsize=0.6, color="#5b6b7d"];',
+    ]
+    ids = {node.id: f"n{i}" for i, node in enumerate(nodes)}
+    for node in nodes:
+        kind = node.kind
+        if kind == "task":
+            attrs = (
+                f'shape=box, style="rounded,filled", fillcolor="#f3f5f8", '
+                f'color="#5b6b7d", label=<{_wrap(str(node.label), 18)}>'
+            )
+        elif kind in ("start", "end"):
+            text = words("graph_start" if kind == "start" else "graph_end")
+            attrs = (
+                f"shape={'circle' if kind == 'start' else 'doublecircle'}, style=filled, "
+                f'fillcolor="#3a3a3a", fontcolor=white, fontsize=8, label=<{_html(text)}>'
+            )
+        elif kind in ("xor", "and", "or"):
+            symbol = {"xor": "×", "and": "+", "or": "○"}[kind]
+            attrs = f"shape=diamond, width=0.35, height=0.35, fixedsize=true, label=<{symbol}>"
+        else:
+            attrs = 'shape=point, width=0.08, label=""'
+        out.append(f"  {ids[node.id]} [{attrs}];")
+    for a, b in arcs:
+        if a in ids and b in ids:
+            out.append(f"  {ids[a]} -> {ids[b]};")
+    out.append("}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,94 @@
+"""The report's building blocks: sections of paragraphs, tables and figures, and what feeds them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import Words
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text (escaped by the templates)."""
+
+    text: str
+    kind: str = "text"  # "text", "note" or "warning"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells; `numeric` marks the right-aligned columns."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A drawn picture: `name` is the file stem under figures/, `svg` is inlined in the HTML."""
+
+    name: str
+    caption: str
+    svg: str
+    png: bytes
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One plain-language finding for the executive summary, with its number and evidence.
+
+    Lower `priority` comes first; the summary shows at most five, and of findings about the
+    same `subject` only the first.
+    """
+
+    text: str
+    evidence: str
+    priority: int
+    anchor: str = ""
+    subject: tuple[str, ...] = ()  # e.g. ("transition", source, target): one finding each
+
+
+Block = Paragraph | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: an anchor id, a heading, its blocks and its findings."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the user asked for."""
+
+    lang: str = "vi"
+    title: str | None = None
+    anonymize: bool = True
+    top: int = 10
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a section builder may read: the words, the privacy rules and the results.
+
+    `data` is the main log's `ReportData`; `extras` holds the optional results of other
+    analyses by name (e.g. "compare", "drift"), present only when computed.
+    """
+
+    words: Words
+    options: ReportOptions
+    data: Any
+    officer: Callable[[str | None], str]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+SectionBuilder = Callable[[Context], Section | None]
