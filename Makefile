@@ -9,7 +9,7 @@ PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	2>/dev/null && { echo $$p; break; }; done)
 STAMP     := $(VENV)/.installed
 
-.PHONY: demo test lint pytest graphviz samples bench clean
+.PHONY: demo test lint pytest graphviz chromium samples bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed — install it and retry" >&2; exit 1; }
@@ -21,13 +21,21 @@ $(STAMP): setup.cfg pyproject.toml
 graphviz:
 	@bash scripts/ensure-graphviz.sh
 
-## The main job on the bundled sample logs: reports/one_stop_shop_{before,after}/
-demo: $(STAMP) graphviz
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+## The main job on the bundled sample logs, into reports/ (see README "Quick start").
+demo: $(STAMP) graphviz chromium
 	$(BIN)/bottleneck analyze event_logs/one_stop_shop_before.csv -o reports/one_stop_shop_before --format svg,png
 	$(BIN)/bottleneck analyze event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after --format svg,png
+	$(BIN)/bottleneck compare event_logs/one_stop_shop_rollout.csv --split 2025-04-14 --deadline 15d -o reports/rollout_compare --format svg,png
+	$(BIN)/bottleneck drift event_logs/one_stop_shop_rollout.csv -o reports/rollout_drift
+	$(BIN)/bottleneck causes event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after_causes
+	$(BIN)/bottleneck discover event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after_model --format svg,png
+	$(BIN)/bottleneck report event_logs/one_stop_shop_rollout.csv --split 2025-04-14 -o reports/rollout_report
 
 ## Lint, type-check and run the whole test suite.
-test: $(STAMP) graphviz lint pytest
+test: $(STAMP) graphviz chromium lint pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks event_logs
