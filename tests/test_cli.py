@@ -86,6 +86,21 @@ def test_analyze_reports_the_variants_rework_and_handoffs_of_discover(tmp_path: 
     assert not (tmp_path / "n" / "variants.csv").exists()
 
 
+def test_flows_are_left_out_by_default_on_large_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bottleneck_finder.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "FLOWS_AUTO_LIMIT", 7_000)  # the after log has 7,272 events
+    args = ["analyze", str(AFTER), "--format", "dot"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert "variants, rework and hand-offs were not counted on 7,272 events" in result.output
+    assert "variants" not in json.loads((tmp_path / "a" / "analysis.json").read_text("utf-8"))
+    forced = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b"), "--flows", "-q"])
+    assert forced.exit_code == 0 and (tmp_path / "b" / "variants.csv").exists()
+
+
 def test_golden_analysis_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("log.csv").write_text(COMPLETE_ONLY, encoding="utf-8")

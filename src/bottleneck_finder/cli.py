@@ -21,6 +21,9 @@ from .errors import EXIT_CODES, BottleneckError
 
 EXIT_HELP = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
+# analyze counts variants, rework and hand-offs by default up to this many events (measured at
+# 10^7 events: 24 s and 5.7 GB with them, 7.8 s and 1.7 GB without; benchmarks/RESULTS.md).
+FLOWS_AUTO_LIMIT = 2_000_000
 
 
 class Progress:
@@ -422,9 +425,10 @@ def _formats(text: str) -> list[str]:
 @click.option(
     "--flows/--no-flows",
     "with_flows",
-    default=True,
-    show_default=True,
-    help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv).",
+    default=None,
+    help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv); "
+    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
+    "of the analysis in time and memory).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
@@ -441,7 +445,7 @@ def analyze(
     deadline: str | None,
     deadline_column: str | None,
     procedure: str | None,
-    with_flows: bool,
+    with_flows: bool | None,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -466,6 +470,15 @@ def analyze(
         timed_log = apply_calendar(event_log, calendar)
     result = analyze_in_time(timed_log, event_log, top=top)
     found_flows = None
+    flows_note = None
+    if with_flows is None:
+        with_flows = len(event_log.events) <= FLOWS_AUTO_LIMIT
+        if not with_flows:
+            flows_note = (
+                f"variants, rework and hand-offs were not counted on {len(event_log.events):,} "
+                "events (several times the time and memory of the rest): pass --flows to count "
+                "them, or run bottleneck discover"
+            )
     if with_flows:
         from .analysis.flows import flows as count_flows
 
@@ -515,6 +528,8 @@ def analyze(
         )
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
         click.echo(f"note: {note}")
+    if flows_note:
+        click.echo(f"note: {flows_note}")
     if color_by == "cause" and not edge_causes:
         click.echo(
             "note: no waiting time could be attributed to a cause (it needs start times and "
