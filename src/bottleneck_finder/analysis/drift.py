@@ -10,11 +10,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..calendar import WorkCalendar
 from ..engine import Engine
 from ..errors import InputError
 from ..model import EventLog
 from ..render.text import _zone, human_duration
-from .analyze import prepare_steps
+from .working_time import working_steps
 
 Granularity = Literal["day", "week"]
 METRIC_GROUPS: tuple[str, ...] = ("wait", "throughput", "arrivals", "flow")
@@ -106,6 +107,9 @@ class DriftResult:
     `before <activity>`; `count` the observations behind the value. `relations` (columns
     `RELATION_COLUMNS`) counts each directly-follows relation per period. Periods start at
     local midnight (days) or Monday 00:00 (weeks) in `display_tz`; stored as UTC timestamps.
+    `time_basis` says how waits and throughput times are measured (`wall_clock`, or
+    `working:<calendar>`: working time, while periods and dates stay real) and `day_s` is the
+    day they are told in (24 h, or the calendar's usual working day).
     """
 
     source: str
@@ -119,6 +123,8 @@ class DriftResult:
     change_points: tuple[ChangePoint, ...]
     metrics: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    time_basis: str = "wall_clock"
+    day_s: float = 86400.0
 
 
 # --------------------------------------------------------------------------- periods
@@ -162,19 +168,28 @@ def _offset_us(log: EventLog, first_us: int) -> int:
 
 
 # --------------------------------------------------------------------------- series (SQL)
-def _series_sql(engine: Engine, clock: _Clock) -> dict[str, str]:
+def _series_sql(engine: Engine, clock: _Clock, *, working: bool = False) -> dict[str, str]:
+    """The series queries; `working`: case durations from the working-clock readings of
+    `working_steps` (the cut-off for unfinished cases stays on real time, `span_us`)."""
     p_wait = clock.sql("coalesce(start_us, end_us)")
+    dur = (
+        "max(work_end_us) - min(coalesce(work_start_us, work_end_us))"
+        if working
+        else "max(end_us) - min(coalesce(start_us, end_us))"
+    )
     wait_q = engine.quantiles("wait_us", {"median": 0.5, "p90": 0.9}, "wait")
     dur_q = engine.quantiles("duration_us", {"median": 0.5, "p90": 0.9}, "duration")
     return {
         "cases": """
 SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us,
-  max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
+  max(end_us) - min(coalesce(start_us, end_us)) AS span_us, """
+        + dur
+        + """ AS duration_us
 FROM steps GROUP BY case_id
 """,
         "bounds": "SELECT min(first_us) AS first_us, max(first_us) AS last_start_us, "
         "max(last_us) AS last_us, "
-        + engine.quantiles("duration_us", {"p90": 0.9}, "duration")
+        + engine.quantiles("span_us", {"p90": 0.9}, "span")
         + " FROM drift_cases",
         "open": f"""
 SELECT {clock.sql("t")} AS period, count(DISTINCT {clock.day_sql("t")}) AS open_days
@@ -562,31 +577,39 @@ def drift(
     metrics: tuple[str, ...] = METRIC_GROUPS,
     granularity: Granularity | None = None,
     engine: Engine | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> DriftResult:
-    """Period series of `log` and the change points found in them (see docs/drift.md)."""
+    """Period series of `log` and the change points found in them (see docs/drift.md).
+
+    With a `calendar` the waits and throughput times are working time; the periods, the
+    arrivals and the dates of the change points stay on the real dates of the events."""
     unknown = [m for m in metrics if m not in METRIC_GROUPS]
     if unknown:
         raise ValueError(f"unknown drift metric {', '.join(unknown)}")
     own = engine is None
     eng = engine or Engine()
     try:
-        return _drift(eng, log, metrics, granularity)
+        return _drift(eng, log, metrics, granularity, calendar)
     finally:
         if own:
             eng.close()
 
 
 def _drift(
-    eng: Engine, log: EventLog, metrics: tuple[str, ...], granularity: Granularity | None
+    eng: Engine,
+    log: EventLog,
+    metrics: tuple[str, ...],
+    granularity: Granularity | None,
+    calendar: WorkCalendar | None = None,
 ) -> DriftResult:
-    prepare_steps(eng, log, detail=True)
+    working_steps(eng, log, calendar)
     first_us = int(log.events["end_us"].min())
     if log.has_start_times and log.events["start_us"].notna().any():
         first_us = min(first_us, int(log.events["start_us"].min()))
     span_us = int(log.events["end_us"].max()) - first_us
     gran: Granularity = granularity or choose_granularity(span_us)
     clock = _Clock(gran, _offset_us(log, first_us))
-    sql = _series_sql(eng, clock)
+    sql = _series_sql(eng, clock, working=calendar is not None)
     eng.materialize("drift_cases", sql["cases"])
     bounds = eng.frame(sql["bounds"]).iloc[0]
     lo_us, hi_us = int(bounds["first_us"]), int(bounds["last_start_us"])
@@ -594,7 +617,7 @@ def _drift(
     arrivals = eng.frame(sql["arrivals"])
     waits = eng.frame(sql["waits"].format(lo=lo_us, hi=hi_us)) if "wait" in metrics else None
     relations = eng.frame(sql["relations"].format(lo=lo_us, hi=hi_us))
-    p90_us = float(bounds["duration_p90_us"])
+    p90_us = float(bounds["span_p90_us"])
 
     lo_p, hi_p = _period_of(clock, lo_us), _period_of(clock, hi_us)
     window = np.arange(lo_p, hi_p + 1)
@@ -718,6 +741,8 @@ def _drift(
         ),
         metrics=tuple(m for m in METRIC_GROUPS if m in metrics),
         notes=tuple(notes),
+        time_basis="wall_clock" if calendar is None else f"working:{calendar.name}",
+        day_s=86400.0 if calendar is None else calendar.workday_seconds,
     )
 
 

@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from ..cli import Progress, _formats, column_options, load_from_params, stem
+from ..cli import (
+    Progress,
+    _formats,
+    calendar_option,
+    column_options,
+    load_calendar_and_deadline,
+    load_from_params,
+    stem,
+    time_basis,
+)
 from ..render.flows import flows_document, flows_files, flows_text, json_rows
 
 DISCOVERY_SCHEMA = "bottleneck/discovery@1"
@@ -26,6 +35,7 @@ class Discovery:
     handoffs: Any
     conformance: Any | None
     reference: str | None
+    calendar: Any = None  # the WorkCalendar of the time annotations, or None (wall clock)
 
 
 def run_discovery(
@@ -38,8 +48,13 @@ def run_discovery(
     alignments: bool = False,
     reference: tuple[str, bytes] | None = None,
     progress: Progress | None = None,
+    calendar: Any = None,
 ) -> Discovery:
-    """Analyze, mine and measure `log` in one engine session (pure: no files, no printing)."""
+    """Analyze, mine and measure `log` in one engine session (pure: no files, no printing).
+
+    With a `calendar` (a `calendar.WorkCalendar`) every time annotation (waits, work, variant
+    durations, rework and hand-off waits) is working time; the model is mined from the real
+    order of the events and the first and last event are real dates."""
     from ..analysis.analyze import analyze, prepare_steps
     from ..analysis.discover import conformance, discover, log_variants, read_reference
     from ..analysis.flows import handoffs, prepare_flows, rework, variants
@@ -52,16 +67,28 @@ def run_discovery(
     ref = None
     if reference is not None:
         ref = read_reference(reference[1], source=reference[0])
+    timed = log
+    if calendar is not None:
+        from ..calendar import apply_calendar
+
+        timed = apply_calendar(log, calendar)
     engine = Engine()
     try:
         stage("measuring waiting times")
-        analysis = analyze(log, top=top, engine=engine)
-        prepare_steps(engine, log, detail=True)
+        analysis = analyze(timed, top=top, engine=engine)
+        if timed is not log:
+            from ..cli import with_real_dates
+
+            analysis = with_real_dates(analysis, log)
+        prepare_steps(engine, timed, detail=True)
         prepare_flows(engine, refresh=True)
         stage("counting variants, rework and hand-offs")
-        found_variants = variants(engine, log, top=top)
-        found_rework = rework(engine, log)
-        found_handoffs = handoffs(engine, log)
+        found_variants = variants(engine, timed, top=top)
+        found_rework = rework(engine, timed)
+        found_handoffs = handoffs(engine, timed)
+        if timed is not log:  # mine the real order of the events
+            prepare_steps(engine, log, detail=True)
+            prepare_flows(engine, refresh=True)
         stage(f"mining the process model ({miner})")
         model = discover(engine, log, miner=miner, noise=noise, alignments=alignments)
         checked = None
@@ -79,6 +106,7 @@ def run_discovery(
         handoffs=found_handoffs,
         conformance=checked,
         reference=None if reference is None else reference[0],
+        calendar=calendar,
     )
 
 
@@ -91,6 +119,8 @@ def discovery_document(found: Discovery) -> dict[str, Any]:
         "schema": DISCOVERY_SCHEMA,
         "generator": f"bottleneck-finder {__version__}",
         "source": found.analysis.source,
+        # without a calendar the document is as it was
+        "time_basis": time_basis(found.calendar),
         "model": {
             "miner": m.miner,
             "notation": found.notation,
@@ -186,7 +216,8 @@ def _read_reference(path: Path) -> tuple[str, bytes]:
     epilog="Examples:\n\n\b\n"
     "  bottleneck discover event_logs/one_stop_shop_after.csv -o reports/after-model\n"
     "  bottleneck discover PermitLog.xes.gz --miner heuristics --notation petri --format png\n"
-    "  bottleneck discover dossiers.csv --reference quy_trinh.bpmn --json\n\n"
+    "  bottleneck discover dossiers.csv --reference quy_trinh.bpmn --json\n"
+    "  bottleneck discover dossiers.csv --calendar vn\n\n"
     "Writes discovery.json (schema bottleneck/discovery@1), model.bpmn, model.pnml, "
     "variants.csv, rework.csv, handoffs.csv and the pictures model.svg and handoffs.svg "
     "(and the other --format pictures) into the output folder."
@@ -239,6 +270,7 @@ def _read_reference(path: Path) -> tuple[str, bytes]:
     show_default=True,
     help="Picture formats, comma-separated: svg,png,pdf,dot.",
 )
+@calendar_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
 def discover(
@@ -252,11 +284,13 @@ def discover(
     output: Path | None,
     as_json: bool,
     formats: str,
+    calendar_spec: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Discover the process model, its variants, rework and hand-offs, annotated with time."""
     graph_formats = _formats(formats)
+    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     ref = _read_reference(reference) if reference is not None else None
     progress = Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress)
@@ -269,6 +303,7 @@ def discover(
         alignments=alignments,
         reference=ref,
         progress=progress,
+        calendar=calendar,
     )
     progress.stage("drawing the model")
     files, warning = discovery_files(found, graph_formats)
@@ -302,6 +337,12 @@ def summary_text(found: Discovery) -> str:
     if m.alignment_fitness is not None:
         lines.append(f"Alignment fitness: {m.alignment_fitness:.3f}")
     lines += [f"note: {note}" for note in m.notes]
+    if found.calendar is not None:
+        cal = found.calendar
+        lines.append(
+            f"durations are working time (calendar {cal.name}; "
+            f"1 wd = {cal.workday_seconds / 3600:g} h of work); dates are real dates"
+        )
     lines.append("")
     lines.append(flows_text(found.variants, found.rework, found.handoffs))
     c = found.conformance

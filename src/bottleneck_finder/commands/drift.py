@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from ..cli import Progress, column_options, load_from_params, stem
+from ..cli import (
+    Progress,
+    calendar_option,
+    column_options,
+    load_calendar_and_deadline,
+    load_from_params,
+    stem,
+)
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 
@@ -15,7 +22,8 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 @click.command(
     epilog="Examples:\n\n\b\n"
     "  bottleneck drift event_logs/one_stop_shop_rollout.csv\n"
-    "  bottleneck drift PermitLog.xes.gz --metric arrivals --granularity week -o reports/permit\n\n"
+    "  bottleneck drift PermitLog.xes.gz --metric arrivals --granularity week -o reports/permit\n"
+    "  bottleneck drift dossiers.csv --calendar vn\n\n"
     "Writes drift.json (schema bottleneck/drift@1), drift.png and drift.svg into the output "
     "folder. Granularity by default: weeks when the log spans at least 12 weeks, else days."
 )
@@ -39,6 +47,7 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
     help="Output folder (default: reports/<log name>).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print drift.json to stdout instead.")
+@calendar_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
 def drift(
@@ -47,10 +56,12 @@ def drift(
     granularity: str | None,
     output: Path | None,
     as_json: bool,
+    calendar_spec: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
+    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     progress = Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress)
 
@@ -63,7 +74,12 @@ def drift(
 
     metrics = METRIC_GROUPS if metric == "all" else (metric,)
     progress.stage("looking for change points")
-    result = run_drift(event_log, metrics=metrics, granularity=granularity)  # type: ignore[arg-type]
+    result = run_drift(
+        event_log,
+        metrics=metrics,
+        granularity=granularity,  # type: ignore[arg-type]
+        calendar=calendar,
+    )
     progress.stage("drawing the series")
     files: dict[str, bytes | str] = {
         "drift.json": to_json(drift_document(result)),

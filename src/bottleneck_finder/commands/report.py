@@ -7,14 +7,22 @@ from typing import Any
 
 import click
 
-from ..cli import Progress, column_options, load_from_params, stem
+from ..cli import (
+    Progress,
+    calendar_option,
+    column_options,
+    load_calendar_and_deadline,
+    load_from_params,
+    stem,
+)
 
 
 @click.command(
     epilog="Examples:\n\n\b\n"
     "  bottleneck report event_logs/one_stop_shop_after.csv -o reports/after-report\n"
     "  bottleneck report after.csv --compare-with before.csv --lang en --title 'Q3 review'\n"
-    "  bottleneck report dossiers.csv --split 2025-06-01\n\n"
+    "  bottleneck report dossiers.csv --split 2025-06-01\n"
+    "  bottleneck report dossiers.csv --calendar vn\n\n"
     "Writes report.html (one self-contained file), report.pdf (A4, needs Chromium), report.md "
     "and figures/ (every graph and plot as SVG and PNG). Officers appear as pseudonyms and case "
     "identifiers never appear unless --no-anonymize is given."
@@ -60,6 +68,7 @@ from ..cli import Progress, column_options, load_from_params, stem
 @click.option(
     "--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank."
 )
+@calendar_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
 @column_options
 def report(
@@ -73,6 +82,7 @@ def report(
     no_pdf: bool,
     skip: str,
     top: int,
+    calendar_spec: str,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -85,6 +95,7 @@ def report(
 
     if split and compare_with:
         raise click.UsageError("give either --split or --compare-with, not both")
+    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     progress = Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress)
     other_log = None
@@ -93,8 +104,8 @@ def report(
             compare_with, params, quiet=quiet, progress=progress, label="before: "
         )
     progress.stage("measuring waiting times")
-    data = measure(event_log, top=top)
-    options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top)
+    data = measure(event_log, top=top, calendar=calendar)
+    options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top, calendar=calendar)
     progress.stage("comparing and looking for causes")
     skipped = tuple(p.strip().lower() for p in skip.split(",") if p.strip())
     unknown = [p for p in skipped if p not in PARTS]

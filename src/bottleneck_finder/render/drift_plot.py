@@ -73,7 +73,9 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
             max(len(panels), 1), 1, figsize=(10, 1.0 + 2.1 * max(len(panels), 1)), sharex=True
         )
         axes_list = list(axes) if len(panels) > 1 else [axes]
+        working = result.time_basis != "wall_clock"
         for ax, (_group, title, unit, lines) in zip(axes_list, panels, strict=False):
+            scale = result.day_s if (working and unit == "days") else SCALE[unit]
             for metric, label, colour in lines:
                 part = overall[overall["metric"] == metric].sort_values("period")
                 if part.empty:
@@ -81,7 +83,7 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
                 x = _local(part["period"], zone)
                 ax.plot(
                     x,
-                    part["value"] / SCALE[unit],
+                    part["value"] / scale,
                     marker="o",
                     markersize=3,
                     linewidth=1.4,
@@ -89,7 +91,7 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
                     label=label,
                 )
             ax.set_title(title, loc="right", fontsize=10, fontweight="bold")
-            ax.set_ylabel(unit)
+            ax.set_ylabel(f"working {unit}" if working and unit in ("hours", "days") else unit)
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
             ax.set_ylim(bottom=0)
             if len(lines) > 1:
@@ -120,9 +122,14 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
             )
         unit_word = "week" if result.granularity == "week" else "day"
         count = len(result.change_points)
+        basis = (
+            f"; durations in working time (calendar {result.time_basis.removeprefix('working:')})"
+            if working
+            else ""
+        )
         fig.suptitle(
             f"{result.source} — per {unit_word}; "
-            f"{count} change point{'s' if count != 1 else ''} (dashed)",
+            f"{count} change point{'s' if count != 1 else ''} (dashed){basis}",
             x=0.01,
             ha="left",
             fontsize=11,

@@ -49,7 +49,7 @@ def _frame(frame: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
 def drift_document(result: DriftResult) -> dict[str, Any]:
     """The drift result as the `bottleneck/drift@1` JSON document (see docs/drift.md)."""
     tz = result.display_tz
-    return {
+    doc: dict[str, Any] = {
         "schema": DRIFT_SCHEMA,
         "generator": f"bottleneck-finder {__version__}",
         "source": result.source,
@@ -65,6 +65,8 @@ def drift_document(result: DriftResult) -> dict[str, Any]:
         "relations": _frame(result.relations, tz),
         "notes": list(result.notes),
     }
+    doc["time_basis"] = result.time_basis
+    return doc
 
 
 def drift_text(result: DriftResult) -> str:
@@ -78,6 +80,9 @@ def drift_text(result: DriftResult) -> str:
         f"case start ({first} → {last}); "
         f"looked at: {', '.join(result.metrics)}"
     ]
+    basis = working_basis_line(result)
+    if basis:
+        lines.append(basis)
     lines.extend(f"note: {note}" for note in result.notes)
     if not result.change_points:
         lines.append("No change point: the series stay at one level (see drift.png).")
@@ -96,3 +101,15 @@ def drift_text(result: DriftResult) -> str:
             more = f" (+{len(point.elements) - 4} more)" if len(point.elements) > 4 else ""
             lines.append(f"      where: {shown}{more}")
     return "\n".join(lines)
+
+
+def working_basis_line(result: DriftResult) -> str:
+    """The line saying that waits and throughput times are working time (empty without a
+    calendar)."""
+    if result.time_basis == "wall_clock":
+        return ""
+    name = result.time_basis.removeprefix("working:")
+    return (
+        f"waits and throughput times are working time (calendar {name}; "
+        f"1 wd = {result.day_s / 3600:g} h of work); periods and dates are real dates"
+    )

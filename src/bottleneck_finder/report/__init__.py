@@ -16,12 +16,11 @@ import pandas as pd
 
 from .. import __version__
 from .chromium import ChromiumError, find_chromium, html_to_pdf
-from .i18n import Words
 from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
 from .privacy import officer_namer
 from .render import build_sections, render
-from .sections import period
+from .sections import calendar_name, period
 
 __all__ = ["ReportData", "ReportFiles", "ReportOptions", "build_report", "make_context", "measure"]
 
@@ -47,7 +46,7 @@ def make_context(
     others: Sequence[ReportData] = (),
 ) -> Context:
     """The section builders' context; officers are numbered over `data` and `others`."""
-    words = Words("vi" if options.lang == "vi" else "en")
+    words = options.words()
     namer = officer_namer([d.officers for d in (data, *others)], words, anonymize=options.anonymize)
     return Context(words=words, options=options, data=data, officer=namer, extras=extras or {})
 
@@ -72,6 +71,8 @@ def build_report(
     source = Path(data.analysis.source).name
     subtitle = [w("source_line", source=source, period=period(ctx, data))]
     subtitle += list(ctx.extras.get("subtitle", ()))
+    if ctx.options.calendar is not None:  # said on the first page, detailed under Methods
+        subtitle.append(w("subtitle_working", name=calendar_name(w, ctx.options.calendar)))
     stamp = generated_at.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
     rendered = render(
         ctx,

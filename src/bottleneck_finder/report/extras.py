@@ -89,6 +89,7 @@ def optional_parts(
     """
     from . import more_sections as more
 
+    cal = options.calendar  # with a working calendar every part measures working time
     notes: list[str] = []
     sections: list[SectionBuilder] = []
     extras: dict[str, Any] = {}
@@ -116,12 +117,13 @@ def optional_parts(
             )
 
     def compare() -> None:
-        from ..analysis.compare import compare_logs, compare_split
+        from ..analysis.compare import CompareOptions, compare_logs, compare_split
 
+        compare_options = CompareOptions(calendar=cal)
         if other_log is not None:
-            result = compare_logs(other_log, log)
+            result = compare_logs(other_log, log, compare_options)
             before_log = other_log
-            before = measure(other_log, top=top)
+            before = measure(other_log, top=top, calendar=cal)
             others.append(before)
             extras["logs"] = [
                 (f"{Path(other_log.source).name}", before),
@@ -139,15 +141,16 @@ def optional_parts(
                 from ..analysis.compare import to_utc
 
                 at = to_utc(split, log.display_tz)
-            result = compare_split(log, at)
+            result = compare_split(log, at, compare_options)
             before_log, after_log, straddling = split_log(log, at)
-            before, after = measure(before_log, top=top), measure(after_log, top=top)
+            before = measure(before_log, top=top, calendar=cal)
+            after = measure(after_log, top=top, calendar=cal)
         pairs = [(t.source, t.target) for t in after.top_waits]
         cmp = Comparison(
             result,
             before,
             after,
-            transition_waits(before_log, pairs),
+            transition_waits(before_log, pairs, cal),
             "logs" if other_log is not None else "split",
             split_at=at,
             auto=auto,
@@ -161,13 +164,11 @@ def optional_parts(
     def drift() -> None:
         from ..analysis.drift import drift as run_drift
 
-        result = run_drift(log)
+        result = run_drift(log, calendar=cal)
         extras["drift"] = result
         sections.append(more.drift_section)
         if "markers" not in extras and result.change_points:  # mark them on the weekly plot
-            from .i18n import Words
-
-            words = Words("vi" if options.lang == "vi" else "en")
+            words = options.words()
             shift = pd.Timedelta(microseconds=data.offset_us)
             extras["markers"] = [
                 (local, words.date(local))
@@ -177,12 +178,12 @@ def optional_parts(
             ]
 
     def causes() -> None:
-        from ..analysis.causes import attribute_causes
+        from ..analysis.causes import CauseOptions, attribute_causes
 
         if not log.has_start_times:
             notes.append("causes section left out: the log has no start times")
             return
-        breakdown = attribute_causes(log)
+        breakdown = attribute_causes(log, CauseOptions(calendar=cal))
         if not breakdown.has_start_times or breakdown.wait_total_s <= 0:
             notes.append("causes section left out: the log has no start times or no waiting")
             return
@@ -192,7 +193,12 @@ def optional_parts(
     def flows() -> None:
         from ..analysis.flows import flows as run_flows
 
-        extras["flows"] = run_flows(log, top=5)
+        if cal is None:
+            extras["flows"] = run_flows(log, top=5)
+        else:
+            from ..calendar import apply_calendar
+
+            extras["flows"] = run_flows(apply_calendar(log, cal), top=5)
         sections.append(more.flows_section)
 
     def model() -> None:
@@ -229,9 +235,7 @@ def optional_parts(
 
 def _comparison_plots(cmp: Comparison, extras: dict[str, Any], options: ReportOptions) -> None:
     """Before/after series for the core plots: weekly lines, throughput, top waits overlaid."""
-    from .i18n import Words
-
-    words = Words("vi" if options.lang == "vi" else "en")
+    words = options.words()
     before, after = words("before"), words("after")
     colours = (figures.SERIES_COLOURS[2], figures.SERIES_COLOURS[0])
     extras["weekly_series"] = [

@@ -26,7 +26,7 @@ from ..render.graph import (
     dot_available,
     render_dot,
 )
-from .i18n import Words, duration_unit
+from .i18n import Words
 from .model import Figure
 
 PRINT_DPI = 300
@@ -111,12 +111,21 @@ class Series:
     dashes: str = "-"
 
 
+def _wrapped(label: str, words: Words) -> str:
+    """An axis label in working time ("… (ngày làm việc)", long) with its unit on a second
+    line; labels in calendar time are kept as they are."""
+    if words.workday_s is None or " (" not in label:
+        return label
+    head, _, unit = label.rpartition(" (")
+    return f"{head}\n({unit}"
+
+
 def wait_distribution(series: Sequence[Series], words: Words, *, name: str, caption: str) -> Figure:
     """Step histograms of waiting times on a logarithmic axis, each with its median marked."""
     fig, ax = _figure(3.6)
     positive = np.concatenate([s.values_s[s.values_s > 0] for s in series] or [np.zeros(0)])
     typical = float(np.median(positive)) if len(positive) else 3600.0
-    size, unit = duration_unit(typical)
+    size, unit = words.plot_unit(typical)
     if len(positive):
         low, high = float(positive.min()) / size, float(positive.max()) / size
         high = max(high, low * 1.01)
@@ -170,7 +179,7 @@ def weekly_plot(
         [f["median_wait_s"].dropna().to_numpy(dtype="float64") for _, f, _ in weekly]
         or [np.zeros(0)]
     )
-    size, unit = duration_unit(float(np.max(waits)) / 2 if len(waits) else 3600.0)
+    size, unit = words.plot_unit(float(np.max(waits)) / 2 if len(waits) else 3600.0)
     several = len(weekly) > 1
     width = 5.0 / max(len(weekly), 1)
     for i, (label, frame, colour) in enumerate(weekly):
@@ -206,7 +215,7 @@ def weekly_plot(
             fontsize=7.5,
             color=MARK_COLOR,
         )
-    top.set_ylabel(words("axis_median_wait", unit=words(unit)))
+    top.set_ylabel(_wrapped(words("axis_median_wait", unit=words(unit)), words))
     top.set_ylim(bottom=0)
     bottom.set_ylabel(words("axis_arrivals"))
     bottom.set_xlabel(words("axis_week"))
@@ -227,7 +236,7 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
     """Histograms of case throughput times with median and P90 lines."""
     fig, ax = _figure(3.4)
     values = np.concatenate([s.values_s for s in series] or [np.zeros(0)])
-    size, unit = duration_unit(float(np.median(values)) if len(values) else 86400.0)
+    size, unit = words.plot_unit(float(np.median(values)) if len(values) else 86400.0)
     if len(values):
         high = float(np.quantile(values, 0.995)) / size
         bins = np.linspace(0.0, max(high, 1e-9), 41)
@@ -561,7 +570,7 @@ def drift_plot(
         return pd.DataFrame({"when": stamps + shift, "value": rows["value"].astype(float)})
 
     wait = line("wait_median_s")
-    size, unit = duration_unit(float(wait["value"].max()) / 2 if len(wait) else 3600.0)
+    size, unit = words.plot_unit(float(wait["value"].max()) / 2 if len(wait) else 3600.0)
     top.plot(
         wait["when"],
         wait["value"] / size,
@@ -586,7 +595,7 @@ def drift_plot(
             fontsize=7.5,
             color=MARK_COLOR,
         )
-    top.set_ylabel(words("axis_wait_median", unit=words(unit)))
+    top.set_ylabel(_wrapped(words("axis_wait_median", unit=words(unit)), words))
     top.set_ylim(bottom=0)
     bottom.set_ylabel(words("axis_arrivals_day"))
     bottom.set_xlabel(words("axis_period"))

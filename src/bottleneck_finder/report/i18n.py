@@ -215,6 +215,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Times are calendar time (24/7), nights, weekends and holidays included; clock times "
         "are shown in the {tz} time zone.",
     ),
+    "m_working_calendar": (
+        "Mọi khoảng thời gian (chờ, xử lý, giải quyết) tính theo giờ làm việc của lịch "
+        "{name}: {hours}; không tính đêm, cuối tuần, ngày nghỉ lễ và Tết. Một ngày làm việc "
+        "là {day} giờ làm việc. Ngày tháng vẫn là ngày thực; giờ hiển thị theo múi giờ {tz}.",
+        "Every duration (waits, work, throughput) counts working time only, by the {name} "
+        "calendar: {hours}; nights, weekends, public holidays and Tết do not count. A working "
+        "day (wd) is {day} working hours. Dates are real dates; clock times are shown in the {tz} "
+        "time zone.",
+    ),
+    "subtitle_working": (
+        "Thời gian tính theo ngày làm việc, lịch {name}; ngày tháng là ngày thực.",
+        "Durations are working time, {name} calendar; dates are real dates.",
+    ),
+    "calendar_vn": ("công sở Việt Nam (vn)", "Vietnamese public-office (vn)"),
+    "m_calendar_days_off": (
+        "nghỉ các ngày lễ của {country}",
+        "closed on the public holidays of {country}",
+    ),
+    "causes_working_calendar": (
+        "Nguyên nhân chờ: giờ làm việc của cán bộ là giờ của lịch {name}; ngoài các giờ đó "
+        "thời gian chờ tính là cán bộ không làm việc. Riêng phần này tính theo lịch liên tục, "
+        "để thấy được thời gian chờ ngoài giờ làm việc.",
+        "Waiting causes: officers work the hours of the {name} calendar; waiting outside them "
+        "counts as resource unavailability. This part alone counts calendar time (24/7), so "
+        "that the waiting outside working hours can be seen.",
+    ),
     "m_stats": (
         "Trung vị là giá trị ở giữa (một nửa số lần chờ ngắn hơn); P90 là mức mà 90% số lần "
         "chờ không vượt quá; cả hai là phân vị chính xác có nội suy tuyến tính. Điểm nghẽn "
@@ -295,6 +321,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit_d": ("ngày", "d"),
     "unit_hours": ("giờ", "hours"),
     "unit_days": ("ngày", "days"),
+    "unit_wd": ("ngày làm việc", "wd"),
+    "unit_work_days": ("ngày làm việc", "working days"),
+    "unit_work_hours": ("giờ làm việc", "working hours"),
+    "weekday_0": ("thứ Hai", "Mon"),
+    "weekday_1": ("thứ Ba", "Tue"),
+    "weekday_2": ("thứ Tư", "Wed"),
+    "weekday_3": ("thứ Năm", "Thu"),
+    "weekday_4": ("thứ Sáu", "Fri"),
+    "weekday_5": ("thứ Bảy", "Sat"),
+    "weekday_6": ("Chủ nhật", "Sun"),
+    "and": ("và", "and"),
     "unit_minutes": ("phút", "minutes"),
     "arrow": ("→", "→"),
     # comparison
@@ -595,6 +632,7 @@ class Words:
     """Messages and number, duration and date formats in one language."""
 
     lang: Lang
+    workday_s: float | None = None  # with a working calendar: durations in its working days
 
     def __call__(self, key: str, **values: object) -> str:
         """The message `key` in this language with `values` filled in."""
@@ -626,7 +664,8 @@ class Words:
         return f"{self.number(pct, 1)}%"
 
     def duration(self, seconds: float) -> str:
-        """A duration as people say it: "45 giây", "3,2 giờ", "3,2 ngày" (vi) / "3.2 d" (en)."""
+        """A duration as people say it: "45 giây", "3,2 giờ", "3,2 ngày" (vi) / "3.2 d" (en);
+        with a working calendar, days are its working days: "3,2 ngày làm việc" / "3.2 wd"."""
         if math.isnan(seconds):
             return "–"
         if seconds < 0:
@@ -634,13 +673,44 @@ class Words:
         for unit, size, limit in (
             ("unit_s", 1.0, 60.0),
             ("unit_min", 60.0, 60.0),
-            ("unit_h", 3600.0, 24.0),
+            ("unit_h", 3600.0, 24.0 if self.workday_s is None else self.workday_s / 3600.0),
         ):
             value = seconds / size
             shown = round(value, 1) if round(value, 1) < 10 else float(round(value))
             if shown < limit:
                 return f"{self._short(shown)} {self(unit)}"
+        if self.workday_s is not None:
+            return f"{self._short(seconds / self.workday_s)} {self('unit_wd')}"
         return f"{self._short(seconds / 86400.0)} {self('unit_d')}"
+
+    def plot_unit(self, seconds: float) -> tuple[float, str]:
+        """The plot unit (size in seconds, message key) that suits a typical duration: with a
+        working calendar, working days and working hours."""
+        return duration_unit(seconds, self.workday_s)
+
+    def hours(self, weekly: tuple[tuple[tuple[int, int], ...], ...]) -> str:
+        """A calendar's weekly hours in words, consecutive days with the same hours together:
+        "thứ Hai–thứ Sáu 07:30–11:30 và 13:00–17:00" / "Mon–Fri 07:30–11:30 and 13:00–17:00"."""
+        runs: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+        for day, spans in enumerate(weekly):
+            if not spans:
+                continue
+            if runs and runs[-1][1] == day - 1 and runs[-1][2] == spans:
+                runs[-1] = (runs[-1][0], day, spans)
+            else:
+                runs.append((day, day, spans))
+
+        def clock(minute: int) -> str:
+            return f"{minute // 60:02d}:{minute % 60:02d}"
+
+        parts = []
+        for first, last, spans in runs:
+            days = self(f"weekday_{first}")
+            if last > first:
+                days += "–" + self(f"weekday_{last}")
+            times = f" {self('and')} ".join(f"{clock(a)}–{clock(b)}" for a, b in spans)
+            parts.append(f"{days} {times}")
+        return "; ".join(parts)
 
     def _short(self, value: float) -> str:
         """One decimal below 10 (no trailing zero), whole numbers from 10 on."""
@@ -660,8 +730,15 @@ class Words:
         return stamp.strftime("%d/%m/%Y %H:%M" if self.lang == "vi" else "%Y-%m-%d %H:%M")
 
 
-def duration_unit(seconds: float) -> tuple[float, str]:
-    """The plot unit (size in seconds, message key) that suits a typical duration."""
+def duration_unit(seconds: float, workday_s: float | None = None) -> tuple[float, str]:
+    """The plot unit (size in seconds, message key) that suits a typical duration; with the
+    length of a working day `workday_s`, working days and working hours."""
+    if workday_s is not None:
+        if seconds >= 2 * workday_s:
+            return workday_s, "unit_work_days"
+        if seconds >= 2 * 3600:
+            return 3600.0, "unit_work_hours"
+        return 60.0, "unit_minutes"
     if seconds >= 2 * 86400:
         return 86400.0, "unit_days"
     if seconds >= 2 * 3600:

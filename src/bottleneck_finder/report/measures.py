@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.analyze import analyze, prepare_steps
+from ..analysis.working_time import working_steps
+from ..calendar import WorkCalendar, apply_calendar
 from ..engine import Engine
 from ..model import Analysis, EventLog
 
@@ -65,16 +67,22 @@ def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
     return [None if pd.isna(c) else str(names[int(c)]) for c in codes.tolist()]
 
 
-def measure(log: EventLog, *, top: int = 10) -> ReportData:
-    """Analyze `log` and measure what the report plots, in one engine session."""
-    analysis = analyze(log, top=top)
+def measure(log: EventLog, *, top: int = 10, calendar: WorkCalendar | None = None) -> ReportData:
+    """Analyze `log` and measure what the report plots, in one engine session.
+
+    With a `calendar` every duration is working time; weeks and dates stay real."""
+    if calendar is None:
+        analysis = analyze(log, top=top)
+    else:
+        analysis = _with_real_dates(analyze(apply_calendar(log, calendar), top=top), log)
     offset = utc_offset_us(log.display_tz, analysis.log.first_event)
     engine = Engine()
     try:
-        prepare_steps(engine, log, detail=True)
+        working_steps(engine, log, calendar)
+        t_start, t_end = ("work_start_us", "work_end_us") if calendar else ("start_us", "end_us")
         cases = engine.frame(
             "SELECT min(coalesce(start_us, end_us)) AS first_us, "
-            "max(end_us) - min(coalesce(start_us, end_us)) AS duration_us "
+            f"max({t_end}) - min(coalesce({t_start}, {t_end})) AS duration_us "
             "FROM steps GROUP BY case_id ORDER BY first_us, duration_us"
         )
         week = f"(first_us + {offset + MONDAY_SHIFT_US}) // {WEEK_US}"
@@ -172,10 +180,10 @@ def measure(log: EventLog, *, top: int = 10) -> ReportData:
 
 
 def transition_waits(
-    log: EventLog, pairs: list[tuple[str, str]]
+    log: EventLog, pairs: list[tuple[str, str]], calendar: WorkCalendar | None = None
 ) -> dict[tuple[str, str], np.ndarray]:
-    """The individual waits (seconds, sorted) of each (source, target) pair in `log`; a pair
-    the log does not have gets an empty array."""
+    """The individual waits (seconds, sorted; working time with a `calendar`) of each
+    (source, target) pair in `log`; a pair the log does not have gets an empty array."""
     codes = {str(a): i for i, a in enumerate(log.events["activity"].cat.categories)}
     out: dict[tuple[str, str], np.ndarray] = {p: np.zeros(0) for p in pairs}
     known = [(p, codes[p[0]], codes[p[1]]) for p in pairs if p[0] in codes and p[1] in codes]
@@ -183,7 +191,7 @@ def transition_waits(
         return out
     engine = Engine()
     try:
-        prepare_steps(engine, log, detail=True)
+        working_steps(engine, log, calendar)
         for pair, source, target in known:
             values = engine.frame(
                 f"SELECT wait_us FROM steps WHERE source = {source} AND activity = {target} "
@@ -222,3 +230,16 @@ def split_log(log: EventLog, at: pd.Timestamp) -> tuple[EventLog, EventLog, int]
         return replace(log, events=events)
 
     return part(before_cases), part(after_cases), int(straddling.sum())
+
+
+def _with_real_dates(analysis: Analysis, log: EventLog) -> Analysis:
+    """An analysis made on a working clock, with the first and last event of the real log."""
+    events = log.events
+    end = events["end_us"].to_numpy(dtype=np.int64)
+    start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
+    summary = replace(
+        analysis.log,
+        first_event=pd.Timestamp(int(np.minimum(start, end).min()), unit="us", tz="UTC"),
+        last_event=pd.Timestamp(int(end.max()), unit="us", tz="UTC"),
+    )
+    return replace(analysis, log=summary)

@@ -68,12 +68,21 @@ class Section:
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the user asked for."""
+    """What the user asked for; with a `calendar` (a `calendar.WorkCalendar`) durations are
+    working time."""
 
     lang: str = "vi"
     title: str | None = None
     anonymize: bool = True
     top: int = 10
+    calendar: Any = None
+
+    def words(self) -> Words:
+        """The report's words: its language, and the calendar's working day when given."""
+        return Words(
+            "vi" if self.lang == "vi" else "en",
+            workday_s=None if self.calendar is None else self.calendar.workday_seconds,
+        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ when that result is absent, so a section appears only when its analysis ran.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,7 @@ import pandas as pd
 from . import figures
 from .i18n import Words
 from .model import Context, Figure, Finding, Paragraph, Section, Table
+from .sections import calendar_name
 
 CAUSES = (
     "batching",
@@ -407,7 +409,10 @@ def causes_section(ctx: Context) -> Section | None:
     b = ctx.extras.get("causes")
     if b is None:
         return None
-    w = ctx.words
+    cal = ctx.options.calendar
+    # the causes split calendar time (the waiting outside working hours is one of them): its
+    # durations are told in calendar days even when the rest of the report is working time
+    w = ctx.words if cal is None else dataclasses.replace(ctx.words, workday_s=None)
     availability = (
         w("availability_learned")
         if str(b.availability).startswith("learned")
@@ -416,6 +421,10 @@ def causes_section(ctx: Context) -> Section | None:
     blocks: list[Paragraph | Table | Figure] = [
         Paragraph(w("causes_intro", availability=availability))
     ]
+    if cal is not None:
+        blocks.append(
+            Paragraph(w("causes_working_calendar", name=calendar_name(w, cal)), kind="note")
+        )
     total = b.wait_total_s
     blocks.append(
         Table(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..model import Analysis
 from . import figures
+from .i18n import Words
 from .measures import ReportData
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 
@@ -338,14 +340,39 @@ def methods_section(ctx: Context) -> Section:
         Paragraph(
             w("m_wait_start" if a.wait_definition == "start_to_previous_end" else "m_wait_end")
         ),
-        Paragraph(w("m_calendar", tz=a.display_tz or "UTC")),
+        Paragraph(calendar_text(ctx)),
         Paragraph(w("m_stats")),
         Paragraph(w("m_weeks")),
         Paragraph(w("m_anonymized" if ctx.options.anonymize else "m_not_anonymized")),
     ]
     if "causes" in ctx.extras:
-        blocks.insert(2, Paragraph(w("causes_calendar")))
+        cal = ctx.options.calendar
+        text = w("causes_calendar") if cal is None else w("causes_working_calendar", name=cal.name)
+        blocks.insert(2, Paragraph(text))
     return Section(id="methods", title=w("methods"), blocks=tuple(blocks))
+
+
+def calendar_text(ctx: Context) -> str:
+    """How time is counted: calendar time (24/7), or the working hours of the calendar given."""
+    w = ctx.words
+    tz = ctx.data.analysis.display_tz or "UTC"
+    cal = ctx.options.calendar
+    if cal is None:
+        return w("m_calendar", tz=tz)
+    hours = w.hours(cal.weekly)
+    if cal.country:
+        names = {"VN": ("Việt Nam", "Vietnam")}.get(cal.country, (cal.country, cal.country))
+        country = names[0 if w.lang == "vi" else 1]
+        hours += ", " + w("m_calendar_days_off", country=country)
+    day = w.number(cal.workday_seconds / 3600, 0 if cal.workday_seconds % 3600 == 0 else 1)
+    return w("m_working_calendar", name=calendar_name(w, cal), hours=hours, day=day, tz=tz)
+
+
+def calendar_name(w: Words, cal: Any) -> str:
+    """A working calendar's name as the report says it ("công sở Việt Nam (vn)")."""
+    if cal.name == "vn":
+        return w("calendar_vn")
+    return str(cal.name)
 
 
 def data_rows(ctx: Context, data: ReportData) -> list[tuple[str, str]]:

@@ -1,0 +1,80 @@
+"""Steps on their real dates with their durations measured in a calendar's working time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..calendar import WorkCalendar
+from ..engine import Engine
+from ..model import EventLog
+from .analyze import prepare_steps
+
+CLOCK_TABLE = "work_clock"
+
+
+def working_steps(engine: Engine, log: EventLog, calendar: WorkCalendar | None) -> None:
+    """Materialize the detailed step table `steps` of `log` in `engine` (as `prepare_steps`
+    does), with its waiting and processing times in the working time of `calendar`.
+
+    The steps keep their real order and times (`start_us`, `end_us`, `source_end_us`: dates
+    to bucket and show); `wait_us` and `processing_us` become working microseconds, and
+    `work_start_us`, `work_end_us` hold the readings of the working clock (working time of a
+    span: the difference of two readings, e.g. a case's throughput time). Without a calendar
+    the table is `prepare_steps`' own (read `start_us` and `end_us` instead of the readings).
+    """
+    prepare_steps(engine, log, detail=True)
+    if calendar is None:
+        return
+    import pyarrow as pa
+
+    events = log.events
+    times = [events["end_us"].to_numpy(dtype=np.int64)]
+    starts = events["start_us"].dropna()
+    if len(starts):
+        times.append(starts.to_numpy(dtype=np.int64))
+    every = np.concatenate(times)
+    if len(every) == 0:
+        return
+    clock = calendar.clock(int(every.min()), int(every.max()))
+    engine.register(
+        CLOCK_TABLE,
+        pa.table(
+            {
+                "from_us": pa.array(clock.starts, type=pa.int64()),
+                "to_us": pa.array(clock.ends, type=pa.int64()),
+                "before_us": pa.array(clock.before, type=pa.int64()),
+            }
+        ),
+    )
+
+    def reading(alias: str, column: str) -> str:
+        # W(t): working time before the interval holding t, plus the part of it until t
+        inside = f"least(s.{column} - {alias}.from_us, {alias}.to_us - {alias}.from_us)"
+        value = f"coalesce({alias}.before_us + {inside}, 0)"
+        return f"CASE WHEN s.{column} IS NULL THEN NULL ELSE {value} END"
+
+    engine.materialize("steps_real", "SELECT * FROM steps")
+    engine.materialize(
+        "steps_read",
+        f"""
+SELECT s.*, {reading("ws", "start_us")} AS work_start_us, {reading("we", "end_us")} AS work_end_us,
+  {reading("wp", "source_end_us")} AS work_source_end_us
+FROM steps_real AS s
+ASOF LEFT JOIN {CLOCK_TABLE} AS ws ON s.start_us >= ws.from_us
+ASOF LEFT JOIN {CLOCK_TABLE} AS we ON s.end_us >= we.from_us
+ASOF LEFT JOIN {CLOCK_TABLE} AS wp ON s.source_end_us >= wp.from_us
+""",
+    )
+    # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too
+    engine.materialize(
+        "steps",
+        """
+SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us),
+  CASE WHEN source IS NULL THEN NULL
+    ELSE greatest(coalesce(work_start_us, work_end_us) - work_source_end_us, 0) END AS wait_us,
+  work_end_us - work_start_us AS processing_us
+FROM steps_read
+""",
+    )
+    engine.con.execute("DROP TABLE steps_real")
+    engine.con.execute("DROP TABLE steps_read")
