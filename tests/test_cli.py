@@ -164,12 +164,17 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_help_does_not_load_heavy_libraries() -> None:
+@pytest.mark.parametrize(
+    "command", ["", "analyze", "compare", "drift", "causes", "discover", "report", "anonymize"]
+)
+def test_help_does_not_load_heavy_libraries(command: str) -> None:
+    args = [command, "--help"] if command else ["--help"]
     done = run_python(
         "import sys\n"
         "from bottleneck_finder.cli import cli\n"
-        "try:\n    cli(['analyze', '--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'pm4py', 'ibis', 'duckdb') if m in sys.modules]\n"
+        f"try:\n    cli({args!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'pm4py', 'duckdb', 'scipy', 'matplotlib', 'ruptures')"
+        " if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     assert done.returncode == 0, done.stderr

@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from ..cli import Progress, column_options, load_from_params, stem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CAUSES_SCHEMA = "bottleneck/causes@1"
 ENABLED_DEFINITION = (

@@ -6,9 +6,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .data import to_csv
-from .text import human_duration as hd
-
 
 def _num(value: Any) -> Any:
     if value is None:
@@ -86,6 +83,8 @@ def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
 
 def flows_files(variants: Any, rework: Any, handoffs: Any) -> dict[str, bytes | str]:
     """variants.csv (paths joined with " → "), rework.csv and handoffs.csv."""
+    from .data import to_csv
+
     table = variants.table.copy()
     table["activities"] = [" → ".join(a) for a in table["activities"]]
     return {
@@ -97,6 +96,8 @@ def flows_files(variants: Any, rework: Any, handoffs: Any) -> dict[str, bytes | 
 
 def flows_text(variants: Any, rework: Any, handoffs: Any) -> str:
     """The terminal lines on the most frequent variants, rework and hand-offs."""
+    from .text import human_duration as hd
+
     lines: list[str] = []
     v = variants
     lines.append(f"Variants: {v.count:,} distinct paths over {v.cases:,} cases; most frequent:")
