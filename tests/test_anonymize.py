@@ -183,3 +183,25 @@ def test_missing_values_stay_missing_and_are_not_hashed(tmp_path: Path) -> None:
         expected("Nguyễn Văn An", "res"),
     ]
     assert "Nguyễn" not in out.read_text("utf-8")
+
+
+def test_header_only_log_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "header.csv"
+    log.write_text("case_id,activity,timestamp\n", encoding="utf-8")
+    out = tmp_path / "copy.csv"
+    code, output = anonymize(str(log), "-o", str(out))
+    assert code == 6, output
+    assert output.strip() == f"error: {log}: the log has no events — check the export"
+    assert not out.exists()
+
+
+def test_failed_write_leaves_no_new_key_behind(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,activity,timestamp\n1,A,2025-01-01 08:00\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    key = tmp_path / "team.key"
+    code, output = anonymize(str(log), "-o", str(blocker / "copy.csv"), "--new-key", str(key))
+    assert code == 8, output
+    assert output.startswith("error: ") and len(output.strip().splitlines()) == 1
+    assert not key.exists(), "a key for a copy that was never written was left behind"

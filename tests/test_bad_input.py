@@ -171,6 +171,12 @@ def test_bad_rows_skip_drops_with_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "warning: dropped 1 timestamp in column 'timestamp' cannot be parsed" in result.output
     assert "A → C" in result.output
+    # -q silences progress and the column announcement, never the dropped rows
+    quiet = CliRunner().invoke(
+        cli, ["analyze", str(log), "-o", str(out), "--bad-rows", "skip", "--format", "dot", "-q"]
+    )
+    assert quiet.exit_code == 0 and "warning: dropped 1 timestamp" in quiet.output
+    assert "columns:" not in quiet.output
 
 
 def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
@@ -182,3 +188,43 @@ def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
         cli, ["analyze", str(log), "-o", str(blocker / "sub"), "--format", "dot"]
     )
     assert result.exit_code == 8 and "cannot create the output folder" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze"],
+        ["compare", "--split", "2025-01-01"],
+        ["drift"],
+        ["causes"],
+        ["discover"],
+        ["report", "--no-pdf"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_output_folder_that_is_a_file_is_one_line_exit_8(tmp_path: Path, args: list[str]) -> None:
+    """It was click's three-line usage error (exit 2), raised before the log was even read."""
+    log = tmp_path / "log.csv"
+    log.write_bytes(b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n")
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(cli, [args[0], str(log), *args[1:], "-o", str(blocker)])
+    assert result.exit_code == 8, result.output
+    assert result.output == (
+        f"error: {blocker}: is a file, not a folder — choose another -o folder, or move the "
+        "file away\n"
+    )
+    assert blocker.read_text() == "not a folder"
+
+
+def test_anonymize_output_file_that_is_a_folder_is_one_line_exit_8(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_bytes(b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n")
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    result = CliRunner().invoke(
+        cli, ["anonymize", str(log), "-o", str(folder)], env={"BOTTLENECK_KEY": "k" * 32}
+    )
+    assert result.exit_code == 8, result.output
+    assert result.output == f"error: {folder}: is a folder, not a file — give a file name with -o\n"
+    assert list(folder.iterdir()) == []

@@ -252,6 +252,9 @@ def test_without_start_times_nothing_attributed(tmp_path: Path, runner) -> None:
     out = runner.invoke(cli, args)
     assert out.exit_code == 0, out.output
     assert "without start times no waiting time can be attributed" in out.output
+    assert "(2 h between steps left unattributed)" in out.output
+    pairs = out.output.split("Top (transition, cause) pairs by waiting time:\n")[1]
+    assert pairs.startswith("(no waiting time between steps)\n")
 
 
 def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int]:

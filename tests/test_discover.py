@@ -389,3 +389,25 @@ def test_alignments_fitness_equals_pm4py(tmp_path: Path) -> None:
     assert heuristic.alignment_fitness is None
     assert "alignments were not computed" in heuristic.notes[0]
     assert heuristic.fitness is not None
+
+
+def test_many_handoffs_are_capped_in_the_picture_not_in_the_csv(tmp_path: Path) -> None:
+    """Officer-level logs have thousands of hand-offs; Graphviz hung on BPIC 2017 drawing all
+    5,442. The picture keeps the 60 most frequent (and the marked ones); the CSV keeps all."""
+    officers = [f"r{i}" for i in range(9)]  # 9 × 8 = 72 ordered officer pairs, one case each
+    rows = ["case,activity,resource,timestamp"]
+    for n, (a, b) in enumerate((a, b) for a in officers for b in officers if a != b):
+        hour = 8 + n % 8  # waits of 1–8 h, so the largest total waits are distinct pairs
+        rows += [f"c{n},A,{a},2025-03-03 07:00", f"c{n},B,{b},2025-03-03 {hour:02d}:00"]
+    log = write(tmp_path, "many.csv", "\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    args = ["discover", str(log), "-o", str(out), "--format", "dot", "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    dot = (out / "handoffs.dot").read_text("utf-8")
+    arrows = [line for line in dot.splitlines() if " -> " in line]
+    assert len(arrows) == 60
+    assert "Showing the 60 most frequent of 72 hand-offs" in dot
+    handoffs = (out / "handoffs.csv").read_text("utf-8").splitlines()
+    assert handoffs[0].endswith(",handoff")
+    assert sum(1 for line in handoffs[1:] if line.endswith(",True")) == 72

@@ -306,3 +306,42 @@ def test_shipped_rollout_sample_dated_to_the_day() -> None:
     result = drift(load_log(path))
     assert [p.date for p in result.change_points] == [pd.Timestamp("2025-04-14 00:00", tz="+07:00")]
     assert "Tiếp nhận hồ sơ → Scan hồ sơ giấy (new)" in result.change_points[0].elements
+
+
+def test_cli_two_day_log_says_why_its_days_do_not_count(tmp_path: Path) -> None:
+    # cases start on two days: both are edge days, so no whole day is left (not "0 days" of work)
+    log = tmp_path / "two_days.csv"
+    log.write_text(
+        "case,activity,timestamp\nc1,A,2025-01-01 08:00\nc2,A,2025-01-01 09:00\n"
+        "c3,A,2025-01-02 10:00\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["drift", str(log), "-o", str(out), "-q"])
+    assert result.exit_code == 6, result.output
+    assert result.output.startswith(f"error: {log}: the log has new cases in only 0 whole days")
+    assert "cut by the log's edges" in result.output and "use a longer log" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_throughput_cutoff_note_is_a_local_date(tmp_path: Path) -> None:
+    """The note showed the cut as a UTC time (the day before, 17:00, for a +07:00 log)."""
+    rows = ["case,activity,timestamp"]
+    for day in range(20):  # one case a day from Monday 2025-03-03; the first 4 take 5 days
+        start = pd.Timestamp("2025-03-03 09:00") + pd.Timedelta(days=day)
+        end = start + pd.Timedelta(days=5 if day < 4 else 0, hours=1)
+        rows += [f"c{day},A,{start:%Y-%m-%d %H:%M}+07:00", f"c{day},B,{end:%Y-%m-%d %H:%M}+07:00"]
+    log = tmp_path / "cut.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["drift", str(log), "-o", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    # p90 throughput is 5 d 1 h and the last event 2025-03-22 10:00: a case started after
+    # 03-17 09:00 may still be open, so the series keeps whole days up to 03-16 and stops before
+    # 2025-03-17 (local midnight; in UTC that is 03-16 17:00, which the note used to show)
+    cut = [n for n in notes if n.startswith("throughput series stops")]
+    assert cut == [
+        "throughput series stops at the cases that started before 2025-03-17: later cases may "
+        "still be open"
+    ]

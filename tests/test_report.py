@@ -584,3 +584,38 @@ def test_a_failing_optional_part_is_left_out_with_a_note(
     assert code == 0, output
     assert "note: causes section left out: internal error" in output and "boom" in output
     assert 'id="causes"' not in (out / "report.html").read_text("utf-8")
+
+
+def test_failed_write_leaves_no_figures_behind(tmp_path: Path) -> None:
+    """The figures were written before report.html; a failure then left a half report."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "case_id,activity,timestamp\n1,A,2025-01-01 08:00\n1,B,2025-01-01 09:00\n"
+        "2,A,2025-01-02 08:00\n2,B,2025-01-02 10:00\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    (out / "report.html").mkdir(parents=True)  # report.html cannot be replaced
+    code, output = run(str(log), "-o", str(out), "--no-pdf", "-q", "--skip", "drift,causes,model")
+    assert code == 8, output
+    assert output.startswith(f"error: {out}: cannot write the results")
+    assert sorted(p.name for p in out.rglob("*")) == ["report.html"]
+
+
+def test_share_axis_ticks_are_whole_percents() -> None:
+    """The causes chart's axis read "0,0%, 20%, 40%…": the 0 tick had a decimal."""
+    from bottleneck_finder.report.figures import share_tick
+
+    vi, en = Words("vi"), Words("en")
+    assert [share_tick(v, vi) for v in (0.0, 0.2, 1.0)] == ["0%", "20%", "100%"]
+    assert share_tick(0.0, en) == "0%" and share_tick(0.4, en) == "40%"
+
+
+def test_unknown_skip_part_is_refused_before_the_log_is_read(tmp_path: Path) -> None:
+    """--skip was checked only after the whole log was read and measured."""
+    missing = tmp_path / "not_read.csv"  # would be exit 3 if the log were read first
+    out = tmp_path / "out"
+    code, output = run(str(missing), "-o", str(out), "--no-pdf", "--skip", "drift,bogus")
+    assert code == 2, output
+    assert "unknown part bogus; choose from" in output and "no such file" not in output
+    assert not out.exists()

@@ -24,7 +24,7 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from .columns import LogColumns, resolve_columns
-from .errors import BottleneckError, ColumnError, OutputError
+from .errors import BottleneckError, ColumnError, EmptyLogError, OutputError
 from .io.read import RawLog
 
 KEY_ENV = "BOTTLENECK_KEY"
@@ -144,6 +144,8 @@ def anonymize_table(
     """The raw log with case ids, resources and the `also` columns pseudonymized and the `drop`
     columns removed; times, activities and other columns are kept as read."""
     table = raw.table
+    if table.empty:
+        raise EmptyLogError("the log has no events", fix="check the export", source=raw.source)
     names = [str(c) for c in table.columns]
     for column in (*also, *drop):
         if column not in names:

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from .columns import LogColumns
-from .errors import EXIT_CODES, BottleneckError
+from .errors import EXIT_CODES, BottleneckError, OutputError
 
 EXIT_HELP = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
@@ -41,6 +41,30 @@ class Progress:
     def done(self) -> None:
         if self.enabled:
             click.echo("\r\033[K", err=True, nl=False)
+
+
+class OutputPath(click.Path):
+    """An -o path that must be a folder (or, with `file=True`, a file): the wrong kind already
+    there is a one-line `OutputError` (exit code 8) instead of a usage error."""
+
+    def __init__(self, *, file: bool = False) -> None:
+        super().__init__(path_type=Path)
+        self.file = file
+        self.name = "file" if file else "directory"  # shown in --help as FILE / DIRECTORY
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if self.file and path.is_dir():
+            raise OutputError(
+                "is a folder, not a file", fix="give a file name with -o", source=str(path)
+            )
+        if not self.file and path.exists() and not path.is_dir():
+            raise OutputError(
+                "is a file, not a folder",
+                fix="choose another -o folder, or move the file away",
+                source=str(path),
+            )
+        return path
 
 
 def fail(error: BottleneckError) -> NoReturn:
@@ -257,8 +281,8 @@ def load_from_params(
     label: str = "",
 ) -> Any:
     """Read and normalize `log` as the `column_options` in `params` say; announce the columns
-    and the data-quality warnings on stderr (prefixed by `label`, e.g. "before: ") unless
-    `quiet`. Returns the `EventLog`."""
+    on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
+    prefixed by `label` (e.g. "before: "). Returns the `EventLog`."""
     from .api import load_log
 
     progress = progress or Progress(quiet)
@@ -272,8 +296,8 @@ def load_from_params(
     progress.done()
     if not quiet:
         click.echo(f"{label}{announce_columns(event_log)}", err=True)
-        for warning in event_log.quality.warnings:
-            click.echo(f"warning: {label}{warning}", err=True)
+    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
+        click.echo(f"warning: {label}{warning}", err=True)
     return event_log
 
 
@@ -325,8 +349,8 @@ def load_with_columns(
     progress.done()
     if not quiet:
         click.echo(announce_columns(event_log), err=True)
-        for warning in event_log.quality.warnings:
-            click.echo(f"warning: {warning}", err=True)
+    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
+        click.echo(f"warning: {warning}", err=True)
     return event_log, values
 
 
@@ -371,7 +395,7 @@ def _formats(text: str) -> list[str]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<log name>).",
 )
 @click.option(

@@ -418,10 +418,12 @@ def _assemble(
     notes: list[str] = []
     missing = int(no_start.sum())
     if missing:
+        from ..render.text import human_duration
+
         notes.append(
-            f"{missing} activity instances have no start time: the time before them cannot be "
+            f"{missing:,} activity instances have no start time: the time before them cannot be "
             "told apart from their own work, so it is not attributed to a cause "
-            f"({float(unattributed.sum()) / US:,.0f} s between steps left unattributed)"
+            f"({human_duration(float(unattributed.sum()) / US)} between steps left unattributed)"
         )
     return CauseBreakdown(
         source=log.source,

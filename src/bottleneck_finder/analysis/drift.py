@@ -629,8 +629,9 @@ def _drift(
     if len(usable) < MIN_PERIODS:
         unit = "weeks" if gran == "week" else "days"
         raise LogTooShortError(
-            f"the log has new cases in only {len(usable)} {unit}; change points need at least "
-            f"{MIN_PERIODS} {unit} with work",
+            f"the log has new cases in only {len(usable)} whole {unit} (the first and the last "
+            f"{unit[:-1]}, cut by the log's edges, are not counted); change points need at "
+            f"least {MIN_PERIODS} {unit} with work",
             fix="use a longer log" + (" or --granularity day" if gran == "week" else ""),
             source=log.source,
         )
@@ -669,8 +670,9 @@ def _drift(
         add("throughput_p90_s", OVERALL, t, "duration_p90_s", "cases")
         if len(t) and cutoff < usable[-1]:
             notes.append(
-                "throughput series stops at the cases that started by "
-                f"{clock.start(cutoff + 1).isoformat()}: later cases may still be open"
+                "throughput series stops at the cases that started before "
+                f"{clock.start(cutoff + 1).tz_convert(_zone(log.display_tz)):%Y-%m-%d}: later "
+                "cases may still be open"
             )
 
     if waits is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import stem
+from ..cli import OutputPath, stem
 
 
 def _names(text: str | None) -> list[str]:
@@ -29,7 +29,7 @@ def _names(text: str | None) -> list[str]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(file=True),
     help="The pseudonymized log (default: reports/<log name>-anonymized.<same extension>).",
 )
 @click.option(
@@ -87,7 +87,12 @@ def anonymize(
     data = anon.encode(result, raw, target)
     if new_key is not None:
         anon.save_new_key(new_key, key.decode("utf-8"))
-    write_files(target.parent, {target.name: data})
+    try:
+        write_files(target.parent, {target.name: data})
+    except OutputError:
+        if new_key is not None:  # a key for a log that was never written is a stray output
+            new_key.unlink(missing_ok=True)
+        raise
     if quiet:
         return
     if new_key is not None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..cli import Progress, column_options, load_from_params, stem
+from ..cli import OutputPath, Progress, column_options, load_from_params, stem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,7 +131,7 @@ def causes_table(frame: pd.DataFrame, kind: str, width: int, top: int) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<log name>).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print causes.json instead of tables.")
@@ -224,6 +224,8 @@ def causes(
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 100), 160)
     click.echo("")
     click.echo("Top (transition, cause) pairs by waiting time:")
+    if result.ranking.empty:
+        click.echo("(no waiting time between steps)")
     for r in result.ranking.head(top).to_dict(orient="records"):
         click.echo(
             f"{int(r['rank']):>3}  {r['source']} → {r['target']}: {r['cause']} "

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..cli import (
+    OutputPath,
     Progress,
     _formats,
     calendar_option,
@@ -128,7 +129,7 @@ def _auto_split(event_log: Any) -> tuple[Any, str]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<before>_vs_<after> or reports/<log>_split).",
 )
 @click.option(

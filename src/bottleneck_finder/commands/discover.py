@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..cli import (
+    OutputPath,
     Progress,
     _formats,
     calendar_option,
@@ -259,7 +260,7 @@ def _read_reference(path: Path) -> tuple[str, bytes]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<log name>-model).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print discovery.json to stdout.")

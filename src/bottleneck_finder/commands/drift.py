@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..cli import (
+    OutputPath,
     Progress,
     calendar_option,
     column_options,
@@ -43,7 +44,7 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<log name>).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print drift.json to stdout instead.")

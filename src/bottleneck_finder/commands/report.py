@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..cli import (
+    OutputPath,
     Progress,
     calendar_option,
     column_options,
@@ -31,7 +33,7 @@ from ..cli import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output folder (default: reports/<log name>-report).",
 )
 @click.option(
@@ -89,12 +91,20 @@ def report(
     """Write a report a director can read: summary, map, tables, charts, methods, data."""
     import pandas as pd
 
+    from ..errors import OutputError
     from ..io.write import write_files
     from ..report import ReportOptions, build_report, make_context, measure
     from ..report.extras import PARTS, optional_parts
 
     if split and compare_with:
         raise click.UsageError("give either --split or --compare-with, not both")
+    skipped = tuple(p.strip().lower() for p in skip.split(",") if p.strip())
+    unknown = [p for p in skipped if p not in PARTS]
+    if unknown:  # before reading the log: a typo should not cost the whole analysis
+        raise click.BadParameter(
+            f"unknown part {', '.join(unknown)}; choose from {', '.join(PARTS)}",
+            param_hint="--skip",
+        )
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     progress = Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress)
@@ -107,13 +117,6 @@ def report(
     data = measure(event_log, top=top, calendar=calendar)
     options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top, calendar=calendar)
     progress.stage("comparing and looking for causes")
-    skipped = tuple(p.strip().lower() for p in skip.split(",") if p.strip())
-    unknown = [p for p in skipped if p not in PARTS]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown part {', '.join(unknown)}; choose from {', '.join(PARTS)}",
-            param_hint="--skip",
-        )
     parts = optional_parts(
         event_log,
         data,
@@ -134,8 +137,18 @@ def report(
     )
     folder = output or Path("reports") / f"{stem(log)}-report"
     progress.stage(f"writing {folder}")
-    written = write_files(folder / "figures", built.figures)
-    written += write_files(folder, built.files)
+    figures = folder / "figures"
+    had_figures = figures.exists()
+    written = write_files(figures, built.figures)
+    try:
+        written += write_files(folder, built.files)
+    except OutputError:
+        for path in written:  # figures without their report are a partial output
+            path.unlink(missing_ok=True)
+        if not had_figures:
+            with contextlib.suppress(OSError):
+                figures.rmdir()
+        raise
     progress.done()
     for note in parts.notes:
         click.echo(f"note: {note}", err=True)

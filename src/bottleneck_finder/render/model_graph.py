@@ -305,18 +305,39 @@ def _model_arc(
     return f'{ends} [color="{PLUMBING}"];'
 
 
-def handoff_dot(pairs: pd.DataFrame, *, level: str = "group", top_marked: int = 3) -> str:
+def handoff_dot(
+    pairs: pd.DataFrame, *, level: str = "group", top_marked: int = 3, max_edges: int = 60
+) -> str:
     """DOT of the unit-to-unit graph: units with the steps and median wait inside them, arrows
-    for hand-offs with how often and the median wait, the largest total waits marked."""
+    for hand-offs with how often and the median wait, the largest total waits marked.
+
+    At most `max_edges` arrows are drawn (the most frequent, and the marked ones always), with
+    only the units they join: officer-level logs have thousands of hand-offs, which Graphviz
+    cannot lay out in reasonable time (they all stay in handoffs.csv)."""
     within = pairs[~pairs["handoff"]]
-    cross = pairs[pairs["handoff"]].sort_values(
-        ["wait_total_s", "from_group", "to_group"], ascending=[False, True, True], kind="stable"
+    cross = (
+        pairs[pairs["handoff"]]
+        .sort_values(
+            ["wait_total_s", "from_group", "to_group"], ascending=[False, True, True], kind="stable"
+        )
+        .reset_index(drop=True)
     )
-    units = sorted(set(pairs["from_group"].astype(str)) | set(pairs["to_group"].astype(str)))
+    all_handoffs = len(cross)
+    total = float(cross["wait_total_s"].sum())  # shares are of all hand-off waiting
+    if all_handoffs > max_edges:
+        frequent = cross.sort_values(
+            ["count", "from_group", "to_group"], ascending=[False, True, True], kind="stable"
+        ).head(max_edges)
+        keep = cross.index.isin(frequent.index) | cross.index.isin(cross.head(top_marked).index)
+        cross = cross[keep]
+        joined = set(cross["from_group"].astype(str)) | set(cross["to_group"].astype(str))
+        within = within[within["from_group"].astype(str).isin(joined)]
+        units = sorted(joined)
+    else:
+        units = sorted(set(pairs["from_group"].astype(str)) | set(pairs["to_group"].astype(str)))
     ids = {u: f"u{i}" for i, u in enumerate(units)}
     bounds = _bounds(cross["wait_median_s"].astype(float).tolist())
     largest = max([*cross["count"].astype(int).tolist(), 1])
-    total = float(cross["wait_total_s"].sum())
     marks = {
         (str(r["from_group"]), str(r["to_group"])): i + 1
         for i, r in enumerate(cross.head(top_marked).to_dict(orient="records"))
@@ -333,6 +354,13 @@ def handoff_dot(pairs: pd.DataFrame, *, level: str = "group", top_marked: int = 
         rows.append(
             f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>'
             + _html(": the hand-offs with the most total waiting (share of hand-off waiting)")
+        )
+    if len(cross) < all_handoffs:
+        rows.append(
+            _html(
+                f"Showing the {len(cross):,} most frequent of {all_handoffs:,} hand-offs "
+                "(all are in handoffs.csv)"
+            )
         )
     out = _header("handoffs", _table(rows, _legend_scale(bounds, len(PALETTE))), "TB")
     inside = {

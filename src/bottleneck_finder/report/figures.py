@@ -613,6 +613,11 @@ def drift_plot(
 CAUSE_COLOURS = ("#3a6ea5", "#f08a24", "#6a3d9a", "#a50026", "#9aa3ad")
 
 
+def share_tick(share: float, words: Words) -> str:
+    """A tick of a 0–100% axis: whole percents, "0%" too (words.percent writes "0,0%")."""
+    return f"{words.number(share * 100.0, 0)}%"
+
+
 def causes_plot(
     rows: Sequence[tuple[str, Sequence[float]]],
     causes: Sequence[str],
@@ -641,7 +646,7 @@ def causes_plot(
     ax.grid(axis="y", visible=False)
     from matplotlib.ticker import FuncFormatter
 
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: words.percent(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: share_tick(v, words)))
     fig.legend(loc="outside lower center", ncols=3, fontsize=7.5, frameon=False)
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
