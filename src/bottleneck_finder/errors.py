@@ -71,11 +71,13 @@ class OutputError(BottleneckError):
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "unexpected internal error (please report it with the command you ran)",
-    2: "command-line usage error (unknown option, bad option value)",
+    2: "command-line usage error (unknown option, bad option value, split date outside the "
+    "log, bad calendar file or deadline, no key for anonymize)",
     3: "input file missing, unreadable, truncated, binary, unsafe XML or unknown format",
     4: "column missing, misnamed or ambiguous; bad column-mapping file",
     5: "timestamps cannot be parsed; unknown time zone",
-    6: "empty log: no usable events",
+    6: "empty log, or too little data: no usable events, a comparison side left empty, a log "
+    "too short for drift or without a change point for --split auto",
     7: "inconsistent events: end before start, duplicate events",
     8: "output cannot be written",
     9: "the process graph cannot be drawn (Graphviz failed or timed out)",
