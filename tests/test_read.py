@@ -233,3 +233,17 @@ def test_milestones_on_the_same_date_keep_the_order_given(tmp_path: Path) -> Non
     a = analyze_log(path, options=options)
     got = {(r.source, r.target): r.count for r in a.transitions.itertuples()}
     assert got == {("Nộp", "Duyệt"): 3000, ("Duyệt", "Trả"): 3000}
+
+
+def test_plain_start_and_end_columns_are_detected(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "case,activity,start,end\n"
+        "1,A,2025-01-01 08:00,2025-01-01 09:00\n"
+        "1,B,2025-01-01 09:30,2025-01-01 10:00\n",
+        encoding="utf-8",
+    )
+    log = load_log(path)
+    assert (log.columns.start, log.columns.timestamp) == ("start", "end")
+    # the wait is start(B) - end(A), not end(B) - end(A)
+    assert analyze_log(path).transitions.iloc[0]["wait_total_s"] == 1800.0

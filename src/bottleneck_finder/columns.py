@@ -57,6 +57,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "thoi_gian",
         "ngay_ket_thuc",
         "ngay_xu_ly",
+        "end",
+        "complete",
     ),
     "start": (
         "start_timestamp",
@@ -65,6 +67,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "start_date",
         "thoi_gian_bat_dau",
         "ngay_bat_dau",
+        "start",
+        "begin",
     ),
     "resource": (
         "org:resource",
