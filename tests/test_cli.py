@@ -139,6 +139,26 @@ def test_missing_graphviz_still_writes_everything_else(
     assert not (tmp_path / "o" / "process.svg").exists()
 
 
+def test_missing_graphviz_in_discover_and_compare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bottleneck_finder.render.graph as graph
+
+    monkeypatch.setattr(graph, "dot_available", lambda: False)
+    found = CliRunner().invoke(cli, ["discover", str(AFTER), "-o", str(tmp_path / "d"), "-q"])
+    assert found.exit_code == 0, found.output
+    assert "model.svg, handoffs.svg could not be drawn; model.dot, handoffs.dot" in found.output
+    written = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert "model.dot" in written and "handoffs.dot" in written and "model.svg" not in written
+    before = EVENT_LOGS / "one_stop_shop_before.csv"
+    args = ["compare", str(before), str(AFTER), "-o", str(tmp_path / "c"), "-q", "--no-causes"]
+    compared = CliRunner().invoke(cli, args)
+    assert compared.exit_code == 0, compared.output
+    assert "comparison graphs were not drawn" in compared.output
+    assert (tmp_path / "c" / "comparison.json").exists()
+    assert not (tmp_path / "c" / "difference.svg").exists()
+
+
 def test_large_real_log_graph_prunes_and_says_so(tmp_path: Path) -> None:
     path = shared_log("PermitLog.xes.gz")
     out = tmp_path / "permit"

@@ -687,7 +687,7 @@ def render_outputs(
     deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
     (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs."""
     from .render.data import analysis_document, deadlines_document, to_csv, to_json
-    from .render.graph import GraphOptions, dot_available, process_dot, render_dot
+    from .render.graph import GraphOptions, picture_files, process_dot
 
     document = analysis_document(
         result,
@@ -711,21 +711,8 @@ def render_outputs(
         result,
         GraphOptions(min_share=min_share, max_edges=max_edges, edge_causes=edge_causes),
     )
-    pictures = [f for f in graph_formats if f != "dot"]
-    warning = None
-    if "dot" in graph_formats:
-        files["process.dot"] = dot
-    if pictures and not dot_available():
-        files["process.dot"] = dot
-        warning = (
-            "Graphviz 'dot' is not installed, so process."
-            + ",".join(pictures)
-            + " were not drawn (process.dot was written) — install Graphviz: "
-            "apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/"
-        )
-        return files, warning
-    for fmt in pictures:
-        files[f"process.{fmt}"] = render_dot(dot, fmt)
+    pictures, warning = picture_files({"process": dot}, graph_formats)
+    files.update(pictures)
     return files, warning
 
 

@@ -255,7 +255,7 @@ def render_comparison(
     from ..render.compare_graph import comparison_dots
     from ..render.compare_text import comparison_document
     from ..render.data import to_csv, to_json
-    from ..render.graph import dot_available, render_dot
+    from ..render.graph import GRAPHVIZ_HINT, dot_available, picture_files
 
     weekly = result.demand.weekly
     files: dict[str, bytes | str] = {
@@ -266,14 +266,11 @@ def render_comparison(
     }
     if not graph_formats:
         return files, None
-    if not dot_available():
+    if not dot_available():  # the shared layout of the three graphs itself needs Graphviz
         return files, (
-            "Graphviz 'dot' is not installed, so the comparison graphs were not drawn — "
-            "install Graphviz: apt-get install graphviz, brew install graphviz, or "
-            "https://graphviz.org/download/"
+            f"Graphviz 'dot' is not installed, so the comparison graphs were not drawn — "
+            f"{GRAPHVIZ_HINT}"
         )
-    dots = comparison_dots(result)
-    for name, dot in dots.items():
-        for fmt in graph_formats:
-            files[f"{name}.{fmt}"] = dot if fmt == "dot" else render_dot(dot, fmt)
-    return files, None
+    pictures, warning = picture_files(comparison_dots(result), graph_formats)
+    files.update(pictures)
+    return files, warning

@@ -161,7 +161,7 @@ def discovery_files(
     """Every output file's content, made in memory before anything is written."""
     from ..analysis.discover import bpmn_graph, petri_graph
     from ..render.data import to_csv, to_json
-    from ..render.graph import GraphOptions, dot_available, process_dot, render_dot
+    from ..render.graph import GraphOptions, picture_files, process_dot
     from ..render.model_graph import handoff_dot, model_dot
 
     m = found.model
@@ -182,21 +182,8 @@ def discovery_files(
     dots = {"model": dot}
     if len(found.handoffs.pairs):
         dots["handoffs"] = handoff_dot(found.handoffs.pairs, level=found.handoffs.level)
-    pictures = [f for f in graph_formats if f != "dot"]
-    warning = None
-    if "dot" in graph_formats or (pictures and not dot_available()):
-        for name, text in dots.items():
-            files[f"{name}.dot"] = text
-    if pictures and not dot_available():
-        warning = (
-            "Graphviz 'dot' is not installed, so the pictures were not drawn (the .dot files "
-            "were written) — install Graphviz: apt-get install graphviz, brew install graphviz, "
-            "or https://graphviz.org/download/"
-        )
-        return files, warning
-    for name, text in dots.items():
-        for fmt in pictures:
-            files[f"{name}.{fmt}"] = render_dot(text, fmt)
+    pictures, warning = picture_files(dots, graph_formats)
+    files.update(pictures)
     return files, warning
 
 
