@@ -172,7 +172,6 @@ def weekly_plot(
     markers: Sequence[tuple[pd.Timestamp, str]] = (),
 ) -> Figure:
     """Median wait (top) and new cases (bottom) per week, one line per labelled series."""
-    import matplotlib.dates as mdates
 
     fig, (top, bottom) = _figure(4.4, rows=2, sharex=True, height_ratios=[3, 2])
     waits = np.concatenate(
@@ -202,30 +201,15 @@ def weekly_plot(
             alpha=0.75,
             label=_plain(label) if several else None,
         )
-    for when, text in markers:
-        for ax in (top, bottom):
-            ax.axvline(when, color=MARK_COLOR, linestyle="--", linewidth=1.2)
-        top.annotate(
-            _plain(text),
-            xy=(when, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -2),
-            textcoords="offset points",
-            va="top",
-            fontsize=7.5,
-            color=MARK_COLOR,
-        )
-    top.set_ylabel(_wrapped(words("axis_median_wait", unit=words(unit)), words))
-    top.set_ylim(bottom=0)
-    bottom.set_ylabel(words("axis_arrivals"))
-    bottom.set_xlabel(words("axis_week"))
-    _number_axis(top.yaxis, words)
-    _number_axis(bottom.yaxis, words)
-    bottom.xaxis.set_major_formatter(
-        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
+    _finish_timeline(
+        top,
+        bottom,
+        markers,
+        words,
+        wait_label=_wrapped(words("axis_median_wait", unit=words(unit)), words),
+        count_label=words("axis_arrivals"),
+        period_label=words("axis_week"),
     )
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
-    bottom.xaxis.set_major_locator(locator)
     if several:
         top.legend(loc="upper right", fontsize=7.5, frameon=False)
     svg, png = _save(fig)
@@ -557,7 +541,6 @@ def drift_plot(
 ) -> Figure:
     """The overall median wait per period (top) and new cases per day (bottom), change points
     marked by dashed lines."""
-    import matplotlib.dates as mdates
 
     fig, (top, bottom) = _figure(4.0, rows=2, sharex=True, height_ratios=[3, 2])
     shift = pd.Timedelta(microseconds=offset_us)
@@ -581,31 +564,15 @@ def drift_plot(
     )
     arrivals = line("arrivals_per_day")
     bottom.bar(arrivals["when"], arrivals["value"], width=0.8, color=SERIES_COLOURS[2], alpha=0.75)
-    for when, text in points:
-        local = when.tz_convert("UTC").tz_localize(None) + shift
-        for ax in (top, bottom):
-            ax.axvline(local, color=MARK_COLOR, linestyle="--", linewidth=1.2)
-        top.annotate(
-            _plain(text),
-            xy=(local, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -2),
-            textcoords="offset points",
-            va="top",
-            fontsize=7.5,
-            color=MARK_COLOR,
-        )
-    top.set_ylabel(_wrapped(words("axis_wait_median", unit=words(unit)), words))
-    top.set_ylim(bottom=0)
-    bottom.set_ylabel(words("axis_arrivals_day"))
-    bottom.set_xlabel(words("axis_period"))
-    _number_axis(top.yaxis, words)
-    _number_axis(bottom.yaxis, words)
-    bottom.xaxis.set_major_formatter(
-        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
+    _finish_timeline(
+        top,
+        bottom,
+        [(when.tz_convert("UTC").tz_localize(None) + shift, text) for when, text in points],
+        words,
+        wait_label=_wrapped(words("axis_wait_median", unit=words(unit)), words),
+        count_label=words("axis_arrivals_day"),
+        period_label=words("axis_period"),
     )
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
-    bottom.xaxis.set_major_locator(locator)
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
 
@@ -687,3 +654,43 @@ def model_dot(nodes: Sequence[Any], arcs: Sequence[tuple[str, str]], words: Word
             out.append(f"  {ids[a]} -> {ids[b]};")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _finish_timeline(
+    top: Any,
+    bottom: Any,
+    markers: Sequence[tuple[Any, str]],
+    words: Words,
+    *,
+    wait_label: str,
+    count_label: str,
+    period_label: str,
+) -> None:
+    """The shared finish of the two-panel timelines: dashed marked dates with their labels,
+    axis labels in the report's language, localized numbers and dates."""
+    import matplotlib.dates as mdates
+
+    for when, text in markers:
+        for ax in (top, bottom):
+            ax.axvline(when, color=MARK_COLOR, linestyle="--", linewidth=1.2)
+        top.annotate(
+            _plain(text),
+            xy=(when, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=7.5,
+            color=MARK_COLOR,
+        )
+    top.set_ylabel(wait_label)
+    top.set_ylim(bottom=0)
+    bottom.set_ylabel(count_label)
+    bottom.set_xlabel(period_label)
+    _number_axis(top.yaxis, words)
+    _number_axis(bottom.yaxis, words)
+    bottom.xaxis.set_major_formatter(
+        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
+    )
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_locator(locator)
