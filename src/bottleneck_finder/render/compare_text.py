@@ -8,32 +8,17 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..analysis.compare import Comparison
+from ..analysis.compare import STAT_COLUMNS, Comparison
 from .data import _clean, _records
 from .text import _clip, human_duration, local_time
 
 COMPARISON_SCHEMA = "bottleneck/comparison@1"
 
-_JSON_STATS = (
-    "status",
-    "before_count",
-    "after_count",
-    "before_cases",
-    "after_cases",
-    "before_wait_median_s",
-    "after_wait_median_s",
-    "before_wait_mean_s",
-    "after_wait_mean_s",
-    "before_wait_p90_s",
-    "after_wait_p90_s",
-    "before_wait_total_s",
-    "after_wait_total_s",
-    "median_delta_s",
-    "median_delta_ci95_s",
-    "p_value",
-    "q_value",
-    "cliffs_delta",
-    "added_wait_per_case_s",
+# The JSON carries the interval as one [low, high] pair, `median_delta_ci95_s`.
+_JSON_STATS = tuple(
+    "median_delta_ci95_s" if c == "median_delta_ci95_low_s" else c
+    for c in STAT_COLUMNS
+    if c != "median_delta_ci95_high_s"
 )
 
 
