@@ -84,11 +84,15 @@ def run(path: str) -> None:
     with stage(sampler, "Engine()"):
         eng = Engine()
     with stage(sampler, "register events, materialize steps (window functions)"):
-        inst = analysis.prepare_steps(eng, log)
+        analysis.prepare_steps(eng, log)
+    sizes = {
+        "cases": len(log.events["case"].cat.categories),
+        "activities": len(log.events["activity"].cat.categories),
+    }
     queries: list[tuple[str, str]] = [
-        ("transition_stats", stats.transition_stats(eng, "steps")),
-        ("activity_stats", stats.activity_stats(eng, "steps")),
-        ("case_stats", stats.case_stats(eng, inst)),
+        ("transition_stats", stats.transition_stats(eng, "steps", **sizes)),
+        ("activity_stats", stats.activity_stats(eng, "steps", **sizes)),
+        ("case_stats", stats.case_stats(eng, "case_spans")),
     ]
     for name, sql in queries:
         with stage(sampler, f"query {name}"):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..engine import Engine, event_table, instances, stats, transitions
+from ..engine import Engine, event_table, instances, local, stats, transitions
 from ..model import (
     ACTIVITY_COLUMNS,
     TRANSITION_COLUMNS,
@@ -35,20 +35,27 @@ def _ints(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> str:
-    """Register the log's events, materialize its step table (`steps`, see
-    `engine.transitions.steps`; `detail` keeps times and resources) in `engine`, and return the
-    SQL of its activity instances."""
-    engine.register("events", event_table(log.events))
-    source = "events"
+def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
+    """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
+    times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
+    queryable in `engine`; with lifecycle pairing also `neighbours` (see
+    `engine.instances.neighbours`)."""
+    options = {"has_start_times": log.has_start_times, "detail": detail}
     if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
+        engine.register("events", event_table(log.events))
         engine.materialize("neighbours", instances.neighbours("events"))
-        source = "neighbours"
-    inst = instances.activity_instances(source, paired=log.has_lifecycle)
-    engine.materialize(
-        "steps", transitions.steps(inst, has_start_times=log.has_start_times, detail=detail)
-    )
-    return inst
+        engine.materialize("instances", instances.activity_instances("neighbours", paired=True))
+        paired = engine.arrow("SELECT * FROM instances")
+        inst = "SELECT * FROM instances"
+        if local.register_steps(engine, paired, **options):
+            return
+    else:
+        if local.register_steps(engine, local.from_events(log.events), **options):
+            return
+        engine.register("events", event_table(log.events))
+        inst = instances.activity_instances("events", paired=False)
+    engine.materialize("steps", transitions.steps(inst, **options))
+    engine.materialize("case_spans", stats.case_spans(inst))
 
 
 def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None) -> Analysis:
@@ -56,10 +63,14 @@ def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None
     own = engine is None
     eng = engine or Engine()
     try:
-        inst = prepare_steps(eng, log)
-        trans = eng.frame(stats.transition_stats(eng, "steps"))
-        acts = eng.frame(stats.activity_stats(eng, "steps"))
-        row = eng.frame(stats.case_stats(eng, inst)).iloc[0]
+        prepare_steps(eng, log)
+        sizes = {
+            "cases": len(log.events["case"].cat.categories),
+            "activities": len(log.events["activity"].cat.categories),
+        }
+        trans = eng.frame(stats.transition_stats(eng, "steps", **sizes))
+        acts = eng.frame(stats.activity_stats(eng, "steps", **sizes))
+        row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
         quality = log.quality
         if log.has_lifecycle:
             un = eng.frame(instances.unmatched_counts("neighbours")).iloc[0]

@@ -26,30 +26,63 @@ class Dialect:
     name: str
     quantiles: str  # format with {x} and {qs} (comma-separated fractions); returns a list
     item: str  # format with {list} and {i} (1-based)
+    # exact count of distinct codes in 0..{last} by a bitmap per group (format with {x} and
+    # {last}); None where the engine has no such aggregate
+    bitmap_count: str | None = None
 
 
-DUCKDB = Dialect("duckdb", quantiles="quantile_cont({x}, [{qs}])", item="{list}[{i}]")
+DUCKDB = Dialect(
+    "duckdb",
+    quantiles="quantile_cont({x}, [{qs}])",
+    item="{list}[{i}]",
+    bitmap_count="bit_count(bitstring_agg({x}, 0, {last}))",
+)
 SPARK = Dialect("spark", quantiles="percentile({x}, array({qs}))", item="{list}[{i} - 1]")
+
+BITMAP_BUDGET = 256 * 1024 * 1024  # bytes all bitmaps of one distinct count may take
 
 
 class Engine:
     """One in-memory engine session: register tables, run queries, keep intermediate tables."""
 
-    def __init__(self, dialect: Dialect = DUCKDB) -> None:
+    def __init__(self, dialect: Dialect = DUCKDB, *, in_process_steps: bool = True) -> None:
+        """`in_process_steps`: let `local.register_steps` build the step table with numpy
+        where the file order allows (off: always the SQL window, as a cluster engine would)."""
         import duckdb
 
         self.dialect = dialect
+        self.in_process_steps = in_process_steps
         self.con: Any = duckdb.connect(":memory:")
         self.con.execute(f"SET threads = {os.cpu_count() or 1}")
         self.con.execute("SET preserve_insertion_order = false")
+        self._registered: set[str] = set()
+        self._materialized: set[str] = set()
 
     def register(self, name: str, table: Any) -> None:
-        """Make an Arrow table queryable as `name` (scanned in place, not copied)."""
+        """Make an Arrow table queryable as `name` (scanned in place, not copied), replacing
+        a table of that name."""
+        if name in self._materialized:
+            self.con.execute(f"DROP TABLE {name}")
+            self._materialized.discard(name)
         self.con.register(name, table)
+        self._registered.add(name)
 
     def materialize(self, name: str, sql: str) -> None:
-        """Compute `sql` once into the temporary table `name` for several later queries."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        """Compute `sql` once into the temporary table `name` for several later queries,
+        replacing a table of that name (a query may read the table it replaces)."""
+        if name in self._registered:
+            scratch = f"{name}__new"
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {scratch} AS {sql}")
+            self.con.unregister(name)
+            self._registered.discard(name)
+            self.con.execute(f"ALTER TABLE {scratch} RENAME TO {name}")
+        else:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self._materialized.add(name)
+
+    def arrow(self, sql: str) -> Any:
+        """Run a query and return its result as an Arrow table (large results, no pandas)."""
+        return self.con.sql(sql).to_arrow_table()
 
     def frame(self, sql: str) -> pd.DataFrame:
         """Run a query and return its (small) result as a DataFrame."""
@@ -59,6 +92,17 @@ class Engine:
     def close(self) -> None:
         """Release the engine's memory."""
         self.con.close()
+
+    def bitmap_count(self, column: str, codes: int, groups: int) -> str | None:
+        """Select-list item: the exact number of distinct values of `column` (integer codes
+        0..codes-1) per group by one bitmap per group, when the engine has such an aggregate
+        and the bitmaps of `groups` groups on every thread fit `BITMAP_BUDGET`; else None."""
+        threads = os.cpu_count() or 1
+        if self.dialect.bitmap_count is None or codes < 1:
+            return None
+        if (codes + 7) // 8 * groups * threads > BITMAP_BUDGET:
+            return None
+        return self.dialect.bitmap_count.format(x=column, last=codes - 1)
 
     def quantiles(self, column: str, fractions: dict[str, float], prefix: str) -> str:
         """Select-list items `{prefix}_{name}_us`: exact, linearly interpolated quantiles.

@@ -32,8 +32,21 @@ GROUP BY {keys}
 """
 
 
-def transition_stats(engine: Engine, steps: str) -> str:
-    """SQL: per directly-follows pair (source, target): count, cases, overlaps, wait statistics."""
+def transition_stats(engine: Engine, steps: str, *, cases: int = 0, activities: int = 0) -> str:
+    """SQL: per directly-follows pair (source, target): count, cases, overlaps, wait statistics.
+
+    Given the number of case codes and activity codes, distinct cases are counted with a
+    bitmap per pair where the engine can (one pass, no distinct projection).
+    """
+    bitmap = engine.bitmap_count("case_id", cases, activities * activities)
+    if bitmap:
+        return f"""
+SELECT source, activity AS target, count(*) AS count, {bitmap} AS cases,
+  sum(CASE WHEN overlap THEN 1 ELSE 0 END) AS overlaps,
+  {_time_stats(engine, "wait_us", "wait")}
+FROM {steps} WHERE source IS NOT NULL
+GROUP BY source, activity
+"""
     return f"""
 WITH totals AS (
   SELECT source, activity, count(*) AS count,
@@ -48,8 +61,20 @@ FROM totals JOIN cases ON totals.source = cases.source AND totals.activity = cas
 """
 
 
-def activity_stats(engine: Engine, steps: str) -> str:
-    """SQL: per activity: instances, cases, processing and waiting time, starts and ends."""
+def activity_stats(engine: Engine, steps: str, *, cases: int = 0, activities: int = 0) -> str:
+    """SQL: per activity: instances, cases, processing and waiting time, starts and ends
+    (distinct cases by bitmap as in `transition_stats`)."""
+    bitmap = engine.bitmap_count("case_id", cases, activities)
+    if bitmap:
+        return f"""
+SELECT activity, count(*) AS count, {bitmap} AS cases,
+  {_time_stats(engine, "processing_us", "processing")},
+  {_time_stats(engine, "wait_us", "wait_before")},
+  sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts,
+  sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends
+FROM {steps}
+GROUP BY activity
+"""
     return f"""
 WITH totals AS (
   SELECT activity, count(*) AS count,
@@ -66,15 +91,22 @@ FROM totals JOIN cases ON totals.activity = cases.activity
 """
 
 
-def case_stats(engine: Engine, instances: str) -> str:
-    """SQL: one row of throughput-time statistics over cases (first start to last end)."""
+def case_spans(instances: str) -> str:
+    """SQL: one row per case: `case_id`, `first_us` (earliest start, or end where no start is
+    known), `last_us` (latest end) and `steps` (activity instances)."""
+    return f"""
+SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us,
+  count(*) AS steps
+FROM ({instances}) AS i GROUP BY case_id
+"""
+
+
+def case_stats(engine: Engine, spans: str) -> str:
+    """SQL: one row of throughput-time statistics over cases (first start to last end), from
+    a table of `case_spans`."""
     return f"""
 SELECT count(*) AS cases, {_time_stats(engine, "duration_us", "duration")},
   avg(steps) AS steps_mean, max(steps) AS steps_max,
   min(first_us) AS first_us, max(last_us) AS last_us
-FROM (
-  SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us,
-    max(end_us) - min(coalesce(start_us, end_us)) AS duration_us, count(*) AS steps
-  FROM ({instances}) AS i GROUP BY case_id
-) AS per_case
+FROM (SELECT *, last_us - first_us AS duration_us FROM {spans}) AS per_case
 """

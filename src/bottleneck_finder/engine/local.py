@@ -1,0 +1,254 @@
+"""The step table built in process for the embedded engine: one sort by (case, row), then lags.
+
+`transitions.steps` defines the step table in SQL with a window per case ordered by (end,
+start, row). When each case's instances already follow that order in the file (time-sorted
+exports, XES traces, case-grouped tables: the usual shapes), the same table needs only one
+sort of one integer key, (case, row), and shifts of the sorted columns; numpy does that faster
+than a window sort. `in_file_order` checks the condition on every pair of neighbours, and the
+caller falls back to the SQL window wherever it does not hold, so the result is always the
+table `transitions.steps` defines (the tests compare the two column by column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NO_CODE = -1  # a missing resource or group code
+
+
+@dataclass(frozen=True)
+class InstanceArrays:
+    """Activity instances as columns: integer codes, times in microseconds, file rows.
+
+    `start` holds the start time where `start_known`, otherwise the end (the `start_eff` of the
+    SQL); `resource` and `group` hold `NO_CODE` where missing.
+    """
+
+    case: np.ndarray
+    activity: np.ndarray
+    end: np.ndarray
+    start: np.ndarray
+    start_known: np.ndarray
+    row: np.ndarray
+    resource: np.ndarray
+    group: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.case)
+
+
+def _filled(column: Any, fill: int, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow column as (numpy values with `fill` where null, mask of present values)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    present = np.asarray(pc.is_valid(column), dtype=bool)
+    values = np.asarray(pc.fill_null(column, fill).to_numpy(zero_copy_only=False), dtype=dtype)
+    return values, present
+
+
+def from_arrow(table: Any) -> InstanceArrays:
+    """Instances from an Arrow table with the columns of `instances.activity_instances`."""
+    case, _ = _filled(table.column("case_id"), NO_CODE, "int32")
+    activity, _ = _filled(table.column("activity"), NO_CODE, "int32")
+    end, _ = _filled(table.column("end_us"), 0, "int64")
+    start, known = _filled(table.column("start_us"), 0, "int64")
+    row, _ = _filled(table.column("row_no"), 0, "int64")
+    resource, _ = _filled(table.column("resource_id"), NO_CODE, "int32")
+    group, _ = _filled(table.column("group_id"), NO_CODE, "int32")
+    return InstanceArrays(
+        case=case,
+        activity=activity,
+        end=end,
+        start=np.where(known, start, end),
+        start_known=known,
+        row=row,
+        resource=resource,
+        group=group,
+    )
+
+
+def from_events(events: Any) -> InstanceArrays:
+    """Instances straight from `EventLog.events` when every event is an instance (no
+    lifecycle pairing), without going through Arrow."""
+    start = events["start_us"].array
+    known = ~np.asarray(start.isna(), dtype=bool)
+    end = events["end_us"].to_numpy(dtype="int64")
+
+    def codes(column: str) -> np.ndarray:
+        return np.asarray(events[column].cat.codes.to_numpy(), dtype=np.int32)
+
+    return InstanceArrays(
+        case=codes("case"),
+        activity=codes("activity"),
+        end=end,
+        start=np.where(known, start.to_numpy(dtype="int64", na_value=0), end)
+        if known.any()
+        else end,
+        start_known=known,
+        row=events["row"].to_numpy(dtype="int64"),
+        resource=codes("resource"),
+        group=codes("group"),
+    )
+
+
+def case_row_order(inst: InstanceArrays) -> np.ndarray | None:
+    """Positions of the instances sorted by (case, file row); None when the key does not fit
+    one 64-bit integer (more than 2^31 cases or rows beyond 2^32)."""
+    n = len(inst)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    if int(inst.row.min()) < 0 or int(inst.row.max()) >= 1 << 32 or int(inst.case.min()) < 0:
+        return None
+    key = (inst.case.astype(np.int64) << 32) | inst.row
+    order: np.ndarray = np.argsort(key)  # the keys are distinct: any sort gives one answer
+    return order
+
+
+def in_file_order(inst: InstanceArrays, *, by_start: bool) -> bool:
+    """Whether instances sorted by (case, row) are also sorted by (case, end, start): the
+    canonical order of `transitions.steps`, ties already following the file."""
+    case, end, start = inst.case, inst.end, inst.start
+    if len(case) < 2:
+        return True
+    same = case[1:] == case[:-1]
+    later = end[1:] > end[:-1]
+    if by_start:
+        later |= (end[1:] == end[:-1]) & (start[1:] >= start[:-1])
+    else:
+        later |= end[1:] == end[:-1]
+    return not bool((same & ~later).any())
+
+
+def _arrow(values: np.ndarray, present: np.ndarray | None) -> Any:
+    import pyarrow as pa
+
+    if present is None or bool(present.all()):
+        return pa.array(values)
+    return pa.array(values, mask=~present)
+
+
+def take(inst: InstanceArrays, order: np.ndarray, *, detail: bool) -> InstanceArrays:
+    """The instances in `order`; without `detail` the row, resource and group are left as
+    they are (the step table without detail does not read them)."""
+
+    def keep(values: np.ndarray) -> np.ndarray:
+        return values[order] if detail else values
+
+    end = inst.end[order]
+    any_start = bool(inst.start_known.any())
+    return InstanceArrays(
+        case=inst.case[order],
+        activity=inst.activity[order],
+        end=end,
+        start=inst.start[order] if any_start else end,
+        start_known=inst.start_known[order] if any_start else inst.start_known,
+        row=keep(inst.row),
+        resource=keep(inst.resource),
+        group=keep(inst.group),
+    )
+
+
+def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) -> tuple[Any, Any]:
+    """The step table of `transitions.steps` and the per-case spans, as Arrow tables, from
+    instances already in canonical order (`take` them in an order `in_file_order` accepts).
+
+    The spans table has one row per case: `case_id`, `first_us` (earliest start, or end where
+    no start is known), `last_us` (latest end) and `steps` (instances).
+    """
+    import pyarrow as pa
+
+    n = len(inst)
+    case, activity, end, start, known = (
+        inst.case,
+        inst.activity,
+        inst.end,
+        inst.start,
+        inst.start_known,
+    )
+    has_prev = np.zeros(n, bool)
+    if n > 1:
+        has_prev[1:] = case[1:] == case[:-1]
+    is_last = np.ones(n, bool)
+    if n > 1:
+        is_last[:-1] = ~has_prev[1:]
+
+    def previous(values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(values)
+        if n:
+            out[0] = values[0]
+            out[1:] = values[:-1]
+        return out
+
+    prev_end = previous(end)
+    if has_start_times:
+        raw = start - prev_end
+        overlap = has_prev & (raw < 0)
+        wait = np.where(raw < 0, 0, raw)
+    else:
+        wait = end - prev_end
+        overlap = np.zeros(n, bool)
+    columns: dict[str, Any] = {
+        "case_id": pa.array(case),
+        "activity": pa.array(activity),
+    }
+    if detail:
+        resource, group = inst.resource, inst.group
+        prev_resource, prev_group = previous(resource), previous(group)
+        columns |= {
+            "resource_id": _arrow(resource, resource != NO_CODE),
+            "group_id": _arrow(group, group != NO_CODE),
+            "start_us": _arrow(start, known),
+            "end_us": pa.array(end),
+            "row_no": pa.array(inst.row),
+            "source_end_us": _arrow(prev_end, has_prev),
+            "source_resource_id": _arrow(prev_resource, has_prev & (prev_resource != NO_CODE)),
+            "source_group_id": _arrow(prev_group, has_prev & (prev_group != NO_CODE)),
+        }
+    columns |= {
+        "source": _arrow(previous(activity), has_prev),
+        "wait_us": _arrow(wait, has_prev),
+        "overlap": pa.array(overlap),
+        "processing_us": _arrow(end - start, known),
+        "is_last": pa.array(is_last),
+    }
+    firsts = np.flatnonzero(~has_prev)
+    lasts = np.flatnonzero(is_last)
+    spans = pa.table(
+        {
+            "case_id": pa.array(case[firsts]),
+            "first_us": pa.array(
+                np.minimum.reduceat(start, firsts) if n else np.zeros(0, np.int64)
+            ),
+            "last_us": pa.array(end[lasts]),  # sorted by end: the last instance ends last
+            "steps": pa.array((lasts - firsts + 1).astype(np.int64)),
+        }
+    )
+    return pa.table(columns), spans
+
+
+def register_steps(engine: Any, instances: Any, *, has_start_times: bool, detail: bool) -> bool:
+    """Build the step table `steps` and the per-case table `case_spans` (see
+    `transitions.steps` and `stats.case_spans`) of `instances` (`InstanceArrays` or an Arrow
+    table of them) in process and register them in `engine`, if the engine allows it and the
+    file order fits (see the module docstring). Returns False, having registered nothing, when
+    the caller must run the SQL window instead.
+    """
+    if not engine.in_process_steps:
+        return False
+    inst = instances if isinstance(instances, InstanceArrays) else from_arrow(instances)
+    order = case_row_order(inst)
+    if order is None:
+        return False
+    ordered = take(inst, order, detail=detail)
+    if not in_file_order(ordered, by_start=has_start_times):
+        return False
+    steps, spans = steps_table(ordered, has_start_times=has_start_times, detail=detail)
+    engine.register("steps", steps)
+    engine.register("case_spans", spans)
+    return True
