@@ -207,3 +207,61 @@ def test_case_row_order_sorts_by_case_then_row() -> None:
     order = local.case_row_order(inst)
     assert order is not None
     assert order.tolist() == [1, 4, 3, 0, 2]
+
+
+def _with_duplicates(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Rows 2 and 5 repeated right after themselves: the file order stays the same."""
+    frame = _frame(rows)
+    return frame.iloc[[0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("order", ["time", "reversed"])
+def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> None:
+    """In time order duplicates are found among the rows tied on case and end; out of time
+    order by hashing every row. Both find the same rows."""
+    from bottleneck_finder.errors import LogValidationError
+    from bottleneck_finder.normalize import NormalizeOptions
+
+    rows = TIME_SORTED if order == "time" else list(reversed(TIME_SORTED))
+    frame = _with_duplicates(rows)
+    from bottleneck_finder.normalize import _tied_rows, case_order
+
+    codes = pd.factorize(frame["case_id"])[0]
+    ends = pd.to_datetime(frame["timestamp"]).to_numpy().view(np.int64)
+    tied = _tied_rows(codes, ends, case_order(codes))
+    assert (tied is not None) is (order == "time")  # which way the candidates are found
+    with pytest.raises(LogValidationError, match="2 rows are exact duplicates"):
+        load_log(frame)
+    log = load_log(frame, options=NormalizeOptions(bad_rows="skip"))
+    assert log.quality.dropped_duplicates == 2
+    assert len(log.events) == len(rows)
+    # the (case, position) order survives the dropped rows and is accepted by the engine
+    arrays = local.from_events(log.events)
+    assert log.case_order is not None
+    checked = local.checked_order(arrays, log.case_order)
+    assert checked is not None
+    assert np.array_equal(checked, local.case_row_order(arrays))
+    _assert_same(log, expect_in_process=order == "time")
+
+
+def test_same_second_events_of_different_activities_are_not_duplicates() -> None:
+    # c1's Kiểm tra and Ký số share case and second: candidates, cleared by the exact check
+    log = load_log(_frame(TIME_SORTED))
+    assert log.quality.dropped_duplicates == 0
+    assert len(log.events) == len(TIME_SORTED)
+
+
+def test_a_stale_order_hint_is_refused_and_the_steps_stay_right() -> None:
+    from dataclasses import replace
+
+    log = load_log(_frame(TIME_SORTED))
+    kept = log.events[log.events["case"] != "c2"].reset_index(drop=True)
+    stale = replace(log, events=kept)  # still carries the order of all nine events
+    assert stale.case_order is not None and len(stale.case_order) != len(kept)
+    assert local.checked_order(local.from_events(kept), stale.case_order) is None
+    shuffled = replace(log, case_order=log.case_order[::-1].copy())
+    assert local.checked_order(local.from_events(log.events), shuffled.case_order) is None
+    for candidate in (stale, shuffled):
+        fast = _tables(candidate, in_process=True)
+        sql = _tables(candidate, in_process=False)
+        pdt.assert_frame_equal(fast["steps"], sql["steps"])

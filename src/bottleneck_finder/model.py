@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from .columns import LogColumns
@@ -79,6 +80,9 @@ class EventLog:
     trimmed and NFC-normalized; missing where the log has none), `lifecycle` (categorical of
     `start` / `complete`, or missing), `end_us` (int64, microseconds since 1970-01-01 UTC),
     `start_us` (nullable Int64) and `row` (the 0-based row of the event in the source file).
+    `case_order`, when known, lists the positions of `events` sorted by (case, position): a
+    hint the engine checks before it uses it (a log whose events were filtered keeps a stale
+    one).
     """
 
     events: pd.DataFrame
@@ -89,6 +93,7 @@ class EventLog:
     display_tz: str
     timestamp_format: str | None
     quality: DataQuality
+    case_order: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -84,9 +85,8 @@ def _offset_text(value: str) -> str | None:
 def _to_micros(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """tz-aware datetimes (NaT allowed) -> (int64 microseconds since the epoch UTC, valid mask)."""
     valid = stamps.notna().to_numpy()
-    utc = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-    micros = utc.astype("datetime64[us]").view(np.int64).copy()
-    micros[~valid] = 0
+    utc = pd.DatetimeIndex(stamps).as_unit("us").asi8  # epoch integers are UTC in every zone
+    micros = np.where(valid, utc, 0)  # a new array: the caller's data is never written
     return micros, valid
 
 
@@ -211,16 +211,28 @@ def _labels(values: pd.Series, *, nfc: bool = False, lower: bool = False) -> pd.
     if lower:
         text = pc.utf8_lower(text)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    merged_codes, categories = pd.factorize(pd.array(text, dtype="string"), use_na_sentinel=True)
-    if len(categories) == len(uniques) and (merged_codes >= 0).all():
-        final = codes.astype(np.int32)  # cleaning merged nothing: the codes stand as they are
+    unchanged = isinstance(uniques.dtype, pd.StringDtype) and bool(
+        text.null_count == 0 and pc.all(pc.equal(text, pa.array(uniques.array))).as_py()
+    )
+    if unchanged:  # cleaning changed no label (the usual case): the codes stand as they are
+        final, categories = codes.astype(np.int32), pd.array(text, dtype="string")
     else:
+        merged_codes, categories = pd.factorize(
+            pd.array(text, dtype="string"), use_na_sentinel=True
+        )
         lookup = np.append(merged_codes, -1).astype(np.int32)  # -1 (missing) stays missing
         final = lookup[codes]
-    categorical = pd.Categorical.from_codes(
-        final, categories=pd.Index(categories, dtype="string"), validate=False
-    )
-    return pd.Series(categorical, index=values.index)
+    return pd.Series(_categorical(final, pd.Index(categories, dtype="string")), index=values.index)
+
+
+def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """A categorical from codes and categories known to be distinct (they come from a
+    factorization), skipping pandas' uniqueness check where pandas offers the fast path: on a
+    million case ids that check costs a third of a second."""
+    fastpath = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    if fastpath is None:
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    return pd.Categorical.from_codes(codes, dtype=fastpath(categories, False), validate=False)
 
 
 def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Series:
@@ -234,6 +246,56 @@ def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Se
     return pd.Series(pd.arrays.IntegerArray(micros, ~valid))
 
 
+def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray | None:
+    """Positions of the rows sorted by (case, position in the table): each case's rows
+    together, in file order (None beyond 2^31 rows). The engine reuses it for its step table.
+    `positions` may pass any increasing non-negative int64 numbering of the rows below 2^32
+    (the file rows) to save building one."""
+    n = len(case_codes)
+    if n >= 1 << 31:
+        return None
+    if positions is None or len(positions) != n or (n and int(positions[-1]) >= 1 << 32):
+        positions = np.arange(n, dtype=np.int64)
+    key = (case_codes.astype(np.int64) << 32) | positions
+    order: np.ndarray = np.argsort(key)  # distinct keys: any sort gives one answer
+    return order
+
+
+def _tied_rows(
+    case_codes: np.ndarray, end_micros: np.ndarray, order: np.ndarray | None
+) -> np.ndarray | None:
+    """Rows sharing case and end with a neighbour in `case_order`: the only possible
+    duplicates when every case lists its events in time order (then equal ends are
+    neighbours). None when some case does not, or without an order."""
+    if order is None:
+        return None
+    case, end = case_codes[order], end_micros[order]
+    same = case[1:] == case[:-1]
+    if bool((same & (end[1:] < end[:-1])).any()):
+        return None
+    tie = same & (end[1:] == end[:-1])
+    tied = np.zeros(len(order), bool)
+    tied[1:] |= tie
+    tied[:-1] |= tie
+    return np.sort(order[tied])
+
+
+def _rows_with_repeated_hash(
+    case_codes: np.ndarray, activity_codes: np.ndarray, end_micros: np.ndarray
+) -> np.ndarray:
+    """Rows whose hash of (case, activity, end) is shared with another row."""
+    # (case, activity) as one exact integer, spread by an odd constant and offset by the end:
+    # int64 arithmetic wraps, and unequal triples share a hash only by rare coincidence (a
+    # coincidence only adds a candidate that the exact comparison then clears)
+    pair = case_codes.astype(np.int64) * (int(activity_codes.max(initial=0)) + 2) + activity_codes
+    hashed = pair * np.int64(-7046029254386353131) + end_micros
+    ordered = np.sort(hashed)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeated):
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(pd.Series(hashed, copy=False).isin(repeated).to_numpy())
+
+
 def _duplicates(
     table: pd.DataFrame,
     columns: LogColumns,
@@ -242,37 +304,38 @@ def _duplicates(
     end: ParsedTimes,
     start: ParsedTimes | None,
     *labels: pd.Series | None,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rows identical to an earlier row in every column read (mapped columns as parsed).
 
-    Rows are hashed first; only rows whose hash repeats are compared exactly, so a hash
-    collision can never report a false duplicate.
+    Two identical rows share their case, activity and end. The candidates are the rows tied
+    on case and end with a neighbour in `order` (see `case_order`; when every case is in time
+    order), otherwise the rows whose hash of those three repeats; the candidates alone are
+    then compared exactly on every column, so a hash collision can never report a false
+    duplicate.
     """
     missing_time = np.iinfo(np.int64).min
-    parts: list[np.ndarray] = [
-        case.cat.codes.to_numpy(),
-        activity.cat.codes.to_numpy(),
-        np.where(end.valid, end.micros, missing_time),
-    ]
+    case_codes = case.cat.codes.to_numpy()
+    activity_codes = activity.cat.codes.to_numpy()
+    end_micros = np.where(end.valid, end.micros, missing_time)
+    rows = _tied_rows(case_codes, end_micros, order)
+    if rows is None:
+        rows = _rows_with_repeated_hash(case_codes, activity_codes, end_micros)
+    if not len(rows):
+        return np.zeros(len(table), bool)
+    parts: list[np.ndarray] = [case_codes[rows], activity_codes[rows], end_micros[rows]]
     if start is not None:
-        parts.append(np.where(start.valid, start.micros, missing_time))
-    parts += [series.cat.codes.to_numpy() for series in labels if series is not None]
+        parts.append(np.where(start.valid[rows], start.micros[rows], missing_time))
+    parts += [series.cat.codes.to_numpy()[rows] for series in labels if series is not None]
     mapped = {column for _, column in columns.items()}
     parts += [
-        pd.factorize(table[column], use_na_sentinel=True)[0]
+        pd.factorize(table[column].iloc[rows], use_na_sentinel=True)[0]
         for column in table.columns
         if column not in mapped
     ]
-    hashed = np.zeros(len(table), np.uint64)
-    for part in parts:  # combined one column at a time: no wide temporary table
-        hashed = hashed * np.uint64(1_000_003) ^ pd.util.hash_array(part)
-    ordered = np.sort(hashed)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    candidates = np.isin(hashed, repeated) if len(repeated) else np.zeros(len(table), bool)
     duplicated = np.zeros(len(table), bool)
-    if candidates.any():
-        subset = pd.DataFrame({i: part[candidates] for i, part in enumerate(parts)})
-        duplicated[np.flatnonzero(candidates)] = subset.duplicated().to_numpy()
+    subset = pd.DataFrame({i: part for i, part in enumerate(parts)})
+    duplicated[rows] = subset.duplicated().to_numpy()
     return duplicated
 
 
@@ -353,17 +416,24 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         raise EmptyLogError("the log has no events", fix="check the export", source=source)
     assert columns.case and columns.activity and columns.timestamp
 
-    case = _labels(table[columns.case])
-    activity = _labels(table[columns.activity], nfc=True)
+    # Case ids are the one column with about as many distinct values as rows; Arrow's
+    # dictionary encoding behind `_labels` releases the GIL, so they are encoded on a second
+    # thread while this one reads the other columns.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        case_job = pool.submit(_labels, table[columns.case])
+        activity = _labels(table[columns.activity], nfc=True)
+        end = parse_timestamps(
+            table[columns.timestamp],
+            fmt=options.timestamp_format,
+            tz=options.tz,
+            column=columns.timestamp,
+            source=source,
+        )
+        resource = _labels(table[columns.resource], nfc=True) if columns.resource else None
+        group = _labels(table[columns.group], nfc=True) if columns.group else None
+        case = case_job.result()
     missing_key = (case.cat.codes.to_numpy() < 0) | (activity.cat.codes.to_numpy() < 0)
 
-    end = parse_timestamps(
-        table[columns.timestamp],
-        fmt=options.timestamp_format,
-        tz=options.tz,
-        column=columns.timestamp,
-        source=source,
-    )
     start = None
     if columns.start is not None:
         start = parse_timestamps(
@@ -398,9 +468,19 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             dtype=bool, na_value=True
         )
 
-    resource = _labels(table[columns.resource], nfc=True) if columns.resource else None
-    group = _labels(table[columns.group], nfc=True) if columns.group else None
-    duplicated = _duplicates(table, columns, case, activity, end, start, resource, group, lifecycle)
+    rows_by_case = case_order(case.cat.codes.to_numpy(), positions=order)
+    duplicated = _duplicates(
+        table,
+        columns,
+        case,
+        activity,
+        end,
+        start,
+        resource,
+        group,
+        lifecycle,
+        order=rows_by_case,
+    )
 
     problems: list[tuple[np.ndarray, type[BottleneckError], str, str]] = [
         (
@@ -466,6 +546,8 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
 
     keep = ~(missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle)
     every = bool(keep.all())
+    if rows_by_case is not None and not every:  # the kept rows' own positions, same order
+        rows_by_case = (np.cumsum(keep) - 1)[rows_by_case[keep[rows_by_case]]]
 
     def kept(values: pd.Series | None) -> pd.Series:
         """The kept rows of a column as a fresh 0-based Series (no Python objects created)."""
@@ -487,7 +569,8 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             "group": kept(group),
             "lifecycle": kept(lifecycle),
             "row": order if every else order[keep],
-        }
+        },
+        copy=False,  # every column is this function's own array: no consolidating copy
     )
     if events.empty:
         raise EmptyLogError(
@@ -515,6 +598,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     display_tz = options.tz or end.offset or "UTC"
     return EventLog(
         events=events,
+        case_order=rows_by_case,
         source=source,
         columns=reported,
         has_start_times=has_start or has_lifecycle,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
@@ -40,7 +41,7 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
     times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
     queryable in `engine`; with lifecycle pairing also `neighbours` (see
     `engine.instances.neighbours`)."""
-    options = {"has_start_times": log.has_start_times, "detail": detail}
+    options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
     if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
         engine.register("events", event_table(log.events))
         engine.materialize("neighbours", instances.neighbours("events"))
@@ -50,7 +51,8 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         if local.register_steps(engine, paired, **options):
             return
     else:
-        if local.register_steps(engine, local.from_events(log.events), **options):
+        arrays = local.from_events(log.events)
+        if local.register_steps(engine, arrays, order_hint=log.case_order, **options):
             return
         engine.register("events", event_table(log.events))
         inst = instances.activity_instances("events", paired=False)

@@ -110,6 +110,21 @@ def case_row_order(inst: InstanceArrays) -> np.ndarray | None:
     return order
 
 
+def checked_order(inst: InstanceArrays, hint: np.ndarray | None) -> np.ndarray | None:
+    """`hint` if it really lists the instances sorted by (case, position) — a permutation,
+    cases ascending, positions ascending within a case — else None."""
+    n = len(inst)
+    if hint is None or len(hint) != n:
+        return None
+    if n == 0:
+        return hint
+    if int(hint.min()) < 0 or int(hint.max()) >= n:
+        return None
+    case = inst.case[hint]
+    after = (case[1:] > case[:-1]) | ((case[1:] == case[:-1]) & (hint[1:] > hint[:-1]))
+    return hint if bool(after.all()) else None  # strictly increasing keys: no repeats
+
+
 def in_file_order(inst: InstanceArrays, *, by_start: bool) -> bool:
     """Whether instances sorted by (case, row) are also sorted by (case, end, start): the
     canonical order of `transitions.steps`, ties already following the file."""
@@ -232,17 +247,27 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
     return pa.table(columns), spans
 
 
-def register_steps(engine: Any, instances: Any, *, has_start_times: bool, detail: bool) -> bool:
+def register_steps(
+    engine: Any,
+    instances: Any,
+    *,
+    has_start_times: bool,
+    detail: bool,
+    order_hint: np.ndarray | None = None,
+) -> bool:
     """Build the step table `steps` and the per-case table `case_spans` (see
     `transitions.steps` and `stats.case_spans`) of `instances` (`InstanceArrays` or an Arrow
     table of them) in process and register them in `engine`, if the engine allows it and the
     file order fits (see the module docstring). Returns False, having registered nothing, when
-    the caller must run the SQL window instead.
+    the caller must run the SQL window instead. `order_hint` may give the (case, position)
+    order of `instances` (see `EventLog.case_order`); it is checked, not trusted.
     """
     if not engine.in_process_steps:
         return False
     inst = instances if isinstance(instances, InstanceArrays) else from_arrow(instances)
-    order = case_row_order(inst)
+    order = checked_order(inst, order_hint)
+    if order is None:
+        order = case_row_order(inst)
     if order is None:
         return False
     ordered = take(inst, order, detail=detail)

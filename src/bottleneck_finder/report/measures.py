@@ -227,7 +227,7 @@ def split_log(log: EventLog, at: pd.Timestamp) -> tuple[EventLog, EventLog, int]
 
     def part(keep: np.ndarray) -> EventLog:
         events = log.events[np.isin(codes, keep)].reset_index(drop=True)
-        return replace(log, events=events)
+        return replace(log, events=events, case_order=None)
 
     return part(before_cases), part(after_cases), int(straddling.sum())
 
