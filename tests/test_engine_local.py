@@ -206,7 +206,13 @@ def test_case_row_order_sorts_by_case_then_row() -> None:
     )
     order = local.case_row_order(inst)
     assert order is not None
-    assert order.tolist() == [1, 4, 3, 0, 2]
+    assert order.positions.tolist() == [1, 4, 3, 0, 2]
+    assert order.case.tolist() == [0, 0, 1, 2, 2]
+    shuffled_rows = local.InstanceArrays(**{**inst.__dict__, "row": np.array([4, 3, 2, 1, 0])})
+    by_row = local.case_row_order(shuffled_rows)  # rows not ascending: the argsort way
+    assert by_row is not None
+    assert by_row.positions.tolist() == [4, 1, 3, 2, 0]
+    assert by_row.case.tolist() == [0, 0, 1, 2, 2]
 
 
 def _with_duplicates(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -240,7 +246,10 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
     assert log.case_order is not None
     checked = local.checked_order(arrays, log.case_order)
     assert checked is not None
-    assert np.array_equal(checked, local.case_row_order(arrays))
+    computed = local.case_row_order(arrays)
+    assert computed is not None
+    assert np.array_equal(checked.positions, computed.positions)
+    assert np.array_equal(checked.case, computed.case)
     _assert_same(log, expect_in_process=order == "time")
 
 

@@ -71,7 +71,9 @@ def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None
             "activities": len(log.events["activity"].cat.categories),
         }
         trans = eng.frame(stats.transition_stats(eng, "steps", **sizes))
-        acts = eng.frame(stats.activity_stats(eng, "steps", **sizes))
+        acts = eng.frame(
+            stats.activity_stats(eng, "steps", processing=log.has_start_times, **sizes)
+        )
         row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
         quality = log.quality
         if log.has_lifecycle:

@@ -97,32 +97,48 @@ def from_events(events: Any) -> InstanceArrays:
     )
 
 
-def case_row_order(inst: InstanceArrays) -> np.ndarray | None:
-    """Positions of the instances sorted by (case, file row); None when the key does not fit
-    one 64-bit integer (more than 2^31 cases or rows beyond 2^32)."""
+@dataclass(frozen=True, eq=False)
+class Order:
+    """A (case, row) order of instances: their positions, and their case codes in that order."""
+
+    positions: np.ndarray
+    case: np.ndarray
+
+
+def case_row_order(inst: InstanceArrays) -> Order | None:
+    """The instances sorted by (case, file row); None when the key does not fit one 64-bit
+    integer (more than 2^31 cases or rows beyond 2^32)."""
     n = len(inst)
     if n == 0:
-        return np.zeros(0, np.int64)
+        return Order(np.zeros(0, np.int64), inst.case)
     if int(inst.row.min()) < 0 or int(inst.row.max()) >= 1 << 32 or int(inst.case.min()) < 0:
         return None
+    if n < 1 << 31 and bool((inst.row[1:] > inst.row[:-1]).all()):
+        # rows ascend with the position (instances straight from the file): sort the packed
+        # (case, position) keys by value, several times faster than an argsort
+        key = (inst.case.astype(np.int64) << 32) | np.arange(n, dtype=np.int64)
+        key.sort()
+        case = (key >> np.int64(32)).astype(inst.case.dtype)
+        key &= np.int64(0xFFFFFFFF)
+        return Order(key, case)
     key = (inst.case.astype(np.int64) << 32) | inst.row
     order: np.ndarray = np.argsort(key)  # the keys are distinct: any sort gives one answer
-    return order
+    return Order(order, inst.case[order])
 
 
-def checked_order(inst: InstanceArrays, hint: np.ndarray | None) -> np.ndarray | None:
+def checked_order(inst: InstanceArrays, hint: np.ndarray | None) -> Order | None:
     """`hint` if it really lists the instances sorted by (case, position) — a permutation,
     cases ascending, positions ascending within a case — else None."""
     n = len(inst)
     if hint is None or len(hint) != n:
         return None
     if n == 0:
-        return hint
+        return Order(hint, inst.case)
     if int(hint.min()) < 0 or int(hint.max()) >= n:
         return None
     case = inst.case[hint]
     after = (case[1:] > case[:-1]) | ((case[1:] == case[:-1]) & (hint[1:] > hint[:-1]))
-    return hint if bool(after.all()) else None  # strictly increasing keys: no repeats
+    return Order(hint, case) if bool(after.all()) else None  # strictly increasing: no repeats
 
 
 def in_file_order(inst: InstanceArrays, *, by_start: bool) -> bool:
@@ -141,16 +157,25 @@ def in_file_order(inst: InstanceArrays, *, by_start: bool) -> bool:
 
 
 def _arrow(values: np.ndarray, present: np.ndarray | None) -> Any:
+    """A numpy column as an Arrow array, null where not `present` (values used in place)."""
     import pyarrow as pa
 
     if present is None or bool(present.all()):
         return pa.array(values)
-    return pa.array(values, mask=~present)
+    validity = np.packbits(present, bitorder="little")
+    data = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(
+        pa.from_numpy_dtype(data.dtype),
+        len(data),
+        [pa.py_buffer(validity), pa.py_buffer(data)],
+        null_count=len(data) - int(np.count_nonzero(present)),
+    )
 
 
-def take(inst: InstanceArrays, order: np.ndarray, *, detail: bool) -> InstanceArrays:
-    """The instances in `order`; without `detail` the row, resource and group are left as
-    they are (the step table without detail does not read them)."""
+def take(inst: InstanceArrays, sorting: Order, *, detail: bool) -> InstanceArrays:
+    """The instances in `sorting`'s order; without `detail` the row, resource and group are
+    left as they are (the step table without detail does not read them)."""
+    order = sorting.positions
 
     def keep(values: np.ndarray) -> np.ndarray:
         return values[order] if detail else values
@@ -158,7 +183,7 @@ def take(inst: InstanceArrays, order: np.ndarray, *, detail: bool) -> InstanceAr
     end = inst.end[order]
     any_start = bool(inst.start_known.any())
     return InstanceArrays(
-        case=inst.case[order],
+        case=sorting.case,
         activity=inst.activity[order],
         end=end,
         start=inst.start[order] if any_start else end,
@@ -200,13 +225,15 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
             out[1:] = values[:-1]
         return out
 
-    prev_end = previous(end)
+    any_start = bool(known.any())
+    prev_end = previous(end) if has_start_times or detail else end
     if has_start_times:
         raw = start - prev_end
         overlap = has_prev & (raw < 0)
         wait = np.where(raw < 0, 0, raw)
     else:
-        wait = end - prev_end
+        wait = np.zeros(n, np.int64)
+        np.subtract(end[1:], end[:-1], out=wait[1:])
         overlap = np.zeros(n, bool)
     columns: dict[str, Any] = {
         "case_id": pa.array(case),
@@ -229,7 +256,7 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
         "source": _arrow(previous(activity), has_prev),
         "wait_us": _arrow(wait, has_prev),
         "overlap": pa.array(overlap),
-        "processing_us": _arrow(end - start, known),
+        "processing_us": _arrow(end - start, known) if any_start else pa.nulls(n, pa.int64()),
         "is_last": pa.array(is_last),
     }
     firsts = np.flatnonzero(~has_prev)
@@ -238,7 +265,9 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
         {
             "case_id": pa.array(case[firsts]),
             "first_us": pa.array(
-                np.minimum.reduceat(start, firsts) if n else np.zeros(0, np.int64)
+                np.minimum.reduceat(start, firsts)
+                if n and any_start
+                else end[firsts]  # without starts, sorted by end: the first ends first
             ),
             "last_us": pa.array(end[lasts]),  # sorted by end: the last instance ends last
             "steps": pa.array((lasts - firsts + 1).astype(np.int64)),
@@ -265,9 +294,7 @@ def register_steps(
     if not engine.in_process_steps:
         return False
     inst = instances if isinstance(instances, InstanceArrays) else from_arrow(instances)
-    order = checked_order(inst, order_hint)
-    if order is None:
-        order = case_row_order(inst)
+    order = checked_order(inst, order_hint) or case_row_order(inst)
     if order is None:
         return False
     ordered = take(inst, order, detail=detail)

@@ -16,6 +16,13 @@ def _time_stats(engine: Engine, column: str, prefix: str) -> str:
     )
 
 
+def _no_time_stats(prefix: str) -> str:
+    """The select-list of `_time_stats` for a column known to be all null, without reading it."""
+    names = ["mean_us", *(f"{q}_us" for q in QUANTILES), "max_us", "total_us"]
+    nulls = ", ".join(f"CAST(NULL AS DOUBLE) AS {prefix}_{name}" for name in names)
+    return f"0 AS {prefix}_count, {nulls}"
+
+
 def _names(table: str, prefix: str) -> str:
     """The columns that `_time_stats` makes for `prefix`, qualified by `table`."""
     names = ["count", "mean_us", *(f"{q}_us" for q in QUANTILES), "max_us", "total_us"]
@@ -61,14 +68,27 @@ FROM totals JOIN cases ON totals.source = cases.source AND totals.activity = cas
 """
 
 
-def activity_stats(engine: Engine, steps: str, *, cases: int = 0, activities: int = 0) -> str:
+def activity_stats(
+    engine: Engine,
+    steps: str,
+    *,
+    cases: int = 0,
+    activities: int = 0,
+    processing: bool = True,
+) -> str:
     """SQL: per activity: instances, cases, processing and waiting time, starts and ends
-    (distinct cases by bitmap as in `transition_stats`)."""
+    (distinct cases by bitmap as in `transition_stats`). `processing=False` says no instance
+    has a start time, so processing statistics are null without scanning the column."""
     bitmap = engine.bitmap_count("case_id", cases, activities)
     if bitmap:
+        proc = (
+            _time_stats(engine, "processing_us", "processing")
+            if processing
+            else _no_time_stats("processing")
+        )
         return f"""
 SELECT activity, count(*) AS count, {bitmap} AS cases,
-  {_time_stats(engine, "processing_us", "processing")},
+  {proc},
   {_time_stats(engine, "wait_us", "wait_before")},
   sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts,
   sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends
