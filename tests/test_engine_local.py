@@ -233,9 +233,12 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
     from bottleneck_finder.normalize import _tied_rows, case_order
 
     codes = pd.factorize(frame["case_id"])[0]
+    activities = pd.factorize(frame["activity"])[0]
     ends = pd.to_datetime(frame["timestamp"]).to_numpy().view(np.int64)
-    tied = _tied_rows(codes, ends, case_order(codes))
+    tied = _tied_rows(activities, ends, case_order(codes))
     assert (tied is not None) is (order == "time")  # which way the candidates are found
+    if tied is not None:  # exactly the four rows of the two repeated pairs
+        assert tied.tolist() == [2, 3, 6, 7]
     with pytest.raises(LogValidationError, match="2 rows are exact duplicates"):
         load_log(frame)
     log = load_log(frame, options=NormalizeOptions(bad_rows="skip"))

@@ -246,14 +246,22 @@ def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Se
     return pd.Series(pd.arrays.IntegerArray(micros, ~valid))
 
 
-def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray | None:
-    """Positions of the rows sorted by (case, position in the table): each case's rows
-    together, in file order (None beyond 2^31 rows). The engine reuses it for its step table.
-    `positions` may pass the increasing row numbering 0..n-1 to save building one.
+@dataclass(frozen=True, eq=False)
+class CaseOrder:
+    """Rows sorted by (case, position in the table): their positions and their case codes."""
+
+    positions: np.ndarray
+    case: np.ndarray
+
+
+def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> CaseOrder | None:
+    """The rows sorted by (case, position in the table): each case's rows together, in file
+    order (None beyond 2^31 rows). The engine reuses it for its step table. `positions` may
+    pass the increasing row numbering 0..n-1 to save building one.
 
     Case and position are packed into one distinct 64-bit key, and the keys themselves are
-    sorted: a value sort is several times faster than an argsort, and the position comes back
-    out of the low 32 bits.
+    sorted: a value sort is several times faster than an argsort, and position and case come
+    back out of the low and high 32 bits.
     """
     n = len(case_codes)
     if n >= 1 << 31:
@@ -262,28 +270,41 @@ def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> n
         positions = np.arange(n, dtype=np.int64)
     key = (case_codes.astype(np.int64) << 32) | positions
     key.sort()
+    case = (key >> np.int64(32)).astype(case_codes.dtype)
     key &= np.int64(0xFFFFFFFF)
-    order: np.ndarray = key
-    return order
+    return CaseOrder(key, case)
 
 
 def _tied_rows(
-    case_codes: np.ndarray, end_micros: np.ndarray, order: np.ndarray | None
+    activity_codes: np.ndarray, end_micros: np.ndarray, order: CaseOrder | None
 ) -> np.ndarray | None:
-    """Rows sharing case and end with a neighbour in `case_order`: the only possible
-    duplicates when every case lists its events in time order (then equal ends are
-    neighbours). None when some case does not, or without an order."""
+    """Rows sharing case, end and activity with another row, found as neighbours in
+    `case_order`: when every case lists its events in time order, rows with equal case and
+    end are neighbours. None when some case does not, or without an order."""
     if order is None:
         return None
-    case, end = case_codes[order], end_micros[order]
+    positions, case = order.positions, order.case
+    end = end_micros[positions]
     same = case[1:] == case[:-1]
     if bool((same & (end[1:] < end[:-1])).any()):
         return None
     tie = same & (end[1:] == end[:-1])
-    tied = np.zeros(len(order), bool)
+    tied = np.zeros(len(positions), bool)
     tied[1:] |= tie
     tied[:-1] |= tie
-    return np.sort(order[tied])
+    at = np.flatnonzero(tied)
+    if not len(at):
+        return at
+    # which run of equal (case, end) each tied row is in: a run starts at a row not tied to
+    # the row before it
+    joined = np.zeros(len(at), bool)
+    inner = at > 0
+    joined[inner] = tie[at[inner] - 1]
+    run = np.cumsum(~joined)
+    key = run * np.int64(int(activity_codes.max(initial=0)) + 2) + activity_codes[positions[at]]
+    ordered = np.sort(key)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    return np.sort(positions[at[np.isin(key, repeated)]])
 
 
 def _rows_with_repeated_hash(
@@ -310,7 +331,7 @@ def _duplicates(
     end: ParsedTimes,
     start: ParsedTimes | None,
     *labels: pd.Series | None,
-    order: np.ndarray | None = None,
+    order: CaseOrder | None = None,
 ) -> np.ndarray:
     """Rows identical to an earlier row in every column read (mapped columns as parsed).
 
@@ -324,7 +345,7 @@ def _duplicates(
     case_codes = case.cat.codes.to_numpy()
     activity_codes = activity.cat.codes.to_numpy()
     end_micros = np.where(end.valid, end.micros, missing_time)
-    rows = _tied_rows(case_codes, end_micros, order)
+    rows = _tied_rows(activity_codes, end_micros, order)
     if rows is None:
         rows = _rows_with_repeated_hash(case_codes, activity_codes, end_micros)
     if not len(rows):
@@ -553,7 +574,10 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     keep = ~(missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle)
     every = bool(keep.all())
     if rows_by_case is not None and not every:  # the kept rows' own positions, same order
-        rows_by_case = (np.cumsum(keep) - 1)[rows_by_case[keep[rows_by_case]]]
+        still = keep[rows_by_case.positions]
+        rows_by_case = CaseOrder(
+            (np.cumsum(keep) - 1)[rows_by_case.positions[still]], rows_by_case.case[still]
+        )
 
     def kept(values: pd.Series | None) -> pd.Series:
         """The kept rows of a column as a fresh 0-based Series (no Python objects created)."""
@@ -604,7 +628,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     display_tz = options.tz or end.offset or "UTC"
     return EventLog(
         events=events,
-        case_order=rows_by_case,
+        case_order=None if rows_by_case is None else rows_by_case.positions,
         source=source,
         columns=reported,
         has_start_times=has_start or has_lifecycle,
