@@ -200,22 +200,39 @@ def _labels(values: pd.Series, *, nfc: bool = False, lower: bool = False) -> pd.
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if isinstance(uniques.dtype, pd.StringDtype):
-        text = pa.array(uniques.array, type=pa.string())
-    else:  # numbers, booleans or mixed objects: their text is the label
-        text = pa.array([str(u) for u in uniques], type=pa.string())
+    original: pa.Array | None = None
+    codes: np.ndarray
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        # Arrow-backed text (Parquet, Arrow CSV): Arrow's own dictionary encoding gives int32
+        # codes directly, without pandas' int64 codes and their conversion
+        column = pa.array(values.array)
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        encoded = column.dictionary_encode()
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, -1)
+        codes = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        original = encoded.dictionary.cast(pa.string())
+        text = original
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if isinstance(uniques.dtype, pd.StringDtype):
+            original = pa.array(uniques.array, type=pa.string())
+            text = original
+        else:  # numbers, booleans or mixed objects: their text is the label
+            text = pa.array([str(u) for u in uniques], type=pa.string())
     text = pc.utf8_trim_whitespace(text)
     if nfc:
         text = pc.utf8_normalize(text, form="NFC")
     if lower:
         text = pc.utf8_lower(text)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    unchanged = isinstance(uniques.dtype, pd.StringDtype) and bool(
-        text.null_count == 0 and pc.all(pc.equal(text, pa.array(uniques.array))).as_py()
+    unchanged = original is not None and bool(
+        text.null_count == 0 and pc.all(pc.equal(text, original)).as_py()
     )
     if unchanged:  # cleaning changed no label (the usual case): the codes stand as they are
-        final, categories = codes.astype(np.int32), pd.array(text, dtype="string")
+        final, categories = codes.astype(np.int32, copy=False), pd.array(text, dtype="string")
     else:
         merged_codes, categories = pd.factorize(
             pd.array(text, dtype="string"), use_na_sentinel=True
