@@ -575,8 +575,10 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         )
     )
     warnings: list[str] = []
+    bad = missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle
+    clean = not bool(bad.any())  # the usual case: no count below needs a pass over the rows
     for mask, error, what, fix in problems:
-        count = int(mask.sum())
+        count = 0 if clean else int(mask.sum())
         if not count:
             continue
         where = _rows(raw, mask, file_row)
@@ -588,8 +590,8 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             )
         warnings.append(f"dropped {_count(count, what)} ({where})")
 
-    keep = ~(missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle)
-    every = bool(keep.all())
+    keep = ~bad
+    every = clean
     if rows_by_case is not None and not every:  # the kept rows' own positions, same order
         still = keep[rows_by_case.positions]
         rows_by_case = CaseOrder(
@@ -623,24 +625,30 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         raise EmptyLogError(
             "no usable events remain after dropping bad rows", fix="check the export", source=source
         )
-    if int(ignored_lifecycle.sum()):
+    if not clean and int(ignored_lifecycle.sum()):
         warnings.append(
             f"ignored {int(ignored_lifecycle.sum())} events whose lifecycle is "
             "neither start nor complete"
         )
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
-    quality = DataQuality(
-        rows_read=rows_read,
-        rows_used=int(keep.sum()),
-        dropped_bad_timestamp=int((bad_time & ~missing_key).sum()),
-        dropped_missing_case_or_activity=int(missing_key.sum()),
-        dropped_end_before_start=int((end_before_start & ~bad_time & ~missing_key).sum()),
-        dropped_duplicates=int((duplicated & ~bad_time & ~missing_key & ~end_before_start).sum()),
-        ignored_lifecycle_events=int(
-            (ignored_lifecycle & ~duplicated & ~bad_time & ~missing_key).sum()
-        ),
-        warnings=tuple(warnings),
+    quality = (
+        DataQuality(rows_read=rows_read, rows_used=len(keep), warnings=tuple(warnings))
+        if clean
+        else DataQuality(
+            rows_read=rows_read,
+            rows_used=int(keep.sum()),
+            dropped_bad_timestamp=int((bad_time & ~missing_key).sum()),
+            dropped_missing_case_or_activity=int(missing_key.sum()),
+            dropped_end_before_start=int((end_before_start & ~bad_time & ~missing_key).sum()),
+            dropped_duplicates=int(
+                (duplicated & ~bad_time & ~missing_key & ~end_before_start).sum()
+            ),
+            ignored_lifecycle_events=int(
+                (ignored_lifecycle & ~duplicated & ~bad_time & ~missing_key).sum()
+            ),
+            warnings=tuple(warnings),
+        )
     )
     display_tz = options.tz or end.offset or "UTC"
     return EventLog(

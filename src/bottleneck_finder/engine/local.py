@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 NO_CODE = -1  # a missing resource or group code
+PARALLEL_ROWS = 1_000_000  # from this many instances, gathers run on two threads
 
 
 @dataclass(frozen=True)
@@ -172,25 +173,41 @@ def _arrow(values: np.ndarray, present: np.ndarray | None) -> Any:
     )
 
 
+def _gather(columns: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
+    """`column[order]` for every column, on two threads when the columns are large (numpy
+    releases the GIL while it gathers, and random reads leave a core waiting on memory)."""
+    names = list(columns)
+    if len(order) < PARALLEL_ROWS or len(names) < 2:
+        return {name: columns[name][order] for name in names}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = [pool.submit(np.take, columns[name], order) for name in names[1::2]]
+        mine = {name: np.take(columns[name], order) for name in names[0::2]}
+        theirs = {name: job.result() for name, job in zip(names[1::2], other, strict=True)}
+    return {name: mine[name] if name in mine else theirs[name] for name in names}
+
+
 def take(inst: InstanceArrays, sorting: Order, *, detail: bool) -> InstanceArrays:
     """The instances in `sorting`'s order; without `detail` the row, resource and group are
     left as they are (the step table without detail does not read them)."""
-    order = sorting.positions
-
-    def keep(values: np.ndarray) -> np.ndarray:
-        return values[order] if detail else values
-
-    end = inst.end[order]
     any_start = bool(inst.start_known.any())
+    wanted = {"activity": inst.activity, "end": inst.end}
+    if any_start:
+        wanted |= {"start": inst.start, "start_known": inst.start_known}
+    if detail:
+        wanted |= {"row": inst.row, "resource": inst.resource, "group": inst.group}
+    got = _gather(wanted, sorting.positions)
+    end = got["end"]
     return InstanceArrays(
         case=sorting.case,
-        activity=inst.activity[order],
+        activity=got["activity"],
         end=end,
-        start=inst.start[order] if any_start else end,
-        start_known=inst.start_known[order] if any_start else inst.start_known,
-        row=keep(inst.row),
-        resource=keep(inst.resource),
-        group=keep(inst.group),
+        start=got.get("start", end),
+        start_known=got.get("start_known", inst.start_known),
+        row=got.get("row", inst.row),
+        resource=got.get("resource", inst.resource),
+        group=got.get("group", inst.group),
     )
 
 
