@@ -247,3 +247,29 @@ def test_plain_start_and_end_columns_are_detected(tmp_path: Path) -> None:
     assert (log.columns.start, log.columns.timestamp) == ("start", "end")
     # the wait is start(B) - end(A), not end(B) - end(A)
     assert analyze_log(path).transitions.iloc[0]["wait_total_s"] == 1800.0
+
+
+def test_parquet_repetitive_text_is_read_dictionary_encoded(tmp_path: Path) -> None:
+    """Labels that repeat (activities, officers) arrive as categoricals; case ids, nearly
+    unique, stay plain text; the choice looks only at the first rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bottleneck_finder.io.read import REPETITION_SAMPLE, read_parquet
+
+    n = REPETITION_SAMPLE + 1000
+    table = pa.table(
+        {
+            "case_id": [f"hs-{i // 2:07d}" for i in range(n)],
+            "activity": [("Tiếp nhận", "Thẩm định", "Trả kết quả")[i % 3] for i in range(n)],
+            "timestamp": pa.array(range(n), pa.timestamp("s", tz="UTC")),
+            "step_no": list(range(n)),
+        }
+    )
+    path = tmp_path / "log.parquet"
+    pq.write_table(table, path, row_group_size=n)  # one row group larger than the sample
+    raw = read_parquet(path)
+    assert isinstance(raw.table["activity"].dtype, pd.CategoricalDtype)
+    assert not isinstance(raw.table["case_id"].dtype, pd.CategoricalDtype)
+    assert raw.table["activity"].astype(str).tolist() == table.column("activity").to_pylist()
+    assert raw.table["case_id"].tolist() == table.column("case_id").to_pylist()

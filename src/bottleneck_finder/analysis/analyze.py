@@ -51,7 +51,7 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         if local.register_steps(engine, paired, **options):
             return
     else:
-        arrays = local.from_events(log.events)
+        arrays = local.from_events(log.events, detail=detail)
         if local.register_steps(engine, arrays, order_hint=log.case_order, **options):
             return
         engine.register("events", event_table(log.events))

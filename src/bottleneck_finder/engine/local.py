@@ -74,9 +74,10 @@ def from_arrow(table: Any) -> InstanceArrays:
     )
 
 
-def from_events(events: Any) -> InstanceArrays:
+def from_events(events: Any, *, detail: bool = True) -> InstanceArrays:
     """Instances straight from `EventLog.events` when every event is an instance (no
-    lifecycle pairing), without going through Arrow."""
+    lifecycle pairing), without going through Arrow. Without `detail` the resource and group
+    codes are left empty (the step table without detail does not read them)."""
     start = events["start_us"].array
     known = ~np.asarray(start.isna(), dtype=bool)
     end = events["end_us"].to_numpy(dtype="int64")
@@ -93,8 +94,8 @@ def from_events(events: Any) -> InstanceArrays:
         else end,
         start_known=known,
         row=events["row"].to_numpy(dtype="int64"),
-        resource=codes("resource"),
-        group=codes("group"),
+        resource=codes("resource") if detail else np.zeros(0, np.int32),
+        group=codes("group") if detail else np.zeros(0, np.int32),
     )
 
 

@@ -28,6 +28,7 @@ from .xes import UnsafeXmlError, XesStructureError, parse_xes
 Format = Literal["csv", "xes", "parquet", "dataframe"]
 ColumnSelector = Callable[[Sequence[str]], Sequence[str]]
 SAMPLE_BYTES = 256 * 1024
+REPETITION_SAMPLE = 65_536  # rows of a Parquet file looked at to choose dictionary columns
 
 
 @dataclass(frozen=True)
@@ -315,22 +316,32 @@ def read_xes(path: Path) -> RawLog:
 
 
 def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str]:
-    """Text columns whose first row group repeats its values (activities, officers, units).
+    """Text columns whose first `REPETITION_SAMPLE` rows repeat their values (activities,
+    officers, units; not case ids).
 
     Reading those dictionary-encoded keeps one copy of each label instead of one per row.
+    Only the sample is decoded (a row group can hold a million rows).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if parquet.metadata.num_row_groups == 0:
+    if parquet.metadata.num_row_groups == 0 or parquet.metadata.num_rows == 0:
         return []
-    first = parquet.read_row_group(0, columns=wanted)
-    out = []
-    for name, column in zip(first.column_names, first.columns, strict=True):
-        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-        if text and len(column) and pc.count_distinct(column).as_py() <= 0.05 * len(column):
-            out.append(name)
-    return out
+    schema = parquet.schema_arrow
+    text = [
+        name
+        for name in (wanted if wanted is not None else schema.names)
+        if pa.types.is_string(schema.field(name).type)
+        or pa.types.is_large_string(schema.field(name).type)
+    ]
+    if not text:
+        return []
+    first = next(parquet.iter_batches(batch_size=REPETITION_SAMPLE, columns=text))
+    return [
+        name
+        for name, column in zip(first.schema.names, first.columns, strict=True)
+        if len(column) and pc.count_distinct(column).as_py() <= 0.05 * len(column)
+    ]
 
 
 def read_parquet(path: Path, *, select: ColumnSelector | None = None) -> RawLog:
