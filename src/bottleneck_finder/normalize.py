@@ -287,7 +287,9 @@ def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> C
         positions = np.arange(n, dtype=np.int64)
     key = (case_codes.astype(np.int64) << 32) | positions
     key.sort()
-    case = (key >> np.int64(32)).astype(case_codes.dtype)
+    # little-endian int64 = (low 32 bits, high 32 bits): the case is the high word
+    high = 1 if np.little_endian else 0
+    case = np.ascontiguousarray(key.view(np.int32)[high::2]).astype(case_codes.dtype, copy=False)
     key &= np.int64(0xFFFFFFFF)
     return CaseOrder(key, case)
 
@@ -361,7 +363,7 @@ def _duplicates(
     missing_time = np.iinfo(np.int64).min
     case_codes = case.cat.codes.to_numpy()
     activity_codes = activity.cat.codes.to_numpy()
-    end_micros = np.where(end.valid, end.micros, missing_time)
+    end_micros = end.micros if end.valid.all() else np.where(end.valid, end.micros, missing_time)
     rows = _tied_rows(activity_codes, end_micros, order)
     if rows is None:
         rows = _rows_with_repeated_hash(case_codes, activity_codes, end_micros)
