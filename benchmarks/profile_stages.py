@@ -83,7 +83,7 @@ def run(path: str) -> None:
         del raw
     with stage(sampler, "Engine()"):
         eng = Engine()
-    with stage(sampler, "register events, materialize steps (window functions)"):
+    with stage(sampler, "step table and case spans (prepare_steps)"):
         analysis.prepare_steps(eng, log)
     sizes = {
         "cases": len(log.events["case"].cat.categories),

@@ -273,3 +273,43 @@ def test_parquet_repetitive_text_is_read_dictionary_encoded(tmp_path: Path) -> N
     assert not isinstance(raw.table["case_id"].dtype, pd.CategoricalDtype)
     assert raw.table["activity"].astype(str).tolist() == table.column("activity").to_pylist()
     assert raw.table["case_id"].tolist() == table.column("case_id").to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("values", "by_arrow"),
+    [
+        (
+            ["2024-01-01T00:23:18", "2024-01-01 08:05", "2024-02-29", "2024-03-10T02:30:00.1234"],
+            True,
+        ),
+        (
+            ["2024-01-01T00:23:18Z", "2024-01-01T07:23:18+07:00", "2024-06-01T12:00:00.5-03:30"],
+            True,
+        ),
+        (["2024-01-01T07:23:18+07:00", "2024-01-01T00:23:18"], False),  # offsets on some only
+        (["2024-01-01T00:23:18", "not a date", ""], False),  # one unparseable, one empty
+        (["2024-01-01T00:23:18.1234567Z", "2024-01-01T00:23:19Z"], False),  # nanoseconds
+    ],
+)
+def test_iso_timestamps_read_by_arrow_equal_pandas(values: list[str], by_arrow: bool) -> None:
+    """The fast Arrow parse of ISO 8601 text gives what pandas gives, value for value; where
+    Arrow refuses (mixed offsets, bad values, nanoseconds) pandas parses and reports."""
+    import numpy as np
+
+    from bottleneck_finder.normalize import _arrow_iso8601, parse_timestamps
+
+    series = pd.Series(values, dtype="str")
+    present = series[series != ""]
+    utc_guess = any(v.endswith("Z") or "+" in v[10:] or "-" in v[10:] for v in values)
+    assert (_arrow_iso8601(present, utc_guess) is not None) is by_arrow
+    parsed = parse_timestamps(series, fmt=None, tz=None, column="t", source="x")
+    text = series.str.strip().replace("", None)
+    utc = any(v.endswith("Z") or "+" in v[10:] or "-" in v[10:] for v in values)
+    expected = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=utc)
+    if not utc:
+        expected = expected.dt.tz_localize("UTC")
+    valid = expected.notna().to_numpy()
+    assert parsed.valid.tolist() == valid.tolist()
+    micros = pd.DatetimeIndex(expected).as_unit("us").asi8
+    assert np.array_equal(parsed.micros[valid], micros[valid])
+    assert parsed.unparseable.tolist() == (~valid & (text.notna().to_numpy())).tolist()
