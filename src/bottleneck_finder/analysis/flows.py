@@ -87,11 +87,16 @@ def _fold(text: str) -> str:
 
 
 def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
+    """The labels of integer `codes` of `column` (None where a code is missing), looked up
+    all at once."""
     names = log.events[column].cat.categories
-    out: list[str | None] = []
-    for code in codes.tolist():
-        out.append(None if code is None or pd.isna(code) else str(names[int(code)]))
-    return out
+    missing = codes.isna().to_numpy()
+    if missing.all():
+        return [None] * len(codes)
+    at = codes.fillna(0).to_numpy(dtype=np.int64)
+    labels = np.asarray(names.take(at).astype(str), dtype=object)
+    labels[missing] = None
+    return list(labels)
 
 
 def prepare_flows(engine: Engine, *, refresh: bool = False) -> None:

@@ -133,9 +133,27 @@ def deadlines_document(report: Any, procedure_column: str | None) -> dict[str, A
     }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _pretty(value: Any, depth: int) -> str:
+    """Objects indented by two spaces a level; a list of records one record per line."""
+    pad, end = "  " * (depth + 1), "  " * depth
+    if isinstance(value, dict) and value:
+        items = (
+            f"{pad}{_ENCODER.encode(str(k))}: {_pretty(v, depth + 1)}" for k, v in value.items()
+        )
+        return "{\n" + ",\n".join(items) + "\n" + end + "}"
+    if isinstance(value, list) and value and all(isinstance(v, dict | list) for v in value):
+        return "[\n" + ",\n".join(pad + _ENCODER.encode(v) for v in value) + "\n" + end + "]"
+    return _ENCODER.encode(value)
+
+
 def to_json(document: dict[str, Any]) -> str:
-    """Stable, human-diffable JSON text (sorted as built, UTF-8 kept, 2-space indent)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Stable, human-diffable JSON text (keys in the order built, UTF-8 kept): objects
+    indented, and each row of a table on one line, encoded by the C encoder (a 10^5-event log
+    has tens of thousands of rows, which an indenting dump writes several times slower)."""
+    return _pretty(document, 0) + "\n"
 
 
 def to_csv(frame: pd.DataFrame) -> str:

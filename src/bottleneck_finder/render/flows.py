@@ -17,12 +17,23 @@ def _num(value: Any) -> Any:
     return value
 
 
+def _column(values: Any) -> list[Any]:
+    """One column as JSON-ready Python values: numbers, text, lists; null where missing."""
+    if values.dtype == object:
+        return [list(v) if isinstance(v, tuple) else _num(v) for v in values.tolist()]
+    missing = values.isna().to_numpy()
+    out: list[Any] = values.astype(object).tolist()
+    if missing.any():
+        for i in missing.nonzero()[0].tolist():
+            out[i] = None
+    return out
+
+
 def json_rows(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
-    """The `columns` of each row of `frame` as JSON-ready dicts (NaN becomes null)."""
-    return [
-        {c: _num(r[c]) if not isinstance(r[c], tuple) else list(r[c]) for c in columns}
-        for r in frame.to_dict(orient="records")
-    ]
+    """The `columns` of each row of `frame` as JSON-ready dicts (NaN becomes null), built a
+    column at a time."""
+    values = [_column(frame[c]) for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
