@@ -85,7 +85,10 @@ def _offset_text(value: str) -> str | None:
 def _to_micros(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """tz-aware datetimes (NaT allowed) -> (int64 microseconds since the epoch UTC, valid mask)."""
     valid = stamps.notna().to_numpy()
-    utc = pd.DatetimeIndex(stamps).as_unit("us").asi8  # epoch integers are UTC in every zone
+    index = pd.DatetimeIndex(stamps)
+    utc = index.as_unit("us").asi8  # epoch integers are UTC in every zone
+    if valid.all() and index.unit != "us":
+        return utc, valid  # as_unit made a new array: the caller's data is never written
     micros = np.where(valid, utc, 0)  # a new array: the caller's data is never written
     return micros, valid
 
@@ -241,7 +244,10 @@ def _labels(values: pd.Series, *, nfc: bool = False, lower: bool = False) -> pd.
         original = encoded.dictionary.cast(pa.string())
         text = original
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if isinstance(values.dtype, pd.CategoricalDtype):  # read dictionary-encoded: its codes
+            codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if isinstance(uniques.dtype, pd.StringDtype):
             original = pa.array(uniques.array, type=pa.string())
             text = original
@@ -257,7 +263,7 @@ def _labels(values: pd.Series, *, nfc: bool = False, lower: bool = False) -> pd.
         text.null_count == 0 and pc.all(pc.equal(text, original)).as_py()
     )
     if unchanged:  # cleaning changed no label (the usual case): the codes stand as they are
-        final, categories = codes.astype(np.int32, copy=False), pd.array(text, dtype="string")
+        final, categories = codes, pd.array(text, dtype="string")
     else:
         merged_codes, categories = pd.factorize(
             pd.array(text, dtype="string"), use_na_sentinel=True
@@ -310,7 +316,9 @@ def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> C
         return None
     if positions is None or len(positions) != n or (n and int(positions[-1]) != n - 1):
         positions = np.arange(n, dtype=np.int64)
-    key = (case_codes.astype(np.int64) << 32) | positions
+    key = case_codes.astype(np.int64)  # packed in place: no 80 MB temporaries
+    key <<= np.int64(32)
+    key |= positions
     key.sort()
     # little-endian int64 = (low 32 bits, high 32 bits): the case is the high word
     high = 1 if np.little_endian else 0

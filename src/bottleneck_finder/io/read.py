@@ -355,7 +355,9 @@ def read_parquet(path: Path, *, select: ColumnSelector | None = None) -> RawLog:
         names = parquet.schema_arrow.names
         wanted = list(select(names)) if select else None
         dictionary = _repetitive_text_columns(parquet, wanted)
-        arrow = pq.read_table(path, columns=wanted, read_dictionary=dictionary)
+        arrow = pq.read_table(
+            path, columns=wanted, read_dictionary=dictionary, memory_map=True
+        )  # mapped read-only: the file is never written
     except (pa.ArrowException, OSError) as exc:
         raise InputFileError(
             f"is not a readable Parquet file ({exc})",
