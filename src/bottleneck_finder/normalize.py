@@ -498,30 +498,21 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     # Case ids are the one column with about as many distinct values as rows; Arrow's
     # dictionary encoding behind `_labels` releases the GIL, so they are encoded on a second
     # thread while this one reads the other columns.
+    def times(column: str) -> ParsedTimes:
+        return parse_timestamps(
+            table[column], fmt=options.timestamp_format, tz=options.tz, column=column, source=source
+        )
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         case_job = pool.submit(_labels, table[columns.case])
         activity = _labels(table[columns.activity], nfc=True)
-        end = parse_timestamps(
-            table[columns.timestamp],
-            fmt=options.timestamp_format,
-            tz=options.tz,
-            column=columns.timestamp,
-            source=source,
-        )
+        end = times(columns.timestamp)
+        start = times(columns.start) if columns.start is not None else None
         resource = _labels(table[columns.resource], nfc=True) if columns.resource else None
         group = _labels(table[columns.group], nfc=True) if columns.group else None
         case = case_job.result()
     missing_key = (case.cat.codes.to_numpy() < 0) | (activity.cat.codes.to_numpy() < 0)
 
-    start = None
-    if columns.start is not None:
-        start = parse_timestamps(
-            table[columns.start],
-            fmt=options.timestamp_format,
-            tz=options.tz,
-            column=columns.start,
-            source=source,
-        )
     bad_time = end.unparseable | end.missing
     if start is not None:
         bad_time = bad_time | start.unparseable
