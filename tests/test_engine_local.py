@@ -167,7 +167,7 @@ def test_distinct_case_counts_by_bitmap_equal_the_distinct_projection() -> None:
         acts_projected = engine.frame(stats.activity_stats(engine, "steps"))
     finally:
         engine.close()
-    key = ["source", "target"]
+    key = ["source", "activity"]
     left = by_bitmap.sort_values(key).reset_index(drop=True)
     right = projected.sort_values(key).reset_index(drop=True)[left.columns]
     pdt.assert_frame_equal(left, right, check_dtype=False)

@@ -92,7 +92,7 @@ def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None
             names.take(codes.to_numpy(dtype="int64")), index=codes.index, dtype="string"
         )
 
-    trans = _seconds(trans)
+    trans = _seconds(trans).rename(columns={"activity": "target"})
     trans["source"], trans["target"] = label(trans["source"]), label(trans["target"])
     _ints(trans, "count", "cases", "overlaps")
     trans = trans.sort_values(["source", "target"], kind="stable").reset_index(drop=True)

@@ -23,49 +23,42 @@ def _no_time_stats(prefix: str) -> str:
     return f"0 AS {prefix}_count, {nulls}"
 
 
-def _names(table: str, prefix: str) -> str:
-    """The columns that `_time_stats` makes for `prefix`, qualified by `table`."""
-    names = ["count", "mean_us", *(f"{q}_us" for q in QUANTILES), "max_us", "total_us"]
-    return ", ".join(f"{table}.{prefix}_{name}" for name in names)
-
-
-def _distinct_cases(steps: str, keys: str, where: str = "TRUE") -> str:
-    """SQL: distinct cases per group, as a distinct projection then a count (cheaper than
-    `count(DISTINCT …)` per group on large tables)."""
+def _per_group(steps: str, keys: list[str], where: str, aggregates: str, bitmap: str | None) -> str:
+    """SQL: `aggregates` per group of `keys`, and `cases`, the distinct cases of the group:
+    by `bitmap` in the same pass where the engine can, otherwise by a distinct projection
+    joined on the keys (cheaper than `count(DISTINCT …)` per group on large tables)."""
+    names = ", ".join(keys)
+    if bitmap:
+        return f"""
+SELECT {names}, {bitmap} AS cases, {aggregates}
+FROM {steps} WHERE {where}
+GROUP BY {names}
+"""
+    on = " AND ".join(f"t.{k} = c.{k}" for k in keys)
     return f"""
-SELECT {keys}, count(*) AS cases
-FROM (SELECT DISTINCT {keys}, case_id FROM {steps} WHERE {where}) AS d
-GROUP BY {keys}
+WITH t AS (SELECT {names}, {aggregates} FROM {steps} WHERE {where} GROUP BY {names}),
+c AS (
+  SELECT {names}, count(*) AS cases
+  FROM (SELECT DISTINCT {names}, case_id FROM {steps} WHERE {where}) AS d
+  GROUP BY {names}
+)
+SELECT t.*, c.cases FROM t JOIN c ON {on}
 """
 
 
 def transition_stats(engine: Engine, steps: str, *, cases: int = 0, activities: int = 0) -> str:
-    """SQL: per directly-follows pair (source, target): count, cases, overlaps, wait statistics.
+    """SQL: per directly-follows pair (`source`, `activity`: the target): count, cases,
+    overlaps, wait statistics.
 
     Given the number of case codes and activity codes, distinct cases are counted with a
     bitmap per pair where the engine can (one pass, no distinct projection).
     """
+    aggregates = (
+        "count(*) AS count, sum(CASE WHEN overlap THEN 1 ELSE 0 END) AS overlaps, "
+        + _time_stats(engine, "wait_us", "wait")
+    )
     bitmap = engine.bitmap_count("case_id", cases, activities * activities)
-    if bitmap:
-        return f"""
-SELECT source, activity AS target, count(*) AS count, {bitmap} AS cases,
-  sum(CASE WHEN overlap THEN 1 ELSE 0 END) AS overlaps,
-  {_time_stats(engine, "wait_us", "wait")}
-FROM {steps} WHERE source IS NOT NULL
-GROUP BY source, activity
-"""
-    return f"""
-WITH totals AS (
-  SELECT source, activity, count(*) AS count,
-    sum(CASE WHEN overlap THEN 1 ELSE 0 END) AS overlaps,
-    {_time_stats(engine, "wait_us", "wait")}
-  FROM {steps} WHERE source IS NOT NULL
-  GROUP BY source, activity
-), cases AS ({_distinct_cases(steps, "source, activity", "source IS NOT NULL")})
-SELECT totals.source, totals.activity AS target, totals.count, cases.cases, totals.overlaps,
-  {_names("totals", "wait")}
-FROM totals JOIN cases ON totals.source = cases.source AND totals.activity = cases.activity
-"""
+    return _per_group(steps, ["source", "activity"], "source IS NOT NULL", aggregates, bitmap)
 
 
 def activity_stats(
@@ -79,36 +72,18 @@ def activity_stats(
     """SQL: per activity: instances, cases, processing and waiting time, starts and ends
     (distinct cases by bitmap as in `transition_stats`). `processing=False` says no instance
     has a start time, so processing statistics are null without scanning the column."""
+    proc = (
+        _time_stats(engine, "processing_us", "processing")
+        if processing
+        else _no_time_stats("processing")
+    )
+    aggregates = (
+        f"count(*) AS count, {proc}, {_time_stats(engine, 'wait_us', 'wait_before')}, "
+        "sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts, "
+        "sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends"
+    )
     bitmap = engine.bitmap_count("case_id", cases, activities)
-    if bitmap:
-        proc = (
-            _time_stats(engine, "processing_us", "processing")
-            if processing
-            else _no_time_stats("processing")
-        )
-        return f"""
-SELECT activity, count(*) AS count, {bitmap} AS cases,
-  {proc},
-  {_time_stats(engine, "wait_us", "wait_before")},
-  sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts,
-  sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends
-FROM {steps}
-GROUP BY activity
-"""
-    return f"""
-WITH totals AS (
-  SELECT activity, count(*) AS count,
-    {_time_stats(engine, "processing_us", "processing")},
-    {_time_stats(engine, "wait_us", "wait_before")},
-    sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS starts,
-    sum(CASE WHEN is_last THEN 1 ELSE 0 END) AS ends
-  FROM {steps}
-  GROUP BY activity
-), cases AS ({_distinct_cases(steps, "activity")})
-SELECT totals.activity, totals.count, cases.cases, {_names("totals", "processing")},
-  {_names("totals", "wait_before")}, totals.starts, totals.ends
-FROM totals JOIN cases ON totals.activity = cases.activity
-"""
+    return _per_group(steps, ["activity"], "TRUE", aggregates, bitmap)
 
 
 def case_spans(instances: str) -> str:
