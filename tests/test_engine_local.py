@@ -230,7 +230,8 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
 
     rows = TIME_SORTED if order == "time" else list(reversed(TIME_SORTED))
     frame = _with_duplicates(rows)
-    from bottleneck_finder.normalize import _tied_rows, case_order
+    from bottleneck_finder.normalize import _tied_rows
+    from bottleneck_finder.ordering import by_case as case_order
 
     codes = pd.factorize(frame["case_id"])[0]
     activities = pd.factorize(frame["activity"])[0]

@@ -19,6 +19,7 @@ from .columns import CANDIDATES, LogColumns, canonical_name, resolve_columns
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
 from .model import DataQuality, EventLog
+from .ordering import CaseOrder, by_case
 
 BadRows = Literal["fail", "skip"]
 
@@ -294,44 +295,11 @@ def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Se
     return pd.Series(pd.arrays.IntegerArray(micros, ~valid))
 
 
-@dataclass(frozen=True, eq=False)
-class CaseOrder:
-    """Rows sorted by (case, position in the table): their positions and their case codes."""
-
-    positions: np.ndarray
-    case: np.ndarray
-
-
-def case_order(case_codes: np.ndarray, positions: np.ndarray | None = None) -> CaseOrder | None:
-    """The rows sorted by (case, position in the table): each case's rows together, in file
-    order (None beyond 2^31 rows). The engine reuses it for its step table. `positions` may
-    pass the increasing row numbering 0..n-1 to save building one.
-
-    Case and position are packed into one distinct 64-bit key, and the keys themselves are
-    sorted: a value sort is several times faster than an argsort, and position and case come
-    back out of the low and high 32 bits.
-    """
-    n = len(case_codes)
-    if n >= 1 << 31:
-        return None
-    if positions is None or len(positions) != n or (n and int(positions[-1]) != n - 1):
-        positions = np.arange(n, dtype=np.int64)
-    key = case_codes.astype(np.int64)  # packed in place: no 80 MB temporaries
-    key <<= np.int64(32)
-    key |= positions
-    key.sort()
-    # little-endian int64 = (low 32 bits, high 32 bits): the case is the high word
-    high = 1 if np.little_endian else 0
-    case = np.ascontiguousarray(key.view(np.int32)[high::2]).astype(case_codes.dtype, copy=False)
-    key &= np.int64(0xFFFFFFFF)
-    return CaseOrder(key, case)
-
-
 def _tied_rows(
     activity_codes: np.ndarray, end_micros: np.ndarray, order: CaseOrder | None
 ) -> np.ndarray | None:
     """Rows sharing case, end and activity with another row, found as neighbours in
-    `case_order`: when every case lists its events in time order, rows with equal case and
+    `ordering.by_case`: when every case lists its events in time order, rows with equal case and
     end are neighbours. None when some case does not, or without an order."""
     if order is None:
         return None
@@ -388,7 +356,7 @@ def _duplicates(
     """Rows identical to an earlier row in every column read (mapped columns as parsed).
 
     Two identical rows share their case, activity and end. The candidates are the rows tied
-    on case and end with a neighbour in `order` (see `case_order`; when every case is in time
+    on case and end with a neighbour in `order` (see `ordering.by_case`; when every case is in time
     order), otherwise the rows whose hash of those three repeats; the candidates alone are
     then compared exactly on every column, so a hash collision can never report a false
     duplicate.
@@ -538,7 +506,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             dtype=bool, na_value=True
         )
 
-    rows_by_case = case_order(case.cat.codes.to_numpy(), positions=order)
+    rows_by_case = by_case(case.cat.codes.to_numpy(), positions=order)
     duplicated = _duplicates(
         table,
         columns,

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from ..ordering import CaseOrder, by_case
+
 NO_CODE = -1  # a missing resource or group code
 PARALLEL_ROWS = 1_000_000  # from this many instances, gathers run on two threads
 
@@ -99,48 +101,38 @@ def from_events(events: Any, *, detail: bool = True) -> InstanceArrays:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class Order:
-    """A (case, row) order of instances: their positions, and their case codes in that order."""
-
-    positions: np.ndarray
-    case: np.ndarray
-
-
-def case_row_order(inst: InstanceArrays) -> Order | None:
+def case_row_order(inst: InstanceArrays) -> CaseOrder | None:
     """The instances sorted by (case, file row); None when the key does not fit one 64-bit
     integer (more than 2^31 cases or rows beyond 2^32)."""
     n = len(inst)
     if n == 0:
-        return Order(np.zeros(0, np.int64), inst.case)
+        return CaseOrder(np.zeros(0, np.int64), inst.case)
     if int(inst.row.min()) < 0 or int(inst.row.max()) >= 1 << 32 or int(inst.case.min()) < 0:
         return None
-    if n < 1 << 31 and bool((inst.row[1:] > inst.row[:-1]).all()):
-        # rows ascend with the position (instances straight from the file): sort the packed
-        # (case, position) keys by value, several times faster than an argsort
-        key = (inst.case.astype(np.int64) << 32) | np.arange(n, dtype=np.int64)
-        key.sort()
-        case = (key >> np.int64(32)).astype(inst.case.dtype)
-        key &= np.int64(0xFFFFFFFF)
-        return Order(key, case)
+    if bool((inst.row[1:] > inst.row[:-1]).all()):
+        # rows ascend with the position (instances straight from the file): (case, position)
+        # is the same order, sorted by value
+        found = by_case(inst.case)
+        if found is not None:
+            return found
     key = (inst.case.astype(np.int64) << 32) | inst.row
     order: np.ndarray = np.argsort(key)  # the keys are distinct: any sort gives one answer
-    return Order(order, inst.case[order])
+    return CaseOrder(order, inst.case[order])
 
 
-def checked_order(inst: InstanceArrays, hint: np.ndarray | None) -> Order | None:
+def checked_order(inst: InstanceArrays, hint: np.ndarray | None) -> CaseOrder | None:
     """`hint` if it really lists the instances sorted by (case, position) — a permutation,
     cases ascending, positions ascending within a case — else None."""
     n = len(inst)
     if hint is None or len(hint) != n:
         return None
     if n == 0:
-        return Order(hint, inst.case)
+        return CaseOrder(hint, inst.case)
     if int(hint.min()) < 0 or int(hint.max()) >= n:
         return None
     case = inst.case[hint]
     after = (case[1:] > case[:-1]) | ((case[1:] == case[:-1]) & (hint[1:] > hint[:-1]))
-    return Order(hint, case) if bool(after.all()) else None  # strictly increasing: no repeats
+    return CaseOrder(hint, case) if bool(after.all()) else None  # strictly increasing: no repeats
 
 
 def in_file_order(inst: InstanceArrays, *, by_start: bool) -> bool:
@@ -189,7 +181,7 @@ def _gather(columns: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.n
     return {name: mine[name] if name in mine else theirs[name] for name in names}
 
 
-def take(inst: InstanceArrays, sorting: Order, *, detail: bool) -> InstanceArrays:
+def take(inst: InstanceArrays, sorting: CaseOrder, *, detail: bool) -> InstanceArrays:
     """The instances in `sorting`'s order; without `detail` the row, resource and group are
     left as they are (the step table without detail does not read them)."""
     any_start = bool(inst.start_known.any())
