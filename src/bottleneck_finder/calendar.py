@@ -17,23 +17,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import BottleneckError
+from .errors import CalendarError as CalendarError
 from .model import EventLog
+from .timeunits import DAY_US, MINUTE_US, zone
 
-US_PER_MINUTE = 60_000_000
-US_PER_DAY = 86_400_000_000
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 Hours = tuple[tuple[int, int], ...]  # (start minute, end minute) of one day, sorted, disjoint
 Array = npt.NDArray[np.int64]
-
-
-class CalendarError(BottleneckError):
-    """A working calendar cannot be read or used (exit code 2, like a bad option value)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class WorkCalendar:
     @cached_property
     def zone(self) -> dt.tzinfo:
         """The calendar's time zone (an IANA name, or a fixed offset like +07:00)."""
-        return zone_of(self.tz)
+        return zone(self.tz)
 
     def days_off(self, years: Iterable[int]) -> tuple[set[dt.date], set[dt.date]]:
         """(holidays, extra working days) in force in `years`, own lists plus the country's."""
@@ -123,11 +116,11 @@ class WorkCalendar:
         cases = [(is_extra, extra_hours)] + [
             ((weekday == w) & ~is_extra & ~is_off, self.weekly[w]) for w in range(7)
         ]
-        midnight = ordinal * US_PER_DAY
+        midnight = ordinal * DAY_US
         for chosen, hours in cases:
             for a_min, b_min in hours:
-                local_starts.append(midnight[chosen] + a_min * US_PER_MINUTE)
-                local_ends.append(midnight[chosen] + b_min * US_PER_MINUTE)
+                local_starts.append(midnight[chosen] + a_min * MINUTE_US)
+                local_ends.append(midnight[chosen] + b_min * MINUTE_US)
         if not local_starts or not sum(len(x) for x in local_starts):
             raise CalendarError(
                 f"calendar {self.name!r} has no working time between {first} and {last}",
@@ -183,7 +176,7 @@ class WorkCalendar:
         lo, hi = int(t_arr.min()), int(t_arr.max())
         reach = int(d_arr.max())
         while True:
-            clock = self.clock(lo, hi + 8 * reach + 32 * US_PER_DAY)
+            clock = self.clock(lo, hi + 8 * reach + 32 * DAY_US)
             target = clock(t_arr) + d_arr
             if (target <= clock.total).all():
                 break
@@ -251,17 +244,6 @@ class WorkingClock:
         k = np.minimum(k, len(self.starts) - 1)
         out: Array = self.starts[k] + (w_arr - self.before[k])
         return out
-
-
-def zone_of(tz: str) -> dt.tzinfo:
-    """A zone from an IANA name or a fixed offset written +HH:MM / -HH:MM."""
-    if tz and tz[0] in "+-" and len(tz) == 6:
-        sign = 1 if tz[0] == "+" else -1
-        return dt.timezone(sign * dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
-    try:
-        return ZoneInfo(tz or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise CalendarError(f"unknown time zone {tz!r}", fix="use an IANA name") from exc
 
 
 def _local_date(us: int, zone: dt.tzinfo) -> dt.date:

@@ -62,6 +62,12 @@ class LogValidationError(InputError):
     exit_code = 7
 
 
+class CalendarError(BottleneckError):
+    """A working calendar or a time zone cannot be read or used (exit code 2, like a bad option)."""
+
+    exit_code = 2
+
+
 class OutputError(BottleneckError):
     """An output file or folder cannot be written."""
 

@@ -17,9 +17,8 @@ from ..model import (
     EventLog,
     LogSummary,
 )
+from ..timeunits import US
 from .bottlenecks import rank_bottlenecks
-
-US = 1_000_000.0
 
 
 def _seconds(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,9 +12,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..calendar import WorkCalendar, zone_of
+from ..calendar import WorkCalendar
 from ..engine import Engine
 from ..model import EventLog
+from ..timeunits import HOUR_US, US, WEEK_US, zone
 from .analyze import prepare_steps
 
 CAUSES = (
@@ -24,10 +25,7 @@ CAUSES = (
     "resource_unavailability",
     "extraneous",
 )
-US = 1_000_000.0
 I64 = npt.NDArray[np.int64]
-HOUR_US = 3_600_000_000
-WEEK_US = 7 * 24 * HOUR_US
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,7 @@ def _union_length(n: int, group: I64, a: I64, b: I64) -> I64:
 def learned_calendar(name: str, tz: str, times: I64, min_share: float) -> WorkCalendar:
     """A weekly calendar of the hour-of-week slots in which a resource is seen starting or
     ending work in at least `min_share` of the weeks it is active (and at least once)."""
-    local = pd.to_datetime(times, unit="us", utc=True).tz_convert(zone_of(tz))
+    local = pd.to_datetime(times, unit="us", utc=True).tz_convert(zone(tz))
     naive_us = local.tz_localize(None).as_unit("us").asi8  # wall-clock microseconds
     since = naive_us - np.int64(4 * 24 * HOUR_US)  # 1970-01-05 was a Monday
     week = since // WEEK_US

@@ -17,13 +17,10 @@ from ..calendar import WorkCalendar, apply_calendar
 from ..engine import Engine
 from ..errors import BottleneckError, ColumnError, EmptyLogError
 from ..model import EventLog
+from ..timeunits import MONDAY_US, US, WEEK_US, local_time, pandas_zone, utc_offset_us
 from . import statistics as st
 from .analyze import prepare_steps
 from .deadlines import Deadline
-
-US = 1_000_000.0
-WEEK_US = 7 * 86_400 * 1_000_000
-MONDAY_US = 4 * 86_400 * 1_000_000  # 1970-01-05 00:00 UTC, a Monday: weeks start on Mondays
 
 Straddling = Literal["exclude", "before", "after"]
 Status = Literal["new", "removed", "slower", "faster", "unchanged", "insufficient"]
@@ -472,7 +469,7 @@ def _weekly(engine: Engine, log: EventLog, span: tuple[int, int]) -> _Weekly:
     the weeks (Monday 00:00 in the log's zone) that lie wholly inside the days of `span` (all
     weeks touching it if none does). `span` runs from a period's first to its last case start.
     Every case of the log counts, whatever its period: demand is about the calendar."""
-    origin = MONDAY_US - _offset_us(log.display_tz, span[0])  # Monday 00:00 in the log's zone
+    origin = MONDAY_US - utc_offset_us(log.display_tz, span[0])  # Monday 00:00 in the log's zone
     day = WEEK_US // 7
     lo = origin + (span[0] - origin) // day * day  # the span from the start of its first day
     hi = origin + -(-(span[1] - origin) // day) * day  # to the end of its last day
@@ -531,14 +528,6 @@ def _weekly(engine: Engine, log: EventLog, span: tuple[int, int]) -> _Weekly:
     else:
         units = pd.DataFrame({"week_start": [], "unit": [], "steps_completed": []})
     return _Weekly(weekly, units, full)
-
-
-def _offset_us(tz: str, at_us: int) -> int:
-    """The UTC offset of the zone `tz` at the time `at_us`, in microseconds."""
-    from ..render.text import _zone
-
-    offset = _stamp(at_us).tz_convert(_zone(tz)).utcoffset()
-    return int(offset.total_seconds() * US) if offset is not None else 0
 
 
 def _demand(
@@ -1031,9 +1020,7 @@ def to_utc(at: pd.Timestamp | dt.datetime | str, tz: str) -> pd.Timestamp:
     if pd.isna(stamp):
         raise SplitDateError(f"cannot read the split date {at!r}", fix="write it as YYYY-MM-DD")
     if stamp.tzinfo is None:
-        from ..render.text import _zone
-
-        stamp = stamp.tz_localize(_zone(tz))
+        stamp = stamp.tz_localize(pandas_zone(tz))
     return stamp.tz_convert("UTC")
 
 
@@ -1061,8 +1048,6 @@ def compare_split(
         span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
         lo, hi = int(span["lo"].iloc[0]), int(span["hi"].iloc[0])
         if not lo < split_us <= hi:
-            from ..render.text import local_time
-
             raise SplitDateError(
                 f"the split date {local_time(split_at, log.display_tz)} is outside the cases "
                 f"of the log, which start from {local_time(_stamp(lo), log.display_tz)} to "

@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..calendar import WorkCalendar, zone_of
+from .. import timeunits
+from ..calendar import WorkCalendar
 from ..errors import BottleneckError
 from ..model import EventLog
 
@@ -116,14 +117,14 @@ def _due_from_deadline(
     if deadline.unit == "h":
         out: I64 = submitted + deadline.amount * US_PER_HOUR
         return out
-    zone = calendar.zone if calendar is not None else zone_of(tz)
+    zone = calendar.zone if calendar is not None else timeunits.zone(tz)
     return _end_of_day(submitted, zone, deadline.amount)
 
 
 def _late_days(due: I64, finished: I64, calendar: WorkCalendar | None, tz: str) -> I64:
     """Days after the due date, up to and including the finishing date (working days with a
     calendar)."""
-    zone = calendar.zone if calendar is not None else zone_of(tz)
+    zone = calendar.zone if calendar is not None else timeunits.zone(tz)
 
     def ordinals(us: I64) -> I64:
         local = pd.to_datetime(us, unit="us", utc=True).tz_convert(zone)
@@ -275,7 +276,7 @@ def parse_due_column(
             source=source,
         )
     micros = parsed.micros.copy()
-    zone = zone_of(tz)
+    zone = timeunits.zone(tz)
     local = pd.to_datetime(micros, unit="us", utc=True).tz_convert(zone)
     midnight = np.asarray(local == local.normalize())
     if midnight.any():

@@ -14,16 +14,13 @@ from ..calendar import WorkCalendar
 from ..engine import Engine
 from ..errors import InputError
 from ..model import EventLog
-from ..render.text import _zone, human_duration
+from ..render.text import human_duration
+from ..timeunits import DAY_US, MONDAY_SHIFT_US, US, WEEK_US, pandas_zone, utc_offset_us, zone
 from .working_time import working_steps
 
 Granularity = Literal["day", "week"]
 METRIC_GROUPS: tuple[str, ...] = ("wait", "throughput", "arrivals", "flow")
 
-US = 1_000_000
-DAY_US = 86_400 * US
-WEEK_US = 7 * DAY_US
-WEEK_SHIFT_US = 3 * DAY_US  # 1970-01-01 was a Thursday: shift so weeks start on Monday
 
 # The documented rules of the detector (docs/drift.md); none is tuned per log.
 WEEKLY_FROM_WEEKS = 12  # logs spanning at least this many weeks are cut into weeks, else days
@@ -141,7 +138,7 @@ class _Clock:
 
     @property
     def shift_us(self) -> int:
-        return WEEK_SHIFT_US if self.granularity == "week" else 0
+        return MONDAY_SHIFT_US if self.granularity == "week" else 0
 
     def sql(self, column: str) -> str:
         """SQL: the period index of a microsecond time column."""
@@ -159,12 +156,6 @@ class _Clock:
 def choose_granularity(span_us: int) -> Granularity:
     """Weeks when the log spans at least `WEEKLY_FROM_WEEKS` weeks, else days."""
     return "week" if span_us >= WEEKLY_FROM_WEEKS * WEEK_US else "day"
-
-
-def _offset_us(log: EventLog, first_us: int) -> int:
-    stamp = pd.Timestamp(first_us, unit="us", tz="UTC").tz_convert(_zone(log.display_tz))
-    offset = stamp.utcoffset()
-    return int(offset.total_seconds() * US) if offset is not None else 0
 
 
 # --------------------------------------------------------------------------- series (SQL)
@@ -608,7 +599,7 @@ def _drift(
         first_us = min(first_us, int(log.events["start_us"].min()))
     span_us = int(log.events["end_us"].max()) - first_us
     gran: Granularity = granularity or choose_granularity(span_us)
-    clock = _Clock(gran, _offset_us(log, first_us))
+    clock = _Clock(gran, utc_offset_us(log.display_tz, first_us))
     sql = _series_sql(eng, clock, working=calendar is not None)
     eng.materialize("drift_cases", sql["cases"])
     bounds = eng.frame(sql["bounds"]).iloc[0]
@@ -671,7 +662,7 @@ def _drift(
         if len(t) and cutoff < usable[-1]:
             notes.append(
                 "throughput series stops at the cases that started before "
-                f"{clock.start(cutoff + 1).tz_convert(_zone(log.display_tz)):%Y-%m-%d}: later "
+                f"{clock.start(cutoff + 1).tz_convert(zone(log.display_tz)):%Y-%m-%d}: later "
                 "cases may still be open"
             )
 
@@ -828,7 +819,7 @@ def describe_move(move: Move) -> str:
 
 def describe(point: ChangePoint, tz: str = "UTC") -> str:
     """A change point in one line of plain words."""
-    day = point.date.tz_convert(_zone(tz)).strftime("%Y-%m-%d")
+    day = point.date.tz_convert(pandas_zone(tz)).strftime("%Y-%m-%d")
     others = [g for g in dict.fromkeys(metric_group(m) for m in point.metrics)]
     main_group = metric_group(point.main.metric)
     also = [g for g in others if g != main_group]

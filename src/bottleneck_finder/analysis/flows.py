@@ -11,8 +11,7 @@ import pandas as pd
 
 from ..engine import Engine
 from ..model import EventLog
-
-US = 1_000_000.0
+from ..timeunits import US
 
 # Position of each activity instance in its case, in the order of the `steps` table (end, start,
 # file row), with running totals of the waiting and working time up to and including it.

@@ -9,8 +9,9 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.compare import STAT_COLUMNS, Comparison
+from ..timeunits import local_time
 from .data import _clean, _records
-from .text import _clip, human_duration, local_time
+from .text import _clip, human_duration
 
 COMPARISON_SCHEMA = "bottleneck/comparison@1"
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import __version__
 from ..model import Analysis
-from .text import local_time
+from ..timeunits import local_time
 
 ANALYSIS_SCHEMA = "bottleneck/analysis@1"
 

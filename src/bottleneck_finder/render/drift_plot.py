@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.drift import OVERALL, DriftResult
-from .text import _zone
+from ..timeunits import pandas_zone
 
 FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 LINE = "#1f4e79"
@@ -59,7 +59,7 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
         for panel in PANELS
         if panel[0] in result.metrics and overall["metric"].isin([m for m, _, _ in panel[3]]).any()
     ]
-    zone = _zone(result.display_tz)
+    zone = pandas_zone(result.display_tz)
     rc: Any = {
         "font.family": FONT,
         "font.size": 9,

@@ -8,8 +8,8 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.drift import ChangePoint, DriftResult, Move, describe, describe_move
+from ..timeunits import local_time
 from .data import _clean
-from .text import local_time
 
 DRIFT_SCHEMA = "bottleneck/drift@1"
 

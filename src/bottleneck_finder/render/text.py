@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import pandas as pd
-
 from ..model import Analysis
+from ..timeunits import local_time
 
 # The "day" of durations: 24 h of wall-clock time ("d"), or, when durations are working time,
 # one working day of the calendar ("wd", e.g. 8 working hours).
@@ -56,18 +54,6 @@ def _round(value: float) -> tuple[str, float]:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def local_time(stamp: pd.Timestamp, tz: str) -> str:
-    """A UTC timestamp shown in the log's display zone (a name or an offset like +07:00)."""
-    return stamp.tz_convert(_zone(tz)).isoformat(timespec="seconds")
-
-
-def _zone(tz: str) -> str | dt.tzinfo:
-    if tz and tz[0] in "+-" and len(tz) == 6:
-        sign = 1 if tz[0] == "+" else -1
-        return dt.timezone(sign * dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
-    return tz or "UTC"
 
 
 def summary_text(analysis: Analysis) -> str:

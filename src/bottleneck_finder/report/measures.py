@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,10 +12,8 @@ from ..analysis.working_time import working_steps
 from ..calendar import WorkCalendar, apply_calendar
 from ..engine import Engine
 from ..model import Analysis, EventLog
+from ..timeunits import MONDAY_SHIFT_US, US, WEEK_US, utc_offset_us
 
-US = 1_000_000
-WEEK_US = 7 * 86_400 * US
-MONDAY_SHIFT_US = 3 * 86_400 * US  # 1970-01-01 was a Thursday; weeks start on Monday
 TOP_PLOTTED = 3
 
 
@@ -53,15 +50,6 @@ class ReportData:
     offset_us: int
 
 
-def utc_offset_us(tz: str, when: pd.Timestamp) -> int:
-    """The offset of the display zone `tz` (a name or +07:00) from UTC at `when`, in µs."""
-    if tz and tz[0] in "+-" and len(tz) == 6:
-        sign = 1 if tz[0] == "+" else -1
-        return sign * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60) * US
-    offset = when.tz_convert(tz or "UTC").utcoffset() or dt.timedelta(0)
-    return int(offset.total_seconds()) * US
-
-
 def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
     names = log.events[column].cat.categories
     return [None if pd.isna(c) else str(names[int(c)]) for c in codes.tolist()]
@@ -75,7 +63,7 @@ def measure(log: EventLog, *, top: int = 10, calendar: WorkCalendar | None = Non
         analysis = analyze(log, top=top)
     else:
         analysis = _with_real_dates(analyze(apply_calendar(log, calendar), top=top), log)
-    offset = utc_offset_us(log.display_tz, analysis.log.first_event)
+    offset = utc_offset_us(log.display_tz, analysis.log.first_event.value // 1000)
     engine = Engine()
     try:
         working_steps(engine, log, calendar)
