@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..engine import Engine
 from ..errors import BottleneckError, InputFileError
 from ..model import EventLog
-from .flows import prepare_flows
+from ..prepared import PreparedLog, prepared
+from .flows import flow_session
 
 Miner = Literal["inductive", "heuristics", "dfg"]
 MINERS: tuple[str, ...] = ("inductive", "heuristics", "dfg")
@@ -121,9 +121,9 @@ def _names(log: EventLog) -> list[str]:
     return [str(n) for n in log.events["activity"].cat.categories]
 
 
-def log_variants(engine: Engine, log: EventLog) -> Counter[tuple[str, ...]]:
-    """Every distinct activity sequence with its number of cases (the flow order of `flows`)."""
-    prepare_flows(engine)
+def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
+    """Every distinct activity sequence with its number of cases, in the real order."""
+    engine, log = flow_session(p, real=True)
     rows = engine.frame(
         "SELECT variant, count(*) AS cases FROM (SELECT case_id, "
         "string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant "
@@ -138,9 +138,9 @@ def log_variants(engine: Engine, log: EventLog) -> Counter[tuple[str, ...]]:
     )
 
 
-def _dfg(engine: Engine, log: EventLog) -> tuple[dict[tuple[str, str], int], ...]:
+def _dfg(p: PreparedLog) -> tuple[dict[tuple[str, str], int], ...]:
     """Directly-follows counts, activity counts, start and end counts, from the engine."""
-    prepare_flows(engine)
+    engine, log = flow_session(p, real=True)
     names = _names(log)
     pairs = engine.frame(
         "SELECT source, activity, count(*) AS n FROM flow_steps WHERE source IS NOT NULL "
@@ -166,11 +166,11 @@ def _dfg(engine: Engine, log: EventLog) -> tuple[dict[tuple[str, str], int], ...
     return dfg, occ, start, end  # type: ignore[return-value]
 
 
-def replay_frame(engine: Engine, log: EventLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
+def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
     """The cases as a pm4py DataFrame (case:concept:name, concept:name, time:timestamp), in flow
     order (times are the step positions, so pm4py keeps that order); above `limit` activity
     instances, a deterministic sample of cases (by a hash of the case code)."""
-    prepare_flows(engine)
+    engine, log = flow_session(p, real=True)
     total = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
     where = ""
     if total > limit:
@@ -232,8 +232,7 @@ def _inductive(
 
 
 def discover(
-    engine: Engine,
-    log: EventLog,
+    log: EventLog | PreparedLog,
     *,
     miner: str = "inductive",
     noise: float = 0.2,
@@ -246,18 +245,31 @@ def discover(
     miner, or the directly-follows graph as a net), measure fitness and precision by
     token-based replay (and alignments if asked), and export it as BPMN 2.0 XML and PNML.
 
-    Needs the step table of `analyze.prepare_steps(engine, log, detail=True)`."""
+    The model is mined from the real order of the events, whatever the clock."""
+    with prepared(log) as p:
+        return _discover(p, miner, noise, quality, alignments, event_limit, replay_limit)
+
+
+def _discover(
+    p: PreparedLog,
+    miner: str,
+    noise: float,
+    quality: bool,
+    alignments: bool,
+    event_limit: int,
+    replay_limit: int,
+) -> DiscoveredModel:
     if miner not in MINERS:
         raise BottleneckError(f"unknown miner {miner!r}", fix="use inductive, heuristics or dfg")
     if not 0.0 <= noise <= 1.0:
         raise BottleneckError(f"noise {noise} is outside [0, 1]", fix="use e.g. --noise 0.2")
-    prepare_flows(engine)
+    engine, _ = flow_session(p, real=True)
     instances = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
-    variants = log_variants(engine, log)
+    variants = log_variants(p)
     cases = sum(variants.values())
     event_level = instances <= event_limit and len(variants) <= VARIANT_LIMIT
     source = "event log" if event_level else "directly-follows graph"
-    dfg, occ, start, end = _dfg(engine, log)
+    dfg, occ, start, end = _dfg(p)
     with quiet():
         import pm4py
         from pm4py.objects.bpmn.exporter.variants import etree as bpmn_exporter
@@ -271,7 +283,7 @@ def discover(
             net, im, fm, bpmn = _inductive(variants if event_level else None, dfg_obj, noise)
         elif miner == "heuristics":
             if event_level:
-                frame = replay_frame(engine, log, limit=max(instances, 1))
+                frame = replay_frame(p, limit=max(instances, 1))
                 net, im, fm = pm4py.discover_petri_net_heuristics(frame.copy())
             else:
                 from pm4py.algo.discovery.heuristics import algorithm as heuristics
@@ -292,7 +304,7 @@ def discover(
         notes: list[str] = []
         if quality:
             if frame is None or instances > replay_limit:
-                frame = replay_frame(engine, log, limit=replay_limit)
+                frame = replay_frame(p, limit=replay_limit)
             replayed = int(frame["case:concept:name"].nunique())
             fitness, precision = _replay(frame, net, im, fm)
             if alignments:
