@@ -19,6 +19,7 @@ from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.prepared import PreparedLog
 from bottleneck_finder.render.model_graph import handoff_dot, model_dot
+from bottleneck_finder.render.words import Words
 
 from .conftest import EVENT_LOGS, RECEIPT, ROOT, write
 from .test_flows import FLOWS
@@ -265,6 +266,21 @@ def test_golden_pictures(tmp_path: Path) -> None:
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
         assert text == golden.read_text(encoding="utf-8"), name
+
+
+def test_model_picture_in_the_report_words(tmp_path: Path) -> None:
+    """English words draw discover's picture byte for byte; Vietnamese words leave no English."""
+    _, analysis, model = mined(write(tmp_path, "f.csv", FLOWS), miner="inductive", noise=0.0)
+    graphs = (bpmn_graph(model.bpmn), petri_graph(model.net, model.initial, model.final))
+    for graph in graphs:
+        assert model_dot(graph, analysis, words=Words("en")) == model_dot(graph, analysis)
+    vi = model_dot(graphs[0], analysis, words=Words("vi"), rankdir="TB")
+    assert "rankdir=TB" in vi and "Cách đọc mô hình" in vi
+    assert "6 lần · xử lý 20 phút · chờ 45 phút" in vi
+    petri = model_dot(graphs[1], analysis, words=Words("vi"))
+    assert "mạng Petri" in petri and "bước ẩn" in petri
+    for english in ("times", "wait ", "work", "How to", "median", "Box", "choice", "place"):
+        assert english not in vi + petri, english
 
 
 def test_cli_reference_before_procedure_on_after_log(tmp_path: Path) -> None:

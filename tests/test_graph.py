@@ -24,6 +24,7 @@ from bottleneck_finder.model import (
 )
 from bottleneck_finder.render import graph
 from bottleneck_finder.render.graph import (
+    CAUSE_COLORS,
     PALETTE,
     GraphOptions,
     RenderError,
@@ -32,6 +33,7 @@ from bottleneck_finder.render.graph import (
     render_dot,
 )
 from bottleneck_finder.render.text import human_duration
+from bottleneck_finder.render.words import Words
 
 from .conftest import RECEIPT
 
@@ -359,3 +361,82 @@ def test_real_receipt_log() -> None:
     text = "\n".join(_svg_text(svg))
     assert "#1 · 31% of wait" in text
     assert "arrows hidden" in text
+
+
+# ---------------------------------------------------------------- one map in two languages
+
+CAUSES = (
+    ("A", "B", "batching", 0.8),
+    ("B", "C", "resource_contention", 0.6),
+    ("C", "B", "extraneous", 0.5),
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        GraphOptions(title="Tiny process"),
+        GraphOptions(top_marked=1, max_edges=1, min_share=0.5),
+        GraphOptions(edge_causes=CAUSES),
+    ],
+)
+def test_english_words_draw_the_cli_map(options: GraphOptions) -> None:
+    """The report's English words give the CLI's map, byte for byte (without a calendar)."""
+    for start_times in (True, False):
+        analysis = _analysis(start_times=start_times)
+        assert process_dot(analysis, replace(options, words=Words("en"))) == process_dot(
+            analysis, options
+        )
+
+
+def test_vietnamese_map_has_no_english_words_left() -> None:
+    vi = Words("vi")
+    options = GraphOptions(top_marked=1, max_edges=1, min_share=0.5, words=vi)
+    dot = process_dot(_analysis(), options)
+    assert "Cách đọc sơ đồ" in dot and "bắt đầu" in dot and "kết thúc" in dot
+    assert "#1 · 66% thời gian chờ" in dot
+    assert "2 lần · chờ 1 ngày" in dot
+    assert "12 lần · xử lý 30 phút" in dot
+    assert "nơi chờ nhiều nhất: 66% thời gian chờ" in dot
+    assert "Ẩn 3 trên 4 mũi tên (94% số lần chuyển)" in dot
+    lonely = process_dot(_analysis(), replace(options, min_share=1.5))
+    assert "Các bước có mọi mũi tên đều bị ẩn" in lonely  # A and D
+    assert "chờ = lúc bước sau bắt đầu − lúc bước trước kết thúc" in dot
+    shown = _visible(dot) + _visible(lonely)
+    for english in ("wait", "times", "hidden", "How to", "start", "Box", "Arrow", "bottleneck"):
+        assert english not in shown, english
+    causes = process_dot(_analysis(), GraphOptions(edge_causes=CAUSES, words=vi))
+    assert "gom lô 80%" in causes and "chưa xác định" in causes
+    for english in ("batching", "mostly", "none attributed", "Colour"):
+        assert english not in _visible(causes), english
+
+
+def _visible(dot: str) -> str:
+    """The text a reader sees or hovers: every label and tooltip of the DOT source."""
+    found = re.findall(r'(?:label=<(.*?)>(?:, |\]|$)|tooltip="(.*?)")', dot, re.MULTILINE)
+    return "\n".join(a + b for a, b in found)
+
+
+def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
+    dot = process_dot(_analysis(), GraphOptions(words=Words("vi", workday_s=8 * 3600.0)))
+    assert "2 lần · chờ 3 ngày làm việc" in dot  # C → B: 1 d of 8-hour working days
+    assert "12 lần · chờ 2 giờ" in dot  # B → C
+
+
+def test_message_tables_share_no_key_and_have_both_languages() -> None:
+    from bottleneck_finder.render.messages import MESSAGES
+    from bottleneck_finder.render.messages_maps import MAP_MESSAGES
+    from bottleneck_finder.render.messages_report import REPORT_MESSAGES
+    from bottleneck_finder.render.messages_topics import TOPIC_MESSAGES
+
+    tables = (REPORT_MESSAGES, TOPIC_MESSAGES, MAP_MESSAGES)
+    assert len(MESSAGES) == sum(len(t) for t in tables)
+    for key, (vi, en) in MESSAGES.items():
+        assert vi and en, key
+        fields = {f for f in re.findall(r"\{(\w+)\}", vi)}
+        assert fields == set(re.findall(r"\{(\w+)\}", en)), key
+
+
+def test_every_cause_has_a_colour_and_words() -> None:
+    for cause in CAUSE_COLORS:
+        assert Words("vi")(f"graph_cause_{cause}") and Words("en")(f"graph_cause_{cause}")

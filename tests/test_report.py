@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
+from bottleneck_finder.render.words import Words
 from bottleneck_finder.report import (
     ReportData,
     ReportFiles,
@@ -25,7 +26,6 @@ from bottleneck_finder.report import (
     measure,
 )
 from bottleneck_finder.report.chromium import Browser, find_chromium
-from bottleneck_finder.report.i18n import Words
 
 from .conftest import EVENT_LOGS
 

@@ -5,35 +5,62 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..errors import BottleneckError
 from ..model import Analysis
-from .text import human_duration
+from .dot import (
+    ENDPOINT_COLOR,
+    ENDPOINT_EDGE,
+    FONT,
+    LEGEND_TABLE,
+    MARK_COLOR,
+    MARK_MIN_PEN,
+    MARK_OUTLINE,
+    MAX_PEN,
+    MIN_PEN,
+    NODE_BORDER,
+    NODE_FILL,
+    PALETTE,
+    PALETTE_TEXT,
+    bounds,
+    bucket,
+    html,
+    pen,
+    quoted,
+    scale_row,
+    to_float,
+    vocabulary,
+    weight,
+    wrapped,
+)
+from .words import Words
 
-FONT = "DejaVu Sans"
+__all__ = [
+    "CAUSE_COLORS",
+    "FONT",
+    "MAX_PEN",
+    "MIN_PEN",
+    "NODE_BORDER",
+    "NODE_FILL",
+    "PALETTE",
+    "GraphOptions",
+    "RenderError",
+    "dot_available",
+    "picture_files",
+    "process_dot",
+    "render_dot",
+]
+
+# alias for render/compare_graph.py until it imports render.dot
+_PALETTE_TEXT, _bucket, _html, _quoted, _wrapped = PALETTE_TEXT, bucket, html, quoted, wrapped
+
 FORMATS = ("svg", "png", "pdf")
 PNG_DPI = 150
 RENDER_TIMEOUT_S = 300
-
-# Median wait, calm to alarming: a grey-blue, then ColorBrewer YlOrRd from orange to deep red.
-# Lightness falls monotonically after the first colour, so the order survives colour blindness
-# and greyscale printing; the grey-blue differs from the rest on the blue-yellow axis as well.
-PALETTE = ("#8c9db5", "#fdb24c", "#fd8d3c", "#f03b20", "#d41f26", "#a50026", "#67000d")
-# Text colour that stays readable on each palette swatch in the legend.
-_PALETTE_TEXT = ("#000000", "#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#ffffff")
-MARK_COLOR = "#b30000"
-MARK_OUTLINE = "#1a1a1a"
-MARK_MIN_PEN = 4.5
-NODE_FILL = "#f3f5f8"
-NODE_BORDER = "#5b6b7d"
-ENDPOINT_COLOR = "#3a3a3a"
-ENDPOINT_EDGE = "#9aa3ad"
-MIN_PEN, MAX_PEN = 1.0, 8.0
 # Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
 # distinct for the common colour-vision deficiencies; grey where no wait is attributed.
 CAUSE_COLORS = {
@@ -43,15 +70,7 @@ CAUSE_COLORS = {
     "resource_unavailability": "#0072b2",
     "extraneous": "#009e73",
 }
-CAUSE_NAMES = {
-    "batching": "batching",
-    "resource_contention": "resource contention",
-    "prioritization": "prioritization",
-    "resource_unavailability": "resource unavailability",
-    "extraneous": "extraneous",
-}
 NO_CAUSE_COLOR = "#9aa3ad"
-WRAP = 24
 ISOLATED_COLUMNS = 5
 
 
@@ -63,7 +82,7 @@ class RenderError(BottleneckError):
 
 @dataclass(frozen=True)
 class GraphOptions:
-    """What the process map shows.
+    """What the process map shows, in which words.
 
     `top_marked` transition bottlenecks are marked #1, #2, …; at most `max_edges` arrows are drawn
     (the most frequent first, `None` for all); arrows carrying less than `min_share` of all
@@ -78,6 +97,9 @@ class GraphOptions:
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None
     """With `(source, target, cause, share)` rows (`analysis.causes.dominant_causes`), each
     arrow is coloured by its dominant waiting cause instead of its median wait."""
+    words: Words | None = None
+    """The map's language and durations (the report's); `None` is the CLI's English, with
+    durations by `render.text.human_duration`."""
 
 
 @dataclass(frozen=True)
@@ -96,61 +118,12 @@ class _Mark:
     share: float
 
 
-def _count(n: int) -> str:
-    return f"{n:,}"
+@dataclass(frozen=True)
+class _Say:
+    """The map's words and its duration format."""
 
-
-def _percent(share: float) -> str:
-    pct = share * 100.0
-    if pct >= 9.95:
-        return f"{pct:.0f}%"
-    if pct > 0 and pct < 0.05:
-        return "<0.1%"
-    return f"{pct:.1f}%"
-
-
-def _clean(text: str) -> str:
-    """Control characters become spaces; text that cannot be UTF-8 encoded becomes '?'."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
-
-
-def _html(text: str) -> str:
-    """Text for an HTML-like label: XML-escaped, backslashes doubled (Graphviz reads `\\N`)."""
-    out = _clean(text).replace("\\", "\\\\")
-    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace('"', "&quot;").replace("'", "&#39;")
-
-
-def _quoted(text: str) -> str:
-    """A double-quoted DOT string for an escString attribute such as a tooltip."""
-    out = _clean(text).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{out}"'
-
-
-def _wrapped(name: str) -> str:
-    """The name in balanced lines of about `WRAP` characters, for an HTML-like label."""
-    text = " ".join(_clean(name).split())
-    if not text:
-        return " "
-    if len(text) <= WRAP + 4:
-        return _html(text)
-    count = math.ceil(len(text) / WRAP)
-    width = math.ceil(len(text) / count)
-    while True:
-        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
-        if len(lines) <= count or width >= WRAP + 8:
-            break
-        width += 1
-    return "<BR/>".join(_html(line) for line in lines)
-
-
-def _float(value: object) -> float:
-    try:
-        result = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
-    return result
+    words: Words
+    duration: Callable[[float], str]
 
 
 def _edges(transitions: pd.DataFrame) -> list[_Edge]:
@@ -166,7 +139,9 @@ def _edges(transitions: pd.DataFrame) -> list[_Edge]:
         transitions["wait_total_s"].tolist(),
         strict=True,
     )
-    edges = [_Edge(s, t, int(c), _float(m), _float(p), _float(w)) for s, t, c, m, p, w in rows]
+    edges = [
+        _Edge(s, t, int(c), to_float(m), to_float(p), to_float(w)) for s, t, c, m, p, w in rows
+    ]
     return sorted(edges, key=lambda e: (-e.count, e.source, e.target))
 
 
@@ -186,9 +161,9 @@ def _marks(analysis: Analysis, top: int) -> dict[tuple[str, str], _Mark]:
     ):
         if len(marks) >= top:
             break
-        if not _float(total) > 0:
+        if not to_float(total) > 0:
             continue
-        marks[(s, tg)] = _Mark(len(marks) + 1, _float(share))
+        marks[(s, tg)] = _Mark(len(marks) + 1, to_float(share))
     return marks
 
 
@@ -200,10 +175,10 @@ def _most_waiting(analysis: Analysis) -> tuple[str, float] | None:
     a = b[b["kind"] == "activity"].sort_values("rank", kind="stable")
     if len(a) == 0:
         return None
-    total = _float(a["wait_total_s"].iloc[0])
+    total = to_float(a["wait_total_s"].iloc[0])
     if not total > 0:
         return None
-    return str(a["activity"].iloc[0]), _float(a["share_of_total_wait"].iloc[0])
+    return str(a["activity"].iloc[0]), to_float(a["share_of_total_wait"].iloc[0])
 
 
 def _prune(
@@ -231,31 +206,6 @@ def _endpoints(frame: pd.DataFrame) -> list[tuple[str, int]]:
     return sorted(((a, int(c)) for a, c in pairs), key=lambda p: (-p[1], p[0]))
 
 
-def _bounds(edges: Iterable[_Edge]) -> tuple[float, float] | None:
-    """Smallest positive and largest median wait among `edges` (None if none is positive)."""
-    positive = [e.wait_median_s for e in edges if e.wait_median_s > 0]
-    return (min(positive), max(positive)) if positive else None
-
-
-def _bucket(wait: float, bounds: tuple[float, float] | None) -> int:
-    if bounds is None or not wait > 0:
-        return 0
-    lo, hi = bounds
-    if hi <= lo:
-        return 0
-    t = (math.log(wait) - math.log(lo)) / (math.log(hi) - math.log(lo))
-    return min(len(PALETTE) - 1, max(0, int(t * len(PALETTE))))
-
-
-def _pen(count: int, largest: int) -> str:
-    width = MIN_PEN + (MAX_PEN - MIN_PEN) * (count / largest if largest > 0 else 0.0)
-    return f"{width:.2f}"
-
-
-def _weight(count: int, largest: int) -> int:
-    return 1 + round(9 * count / largest) if largest > 0 else 1
-
-
 def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
     """Activity → (instances, median processing time in seconds or NaN)."""
     acts = analysis.activities
@@ -268,20 +218,23 @@ def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
         acts["processing_median_s"].tolist(),
         strict=True,
     ):
-        out[name] = (int(count), _float(median))
+        out[name] = (int(count), to_float(median))
     return out
 
 
-WAIT_TEXT = {
-    "start_to_previous_end": "wait = start of next step − end of previous step",
-    "end_to_previous_end": (
-        "wait = end of next step − end of previous step (includes the next step's own work)"
-    ),
-}
+def wait_text(words: Words, definition: str) -> str:
+    """The waiting-time definition of an analysis as a legend line."""
+    key = f"graph_wait_{definition}"
+    try:
+        return words(key)
+    except KeyError:
+        return str(definition)
 
 
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
     """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked."""
+    words, duration = vocabulary(options.words)
+    say = _Say(words, duration)
     rows = _activity_rows(analysis)
     edges = _edges(analysis.transitions)
     starts = _endpoints(analysis.start_activities)
@@ -298,7 +251,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     total_occ = sum(e.count for e in edges)
     hidden = len(edges) - len(shown)
     hidden_occ = total_occ - sum(e.count for e in shown)
-    bounds = _bounds(shown)
+    scale = bounds(e.wait_median_s for e in shown)
     started = sum(c for _, c in starts)
     ended = sum(c for _, c in ends)
     cases = max(started, ended, 1)
@@ -319,15 +272,13 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
         else {(s, t): (c, share) for s, t, c, share in options.edge_causes}
     )
     legend = _legend(
+        say,
         analysis,
-        bounds,
+        scale,
         largest,
         marks,
         hot,
-        hidden,
-        len(edges),
-        hidden_occ,
-        total_occ,
+        (hidden, len(edges), hidden_occ, total_occ),
         work,
         causes,
     )
@@ -356,41 +307,29 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
         # The legend is the graph's label (bottom); the title labels a borderless outer cluster.
         out.append("  subgraph cluster_map {")
         out.append(
-            f"    graph [label=<<B>{_html(options.title)}</B>>, labelloc=t, labeljust=c, "
+            f"    graph [label=<<B>{html(options.title)}</B>>, labelloc=t, labeljust=c, "
             "fontsize=16, peripheries=0, margin=4];"
         )
         indent = "    "
     body: list[str] = []
-    body.append(
-        f'start [shape=circle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
-        f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
-        f"label=<●<BR/>start<BR/>{_count(started)}>, "
-        f'tooltip="{_count(started)} cases start here"];'
-    )
-    body.append(
-        f'end [shape=doublecircle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
-        f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
-        f"label=<■<BR/>end<BR/>{_count(ended)}>, "
-        f'tooltip="{_count(ended)} cases end here"];'
-    )
+    ends_drawn = (("start", "circle", "●", started), ("end", "doublecircle", "■", ended))
+    for node, shape, sign, n in ends_drawn:
+        body.append(
+            f'{node} [shape={shape}, style=filled, fillcolor="{ENDPOINT_COLOR}", '
+            f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
+            f"label=<{sign}<BR/>{html(words(f'graph_{node}'))}<BR/>{html(words.count(n))}>, "
+            f"tooltip={quoted(words(f'graph_{node}_tip', count=words.count(n)))}];"
+        )
     for name in sorted(names):
         if name not in isolated:
-            body.append(_node_line(name, ids[name], rows, hot, work))
-    for name, count in start_shown:
-        body.append(
-            f'start -> {ids[name]} [label="{_count(count)}", style=dashed, '
-            f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
-            f"weight={_weight(count, largest)}];"
-        )
+            body.append(_node_line(say, name, ids[name], rows, hot, work))
+    for name, n in start_shown:
+        body.append(_endpoint_arrow(say, "start", ids[name], n, largest))
     for edge in sorted(shown, key=lambda e: (ids[e.source], ids[e.target])):
-        body.append(_edge_line(edge, ids, marks, bounds, largest, causes))
-    for name, count in end_shown:
-        body.append(
-            f'{ids[name]} -> end [label="{_count(count)}", style=dashed, '
-            f'color="{ENDPOINT_EDGE}", penwidth={_pen(count, largest)}, '
-            f"weight={_weight(count, largest)}];"
-        )
-    body += _isolated_block(isolated, ids, rows, hot, work)
+        body.append(_edge_line(say, edge, ids, marks, scale, largest, causes))
+    for name, n in end_shown:
+        body.append(_endpoint_arrow(say, ids[name], "end", n, largest))
+    body += _isolated_block(say, isolated, ids, rows, hot, work)
     out += [indent + line if line else line for line in body]
     if options.title:
         out.append("  }")
@@ -398,33 +337,43 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     return "\n".join(out) + "\n"
 
 
+def _endpoint_arrow(say: _Say, source: str, target: str, n: int, largest: int) -> str:
+    return (
+        f'{source} -> {target} [label="{say.words.count(n)}", style=dashed, '
+        f'color="{ENDPOINT_EDGE}", penwidth={pen(n, largest)}, weight={weight(n, largest)}];'
+    )
+
+
 def _node_line(
+    say: _Say,
     name: str,
     node_id: str,
     rows: dict[str, tuple[int, float]],
     hot: tuple[str, float] | None,
     work: bool,
 ) -> str:
-    count, median = rows.get(name, (0, math.nan))
-    stats = f"{_count(count)}×"
-    tip = f"{name}: {count:,} times"
+    w = say.words
+    n, median = rows.get(name, (0, math.nan))
+    stats = w("graph_times", count=w.count(n))
+    tip = w("graph_node_tip", name=name, count=w.count(n))
     if work and not math.isnan(median):
-        stats += f" · work {human_duration(median)}"
-        tip += f", median work {human_duration(median)}"
-    label = f'{_wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
+        stats += " · " + w("graph_work", work=say.duration(median))
+        tip += w("graph_node_tip_work", work=say.duration(median))
+    label = f'{wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{html(stats)}</FONT>'
     attrs: list[str] = []
     if hot is not None and hot[0] == name:
         label += (
-            f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>most waiting before: '
-            f"{_percent(hot[1])} of wait</B></FONT>"
+            f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}">'
+            f"<B>{html(w('graph_hot', share=w.percent(hot[1])))}</B></FONT>"
         )
         attrs += [f'color="{MARK_COLOR}"', "penwidth=3", 'fillcolor="#fff1ee"']
-        tip += f"; most waiting before it ({_percent(hot[1])} of all waiting)"
-    attrs = [f"label=<{label}>", *attrs, f"tooltip={_quoted(tip)}"]
+        tip += w("graph_hot_tip", share=w.percent(hot[1]))
+    attrs = [f"label=<{label}>", *attrs, f"tooltip={quoted(tip)}"]
     return f"{node_id} [{', '.join(attrs)}];"
 
 
 def _isolated_block(
+    say: _Say,
     isolated: list[str],
     ids: dict[str, str],
     rows: dict[str, tuple[int, float]],
@@ -437,11 +386,11 @@ def _isolated_block(
     columns = min(ISOLATED_COLUMNS, len(isolated))
     lines = [
         "subgraph cluster_isolated {",
-        f"  graph [label=<{_html('Activities whose arrows are all hidden')}>, fontsize=10, "
+        f"  graph [label=<{html(say.words('graph_isolated'))}>, fontsize=10, "
         f'style="dashed,rounded", peripheries=1, color="{ENDPOINT_EDGE}", '
         'fontcolor="#444444", margin=10, labeljust=c, labelloc=t];',
     ]
-    lines += ["  " + _node_line(name, ids[name], rows, hot, work) for name in isolated]
+    lines += ["  " + _node_line(say, name, ids[name], rows, hot, work) for name in isolated]
     for i, name in enumerate(isolated):
         if i + columns < len(isolated):
             lines.append(f"  {ids[name]} -> {ids[isolated[i + columns]]} [style=invis];")
@@ -452,40 +401,47 @@ def _isolated_block(
 
 
 def _edge_line(
+    say: _Say,
     edge: _Edge,
     ids: dict[str, str],
     marks: dict[tuple[str, str], _Mark],
-    bounds: tuple[float, float] | None,
+    scale: tuple[float, float] | None,
     largest: int,
     causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
-    colour = PALETTE[_bucket(edge.wait_median_s, bounds)]
-    wait = human_duration(edge.wait_median_s)
-    text = f"{_count(edge.count)}× · wait {wait}"
-    tip = (
-        f"{edge.source} → {edge.target}: {edge.count:,} times, median wait {wait}, "
-        f"p90 {human_duration(edge.wait_p90_s)}, total {human_duration(edge.wait_total_s)}"
+    w, duration = say.words, say.duration
+    colour = PALETTE[bucket(edge.wait_median_s, scale)]
+    wait = duration(edge.wait_median_s)
+    text = html(w("graph_times", count=w.count(edge.count)) + " · " + w("graph_wait", wait=wait))
+    tip = w(
+        "graph_edge_tip",
+        source=edge.source,
+        target=edge.target,
+        count=w.count(edge.count),
+        wait=wait,
+        p90=duration(edge.wait_p90_s),
+        total=duration(edge.wait_total_s),
     )
     if causes is not None:
         found = causes.get((edge.source, edge.target))
         if found is None:
             colour = NO_CAUSE_COLOR
-            tip += "; no waiting time attributed to a cause"
+            tip += w("graph_no_cause_tip")
         else:
             colour = CAUSE_COLORS[found[0]]
-            name = CAUSE_NAMES[found[0]]
-            text += f"<BR/>{_html(name)} {_percent(found[1])}"
-            tip += f"; mostly {name} ({_percent(found[1])} of its wait)"
+            name = w(f"graph_cause_{found[0]}")
+            text += f"<BR/>{html(name)} {w.percent(found[1])}"
+            tip += w("graph_cause_tip", cause=name, share=w.percent(found[1]))
     attrs = [
         f'color="{colour}"',
-        f"penwidth={_pen(edge.count, largest)}",
-        f"weight={_weight(edge.count, largest)}",
+        f"penwidth={pen(edge.count, largest)}",
+        f"weight={weight(edge.count, largest)}",
     ]
     mark = marks.get((edge.source, edge.target))
     if mark is None:
         attrs.insert(0, f"label=<{text}>")
     else:
-        head = f"#{mark.rank} · {_percent(mark.share)} of wait"
+        head = html(w("graph_mark", rank=mark.rank, share=w.percent(mark.share)))
         attrs.insert(
             0,
             '<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD CELLPADDING="6">'
@@ -495,29 +451,29 @@ def _edge_line(
         attrs[0] = f"label=<{attrs[0]}>"
         # Parallel lines share the pen width: the wait colour (3/5) inside a dark outline (2/5),
         # and a dark arrowhead.
-        pen = max(float(_pen(edge.count, largest)), MARK_MIN_PEN)
-        attrs[2] = f"penwidth={pen:.2f}"
+        width = max(float(pen(edge.count, largest)), MARK_MIN_PEN)
+        attrs[2] = f"penwidth={width:.2f}"
         attrs[1] = f'color="{MARK_OUTLINE}:{colour}:{colour}:{colour}:{MARK_OUTLINE}"'
         attrs += ["arrowsize=1.1"]
-        tip = f"bottleneck #{mark.rank} ({_percent(mark.share)} of all waiting) — {tip}"
-    attrs.append(f"tooltip={_quoted(tip)}")
+        tip = w("graph_mark_tip", rank=mark.rank, share=w.percent(mark.share), tip=tip)
+    attrs.append(f"tooltip={quoted(tip)}")
     return f"{ids[edge.source]} -> {ids[edge.target]} [{', '.join(attrs)}];"
 
 
 def _legend(
+    say: _Say,
     analysis: Analysis,
-    bounds: tuple[float, float] | None,
+    scale: tuple[float, float] | None,
     largest: int,
     marks: dict[tuple[str, str], _Mark],
     hot: tuple[str, float] | None,
-    hidden: int,
-    total_edges: int,
-    hidden_occ: int,
-    total_occ: int,
+    hiding: tuple[int, int, int, int],
     work: bool,
     causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
-    """An HTML-like table explaining colours, widths, numbers and the waiting definition."""
+    """An HTML-like table explaining colours, widths, numbers and the waiting definition;
+    `hiding` is (hidden arrows, all arrows, hidden occurrences, all occurrences)."""
+    w, duration = say.words, say.duration
     n = len(PALETTE)
     span = n if causes is None else len(CAUSE_COLORS) + 1
     rows: list[str] = []
@@ -525,69 +481,50 @@ def _legend(
     def row(text: str) -> None:
         rows.append(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{text}</TD></TR>')
 
-    rows.append(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT"><B>How to read this map</B></TD></TR>')
-    box = "Box: activity · times done" + (" · median work time" if work else "")
-    row(_html(box))
-    row(_html("Arrow: one step directly followed by the next · times · median wait"))
+    row(f"<B>{html(w('graph_legend_title'))}</B>")
+    row(html(w("graph_legend_box_work" if work else "graph_legend_box")))
+    row(html(w("graph_legend_arrow")))
     if causes is not None:
-        row(
-            _html(
-                "Colour: the cause of most of the arrow's real (wall-clock) waiting time "
-                "(its share of it)"
-            )
-        )
+        row(html(w("graph_legend_cause")))
         cells = [
             f'<TD BGCOLOR="{CAUSE_COLORS[c]}" WIDTH="62"><FONT COLOR="#ffffff" '
-            f'POINT-SIZE="9">{_html(CAUSE_NAMES[c])}</FONT></TD>'
+            f'POINT-SIZE="9">{html(w(f"graph_cause_{c}"))}</FONT></TD>'
             for c in CAUSE_COLORS
         ]
         cells.append(
             f'<TD BGCOLOR="{NO_CAUSE_COLOR}" WIDTH="62"><FONT COLOR="#000000" '
-            f'POINT-SIZE="9">{_html("none attributed")}</FONT></TD>'
+            f'POINT-SIZE="9">{html(w("graph_cause_none"))}</FONT></TD>'
         )
         rows.append(f"<TR>{''.join(cells)}</TR>")
-    elif bounds is None or bounds[1] <= bounds[0]:
-        only = "0 s" if bounds is None else human_duration(bounds[0])
-        row(_html(f"Colour: median wait (every median wait shown is 0 s or {only})"))
+    elif scale is None or scale[1] <= scale[0]:
+        only = duration(0.0 if scale is None else scale[0])
+        row(html(w("graph_legend_flat", zero=duration(0.0), only=only)))
     else:
-        lo, hi = bounds
-        step = (math.log(hi) - math.log(lo)) / n
-        row(_html("Colour: median wait, log scale (calm → alarming)"))
-        cells = []
-        for i in range(n):
-            if i == 0:
-                value = "< " + human_duration(math.exp(math.log(lo) + step))
-            else:
-                value = "≥ " + human_duration(math.exp(math.log(lo) + step * i))
-            cells.append(
-                f'<TD BGCOLOR="{PALETTE[i]}" WIDTH="62"><FONT COLOR="{_PALETTE_TEXT[i]}" '
-                f'POINT-SIZE="9">{_html(value)}</FONT></TD>'
-            )
-        rows.append(f"<TR>{''.join(cells)}</TR>")
-    row(_html(f"Width: how often (thickest = {largest:,} times)"))
+        row(html(w("graph_legend_scale")))
+        rows.append(scale_row(scale, duration))
+    row(html(w("graph_legend_width", count=w.count(largest))))
     if marks:
-        row(
-            f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>'
-            + _html(
-                ": biggest bottlenecks (dark outline), the arrows with the most total "
-                "waiting (share of all waiting time)"
-            )
-        )
+        row(f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>' + html(w("graph_legend_marks")))
     if hot is not None:
         row(
-            f'<FONT COLOR="{MARK_COLOR}"><B>Red box</B></FONT>'
-            + _html(f": the activity that waits most ({_percent(hot[1])} of all waiting)")
+            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("graph_legend_hot_head"))}</B></FONT>'
+            + html(w("graph_legend_hot", share=w.percent(hot[1])))
         )
-    row(_html(WAIT_TEXT.get(analysis.wait_definition, str(analysis.wait_definition))))
+    row(html(wait_text(w, str(analysis.wait_definition))))
+    hidden, total_edges, hidden_occ, total_occ = hiding
     if hidden > 0:
         share = hidden_occ / total_occ if total_occ > 0 else 0.0
         row(
-            _html(f"{hidden:,} of {total_edges:,} arrows hidden ({_percent(share)} of transitions)")
+            html(
+                w(
+                    "graph_legend_hidden",
+                    hidden=w.count(hidden),
+                    total=w.count(total_edges),
+                    share=w.percent(share),
+                )
+            )
         )
-    return (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9aa3ad" '
-        f'BGCOLOR="#fbfbfb">{"".join(rows)}</TABLE>'
-    )
+    return f"{LEGEND_TABLE}{''.join(rows)}</TABLE>"
 
 
 GRAPHVIZ_HINT = (
@@ -625,8 +562,9 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def render_dot(dot_source: str, fmt: str) -> bytes:
-    """DOT source rendered by Graphviz `dot` to `fmt` (svg, png or pdf), in memory."""
+def render_dot(dot_source: str, fmt: str, dpi: float | None = None) -> bytes:
+    """DOT source rendered by Graphviz `dot` to `fmt` (svg, png or pdf), in memory; a PNG at
+    `dpi` (default `PNG_DPI`)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown graph format {fmt!r}", fix="use one of svg, png, pdf")
     exe = shutil.which("dot")
@@ -638,7 +576,7 @@ def render_dot(dot_source: str, fmt: str) -> bytes:
         )
     args = [exe, f"-T{fmt}"]
     if fmt == "png":
-        args.append(f"-Gdpi={PNG_DPI}")
+        args.append(f"-Gdpi={PNG_DPI}" if dpi is None else f"-Gdpi={dpi:.1f}")
     try:
         done = subprocess.run(
             args,

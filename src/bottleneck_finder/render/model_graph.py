@@ -3,34 +3,40 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..analysis.discover import ModelGraph, Node
 from ..model import Analysis
-from .graph import (
+from .dot import (
     ENDPOINT_COLOR,
     FONT,
+    LEGEND_TABLE,
     MARK_COLOR,
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    WAIT_TEXT,
-    _bucket,
-    _count,
-    _html,
-    _pen,
-    _percent,
-    _quoted,
-    _wrapped,
+    bounds,
+    bucket,
+    count,
+    html,
+    pen,
+    percent,
+    quoted,
+    scale_row,
+    vocabulary,
+    wrapped,
+    wrapped_row,
 )
+from .graph import wait_text
 from .text import human_duration
+from .words import Words
 
 PLUMBING = "#7b8794"
 WIDE_TASKS = 15  # models with more tasks are drawn top to bottom
 FAST_LAYOUT_NODES = 150  # larger pictures get a bounded Graphviz layout effort
-_PALETTE_TEXT = ("#000000", "#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#ffffff")
 
 
 @dataclass(frozen=True)
@@ -70,44 +76,12 @@ def _marks(analysis: Analysis, kind: str, top: int) -> list[dict[str, object]]:
     return [{str(k): v for k, v in r.items()} for r in rows.head(top).to_dict(orient="records")]
 
 
-def _bounds(values: list[float]) -> tuple[float, float] | None:
-    positive = [v for v in values if v > 0 and not math.isnan(v)]
-    return (min(positive), max(positive)) if positive else None
-
-
-def _legend_scale(bounds: tuple[float, float] | None, span: int) -> str:
-    n = len(PALETTE)
-    if bounds is None or bounds[1] <= bounds[0]:
-        return ""
-    lo, hi = bounds
-    step = (math.log(hi) - math.log(lo)) / n
-    cells = []
-    for i in range(n):
-        edge = math.exp(math.log(lo) + step * max(i, 1))
-        value = ("< " if i == 0 else "≥ ") + human_duration(edge)
-        cells.append(
-            f'<TD BGCOLOR="{PALETTE[i]}" WIDTH="62"><FONT COLOR="{_PALETTE_TEXT[i]}" '
-            f'POINT-SIZE="9">{_html(value)}</FONT></TD>'
-        )
-    return f"<TR>{''.join(cells)}</TR>"
-
-
 def _table(rows: list[str], scale: str) -> str:
     span = len(PALETTE)
     body = "".join(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{r}</TD></TR>' for r in rows[:1])
     body += scale
     body += "".join(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{r}</TD></TR>' for r in rows[1:])
-    return (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9aa3ad" '
-        f'BGCOLOR="#fbfbfb">{body}</TABLE>'
-    )
-
-
-def _wrapped_row(text: str, width: int = 110) -> str:
-    """A long legend line wrapped into lines of about `width` characters."""
-    import textwrap
-
-    return "".join(_html(line) + '<BR ALIGN="LEFT"/>' for line in textwrap.wrap(text, width))
+    return f"{LEGEND_TABLE}{body}</TABLE>"
 
 
 def _header(name: str, legend: str, rankdir: str, *, fast: bool = False) -> list[str]:
@@ -129,9 +103,19 @@ def _header(name: str, legend: str, rankdir: str, *, fast: bool = False) -> list
     return out
 
 
-def model_dot(graph: ModelGraph, analysis: Analysis, *, top_marked: int = 3) -> str:
+def model_dot(
+    graph: ModelGraph,
+    analysis: Analysis,
+    *,
+    top_marked: int = 3,
+    words: Words | None = None,
+    rankdir: str | None = None,
+) -> str:
     """DOT of a BPMN diagram or Petri net: tasks with times done, median work and median wait
-    before them (colour), arcs into a task with that wait, and the bottlenecks marked."""
+    before them (colour), arcs into a task with that wait, and the bottlenecks marked; in
+    `words` (`None`: the CLI's English, see `dot.vocabulary`), drawn in the `rankdir`
+    direction (LR or TB; by default LR for small models, TB for large ones)."""
+    w, duration = vocabulary(words)
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
     by_id = {n.id: n for n in graph.nodes}
@@ -144,7 +128,7 @@ def model_dot(graph: ModelGraph, analysis: Analysis, *, top_marked: int = 3) -> 
         for s, t in graph.arcs
         if (by_id[s].label, by_id[t].label) in pairs
     ]
-    bounds = _bounds(waits + arc_waits)
+    scale = bounds(waits + arc_waits)
     largest = max([t.count for t in tasks.values()] + [1])
     act_marks = {
         str(m["activity"]): (i + 1, m)
@@ -156,152 +140,162 @@ def model_dot(graph: ModelGraph, analysis: Analysis, *, top_marked: int = 3) -> 
         tr_by_target.setdefault(str(m["target"]), []).append((i + 1, m))
     work = analysis.log.has_start_times
 
+    notation = w("model_bpmn" if graph.notation == "bpmn" else "model_petri")
     rows = [
-        "<B>How to read this model</B> ("
-        + _html("BPMN" if graph.notation == "bpmn" else "Petri net")
-        + ")",
-        _html(
-            "Box: activity · times done"
-            + (" · median work" if work else "")
-            + " · median wait before it (box and arrow colour)"
-        ),
-        _html("Arrow into an activity: median wait before it; width: how often"),
+        f"<B>{html(w('model_legend_title'))}</B> ({html(notation)})",
+        html(w("model_legend_box_work" if work else "model_legend_box")),
+        html(w("model_legend_arrow")),
+        html(w("model_legend_bpmn" if graph.notation == "bpmn" else "model_legend_petri")),
     ]
-    if graph.notation == "bpmn":
-        rows.append(_html("◇ × exclusive choice · ◇ + parallel split/join · ○ start · ◎ end"))
-    else:
-        rows.append(_html("○ place · ▮ silent step (skip or loop) · ● start place · ◎ end place"))
     if act_marks:
         rows.append(
-            f'<FONT COLOR="{MARK_COLOR}"><B>Red box #1, #2, …</B></FONT>'
-            + _html(": the activities with the most total waiting before them")
+            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("model_legend_act_head"))}</B></FONT>'
+            + html(w("model_legend_act"))
         )
     if tr_marks:
         rows.append(
-            f'<FONT COLOR="{MARK_COLOR}"><B>A1, A2, …</B></FONT>'
-            + _html(": the transitions with the most total waiting, shown at their target")
+            f'<FONT COLOR="{MARK_COLOR}"><B>A1, A2, …</B></FONT>' + html(w("model_legend_arcs"))
         )
-    rows.append(_html(WAIT_TEXT.get(analysis.wait_definition, str(analysis.wait_definition))))
+    rows.append(html(wait_text(w, str(analysis.wait_definition))))
     drawn = {n.label for n in graph.nodes if n.kind == "task"}
     left_out = sorted((a for a in tasks if a not in drawn), key=lambda a: (-tasks[a].count, a))
     if left_out:
-        named = ", ".join(f"{a} ({tasks[a].count:,}×)" for a in left_out)
-        rows.append(
-            _wrapped_row(
-                f"Not in the model (left out by the miner as infrequent): {len(left_out)} "
-                f"activities: {named}"
-            )
+        named = ", ".join(
+            f"{a} ({w('graph_times', count=w.count(tasks[a].count))})" for a in left_out
         )
+        rows.append(wrapped_row(w("model_left_out", count=str(len(left_out)), named=named)))
     # Small models read left to right; large ones top to bottom, which keeps the picture about
     # three times taller than wide instead of ten times wider than tall (PermitLog).
-    rankdir = "LR" if len(drawn) <= WIDE_TASKS else "TB"
-    legend = _table(rows, _legend_scale(bounds, len(PALETTE)))
+    if rankdir is None:
+        rankdir = "LR" if len(drawn) <= WIDE_TASKS else "TB"
+    legend = _table(rows, scale_row(scale, duration))
     out = _header("model", legend, rankdir, fast=len(graph.nodes) > FAST_LAYOUT_NODES)
 
+    look = _Look(w, duration, scale, largest)
     for node in graph.nodes:
-        out.append("  " + _model_node(node, tasks, bounds, act_marks, tr_by_target, work))
+        out.append("  " + _model_node(look, node, tasks, act_marks, tr_by_target, work))
     for s, t in graph.arcs:
-        out.append("  " + _model_arc(by_id[s], by_id[t], incoming, tasks, pairs, bounds, largest))
+        out.append("  " + _model_arc(look, by_id[s], by_id[t], incoming, tasks, pairs))
     out.append("}")
     return "\n".join(out) + "\n"
 
 
+@dataclass(frozen=True)
+class _Look:
+    """How a model is drawn: its words, duration format, wait scale and largest count."""
+
+    words: Words
+    duration: Callable[[float], str]
+    scale: tuple[float, float] | None
+    largest: int
+
+
 def _model_node(
+    look: _Look,
     node: Node,
     tasks: dict[str, _Task],
-    bounds: tuple[float, float] | None,
     act_marks: dict[str, tuple[int, dict[str, object]]],
     tr_by_target: dict[str, list[tuple[int, dict[str, object]]]],
     work: bool,
 ) -> str:
+    w, duration = look.words, look.duration
     if node.kind == "start":
         return (
             f'{node.id} [shape=circle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
-            f'color="{ENDPOINT_COLOR}", label="", width=0.25, height=0.25, tooltip="start"];'
+            f'color="{ENDPOINT_COLOR}", label="", width=0.25, height=0.25, '
+            f"tooltip={quoted(w('graph_start'))}];"
         )
     if node.kind == "end":
         return (
             f'{node.id} [shape=doublecircle, style=filled, fillcolor="{ENDPOINT_COLOR}", '
-            f'color="{ENDPOINT_COLOR}", label="", width=0.2, height=0.2, tooltip="end"];'
+            f'color="{ENDPOINT_COLOR}", label="", width=0.2, height=0.2, '
+            f"tooltip={quoted(w('graph_end'))}];"
         )
     if node.kind in ("xor", "and", "or"):
         sign = {"xor": "×", "and": "+", "or": "○"}[node.kind]
-        tip = {"xor": "exclusive choice", "and": "parallel", "or": "inclusive choice"}[node.kind]
         return (
             f'{node.id} [shape=diamond, style=filled, fillcolor="#ffffff", color="{PLUMBING}", '
             f'label="{sign}", fontsize=12, width=0.35, height=0.35, margin=0, '
-            f'tooltip="{tip}"];'
+            f"tooltip={quoted(w(f'model_{node.kind}'))}];"
         )
     if node.kind == "place":
         return (
             f'{node.id} [shape=circle, style=filled, fillcolor="#ffffff", color="{PLUMBING}", '
-            'label="", width=0.18, height=0.18, tooltip="place"];'
+            f'label="", width=0.18, height=0.18, tooltip={quoted(w("model_place"))}];'
         )
     if node.kind == "silent":
         return (
             f'{node.id} [shape=box, style=filled, fillcolor="#3a3a3a", color="#3a3a3a", '
-            'label="", width=0.08, height=0.3, tooltip="silent step (skip or loop)"];'
+            f'label="", width=0.08, height=0.3, tooltip={quoted(w("model_silent"))}];'
         )
     task = tasks.get(node.label)
     stats = ""
     tip = node.label
     colour = PALETTE[0]
     if task is not None:
-        stats = f"{_count(task.count)}×"
+        stats = w("graph_times", count=w.count(task.count))
         if work and not math.isnan(task.work_median_s):
-            stats += f" · work {human_duration(task.work_median_s)}"
+            stats += " · " + w("graph_work", work=duration(task.work_median_s))
         if not math.isnan(task.wait_median_s):
-            stats += f" · wait {human_duration(task.wait_median_s)}"
-            colour = PALETTE[_bucket(task.wait_median_s, bounds)]
-        tip += f": {task.count:,} times, median wait before {human_duration(task.wait_median_s)}"
-    label = f'{_wrapped(node.label)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
+            stats += " · " + w("graph_wait", wait=duration(task.wait_median_s))
+            colour = PALETTE[bucket(task.wait_median_s, look.scale)]
+        tip = w(
+            "model_task_tip",
+            name=node.label,
+            count=w.count(task.count),
+            wait=duration(task.wait_median_s),
+        )
+    label = f'{wrapped(node.label)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{html(stats)}</FONT>'
     attrs = [f'color="{colour}"', "penwidth=2.5"]
     mark = act_marks.get(node.label)
     if mark is not None:
         rank, row = mark
-        label += (
-            f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>#{rank} most waiting before: '
-            f"{_percent(float(row['share_of_total_wait']))} of wait</B></FONT>"  # type: ignore[arg-type]
-        )
+        text = w("model_mark", rank=rank, share=w.percent(_share(row)))
+        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>{html(text)}</B></FONT>'
         attrs = [f'color="{MARK_COLOR}"', "penwidth=3.5", 'fillcolor="#fff1ee"']
-        tip += f"; bottleneck #{rank}"
+        tip += w("model_mark_tip", rank=rank)
     for rank, row in tr_by_target.get(node.label, []):
-        text = (
-            f"A{rank} after {row['source']}: {human_duration(float(row['wait_median_s']))} "  # type: ignore[arg-type]
-            f"median, {_percent(float(row['share_of_total_wait']))} of wait"  # type: ignore[arg-type]
+        text = w(
+            "model_arc_mark",
+            rank=rank,
+            source=row["source"],
+            wait=duration(float(row["wait_median_s"])),  # type: ignore[arg-type]
+            share=w.percent(_share(row)),
         )
-        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>{_html(text)}</B></FONT>'
+        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>{html(text)}</B></FONT>'
         if mark is None:
             attrs = [f'color="{MARK_COLOR}"', "penwidth=3.5", 'fillcolor="#fff1ee"']
-    return f"{node.id} [label=<{label}>, {', '.join(attrs)}, tooltip={_quoted(tip)}];"
+    return f"{node.id} [label=<{label}>, {', '.join(attrs)}, tooltip={quoted(tip)}];"
+
+
+def _share(row: dict[str, object]) -> float:
+    return float(row["share_of_total_wait"])  # type: ignore[arg-type]
 
 
 def _model_arc(
+    look: _Look,
     source: Node,
     target: Node,
     incoming: dict[str, list[str]],
     tasks: dict[str, _Task],
     pairs: dict[tuple[str, str], tuple[int, float]],
-    bounds: tuple[float, float] | None,
-    largest: int,
 ) -> str:
+    w, largest = look.words, look.largest
     ends = f"{source.id} -> {target.id}"
     if target.kind == "task" and target.label in tasks:
         direct = pairs.get((source.label, target.label)) if source.kind == "task" else None
         if direct is not None:
-            count, wait = direct
+            n, wait = direct
         elif len(incoming[target.id]) == 1:
-            count, wait = tasks[target.label].count, tasks[target.label].wait_median_s
+            n, wait = tasks[target.label].count, tasks[target.label].wait_median_s
         else:
-            count, wait = 0, math.nan
-        if count > 0 and not math.isnan(wait):
-            colour = PALETTE[_bucket(wait, bounds)]
-            return (
-                f'{ends} [label="{_count(count)}× · {human_duration(wait)}", color="{colour}", '
-                f"penwidth={_pen(count, largest)}];"
-            )
+            n, wait = 0, math.nan
+        if n > 0 and not math.isnan(wait):
+            colour = PALETTE[bucket(wait, look.scale)]
+            text = w("graph_times", count=w.count(n)) + " · " + look.duration(wait)
+            return f'{ends} [label={quoted(text)}, color="{colour}", penwidth={pen(n, largest)}];'
     if source.kind == "task" and source.label in tasks:
-        return f'{ends} [color="{PLUMBING}", penwidth={_pen(tasks[source.label].count, largest)}];'
+        return f'{ends} [color="{PLUMBING}", penwidth={pen(tasks[source.label].count, largest)}];'
     return f'{ends} [color="{PLUMBING}"];'
 
 
@@ -336,7 +330,7 @@ def handoff_dot(
     else:
         units = sorted(set(pairs["from_group"].astype(str)) | set(pairs["to_group"].astype(str)))
     ids = {u: f"u{i}" for i, u in enumerate(units)}
-    bounds = _bounds(cross["wait_median_s"].astype(float).tolist())
+    scale = bounds(cross["wait_median_s"].astype(float).tolist())
     largest = max([*cross["count"].astype(int).tolist(), 1])
     marks = {
         (str(r["from_group"]), str(r["to_group"])): i + 1
@@ -345,24 +339,24 @@ def handoff_dot(
     }
     who = "unit" if level == "group" else "officer"
     rows = [
-        f"<B>{_html(f'Hand-offs between {who}s')}</B>",
-        _html(f"Box: {who} · steps that stay inside · their median wait"),
-        _html("Arrow: work handed to another " + who + " · times · median wait (colour)"),
-        _html("Width: how often (thickest = " + f"{largest:,} times)"),
+        f"<B>{html(f'Hand-offs between {who}s')}</B>",
+        html(f"Box: {who} · steps that stay inside · their median wait"),
+        html("Arrow: work handed to another " + who + " · times · median wait (colour)"),
+        html("Width: how often (thickest = " + f"{largest:,} times)"),
     ]
     if marks:
         rows.append(
             f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>'
-            + _html(": the hand-offs with the most total waiting (share of hand-off waiting)")
+            + html(": the hand-offs with the most total waiting (share of hand-off waiting)")
         )
     if len(cross) < all_handoffs:
         rows.append(
-            _html(
+            html(
                 f"Showing the {len(cross):,} most frequent of {all_handoffs:,} hand-offs "
                 "(all are in handoffs.csv)"
             )
         )
-    out = _header("handoffs", _table(rows, _legend_scale(bounds, len(PALETTE))), "TB")
+    out = _header("handoffs", _table(rows, scale_row(scale, human_duration)), "TB")
     inside = {
         str(r["from_group"]): (int(r["count"]), float(r["wait_median_s"]))
         for r in within.to_dict(orient="records")
@@ -372,32 +366,32 @@ def handoff_dot(
         if unit in inside:
             n, m = inside[unit]
             stats = (
-                f'<BR/><FONT POINT-SIZE="9" COLOR="#444444">{_count(n)} '
+                f'<BR/><FONT POINT-SIZE="9" COLOR="#444444">{count(n)} '
                 f"step{'' if n == 1 else 's'} inside · wait {human_duration(m)}</FONT>"
             )
-        out.append(f"  {ids[unit]} [label=<{_wrapped(unit)}{stats}>, tooltip={_quoted(unit)}];")
+        out.append(f"  {ids[unit]} [label=<{wrapped(unit)}{stats}>, tooltip={quoted(unit)}];")
     for r in sorted(
         cross.to_dict(orient="records"),
         key=lambda r: (ids[str(r["from_group"])], ids[str(r["to_group"])]),
     ):
         f, t = str(r["from_group"]), str(r["to_group"])
         wait = float(r["wait_median_s"])
-        colour = PALETTE[_bucket(wait, bounds)]
-        text = f"{_count(int(r['count']))}× · wait {human_duration(wait)}"
-        attrs = [f'color="{colour}"', f"penwidth={_pen(int(r['count']), largest)}"]
+        colour = PALETTE[bucket(wait, scale)]
+        text = f"{count(int(r['count']))}× · wait {human_duration(wait)}"
+        attrs = [f'color="{colour}"', f"penwidth={pen(int(r['count']), largest)}"]
         rank = marks.get((f, t))
         if rank is not None:
             share = float(r["wait_total_s"]) / total if total > 0 else 0.0
             text = (
-                f'<FONT COLOR="{MARK_COLOR}"><B>#{rank} · {_percent(share)} of wait</B></FONT>'
-                f"<BR/>{_html(text)}"
+                f'<FONT COLOR="{MARK_COLOR}"><B>#{rank} · {percent(share)} of wait</B></FONT>'
+                f"<BR/>{html(text)}"
             )
             attrs.append("arrowsize=1.0")
         else:
-            text = _html(text)
+            text = html(text)
         tip = f"{f} → {t}: {int(r['count']):,} times, median wait {human_duration(wait)}"
         out.append(
-            f"  {ids[f]} -> {ids[t]} [label=<{text}>, {', '.join(attrs)}, tooltip={_quoted(tip)}];"
+            f"  {ids[f]} -> {ids[t]} [label=<{text}>, {', '.join(attrs)}, tooltip={quoted(tip)}];"
         )
     out.append("}")
     return "\n".join(out) + "\n"

@@ -1,4 +1,4 @@
-"""The report's pictures: the process map in the report's language, and plots drawn in memory.
+"""The report's pictures: Graphviz maps as figures, the difference map, plots in memory.
 
 Every picture comes out as SVG (inlined in the HTML, vectors in the PDF) and PNG at print
 resolution (beside the Markdown). Text in plots is drawn as paths, so it looks the same
@@ -8,8 +8,8 @@ everywhere and markup in a label is never interpreted.
 from __future__ import annotations
 
 import io
-import math
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,20 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import Analysis
-from ..render.graph import (
-    MARK_COLOR,
-    PALETTE,
-    RENDER_TIMEOUT_S,
-    RenderError,
-    dot_available,
-    render_dot,
-)
-from .i18n import Words
+from ..render.dot import MARK_COLOR, html
+from ..render.graph import dot_available, render_dot
+from ..render.words import Words
 from .model import Figure
 
 PRINT_DPI = 300
-MAX_PNG_PX = 3508  # the long side of A4 at 300 dpi
+MAX_PNG_PX = 4961  # the long side of A3 at 300 dpi
 WIDTH_IN = 7.2
 SERIES_COLOURS = ("#a50026", "#f08a24", "#3a6ea5", "#6a3d9a", "#33a02c")
 FONT = "DejaVu Sans"
@@ -257,168 +250,16 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
 # ---------------------------------------------------------------- process map
 
 
-def _html(text: str) -> str:
-    """Text for a Graphviz HTML-like label: control characters out, markup escaped."""
-    text = "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
-    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
-    return text.replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
-
-
 def _wrap(text: str, width: int = 24) -> str:
-    import textwrap
-
+    """A name in lines of at most `width` characters, for an HTML-like label."""
     lines = textwrap.wrap(" ".join(text.split()) or " ", width, break_long_words=True)
-    return "<BR/>".join(_html(line) for line in lines)
-
-
-def _colour(wait: float, low: float, high: float) -> str:
-    if not wait > 0 or high <= low:
-        return PALETTE[0]
-    t = (math.log(wait) - math.log(low)) / (math.log(high) - math.log(low))
-    return PALETTE[min(len(PALETTE) - 1, max(0, int(t * len(PALETTE))))]
-
-
-def process_map_dot(
-    analysis: Analysis,
-    words: Words,
-    *,
-    marks: dict[tuple[str, str], tuple[int, float]],
-    max_edges: int = MAX_EDGES,
-) -> str:
-    """DOT source of the directly-follows map with the report's words and the marked bottlenecks
-    (`marks`: (source, target) -> (rank, share of all waiting))."""
-    trans = analysis.transitions
-    edges = sorted(
-        zip(
-            trans["source"].astype(str).tolist(),
-            trans["target"].astype(str).tolist(),
-            trans["count"].astype("int64").tolist(),
-            trans["wait_median_s"].astype("float64").tolist(),
-            strict=True,
-        ),
-        key=lambda e: (-e[2], e[0], e[1]),
-    )
-    shown = [e for e in edges if (e[0], e[1]) in marks]
-    shown += [e for e in edges if (e[0], e[1]) not in marks][: max(0, max_edges - len(shown))]
-    shown.sort(key=lambda e: (e[0], e[1]))
-    starts = list(
-        zip(
-            analysis.start_activities["activity"].astype(str),
-            analysis.start_activities["count"].astype("int64"),
-            strict=True,
-        )
-    )
-    ends = list(
-        zip(
-            analysis.end_activities["activity"].astype(str),
-            analysis.end_activities["count"].astype("int64"),
-            strict=True,
-        )
-    )
-    acts = dict(
-        zip(
-            analysis.activities["activity"].astype(str),
-            analysis.activities["count"].astype("int64"),
-            strict=True,
-        )
-    )
-    names = sorted(set(acts) | {e[0] for e in shown} | {e[1] for e in shown})
-    ids = {n: f"a{i}" for i, n in enumerate(names)}
-    positive = [e[3] for e in shown if e[3] > 0]
-    low, high = (min(positive), max(positive)) if positive else (0.0, 0.0)
-    largest = max([e[2] for e in shown] + [int(c) for _, c in starts + ends] + [1])
-
-    def pen(count: int) -> str:
-        return f"{1.0 + 6.0 * count / largest:.2f}"
-
-    out = [
-        "digraph process {",
-        f'  graph [rankdir=TB, fontname="{FONT}", fontsize=10, nodesep=0.3, ranksep=0.45, '
-        "bgcolor=white, pad=0.2, outputorder=edgesfirst, labelloc=b, labeljust=l, "
-        f"label=<{_legend(words, low, high, largest, len(edges) - len(shown), len(edges))}>];",
-        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
-        'fillcolor="#f3f5f8", color="#5b6b7d", penwidth=1.2, margin="0.14,0.06"];',
-        f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];',
-        '  start [shape=circle, style=filled, fillcolor="#3a3a3a", color="#3a3a3a", '
-        f"fontcolor=white, fontsize=9, label=<{_html(words('graph_start'))}>];",
-        '  end [shape=doublecircle, style=filled, fillcolor="#3a3a3a", color="#3a3a3a", '
-        f"fontcolor=white, fontsize=9, label=<{_html(words('graph_end'))}>];",
-    ]
-    for n in names:
-        times = _html(words("graph_times", count=words.count(acts.get(n, 0))))
-        out.append(
-            f'  {ids[n]} [label=<{_wrap(n)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">'
-            f"{times}</FONT>>];"
-        )
-    for n, c in starts:
-        if n in ids:
-            out.append(
-                f'  start -> {ids[n]} [style=dashed, color="#9aa3ad", penwidth={pen(int(c))}, '
-                f"label=<{_html(words.count(int(c)))}>];"
-            )
-    for s, t, c, m in shown:
-        text = _html(
-            words("graph_times", count=words.count(c))
-            + " · "
-            + words("graph_wait", wait=words.duration(m))
-        )
-        colour = _colour(m, low, high)
-        if (s, t) in marks:
-            rank, share = marks[(s, t)]
-            head = _html(words("graph_mark", rank=rank, share=words.percent(share)))
-            label = f'<FONT COLOR="{MARK_COLOR}" POINT-SIZE="11"><B>{head}</B></FONT><BR/>{text}'
-            pw = max(float(pen(c)), 4.5)
-            out.append(
-                f'  {ids[s]} -> {ids[t]} [label=<{label}>, color="#1a1a1a:{colour}:{colour}:'
-                f'{colour}:#1a1a1a", penwidth={pw:.2f}, arrowsize=1.1];'
-            )
-        else:
-            out.append(
-                f'  {ids[s]} -> {ids[t]} [label=<{text}>, color="{colour}", penwidth={pen(c)}];'
-            )
-    for n, c in ends:
-        if n in ids:
-            out.append(
-                f'  {ids[n]} -> end [style=dashed, color="#9aa3ad", penwidth={pen(int(c))}, '
-                f"label=<{_html(words.count(int(c)))}>];"
-            )
-    out.append("}")
-    return "\n".join(out) + "\n"
-
-
-def _legend(words: Words, low: float, high: float, largest: int, hidden: int, total: int) -> str:
-    rows = [f'<TR><TD ALIGN="LEFT"><B>{_html(words("graph_legend_title"))}</B></TD></TR>']
-    if high > 0:
-        rows.append(
-            '<TR><TD ALIGN="LEFT">'
-            + _html(
-                words("graph_legend_colour", low=words.duration(low), high=words.duration(high))
-            )
-            + "</TD></TR>"
-        )
-        cells = "".join(f'<TD BGCOLOR="{c}" WIDTH="24" HEIGHT="8"></TD>' for c in PALETTE)
-        swatches = f'<TABLE BORDER="0" CELLSPACING="1"><TR>{cells}</TR></TABLE>'
-        rows.append(f'<TR><TD ALIGN="LEFT">{swatches}</TD></TR>')
-    width = _html(words("graph_legend_width", count=words.count(largest)))
-    rows.append(f'<TR><TD ALIGN="LEFT">{width}</TD></TR>')
-    if hidden:
-        rows.append(
-            '<TR><TD ALIGN="LEFT">'
-            + _html(
-                words("graph_legend_hidden", hidden=words.count(hidden), total=words.count(total))
-            )
-            + "</TD></TR>"
-        )
-    return (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="#9aa3ad" '
-        f'BGCOLOR="#fbfbfb">{"".join(rows)}</TABLE>'
-    )
+    return "<BR/>".join(html(line) for line in lines)
 
 
 def _png_dpi(svg: str) -> float:
     """Print resolution (300 dpi), lowered for a large graph so that its longer side stays
-    within an A4 page at 300 dpi (3508 px): larger PNGs take seconds to draw and print no
-    sharper."""
+    within an A3 page at 300 dpi (4961 px; the process map with its legend is taller than an
+    A4 page): larger PNGs take seconds to draw and print no sharper."""
     size = re.search(r'<svg[^>]*\swidth="([0-9.]+)pt"[^>]*\sheight="([0-9.]+)pt"', svg)
     if size is None:
         return float(PRINT_DPI)
@@ -426,36 +267,12 @@ def _png_dpi(svg: str) -> float:
     return min(float(PRINT_DPI), MAX_PNG_PX / longest_in) if longest_in > 0 else PRINT_DPI
 
 
-def _dot_png(dot: str, dpi: float = PRINT_DPI) -> bytes:
-    """The map as PNG at print resolution (`render_dot` draws screen resolution)."""
-    import shutil
-    import subprocess
-
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RenderError("Graphviz is not installed", fix="apt-get install graphviz")
-    try:
-        done = subprocess.run(
-            [exe, "-Tpng", f"-Gdpi={dpi:.1f}"],
-            input=dot.encode("utf-8"),
-            capture_output=True,
-            timeout=RENDER_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RenderError(f"Graphviz could not draw the process map ({exc})") from exc
-    if done.returncode != 0 or not done.stdout:
-        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
-        raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
-    return done.stdout
-
-
 def graph_figure(dot: str, *, name: str, caption: str) -> Figure | None:
     """The map drawn by Graphviz as SVG and print-resolution PNG; None without Graphviz."""
     if not dot_available():
         return None
     svg = render_dot(dot, "svg").decode("utf-8")
-    png = _dot_png(dot, _png_dpi(svg))
+    png = render_dot(dot, "png", _png_dpi(svg))
     return Figure(name=name, caption=caption, svg=_svg_body(svg), png=png, alt=caption)
 
 
@@ -510,7 +327,7 @@ def difference_dot(transitions: pd.DataFrame, words: Words, *, max_edges: int = 
         pen = 1.0 + 6.0 * weight(r) / largest
         font = MARK_COLOR if status in ("new", "slower") else "#222222"
         out.append(
-            f"  {ids[str(r['source'])]} -> {ids[str(r['target'])]} [label=<{_html(text)}>, "
+            f"  {ids[str(r['source'])]} -> {ids[str(r['target'])]} [label=<{html(text)}>, "
             f'color="{STATUS_COLOURS.get(status, "#c8ced6")}", style={style}, '
             f'penwidth={pen:.2f}, fontcolor="{font}"];'
         )
@@ -521,7 +338,7 @@ def difference_dot(transitions: pd.DataFrame, words: Words, *, max_edges: int = 
 def _status_legend(words: Words) -> str:
     cells = "".join(
         f'<TD BGCOLOR="{STATUS_COLOURS[s]}" WIDTH="14"></TD><TD ALIGN="LEFT">'
-        f"{_html(words('status_' + s))}</TD>"
+        f"{html(words('status_' + s))}</TD>"
         for s in ("new", "slower", "faster", "removed", "unchanged")
     )
     return (
@@ -617,43 +434,6 @@ def causes_plot(
     fig.legend(loc="outside lower center", ncols=3, fontsize=7.5, frameon=False)
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
-
-
-def model_dot(nodes: Sequence[Any], arcs: Sequence[tuple[str, str]], words: Words) -> str:
-    """DOT source of a discovered BPMN model: tasks as boxes, gateways as diamonds (× choice,
-    + parallel), start and end as circles."""
-    out = [
-        "digraph model {",
-        f'  graph [rankdir=LR, fontname="{FONT}", nodesep=0.25, ranksep=0.35, bgcolor=white, '
-        "pad=0.2];",
-        f'  node [fontname="{FONT}", fontsize=10];',
-        '  edge [arrowsize=0.6, color="#5b6b7d"];',
-    ]
-    ids = {node.id: f"n{i}" for i, node in enumerate(nodes)}
-    for node in nodes:
-        kind = node.kind
-        if kind == "task":
-            attrs = (
-                f'shape=box, style="rounded,filled", fillcolor="#f3f5f8", '
-                f'color="#5b6b7d", label=<{_wrap(str(node.label), 18)}>'
-            )
-        elif kind in ("start", "end"):
-            text = words("graph_start" if kind == "start" else "graph_end")
-            attrs = (
-                f"shape={'circle' if kind == 'start' else 'doublecircle'}, style=filled, "
-                f'fillcolor="#3a3a3a", fontcolor=white, fontsize=8, label=<{_html(text)}>'
-            )
-        elif kind in ("xor", "and", "or"):
-            symbol = {"xor": "×", "and": "+", "or": "○"}[kind]
-            attrs = f"shape=diamond, width=0.35, height=0.35, fixedsize=true, label=<{symbol}>"
-        else:
-            attrs = 'shape=point, width=0.08, label=""'
-        out.append(f"  {ids[node.id]} [{attrs}];")
-    for a, b in arcs:
-        if a in ids and b in ids:
-            out.append(f"  {ids[a]} -> {ids[b]};")
-    out.append("}")
-    return "\n".join(out) + "\n"
 
 
 def _finish_timeline(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import Words
+from ..render.words import Words
 
 
 @dataclass(frozen=True)

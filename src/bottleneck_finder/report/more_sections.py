@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..render.model_graph import model_dot
+from ..render.words import Words
 from . import figures
-from .i18n import Words
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 from .sections import calendar_name
 
@@ -351,7 +352,7 @@ def describe_move(w: Words, move: Any) -> str:
 
 
 def _keys() -> set[str]:
-    from .i18n import MESSAGES
+    from ..render.messages import MESSAGES
 
     return set(MESSAGES)
 
@@ -704,7 +705,8 @@ def model_section(ctx: Context) -> Section | None:
     ]
     if mined.fitness is None:
         blocks.append(Paragraph(w("model_no_quality"), kind="note"))
-    dot = figures.model_dot(graph.nodes, graph.arcs, w)
+    # Top to bottom, as the process map: a model read left to right is too wide for a page.
+    dot = model_dot(graph, ctx.data.analysis, words=w, rankdir="TB")
     figure = figures.graph_figure(dot, name="model", caption=w("model_caption"))
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
     return Section(id="model", title=w("model"), blocks=tuple(blocks))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from .i18n import Words
+from ..render.words import Words
 
 
 def officer_namer(

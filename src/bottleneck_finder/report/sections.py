@@ -9,27 +9,20 @@ from typing import Any
 import pandas as pd
 
 from ..model import Analysis
+from ..render.graph import GraphOptions, process_dot
+from ..render.words import Words
 from . import figures
-from .i18n import Words
 from .measures import ReportData
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 
 TOP_FINDINGS = 5
+MARKED = 3  # transition bottlenecks numbered on the process map
 
 
 def _ranked(analysis: Analysis, kind: str) -> pd.DataFrame:
     b = analysis.bottlenecks
     rows = b[(b["kind"] == kind) & (b["wait_total_s"] > 0)]
     return rows.sort_values("rank", kind="stable").reset_index(drop=True)
-
-
-def marks(analysis: Analysis, top: int = 3) -> dict[tuple[str, str], tuple[int, float]]:
-    """The top transition bottlenecks with any waiting: (source, target) -> (rank, share)."""
-    ranked = _ranked(analysis, "transition").head(top)
-    return {
-        (str(r["source"]), str(r["target"])): (i + 1, float(r["share_of_total_wait"]))
-        for i, r in enumerate(ranked.to_dict(orient="records"))
-    }
 
 
 def local(data: ReportData, stamp: pd.Timestamp) -> pd.Timestamp:
@@ -48,7 +41,8 @@ def process_section(ctx: Context) -> Section:
     """The process map with the biggest bottlenecks marked."""
     w = ctx.words
     data: ReportData = ctx.data
-    dot = figures.process_map_dot(data.analysis, w, marks=marks(data.analysis))
+    options = GraphOptions(top_marked=MARKED, max_edges=figures.MAX_EDGES, words=w)
+    dot = process_dot(data.analysis, options)
     figure = figures.graph_figure(dot, name="process", caption=w("process_caption"))
     blocks: list[Paragraph | Figure] = [Paragraph(w("process_intro"))]
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))

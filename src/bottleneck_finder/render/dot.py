@@ -1,0 +1,152 @@
+"""Graphviz DOT pieces shared by every picture: palette, label escaping, wrapping, pens, scales."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Iterable
+
+from .text import human_duration
+from .words import ENGLISH, Words
+
+FONT = "DejaVu Sans"
+# Median wait, calm to alarming: a grey-blue, then ColorBrewer YlOrRd from orange to deep red.
+# Lightness falls monotonically after the first colour, so the order survives colour blindness
+# and greyscale printing; the grey-blue differs from the rest on the blue-yellow axis as well.
+PALETTE = ("#8c9db5", "#fdb24c", "#fd8d3c", "#f03b20", "#d41f26", "#a50026", "#67000d")
+# Text colour that stays readable on each palette swatch in the legend.
+PALETTE_TEXT = ("#000000", "#000000", "#000000", "#ffffff", "#ffffff", "#ffffff", "#ffffff")
+MARK_COLOR = "#b30000"
+MARK_OUTLINE = "#1a1a1a"
+MARK_MIN_PEN = 4.5
+NODE_FILL = "#f3f5f8"
+NODE_BORDER = "#5b6b7d"
+ENDPOINT_COLOR = "#3a3a3a"
+ENDPOINT_EDGE = "#9aa3ad"
+MIN_PEN, MAX_PEN = 1.0, 8.0
+WRAP = 24
+LEGEND_TABLE = (
+    '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9aa3ad" '
+    'BGCOLOR="#fbfbfb">'
+)
+"""The opening tag of every legend table."""
+
+
+def vocabulary(words: Words | None) -> tuple[Words, Callable[[float], str]]:
+    """A picture's words and its duration format: `words.duration`, or for the CLI's English
+    (`None`) `render.text.human_duration`, which follows the command's `day_unit`."""
+    if words is None:
+        return ENGLISH, human_duration
+    return words, words.duration
+
+
+def count(n: int) -> str:
+    """A whole count with English thousands separators: 1,234."""
+    return f"{n:,}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage: whole above 10%, one decimal below, "<0.1%" for a trace."""
+    pct = share * 100.0
+    if pct >= 9.95:
+        return f"{pct:.0f}%"
+    if pct > 0 and pct < 0.05:
+        return "<0.1%"
+    return f"{pct:.1f}%"
+
+
+def clean(text: str) -> str:
+    """Control characters become spaces; text that cannot be UTF-8 encoded becomes '?'."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
+
+
+def html(text: str) -> str:
+    """Text for an HTML-like label: XML-escaped, backslashes doubled (Graphviz reads `\\N`)."""
+    out = clean(text).replace("\\", "\\\\")
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace('"', "&quot;").replace("'", "&#39;")
+
+
+def quoted(text: str) -> str:
+    """A double-quoted DOT string for an escString attribute such as a tooltip."""
+    out = clean(text).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{out}"'
+
+
+def wrapped(name: str) -> str:
+    """The name in balanced lines of about `WRAP` characters, for an HTML-like label."""
+    text = " ".join(clean(name).split())
+    if not text:
+        return " "
+    if len(text) <= WRAP + 4:
+        return html(text)
+    lines_wanted = math.ceil(len(text) / WRAP)
+    width = math.ceil(len(text) / lines_wanted)
+    while True:
+        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+        if len(lines) <= lines_wanted or width >= WRAP + 8:
+            break
+        width += 1
+    return "<BR/>".join(html(line) for line in lines)
+
+
+def wrapped_row(text: str, width: int = 110) -> str:
+    """A long legend line wrapped into left-aligned lines of about `width` characters."""
+    return "".join(html(line) + '<BR ALIGN="LEFT"/>' for line in textwrap.wrap(text, width))
+
+
+def to_float(value: object) -> float:
+    """`value` as a float, NaN when it is not a number."""
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+    return result
+
+
+def bounds(waits: Iterable[float]) -> tuple[float, float] | None:
+    """Smallest and largest positive wait (None if none is positive)."""
+    positive = [w for w in waits if w > 0 and not math.isnan(w)]
+    return (min(positive), max(positive)) if positive else None
+
+
+def bucket(wait: float, scale: tuple[float, float] | None) -> int:
+    """The palette index of `wait` on the log scale between the `scale` bounds."""
+    if scale is None or not wait > 0:
+        return 0
+    lo, hi = scale
+    if hi <= lo:
+        return 0
+    t = (math.log(wait) - math.log(lo)) / (math.log(hi) - math.log(lo))
+    return min(len(PALETTE) - 1, max(0, int(t * len(PALETTE))))
+
+
+def pen(n: int, largest: int) -> str:
+    """The pen width of something done `n` times, the most frequent being `largest`."""
+    width = MIN_PEN + (MAX_PEN - MIN_PEN) * (n / largest if largest > 0 else 0.0)
+    return f"{width:.2f}"
+
+
+def weight(n: int, largest: int) -> int:
+    """The layout weight of an arrow done `n` times: 1 to 10."""
+    return 1 + round(9 * n / largest) if largest > 0 else 1
+
+
+def scale_row(scale: tuple[float, float] | None, duration: Callable[[float], str]) -> str:
+    """A legend row of the palette's swatches, each labelled with the wait it starts at ("" when
+    the waits do not spread)."""
+    n = len(PALETTE)
+    if scale is None or scale[1] <= scale[0]:
+        return ""
+    lo, hi = scale
+    step = (math.log(hi) - math.log(lo)) / n
+    cells = []
+    for i in range(n):
+        edge = math.exp(math.log(lo) + step * max(i, 1))
+        value = ("< " if i == 0 else "≥ ") + duration(edge)
+        cells.append(
+            f'<TD BGCOLOR="{PALETTE[i]}" WIDTH="62"><FONT COLOR="{PALETTE_TEXT[i]}" '
+            f'POINT-SIZE="9">{html(value)}</FONT></TD>'
+        )
+    return f"<TR>{''.join(cells)}</TR>"
