@@ -26,7 +26,7 @@ from bottleneck_finder.analysis.compare import (
 )
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
-from bottleneck_finder.simulate import LOCAL_TZ, simulate_one_stop_shop
+from tools.simulate import LOCAL_TZ, simulate_one_stop_shop
 
 from .conftest import EVENT_LOGS, shared_log, write
 

@@ -27,7 +27,7 @@ from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render.drift_plot import drift_picture
 from bottleneck_finder.render.drift_text import drift_document, drift_text
-from bottleneck_finder.simulate import LOCAL_TZ, simulate_one_stop_shop
+from tools.simulate import LOCAL_TZ, simulate_one_stop_shop
 
 from .conftest import shared_log
 
