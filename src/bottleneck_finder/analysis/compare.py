@@ -15,11 +15,11 @@ import pandas as pd
 
 from ..calendar import WorkCalendar, apply_calendar
 from ..engine import Engine
+from ..engine.prepare import prepare_steps
 from ..errors import BottleneckError, ColumnError, EmptyLogError
 from ..model import EventLog
 from ..timeunits import MONDAY_US, US, WEEK_US, local_time, pandas_zone, utc_offset_us
 from . import statistics as st
-from .analyze import prepare_steps
 from .deadlines import Deadline
 
 Straddling = Literal["exclude", "before", "after"]

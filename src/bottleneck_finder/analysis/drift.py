@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..calendar import WorkCalendar
 from ..engine import Engine
+from ..engine.prepare import working_steps
 from ..model import EventLog
 from ..timeunits import US, utc_offset_us
 from .change_points import ElementSeries, attribute, flow_moves, level_moves, merge
@@ -34,7 +35,6 @@ from .drift_model import (
     metric_group,
 )
 from .drift_series import Clock, choose_granularity, flow_matrix, series_sql
-from .working_time import working_steps
 
 __all__ = [
     "METRIC_GROUPS",
