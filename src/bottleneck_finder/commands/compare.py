@@ -66,8 +66,10 @@ def _auto_split(event_log: Any) -> tuple[Any, str]:
             "--split auto is not available yet (the change-point detection is not installed)",
             fix="give the date, e.g. --split 2025-04-14",
         ) from exc
-    at, description = split_date(event_log)
-    return at, str(description)
+    from ..render.drift_text import describe
+
+    point = split_date(event_log)
+    return point.date, describe(point, event_log.display_tz)
 
 
 @click.command(epilog=EPILOG)
