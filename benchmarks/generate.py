@@ -17,11 +17,26 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED = 20240601
 N_ACTIVITIES = 20
 ACTIVITIES = (
-    "Register request", "Check completeness", "Request documents", "Receive documents",
-    "Assign officer", "Review application", "Consult department", "Site inspection",
-    "Calculate fee", "Notify applicant", "Receive payment", "Legal review",
-    "Manager approval", "Reject request", "Revise decision", "Prepare certificate",
-    "Sign certificate", "Archive dossier", "Return result", "Close case",
+    "Register request",
+    "Check completeness",
+    "Request documents",
+    "Receive documents",
+    "Assign officer",
+    "Review application",
+    "Consult department",
+    "Site inspection",
+    "Calculate fee",
+    "Notify applicant",
+    "Receive payment",
+    "Legal review",
+    "Manager approval",
+    "Reject request",
+    "Revise decision",
+    "Prepare certificate",
+    "Sign certificate",
+    "Archive dossier",
+    "Return result",
+    "Close case",
 )
 EPOCH_START = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
 YEAR_S = 366 * 24 * 3600
@@ -70,8 +85,9 @@ def make_process(rng: np.random.Generator) -> Process:
 
 def _case_lengths(rng: np.random.Generator, n_events: int) -> np.ndarray:
     """Events per case (6–14, mostly 8–12) summing to exactly `n_events`."""
-    lengths = rng.choice(np.arange(6, 15), size=n_events // 6 + 2,
-                         p=np.array([1, 3, 8, 12, 14, 12, 8, 3, 1]) / 62)
+    lengths = rng.choice(
+        np.arange(6, 15), size=n_events // 6 + 2, p=np.array([1, 3, 8, 12, 14, 12, 8, 3, 1]) / 62
+    )
     total = np.cumsum(lengths)
     k = int(np.searchsorted(total, n_events))
     out = lengths[: k + 1].copy()

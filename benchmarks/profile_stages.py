@@ -74,6 +74,7 @@ def run(path: str) -> None:
         from bottleneck_finder.api import read_raw
         from bottleneck_finder.columns import LogColumns
         from bottleneck_finder.engine import Engine, stats
+        from bottleneck_finder.engine.prepare import prepare_steps
         from bottleneck_finder.normalize import NormalizeOptions, normalize
     columns, options = LogColumns(), NormalizeOptions()
     with stage(sampler, "read_raw"):
@@ -84,7 +85,7 @@ def run(path: str) -> None:
     with stage(sampler, "Engine()"):
         eng = Engine()
     with stage(sampler, "step table and case spans (prepare_steps)"):
-        analysis.prepare_steps(eng, log)
+        prepare_steps(eng, log)
     sizes = {
         "cases": len(log.events["case"].cat.categories),
         "activities": len(log.events["activity"].cat.categories),

@@ -153,9 +153,7 @@ def run_child(cmd: list[str], timeout: float) -> Child:
     """
     with tempfile.TemporaryFile() as err:
         began = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
-        )
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         killed = threading.Event()
 
         def kill() -> None:
@@ -250,9 +248,7 @@ def compare(ours: list[list[Any]], theirs: list[list[Any]]) -> tuple[bool, str]:
     if a.keys() != b.keys():
         return False, f"arc sets differ: {len(a.keys() - b.keys())} only ours, "
     bad_count = [k for k in a if a[k][0] != b[k][0]]
-    worst = max(
-        (abs(a[k][1] - b[k][1]) / max(abs(b[k][1]), 1e-9) for k in a), default=0.0
-    )
+    worst = max((abs(a[k][1] - b[k][1]) / max(abs(b[k][1]), 1e-9) for k in a), default=0.0)
     if bad_count:
         return False, f"{len(bad_count)} of {len(a)} arc counts differ"
     if worst > REL_TOL:
@@ -291,9 +287,7 @@ def bench(path: Path, repeat: int, timeout: float, svg: bool) -> dict[str, Any]:
                     else f"failed ({child.returncode}): {child.stderr.strip()[-300:]}"
                 )
                 continue
-            parts = {
-                k: v for k, v in report.items() if k.endswith("_s") and isinstance(v, float)
-            }
+            parts = {k: v for k, v in report.items() if k.endswith("_s") and isinstance(v, float)}
             parts["process_wall_s"] = child.wall_s
             parts["process_peak_mib"] = child.peak_mib
             timed = sum(parts[k] for k in STAGES[name])
@@ -480,10 +474,7 @@ def write_markdown(store: dict[str, Any], notes: str) -> str:
         f"≤ {REL_TOL:g}). A speed comparison of different answers would be worthless.\n"
         "- Times are medians over the runs shown (peaks the maximum); files are read once "
         "before timing so all tools find them in the page cache.\n\n"
-        "## Figures\n\n"
-        + tables(list(store["files"].values()))
-        + "\n"
-        + notes
+        "## Figures\n\n" + tables(list(store["files"].values())) + "\n" + notes
     )
     text = text.rstrip("\n") + "\n\n" + KEEP_MARKER + "\n" + other_sections()
     RESULTS_MD.write_text(text)
@@ -546,7 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per child process")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
     parser.add_argument(
-        "--repeat-above", type=int, default=1_000_000,
+        "--repeat-above",
+        type=int,
+        default=1_000_000,
         help="files with more events than this are run once",
     )
     parser.add_argument("--notes", type=Path, help="Markdown appended to RESULTS.md (analysis)")

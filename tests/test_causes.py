@@ -307,8 +307,8 @@ def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int
 
 
 def test_bpi2017_parts_sum_to_total_and_match_brute_force() -> None:
-    from bottleneck_finder.analysis.analyze import prepare_steps
     from bottleneck_finder.engine import Engine
+    from bottleneck_finder.engine.prepare import prepare_steps
 
     path = shared_log("BPI_Challenge_2017_W_Two_TS_filtered.xes.gz")
     log = load_log(path, LogColumns())

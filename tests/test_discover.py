@@ -12,18 +12,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bottleneck_finder.analysis.analyze import analyze, prepare_steps
-from bottleneck_finder.analysis.discover import (
-    bpmn_graph,
-    conformance,
-    discover,
-    log_variants,
-    petri_graph,
-    read_reference,
-)
+from bottleneck_finder.analysis.analyze import analyze
+from bottleneck_finder.analysis.conformance import conformance, read_reference
+from bottleneck_finder.analysis.discover import bpmn_graph, discover, log_variants, petri_graph
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
-from bottleneck_finder.engine import Engine
+from bottleneck_finder.prepared import PreparedLog
 from bottleneck_finder.render.model_graph import handoff_dot, model_dot
 
 from .conftest import EVENT_LOGS, RECEIPT, ROOT, write
@@ -57,13 +51,8 @@ def pm4py() -> Any:
 
 def mined(path: Path, **kwargs: Any) -> tuple[Any, Any, Any]:
     log = load_log(path)
-    engine = Engine()
-    try:
-        analysis = analyze(log, engine=engine)
-        prepare_steps(engine, log, detail=True)
-        return log, analysis, discover(engine, log, **kwargs)
-    finally:
-        engine.close()
+    with PreparedLog(log) as prepared:
+        return log, analyze(prepared), discover(prepared, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -146,12 +135,8 @@ def test_reference_conformance_hand_computed(tmp_path: Path) -> None:
     xml = bytes(exporter.get_xml_string(pm.convert_to_bpmn(tree)))
     _, net, im, fm = read_reference(xml, source="ref.bpmn")
     log = load_log(write(tmp_path, "r.csv", REFERENCE_LOG))
-    engine = Engine()
-    try:
-        prepare_steps(engine, log, detail=True)
-        result = conformance(log_variants(engine, log), net, im, fm)
-    finally:
-        engine.close()
+    with PreparedLog(log) as prepared:
+        result = conformance(log_variants(prepared), net, im, fm)
     assert (result.cases, result.fitting_cases) == (4, 2)
     assert (result.cases_skipping, result.cases_adding) == (1, 1)
     rows = {r["activity"]: r for r in result.deviations.to_dict(orient="records")}

@@ -7,11 +7,13 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from bottleneck_finder.analysis.analyze import analyze, prepare_steps
+from bottleneck_finder.analysis.analyze import analyze
 from bottleneck_finder.api import load_log
 from bottleneck_finder.columns import LogColumns
 from bottleneck_finder.engine import Engine, event_table, local
+from bottleneck_finder.engine.prepare import prepare_steps
 from bottleneck_finder.model import EventLog
+from bottleneck_finder.prepared import PreparedLog
 
 from .conftest import RECEIPT, shared_log
 
@@ -130,8 +132,8 @@ def test_equal_ends_with_starts_against_the_file_order_fall_back() -> None:
 
 def test_receipt_log_analysis_is_identical_on_both_paths() -> None:
     log = load_log(RECEIPT)
-    fast = analyze(log, engine=Engine())
-    sql = analyze(log, engine=Engine(in_process_steps=False))
+    fast = analyze(PreparedLog(log, engine=Engine))
+    sql = analyze(PreparedLog(log, engine=lambda: Engine(in_process_steps=False)))
     pdt.assert_frame_equal(fast.transitions, sql.transitions)
     pdt.assert_frame_equal(fast.activities, sql.activities)
     assert fast.cases == sql.cases

@@ -486,29 +486,12 @@ def analyze(
     else:
         event_log = load_from_params(log, params, quiet=quiet, progress=progress)
 
-    progress.stage("measuring waiting times")
-    timed_log = event_log
-    if calendar is not None:
-        from .calendar import apply_calendar
+    from .prepared import PreparedLog
 
-        timed_log = apply_calendar(event_log, calendar)
-    result = analyze_in_time(timed_log, event_log, top=top)
-    found_flows = None
-    flows_note = None
-    if with_flows is None:
-        with_flows = len(event_log.events) <= FLOWS_AUTO_LIMIT
-        if not with_flows:
-            flows_note = (
-                f"variants, rework and hand-offs were not counted on {len(event_log.events):,} "
-                "events (several times the time and memory of the rest): pass --flows to count "
-                "them, or run bottleneck discover"
-            )
-    if with_flows:
-        from .analysis.flows import flows as count_flows
-
-        progress.stage("counting variants, rework and hand-offs")
-        found_flows = count_flows(timed_log, top=top)
+    with PreparedLog(event_log, calendar=calendar) as prepared:
+        result, found_flows, flows_note = _measure(prepared, top, with_flows, progress)
     report = None
+
     if parsed_deadline is not None or deadline_column:
         progress.stage("checking deadlines")
         report = deadline_report_from_params(
@@ -580,13 +563,33 @@ def analyze(
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 
 
-def analyze_in_time(timed_log: Any, real_log: Any, *, top: int | None) -> Any:
-    """`analysis.analyze` of `timed_log` (the log itself, or on a calendar's working clock),
-    with the first and last event of the real log."""
+def _measure(
+    prepared: Any, top: int, with_flows: bool | None, progress: Progress
+) -> tuple[Any, Any, str | None]:
+    """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
+    default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
     from .analysis.analyze import analyze as run_analysis
 
-    result = run_analysis(timed_log, top=top)
-    return result if timed_log is real_log else with_real_dates(result, real_log)
+    progress.stage("measuring waiting times")
+    result = run_analysis(prepared, top=top)
+    prepared.release("lean")  # the flows read their own, detailed step table
+    found_flows = None
+    flows_note = None
+    events = len(prepared.log.events)
+    if with_flows is None:
+        with_flows = events <= FLOWS_AUTO_LIMIT
+        if not with_flows:
+            flows_note = (
+                f"variants, rework and hand-offs were not counted on {events:,} "
+                "events (several times the time and memory of the rest): pass --flows to count "
+                "them, or run bottleneck discover"
+            )
+    if with_flows:
+        from .analysis.flows import flows as count_flows
+
+        progress.stage("counting variants, rework and hand-offs")
+        found_flows = count_flows(prepared, top=top)
+    return result, found_flows, flows_note
 
 
 def dominant_edge_causes(event_log: Any, calendar: Any) -> tuple[tuple[str, str, str, float], ...]:
@@ -606,26 +609,6 @@ def dominant_edge_causes(event_log: Any, calendar: Any) -> tuple[tuple[str, str,
 def time_basis(calendar: Any) -> str:
     """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
     return "wall_clock" if calendar is None else f"working:{calendar.name}"
-
-
-def with_real_dates(result: Any, real_log: Any) -> Any:
-    """An analysis of a log on a working clock with the first and last event of the real log
-    (clock readings are not dates)."""
-    import dataclasses
-
-    import numpy as np
-    import pandas as pd
-
-    events = real_log.events
-    end = events["end_us"].to_numpy(dtype=np.int64)
-    start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
-    first = int(np.minimum(start, end).min())
-    summary = dataclasses.replace(
-        result.log,
-        first_event=pd.Timestamp(first, unit="us", tz="UTC"),
-        last_event=pd.Timestamp(int(end.max()), unit="us", tz="UTC"),
-    )
-    return dataclasses.replace(result, log=summary)
 
 
 def deadline_report_from_params(

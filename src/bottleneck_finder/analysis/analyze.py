@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import pandas as pd
 
-from ..engine import Engine, event_table, instances, local, stats, transitions
+from ..engine import Engine, instances, stats
 from ..model import (
     ACTIVITY_COLUMNS,
     TRANSITION_COLUMNS,
@@ -17,6 +16,7 @@ from ..model import (
     EventLog,
     LogSummary,
 )
+from ..prepared import PreparedLog, prepared
 from ..timeunits import US
 from .bottlenecks import rank_bottlenecks
 
@@ -35,54 +35,33 @@ def _ints(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
-    """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
-    times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
-    queryable in `engine`; with lifecycle pairing also `neighbours` (see
-    `engine.instances.neighbours`)."""
-    options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
-    if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
-        engine.register("events", event_table(log.events))
-        engine.materialize("neighbours", instances.neighbours("events"))
-        engine.materialize("instances", instances.activity_instances("neighbours", paired=True))
-        paired = engine.arrow("SELECT * FROM instances")
-        inst = "SELECT * FROM instances"
-        if local.register_steps(engine, paired, **options):
-            return
-    else:
-        arrays = local.from_events(log.events, detail=detail)
-        if local.register_steps(engine, arrays, order_hint=log.case_order, **options):
-            return
-        engine.register("events", event_table(log.events))
-        inst = instances.activity_instances("events", paired=False)
-    engine.materialize("steps", transitions.steps(inst, **options))
-    engine.materialize("case_spans", stats.case_spans(inst))
+def analyze(log: EventLog | PreparedLog, *, top: int | None = 10) -> Analysis:
+    """Waiting times on every transition and activity of `log`, and the ranked bottlenecks.
+
+    On a working calendar every duration is working time and the first and last event are
+    the real dates."""
+    with prepared(log) as p:
+        result = _analyze(p.timed, p.session("lean"), top)
+        if p.calendar is None:
+            return result
+        first, last = p.real_span
+    return replace(result, log=replace(result.log, first_event=first, last_event=last))
 
 
-def analyze(log: EventLog, *, top: int | None = 10, engine: Engine | None = None) -> Analysis:
-    """Waiting times on every transition and activity of `log`, and the ranked bottlenecks."""
-    own = engine is None
-    eng = engine or Engine()
-    try:
-        prepare_steps(eng, log)
-        sizes = {
-            "cases": len(log.events["case"].cat.categories),
-            "activities": len(log.events["activity"].cat.categories),
-        }
-        trans = eng.frame(stats.transition_stats(eng, "steps", **sizes))
-        acts = eng.frame(
-            stats.activity_stats(eng, "steps", processing=log.has_start_times, **sizes)
+def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
+    sizes = {
+        "cases": len(log.events["case"].cat.categories),
+        "activities": len(log.events["activity"].cat.categories),
+    }
+    trans = eng.frame(stats.transition_stats(eng, "steps", **sizes))
+    acts = eng.frame(stats.activity_stats(eng, "steps", processing=log.has_start_times, **sizes))
+    row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
+    quality = log.quality
+    if log.has_lifecycle:
+        un = eng.frame(instances.unmatched_counts("neighbours")).iloc[0]
+        quality = _with_unmatched(
+            quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
         )
-        row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
-        quality = log.quality
-        if log.has_lifecycle:
-            un = eng.frame(instances.unmatched_counts("neighbours")).iloc[0]
-            quality = _with_unmatched(
-                quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
-            )
-    finally:
-        if own:
-            eng.close()
 
     names = log.events["activity"].cat.categories
 

@@ -14,9 +14,9 @@ import pandas as pd
 
 from ..calendar import WorkCalendar
 from ..engine import Engine
+from ..engine.prepare import prepare_steps
 from ..model import EventLog
 from ..timeunits import HOUR_US, US, WEEK_US, zone
-from .analyze import prepare_steps
 
 CAUSES = (
     "batching",

@@ -15,9 +15,9 @@ import pandas as pd
 
 from ..calendar import apply_calendar
 from ..engine import Engine
+from ..engine.prepare import prepare_steps
 from ..model import EventLog
 from ..timeunits import local_time, pandas_zone
-from .analyze import prepare_steps
 from .compare_measure import (
     Side,
     case_periods,

@@ -12,11 +12,11 @@ import pandas as pd
 
 from ..calendar import WorkCalendar
 from ..engine import Engine
+from ..engine.prepare import working_steps
 from ..errors import InputError
 from ..model import EventLog
 from ..render.text import human_duration
 from ..timeunits import DAY_US, MONDAY_SHIFT_US, US, WEEK_US, pandas_zone, utc_offset_us, zone
-from .working_time import working_steps
 
 Granularity = Literal["day", "week"]
 METRIC_GROUPS: tuple[str, ...] = ("wait", "throughput", "arrivals", "flow")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..engine import Engine
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
 from ..timeunits import US
 
 # Position of each activity instance in its case, in the order of the `steps` table (end, start,
@@ -98,16 +99,17 @@ def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
     return list(labels)
 
 
-def prepare_flows(engine: Engine, *, refresh: bool = False) -> None:
-    """Materialize `flow_steps` and `flow_occurrences` from the `steps` table (made by
-    `analyze.prepare_steps(engine, log, detail=True)`). The functions below call it when the
-    tables are missing; after preparing another log in the same engine, call it with
-    `refresh=True`."""
+def flow_session(p: PreparedLog, *, real: bool = False) -> tuple[Engine, EventLog]:
+    """The engine session holding the flow tables of `p` (`flow_steps`, `flow_occurrences`,
+    made from its detailed step table the first time), and the log whose codes they use: the
+    events on the measuring clock, or (`real`) in the real order of the events (mining)."""
+    engine = p.session("real" if real else "detail")
     tables = set(engine.frame("SELECT table_name FROM duckdb_tables()")["table_name"].tolist())
-    if refresh or "flow_steps" not in tables:
+    if "flow_steps" not in tables:
         engine.materialize("flow_steps", _FLOW)
-    if refresh or "flow_occurrences" not in tables:
+    if "flow_occurrences" not in tables:
         engine.materialize("flow_occurrences", _OCCURRENCES)
+    return engine, (p.log if real else p.timed)
 
 
 # ---------------------------------------------------------------------------------- variants
@@ -141,10 +143,10 @@ VARIANT_COLUMNS = (
 )
 
 
-def variants(engine: Engine, log: EventLog, *, top: int | None = 10) -> Variants:
+def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     """The distinct activity sequences of the cases, the `top` most frequent first (ties by the
     sequence), each with its share of cases and throughput time (first start to last end)."""
-    prepare_flows(engine)
+    engine, log = flow_session(p)
     q = engine.quantiles("duration_us", {"median": 0.5, "p90": 0.9}, "duration")
     per_variant = f"""
 WITH per_case AS (
@@ -266,11 +268,11 @@ FROM covered
 """
 
 
-def rework(engine: Engine, log: EventLog) -> Rework:
+def rework(p: PreparedLog) -> Rework:
     """Repeated steps per activity (self-loops and back-loops), the share of cases with any
     repeat, and the waiting and working time spent inside the loops; data-entry steps done
     again are called out (see `is_data_entry`, `is_re_entry`)."""
-    prepare_flows(engine)
+    engine, log = flow_session(p)
     per = engine.frame(_REWORK_BY_ACTIVITY)
     summary = engine.frame(_REWORK_SUMMARY).iloc[0]
     work_known = log.has_start_times
@@ -372,10 +374,10 @@ class Handoffs:
     pairs: pd.DataFrame
 
 
-def handoffs(engine: Engine, log: EventLog) -> Handoffs:
+def handoffs(p: PreparedLog) -> Handoffs:
     """Transitions where the officer or the unit changes: counts and waits, against the
     transitions that stay within one unit, and the unit-to-unit table."""
-    prepare_flows(engine)
+    engine, log = flow_session(p)
     has_group = bool(log.events["group"].notna().any())
     has_resource = bool(log.events["resource"].notna().any())
     level = "group" if has_group else ("resource" if has_resource else "none")
@@ -444,17 +446,8 @@ def handoffs(engine: Engine, log: EventLog) -> Handoffs:
 
 
 def flows(
-    log: EventLog, *, top: int | None = 10, engine: Engine | None = None
+    log: EventLog | PreparedLog, *, top: int | None = 10
 ) -> tuple[Variants, Rework, Handoffs]:
-    """Variants, rework and hand-offs of `log` in one engine session."""
-    from .analyze import prepare_steps
-
-    own = engine is None
-    eng = engine or Engine()
-    try:
-        prepare_steps(eng, log, detail=True)
-        prepare_flows(eng, refresh=True)
-        return variants(eng, log, top=top), rework(eng, log), handoffs(eng, log)
-    finally:
-        if own:
-            eng.close()
+    """Variants, rework and hand-offs of `log` (on its measuring clock)."""
+    with prepared(log) as p:
+        return variants(p, top=top), rework(p), handoffs(p)

@@ -56,10 +56,11 @@ def run_discovery(
     With a `calendar` (a `calendar.WorkCalendar`) every time annotation (waits, work, variant
     durations, rework and hand-off waits) is working time; the model is mined from the real
     order of the events and the first and last event are real dates."""
-    from ..analysis.analyze import analyze, prepare_steps
-    from ..analysis.discover import conformance, discover, log_variants, read_reference
-    from ..analysis.flows import handoffs, prepare_flows, rework, variants
-    from ..engine import Engine
+    from ..analysis.analyze import analyze
+    from ..analysis.conformance import conformance, read_reference
+    from ..analysis.discover import discover, log_variants
+    from ..analysis.flows import handoffs, rework, variants
+    from ..prepared import PreparedLog
 
     def stage(text: str) -> None:
         if progress is not None:
@@ -68,36 +69,19 @@ def run_discovery(
     ref = None
     if reference is not None:
         ref = read_reference(reference[1], source=reference[0])
-    timed = log
-    if calendar is not None:
-        from ..calendar import apply_calendar
-
-        timed = apply_calendar(log, calendar)
-    engine = Engine()
-    try:
+    with PreparedLog(log, calendar=calendar) as prepared:
         stage("measuring waiting times")
-        analysis = analyze(timed, top=top, engine=engine)
-        if timed is not log:
-            from ..cli import with_real_dates
-
-            analysis = with_real_dates(analysis, log)
-        prepare_steps(engine, timed, detail=True)
-        prepare_flows(engine, refresh=True)
+        analysis = analyze(prepared, top=top)
         stage("counting variants, rework and hand-offs")
-        found_variants = variants(engine, timed, top=top)
-        found_rework = rework(engine, timed)
-        found_handoffs = handoffs(engine, timed)
-        if timed is not log:  # mine the real order of the events
-            prepare_steps(engine, log, detail=True)
-            prepare_flows(engine, refresh=True)
+        found_variants = variants(prepared, top=top)
+        found_rework = rework(prepared)
+        found_handoffs = handoffs(prepared)
         stage(f"mining the process model ({miner})")
-        model = discover(engine, log, miner=miner, noise=noise, alignments=alignments)
+        model = discover(prepared, miner=miner, noise=noise, alignments=alignments)
         checked = None
         if ref is not None:
             stage("aligning the log with the reference model")
-            checked = conformance(log_variants(engine, log), ref[1], ref[2], ref[3])
-    finally:
-        engine.close()
+            checked = conformance(log_variants(prepared), ref[1], ref[2], ref[3])
     return Discovery(
         analysis=analysis,
         model=model,
@@ -188,7 +172,7 @@ def discovery_files(
 
 
 def _read_reference(path: Path) -> tuple[str, bytes]:
-    from ..analysis.discover import ReferenceModelError
+    from ..analysis.conformance import ReferenceModelError
 
     try:
         return str(path), path.read_bytes()

@@ -192,27 +192,17 @@ def optional_parts(
 
     def flows() -> None:
         from ..analysis.flows import flows as run_flows
+        from ..prepared import PreparedLog
 
-        if cal is None:
-            extras["flows"] = run_flows(log, top=5)
-        else:
-            from ..calendar import apply_calendar
-
-            extras["flows"] = run_flows(apply_calendar(log, cal), top=5)
+        with PreparedLog(log, calendar=cal) as prepared:
+            extras["flows"] = run_flows(prepared, top=5)
         sections.append(more.flows_section)
 
     def model() -> None:
-        from ..analysis.analyze import prepare_steps
         from ..analysis.discover import bpmn_graph, discover
-        from ..engine import Engine
 
         quality = data.analysis.log.activity_instances <= MODEL_QUALITY_MAX_STEPS
-        engine = Engine()
-        try:
-            prepare_steps(engine, log, detail=True)
-            mined = discover(engine, log, quality=quality, event_limit=MODEL_EVENT_LEVEL_MAX)
-        finally:
-            engine.close()
+        mined = discover(log, quality=quality, event_limit=MODEL_EVENT_LEVEL_MAX)
         if not quality:
             notes.append(
                 f"model: fitness and precision are not measured for logs over "

@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..analysis.analyze import analyze, prepare_steps
-from ..analysis.working_time import working_steps
-from ..calendar import WorkCalendar, apply_calendar
+from ..analysis.analyze import analyze
+from ..calendar import WorkCalendar
 from ..engine import Engine
+from ..engine.prepare import prepare_steps, working_steps
 from ..model import Analysis, EventLog
+from ..prepared import PreparedLog
 from ..timeunits import MONDAY_SHIFT_US, US, WEEK_US, utc_offset_us
 
 TOP_PLOTTED = 3
@@ -59,62 +60,61 @@ def measure(log: EventLog, *, top: int = 10, calendar: WorkCalendar | None = Non
     """Analyze `log` and measure what the report plots, in one engine session.
 
     With a `calendar` every duration is working time; weeks and dates stay real."""
-    if calendar is None:
-        analysis = analyze(log, top=top)
-    else:
-        analysis = _with_real_dates(analyze(apply_calendar(log, calendar), top=top), log)
+    with PreparedLog(log, calendar=calendar) as prepared:
+        return _measure(prepared, top)
+
+
+def _measure(prepared: PreparedLog, top: int) -> ReportData:
+    log, calendar = prepared.log, prepared.calendar
+    analysis = analyze(prepared, top=top)
     offset = utc_offset_us(log.display_tz, analysis.log.first_event.value // 1000)
-    engine = Engine()
-    try:
-        working_steps(engine, log, calendar)
-        t_start, t_end = ("work_start_us", "work_end_us") if calendar else ("start_us", "end_us")
-        cases = engine.frame(
-            "SELECT min(coalesce(start_us, end_us)) AS first_us, "
-            f"max({t_end}) - min(coalesce({t_start}, {t_end})) AS duration_us "
-            "FROM steps GROUP BY case_id ORDER BY first_us, duration_us"
-        )
-        week = f"(first_us + {offset + MONDAY_SHIFT_US}) // {WEEK_US}"
-        waits = engine.frame(
-            f"SELECT {week} AS week_no, count(*) AS arrivals, "
-            f"{engine.quantiles('wait_us', {'median': 0.5}, 'wait')} FROM ("
-            "SELECT min(coalesce(start_us, end_us)) AS first_us, "
-            "coalesce(sum(wait_us), 0) AS wait_us FROM steps GROUP BY case_id"
-            ") AS per_case GROUP BY week_no ORDER BY week_no"
-        )
-        officers = engine.frame(
-            "SELECT resource_id, count(*) AS count FROM steps "
-            "WHERE resource_id IS NOT NULL GROUP BY resource_id"
-        )
-        units = engine.frame(
-            "SELECT count(DISTINCT group_id) AS n FROM steps WHERE group_id IS NOT NULL"
-        )
-        processing = engine.frame("SELECT sum(processing_us) AS total FROM steps")
-        ranked = analysis.bottlenecks[analysis.bottlenecks["kind"] == "transition"]
-        ranked = ranked[ranked["wait_total_s"] > 0].sort_values("rank", kind="stable")
-        activity_codes = {str(a): i for i, a in enumerate(log.events["activity"].cat.categories)}
-        top_waits: list[TopWaits] = []
-        who = pd.DataFrame()
-        for position, row in enumerate(ranked.head(TOP_PLOTTED).to_dict(orient="records")):
-            source, target = activity_codes[str(row["source"])], activity_codes[str(row["target"])]
-            where = f"source = {source} AND activity = {target}"
-            values = engine.frame(f"SELECT wait_us FROM steps WHERE {where} ORDER BY wait_us")
-            top_waits.append(
-                TopWaits(
-                    rank=position + 1,
-                    source=str(row["source"]),
-                    target=str(row["target"]),
-                    waits_s=values["wait_us"].to_numpy(dtype="float64") / US,
-                )
+    engine = prepared.session("working")
+    t_start, t_end = ("work_start_us", "work_end_us") if calendar else ("start_us", "end_us")
+    cases = engine.frame(
+        "SELECT min(coalesce(start_us, end_us)) AS first_us, "
+        f"max({t_end}) - min(coalesce({t_start}, {t_end})) AS duration_us "
+        "FROM steps GROUP BY case_id ORDER BY first_us, duration_us"
+    )
+    week = f"(first_us + {offset + MONDAY_SHIFT_US}) // {WEEK_US}"
+    waits = engine.frame(
+        f"SELECT {week} AS week_no, count(*) AS arrivals, "
+        f"{engine.quantiles('wait_us', {'median': 0.5}, 'wait')} FROM ("
+        "SELECT min(coalesce(start_us, end_us)) AS first_us, "
+        "coalesce(sum(wait_us), 0) AS wait_us FROM steps GROUP BY case_id"
+        ") AS per_case GROUP BY week_no ORDER BY week_no"
+    )
+    officers = engine.frame(
+        "SELECT resource_id, count(*) AS count FROM steps "
+        "WHERE resource_id IS NOT NULL GROUP BY resource_id"
+    )
+    units = engine.frame(
+        "SELECT count(DISTINCT group_id) AS n FROM steps WHERE group_id IS NOT NULL"
+    )
+    processing = engine.frame("SELECT sum(processing_us) AS total FROM steps")
+    ranked = analysis.bottlenecks[analysis.bottlenecks["kind"] == "transition"]
+    ranked = ranked[ranked["wait_total_s"] > 0].sort_values("rank", kind="stable")
+    activity_codes = {str(a): i for i, a in enumerate(log.events["activity"].cat.categories)}
+    top_waits: list[TopWaits] = []
+    who = pd.DataFrame()
+    for position, row in enumerate(ranked.head(TOP_PLOTTED).to_dict(orient="records")):
+        source, target = activity_codes[str(row["source"])], activity_codes[str(row["target"])]
+        where = f"source = {source} AND activity = {target}"
+        values = engine.frame(f"SELECT wait_us FROM steps WHERE {where} ORDER BY wait_us")
+        top_waits.append(
+            TopWaits(
+                rank=position + 1,
+                source=str(row["source"]),
+                target=str(row["target"]),
+                waits_s=values["wait_us"].to_numpy(dtype="float64") / US,
             )
-            if position == 0:
-                who = engine.frame(
-                    "SELECT resource_id, group_id, count(*) AS count, "
-                    f"{engine.quantiles('wait_us', {'median': 0.5}, 'wait')}, "
-                    f"sum(wait_us) AS wait_total_us FROM steps WHERE {where} "
-                    "GROUP BY resource_id, group_id"
-                )
-    finally:
-        engine.close()
+        )
+        if position == 0:
+            who = engine.frame(
+                "SELECT resource_id, group_id, count(*) AS count, "
+                f"{engine.quantiles('wait_us', {'median': 0.5}, 'wait')}, "
+                f"sum(wait_us) AS wait_total_us FROM steps WHERE {where} "
+                "GROUP BY resource_id, group_id"
+            )
 
     first = cases["first_us"].to_numpy(dtype="int64")
     case_frame = pd.DataFrame(
@@ -218,16 +218,3 @@ def split_log(log: EventLog, at: pd.Timestamp) -> tuple[EventLog, EventLog, int]
         return replace(log, events=events, case_order=None)
 
     return part(before_cases), part(after_cases), int(straddling.sum())
-
-
-def _with_real_dates(analysis: Analysis, log: EventLog) -> Analysis:
-    """An analysis made on a working clock, with the first and last event of the real log."""
-    events = log.events
-    end = events["end_us"].to_numpy(dtype=np.int64)
-    start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
-    summary = replace(
-        analysis.log,
-        first_event=pd.Timestamp(int(np.minimum(start, end).min()), unit="us", tz="UTC"),
-        last_event=pd.Timestamp(int(end.max()), unit="us", tz="UTC"),
-    )
-    return replace(analysis, log=summary)

@@ -1,13 +1,40 @@
-"""Steps on their real dates with their durations measured in a calendar's working time."""
+"""Step tables of a log made queryable in an engine session: on the log's own clock, or with
+real dates kept beside a working calendar's durations."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from ..calendar import WorkCalendar
-from ..engine import Engine
 from ..model import EventLog
-from .analyze import prepare_steps
+from . import Engine, event_table, instances, local, stats, transitions
+
+
+def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
+    """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
+    times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
+    queryable in `engine`; with lifecycle pairing also `neighbours` (see
+    `engine.instances.neighbours`)."""
+    options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
+    if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
+        engine.register("events", event_table(log.events))
+        engine.materialize("neighbours", instances.neighbours("events"))
+        engine.materialize("instances", instances.activity_instances("neighbours", paired=True))
+        paired = engine.arrow("SELECT * FROM instances")
+        inst = "SELECT * FROM instances"
+        if local.register_steps(engine, paired, **options):
+            return
+    else:
+        arrays = local.from_events(log.events, detail=detail)
+        if local.register_steps(engine, arrays, order_hint=log.case_order, **options):
+            return
+        engine.register("events", event_table(log.events))
+        inst = instances.activity_instances("events", paired=False)
+    engine.materialize("steps", transitions.steps(inst, **options))
+    engine.materialize("case_spans", stats.case_spans(inst))
+
 
 CLOCK_TABLE = "work_clock"
 

@@ -1,0 +1,143 @@
+"""A normalized log prepared once for every analysis: its clock, its step tables, its engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .calendar import WorkCalendar, apply_calendar
+from .engine import Engine
+from .engine.prepare import prepare_steps, working_steps
+from .model import EventLog
+
+StepView = Literal["lean", "detail", "real", "working"]
+"""Which step table an engine session holds (see `PreparedLog.session`)."""
+
+
+class PreparedLog:
+    """One log made ready for analysis, once: the events, the clock and the engine sessions.
+
+    - `log`: the normalized events on their real dates.
+    - `calendar`: the working calendar on whose clock durations are measured (None: the wall
+      clock, 24 hours a day).
+    - `timed`: the events on that clock (the log itself without a calendar). Differences of
+      its times are durations; its times are not dates.
+    - `session(view)`: an engine session holding one step table, prepared the first time it is
+      asked for and kept until `close()`. Every engine call of the analyses goes through a
+      session, so choosing another engine (`engine=`, a factory) changes no analysis.
+
+    Analyses take a `PreparedLog`; the CLI, the report and the Python API build one per log
+    (or per side of a comparison) and close it when done (`with PreparedLog(...) as p:`).
+    """
+
+    def __init__(
+        self,
+        log: EventLog,
+        *,
+        calendar: WorkCalendar | None = None,
+        engine: Callable[[], Engine] = Engine,
+    ) -> None:
+        self.log = log
+        self.calendar = calendar
+        self._new_engine = engine
+        self._sessions: dict[StepView, Engine] = {}
+
+    def __enter__(self) -> PreparedLog:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every engine session's memory."""
+        for engine in self._sessions.values():
+            engine.close()
+        self._sessions.clear()
+
+    @property
+    def source(self) -> str:
+        """The file (or `<DataFrame>`) the log was read from."""
+        return self.log.source
+
+    @property
+    def on_working_clock(self) -> bool:
+        """Whether durations are measured in a calendar's working time."""
+        return self.calendar is not None
+
+    @property
+    def time_basis(self) -> str:
+        """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
+        return "wall_clock" if self.calendar is None else f"working:{self.calendar.name}"
+
+    @cached_property
+    def timed(self) -> EventLog:
+        """The events on the clock durations are measured on (the real log without calendar)."""
+        return self.log if self.calendar is None else apply_calendar(self.log, self.calendar)
+
+    @cached_property
+    def real_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The first and the last real event time (a start where the log has start times)."""
+        events = self.log.events
+        end = events["end_us"].to_numpy(dtype=np.int64)
+        start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
+        first = int(np.minimum(start, end).min())
+        return (
+            pd.Timestamp(first, unit="us", tz="UTC"),
+            pd.Timestamp(int(end.max()), unit="us", tz="UTC"),
+        )
+
+    def session(self, view: StepView) -> Engine:
+        """The engine session holding the step table `steps` (and `case_spans`) of `view`:
+
+        - `lean`: steps of `timed`, waits only (the fastest; `analyze`);
+        - `detail`: steps of `timed` with times, resources and units (flows, causes);
+        - `real`: steps of `log` with detail, in the real order and on real dates (mining);
+        - `working`: steps of `log` on real dates, their waits and processing times in the
+          calendar's working time (`wait_us`, `processing_us`) beside working-clock readings
+          `work_start_us`, `work_end_us` (period series: drift and the report's plots).
+
+        Without a calendar `real` and `working` are the `detail` session itself.
+        """
+        if self.calendar is None and view in ("real", "working"):
+            view = "detail"
+        engine = self._sessions.get(view)
+        if engine is None:
+            engine = self._new_engine()
+            try:
+                if view == "lean":
+                    prepare_steps(engine, self.timed)
+                elif view == "detail":
+                    prepare_steps(engine, self.timed, detail=True)
+                elif view == "real":
+                    prepare_steps(engine, self.log, detail=True)
+                else:
+                    working_steps(engine, self.log, self.calendar)
+            except BaseException:
+                engine.close()
+                raise
+            self._sessions[view] = engine
+        return engine
+
+    def release(self, view: StepView) -> None:
+        """Close one session early (its memory is needed elsewhere); asked again, it is rebuilt."""
+        engine = self._sessions.pop(view, None)
+        if engine is not None:
+            engine.close()
+
+
+@contextmanager
+def prepared(
+    log: EventLog | PreparedLog, calendar: WorkCalendar | None = None
+) -> Iterator[PreparedLog]:
+    """`log` itself when it is already prepared (left open for its owner), else `log` prepared
+    on `calendar` for the `with` block and closed after it."""
+    if isinstance(log, PreparedLog):
+        yield log
+        return
+    with PreparedLog(log, calendar=calendar) as own:
+        yield own
