@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +67,6 @@ class CauseBreakdown:
     instances_without_start: int
     unattributed_s: float
     has_start_times: bool
-    notes: tuple[str, ...] = field(default=())
 
 
 def enabled_times(case: I64, start: I64, end: I64, has_start: npt.NDArray[np.bool_]) -> I64:
@@ -413,16 +412,7 @@ def _assemble(
     total_s = float(inst["wait_us"].sum()) / US
     no_start = ~has_start
     unattributed = steps["wait_us"].to_numpy(dtype="float64", na_value=0.0)[no_start]
-    notes: list[str] = []
     missing = int(no_start.sum())
-    if missing:
-        from ..render.text import human_duration
-
-        notes.append(
-            f"{missing:,} activity instances have no start time: the time before them cannot be "
-            "told apart from their own work, so it is not attributed to a cause "
-            f"({human_duration(float(unattributed.sum()) / US)} between steps left unattributed)"
-        )
     return CauseBreakdown(
         source=log.source,
         resource_kind=who,
@@ -437,7 +427,6 @@ def _assemble(
         instances_without_start=missing,
         unattributed_s=float(unattributed.sum()) / US,
         has_start_times=bool(has_start.any()),
-        notes=tuple(notes),
     )
 
 

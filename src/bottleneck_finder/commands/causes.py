@@ -41,6 +41,19 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def cause_notes(result: Any) -> list[str]:
+    """What the reader should know about the breakdown: time that could not be attributed."""
+    from ..render.text import human_duration
+
+    if not result.instances_without_start:
+        return []
+    return [
+        f"{result.instances_without_start:,} activity instances have no start time: the time "
+        "before them cannot be told apart from their own work, so it is not attributed to a "
+        f"cause ({human_duration(result.unattributed_s)} between steps left unattributed)"
+    ]
+
+
 def causes_document(result: Any) -> dict[str, Any]:
     """The breakdown as the `bottleneck/causes@1` JSON document (see docs/causes.md)."""
     from .. import __version__
@@ -58,7 +71,7 @@ def causes_document(result: Any) -> dict[str, Any]:
         "unattributed_s": result.unattributed_s,
         "wait_total_s": result.wait_total_s,
         "causes": dict(result.totals_s),
-        "notes": list(result.notes),
+        "notes": cause_notes(result),
         "transitions": _rows(result.transitions, ["source", "target"]),
         "activities": _rows(result.activities, ["activity"]),
         "resources": _rows(result.resources, ["resource"]),
@@ -214,7 +227,7 @@ def causes(
             for name, sec in result.totals_s.items()
         )
         click.echo(f"by cause: {parts}")
-    for note in result.notes:
+    for note in cause_notes(result):
         click.echo(f"note: {note}")
     if not result.has_start_times:
         click.echo(

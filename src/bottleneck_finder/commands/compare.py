@@ -233,6 +233,7 @@ def compare(
     if as_json:
         click.echo(files["comparison.json"], nl=False)
         return
+    from ..render.compare_sentences import finding_sentence
     from ..render.compare_text import findings_table, summary_text
 
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
@@ -245,7 +246,7 @@ def compare(
     click.echo(findings_table(result.improvements.head(top), width=width, saved=True))
     if len(result.introduced):
         click.echo("")
-        click.echo(f"Finding: {result.introduced['finding'].iloc[0]}")
+        click.echo(f"Finding: {finding_sentence(result.introduced.iloc[0].to_dict())}")
     click.echo("")
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 

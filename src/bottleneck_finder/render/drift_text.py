@@ -16,7 +16,7 @@ from ..analysis.drift_model import (
     metric_group,
 )
 from ..timeunits import local_time, pandas_zone, zone
-from .data import _clean
+from .data import clean
 from .text import human_duration
 
 DRIFT_SCHEMA = "bottleneck/drift@1"
@@ -93,10 +93,10 @@ def _move(move: Move, tz: str) -> dict[str, Any]:
         "date": local_time(move.date, tz),
         "metric": move.metric,
         "element": move_element(move),
-        "before_level": _clean(move.before_level),
-        "after_level": _clean(move.after_level),
-        "strength": _clean(move.strength),
-        "p_value": _clean(move.p_value),
+        "before_level": clean(move.before_level),
+        "after_level": clean(move.after_level),
+        "strength": clean(move.strength),
+        "p_value": clean(move.p_value),
     }
 
 
@@ -105,9 +105,9 @@ def _point(point: ChangePoint, tz: str) -> dict[str, Any]:
         "date": local_time(point.date, tz),
         "metrics": list(point.metrics),
         "elements": list(point.elements),
-        "before_level": _clean(point.before_level),
-        "after_level": _clean(point.after_level),
-        "strength": _clean(point.strength),
+        "before_level": clean(point.before_level),
+        "after_level": clean(point.after_level),
+        "strength": clean(point.strength),
         "metric": point.main.metric,
         "description": describe(point, tz),
         "moves": [_move(m, tz) for m in point.moves],
@@ -117,7 +117,7 @@ def _point(point: ChangePoint, tz: str) -> dict[str, Any]:
 def _frame(frame: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
     out = frame.copy()
     out["period"] = [local_time(p, tz) for p in out["period"]]
-    return [{str(k): _clean(v) for k, v in row.items()} for row in out.to_dict(orient="records")]
+    return [{str(k): clean(v) for k, v in row.items()} for row in out.to_dict(orient="records")]
 
 
 def drift_document(result: DriftResult) -> dict[str, Any]:
