@@ -13,14 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bottleneck_finder.analysis.analyze import analyze
-from bottleneck_finder.analysis.discover import (
-    bpmn_graph,
-    conformance,
-    discover,
-    log_variants,
-    petri_graph,
-    read_reference,
-)
+from bottleneck_finder.analysis.conformance import conformance, read_reference
+from bottleneck_finder.analysis.discover import bpmn_graph, discover, log_variants, petri_graph
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.prepared import PreparedLog

@@ -296,7 +296,7 @@ def test_iso_timestamps_read_by_arrow_equal_pandas(values: list[str], by_arrow: 
     Arrow refuses (mixed offsets, bad values, nanoseconds) pandas parses and reports."""
     import numpy as np
 
-    from bottleneck_finder.normalize import _arrow_iso8601, parse_timestamps
+    from bottleneck_finder.timestamps import _arrow_iso8601, parse_timestamps
 
     series = pd.Series(values, dtype="str")
     present = series[series != ""]

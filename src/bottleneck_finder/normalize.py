@@ -6,7 +6,6 @@ the run with a message naming the rows, and `bad_rows="skip"` drops them with a 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,34 +19,10 @@ from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationEr
 from .io.read import RawLog
 from .model import DataQuality, EventLog
 from .ordering import CaseOrder, by_case
+from .timestamps import ParsedTimes, parse_timestamps
 
 BadRows = Literal["fail", "skip"]
 
-# Tried in order on a sample; the first format that parses the most values wins, so day-first
-# formats beat month-first ones when both fit (the convention of Vietnam and most of Europe).
-TIMESTAMP_FORMATS = (
-    "ISO8601",
-    "%Y/%m/%d %H:%M:%S.%f",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d-%m-%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%d/%m/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M:%S %p",
-)
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
-SAMPLE = 2000
 SHOWN_ROWS = 5
 
 
@@ -59,145 +34,6 @@ class NormalizeOptions:
     tz: str | None = None
     bad_rows: BadRows = "fail"
     milestones: tuple[tuple[str, str], ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class ParsedTimes:
-    """A timestamp column as UTC microseconds (null where missing or unparseable)."""
-
-    micros: np.ndarray  # int64; meaningless where `valid` is False
-    valid: np.ndarray  # bool mask: a time was read
-    unparseable: np.ndarray  # bool mask: a value was there but could not be read
-    missing: np.ndarray  # bool mask: no value
-    format: str | None
-    offset: str | None  # first UTC offset seen in the text, e.g. "+07:00"
-
-
-def _offset_text(value: str) -> str | None:
-    match = _OFFSET.search(value.strip())
-    if not match:
-        return None
-    text = match.group(1)
-    if text == "Z":
-        return "UTC"
-    return text if ":" in text else f"{text[:3]}:{text[3:]}"
-
-
-def _to_micros(stamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """tz-aware datetimes (NaT allowed) -> (int64 microseconds since the epoch UTC, valid mask)."""
-    valid = stamps.notna().to_numpy()
-    index = pd.DatetimeIndex(stamps)
-    utc = index.as_unit("us").asi8  # epoch integers are UTC in every zone
-    if valid.all() and index.unit != "us":
-        return utc, valid  # as_unit made a new array: the caller's data is never written
-    micros = np.where(valid, utc, 0)  # a new array: the caller's data is never written
-    return micros, valid
-
-
-def _localize(stamps: pd.Series, tz: str | None) -> pd.Series:
-    if stamps.dt.tz is not None:
-        return stamps
-    try:
-        localized: pd.Series = stamps.dt.tz_localize(
-            tz or "UTC", ambiguous=False, nonexistent="shift_forward"
-        )
-        return localized
-    except Exception as exc:  # unknown zone name
-        raise TimestampError(
-            f"unknown time zone '{tz}' ({exc})", fix="use a name like Asia/Ho_Chi_Minh or UTC"
-        ) from exc
-
-
-def _parse_text(text: pd.Series, fmt: str, utc: bool) -> pd.Series:
-    try:
-        return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
-    except (ValueError, TypeError):
-        return pd.Series(
-            pd.NaT, index=text.index, dtype="datetime64[ns, UTC]" if utc else "datetime64[ns]"
-        )
-
-
-def _arrow_iso8601(text: pd.Series, utc: bool) -> pd.Series | None:
-    """ISO 8601 text parsed by Arrow's cast, ten times faster than pandas on large logs; None
-    when Arrow refuses any value (an unparseable value, offsets on some values only, more
-    than microsecond precision), and the caller's pandas parse then counts and reports.
-
-    Arrow accepts the same ISO 8601 shapes pandas does for exports (date, date and time with
-    'T' or a space, fractions of a second, 'Z' or a ±hh:mm offset) and reads them the same
-    way; with `utc` every value must carry an offset, as pandas' result then is UTC.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        column = pa.array(text.array)
-        parsed = pc.cast(column, pa.timestamp("us", tz="UTC" if utc else None))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        return None
-    return pd.Series(parsed.to_pandas(), index=text.index)
-
-
-def choose_format(sample: pd.Series, utc: bool) -> str | None:
-    """The candidate format that parses the most values of `sample` (None if none parses any)."""
-    best, best_count = None, 0
-    for fmt in TIMESTAMP_FORMATS:
-        count = int(_parse_text(sample, fmt, utc).notna().sum())
-        if count > best_count:
-            best, best_count = fmt, count
-            if count == len(sample):
-                break
-    return best
-
-
-def parse_timestamps(
-    values: pd.Series, *, fmt: str | None, tz: str | None, column: str, source: str
-) -> ParsedTimes:
-    """Parse one timestamp column into UTC microseconds, detecting the format unless given."""
-    missing = values.isna().to_numpy()
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        stamps = _localize(pd.Series(values), tz)
-        offset = str(stamps.dt.tz) if stamps.dt.tz is not None else None
-        micros, valid = _to_micros(stamps)
-        return ParsedTimes(micros, valid, np.zeros(len(values), bool), missing, None, offset)
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        raise TimestampError(
-            f"column '{column}' holds numbers, not dates and times",
-            fix="map the right column with --timestamp / --start-timestamp",
-            source=source,
-        )
-    text = values.astype("string").str.strip()
-    missing = (text.isna() | (text == "")).to_numpy()
-    any_missing = bool(missing.any())
-    present = text[~missing] if any_missing else text
-    if present.empty:
-        return ParsedTimes(
-            np.zeros(len(values), np.int64),
-            np.zeros(len(values), bool),
-            np.zeros(len(values), bool),
-            missing,
-            fmt,
-            None,
-        )
-    sample = present.iloc[:SAMPLE]
-    offsets = sample.map(_offset_text)
-    has_offset = bool(offsets.notna().any())
-    chosen = fmt or choose_format(sample, has_offset)
-    if chosen is None:
-        raise TimestampError(
-            f"column '{column}' does not hold timestamps in any known format "
-            f"(first value: '{present.iloc[0]}')",
-            fix="give the format with --timestamp-format, e.g. '%d/%m/%Y %H:%M'",
-            source=source,
-        )
-    cleaned = text.where(~missing) if any_missing else text
-    parsed = _arrow_iso8601(cleaned, has_offset) if chosen == "ISO8601" else None
-    if parsed is None:
-        parsed = _parse_text(cleaned, chosen, has_offset)
-    stamps = _localize(parsed, tz)
-    unparseable = stamps.isna().to_numpy() & ~missing
-    first_offset = next((o for o in offsets if isinstance(o, str)), None)
-    micros, valid = _to_micros(stamps)
-    return ParsedTimes(micros, valid, unparseable, missing, chosen, first_offset)
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:

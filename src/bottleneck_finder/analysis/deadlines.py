@@ -262,7 +262,7 @@ def parse_due_column(
 ) -> pd.Series:
     """A due-date column (text or datetimes, one value per case) as UTC microseconds. A date
     without a time of day means the end of that day (in `tz`)."""
-    from ..normalize import parse_timestamps
+    from ..timestamps import parse_timestamps
 
     present = values.dropna()
     parsed = parse_timestamps(

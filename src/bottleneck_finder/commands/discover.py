@@ -48,7 +48,8 @@ def run_discovery(
     durations, rework and hand-off waits) is working time; the model is mined from the real
     order of the events and the first and last event are real dates."""
     from ..analysis.analyze import analyze
-    from ..analysis.discover import conformance, discover, log_variants, read_reference
+    from ..analysis.conformance import conformance, read_reference
+    from ..analysis.discover import discover, log_variants
     from ..analysis.flows import handoffs, rework, variants
     from ..prepared import PreparedLog
 
@@ -162,7 +163,7 @@ def discovery_files(
 
 
 def _read_reference(path: Path) -> tuple[str, bytes]:
-    from ..analysis.discover import ReferenceModelError
+    from ..analysis.conformance import ReferenceModelError
 
     try:
         return str(path), path.read_bytes()
