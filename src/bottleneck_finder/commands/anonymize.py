@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import OutputPath, stem
+from .loading import stem
+from .options import OutputPath
 
 
 def _names(text: str | None) -> list[str]:

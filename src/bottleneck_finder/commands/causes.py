@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..cli import OutputPath, Progress, column_options, load_from_params, stem
+from .loading import load_from_params, stem
+from .options import OutputPath, Progress, column_options
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,16 +8,9 @@ from typing import Any
 
 import click
 
-from ..cli import (
-    OutputPath,
-    Progress,
-    _formats,
-    calendar_option,
-    column_options,
-    load_calendar_and_deadline,
-    load_from_params,
-    stem,
-)
+from .loading import load_calendar_and_deadline, load_from_params, stem
+from .options import OutputPath, Progress, calendar_option, column_options
+from .options import parse_formats as _formats
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -38,8 +31,8 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     """The shared column options with one side's mapping file applied on top."""
     if columns_file is None:
         return params
-    from ..cli import build_columns
     from ..io.read import read_columns_file
+    from .loading import build_columns
 
     merged = build_columns(params).merged(read_columns_file(columns_file))
     side = {k: v for k, v in params.items() if k not in ("columns_file",)}

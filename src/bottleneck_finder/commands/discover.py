@@ -8,18 +8,9 @@ from typing import Any
 
 import click
 
-from ..cli import (
-    OutputPath,
-    Progress,
-    _formats,
-    calendar_option,
-    column_options,
-    load_calendar_and_deadline,
-    load_from_params,
-    stem,
-    time_basis,
-)
 from ..render.flows import flows_document, flows_files, flows_text, json_rows
+from .loading import load_calendar_and_deadline, load_from_params, stem, time_basis
+from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
 
 DISCOVERY_SCHEMA = "bottleneck/discovery@1"
 
@@ -261,7 +252,7 @@ def discover(
     **params: Any,
 ) -> None:
     """Discover the process model, its variants, rework and hand-offs, annotated with time."""
-    graph_formats = _formats(formats)
+    graph_formats = parse_formats(formats)
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     ref = _read_reference(reference) if reference is not None else None
     progress = Progress(quiet)
