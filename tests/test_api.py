@@ -14,11 +14,14 @@ from bottleneck_finder.cli import cli
 from .conftest import EVENT_LOGS
 
 AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
+BEFORE = EVENT_LOGS / "one_stop_shop_before.csv"
+ROLLOUT = EVENT_LOGS / "one_stop_shop_rollout.csv"
 
 
 def cli_file(tmp_path: Path, args: list[str], name: str) -> str:
     out = tmp_path / "cli"
-    result = CliRunner().invoke(cli, [*args, "-o", str(out), "--format", "dot", "-q"])
+    formats = ["--format", "dot"] if args[0] in ("analyze", "compare", "discover") else []
+    result = CliRunner().invoke(cli, [*args, "-o", str(out), *formats, "-q"])
     assert result.exit_code == 0, result.output
     return (out / name).read_text(encoding="utf-8")
 
@@ -57,3 +60,46 @@ def test_bad_input_is_a_bottleneck_error(tmp_path: Path) -> None:
     bad.write_text("case,activity\n1,A\n", encoding="utf-8")
     with pytest.raises(bf.BottleneckError):
         bf.analyze(bad)
+
+
+def test_compare_split_equals_the_cli_document(tmp_path: Path) -> None:
+    args = ["compare", str(ROLLOUT), "--split", "2025-04-14", "--deadline", "15d"]
+    expected = cli_file(tmp_path, args, "comparison.json")
+    result = bf.compare(ROLLOUT, split="2025-04-14", deadline="15d")
+    assert result.to_json() == expected
+    assert len(result.introduced) > 0
+
+
+def test_compare_two_logs_equals_the_cli_document(tmp_path: Path) -> None:
+    expected = cli_file(tmp_path, ["compare", str(BEFORE), str(AFTER)], "comparison.json")
+    assert bf.compare(BEFORE, AFTER).to_json() == expected
+
+
+def test_drift_equals_the_cli_document(tmp_path: Path) -> None:
+    expected = cli_file(tmp_path, ["drift", str(ROLLOUT)], "drift.json")
+    outcome = bf.drift(ROLLOUT)
+    assert outcome.to_json() == expected
+    assert outcome.change_points
+
+
+def test_causes_equals_the_cli_document(tmp_path: Path) -> None:
+    expected = cli_file(tmp_path, ["causes", str(AFTER)], "causes.json")
+    assert bf.causes(AFTER).to_json() == expected
+
+
+def test_discover_equals_the_cli_document(tmp_path: Path) -> None:
+    expected = cli_file(tmp_path, ["discover", str(AFTER)], "discovery.json")
+    result = bf.discover(AFTER)
+    assert result.to_json() == expected
+    assert result.model.fitness is not None
+
+
+def test_one_prepared_log_serves_every_analysis() -> None:
+    with bf.load(ROLLOUT) as log:
+        split = bf.compare(log, split="2025-04-14")
+        found = bf.drift(log)
+        assert split.comparison.split.straddling_cases >= 0
+        assert found.result.periods > 0
+        assert bf.analyze(log, flows=False).analysis.log.cases == len(
+            log.log.events["case"].cat.categories
+        )

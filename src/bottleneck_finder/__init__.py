@@ -17,7 +17,15 @@ __version__ = "0.1.0"
 _LAZY = {
     "load": "api",
     "analyze": "api",
+    "compare": "api",
+    "drift": "api",
+    "causes": "api",
+    "discover": "api",
     "AnalyzeResult": "api",
+    "CompareResult": "api",
+    "DriftOutcome": "api",
+    "CausesResult": "api",
+    "DiscoverResult": "api",
     "PreparedLog": "prepared",
     "WorkCalendar": "calendar",
     "analyze_log": "api",
@@ -38,7 +46,21 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .api import AnalyzeResult, analyze, analyze_log, load, load_log
+    from .api import (
+        AnalyzeResult,
+        CausesResult,
+        CompareResult,
+        DiscoverResult,
+        DriftOutcome,
+        analyze,
+        analyze_log,
+        causes,
+        compare,
+        discover,
+        drift,
+        load,
+        load_log,
+    )
     from .calendar import WorkCalendar
     from .columns import LogColumns
     from .errors import (

@@ -6,16 +6,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from ..calendar import WorkCalendar
-from ..engine import Engine
-from ..engine.prepare import prepare_steps
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
 from ..timeunits import HOUR_US, US, WEEK_US, zone
 
 CAUSES = (
@@ -210,21 +209,20 @@ def _by_group(keys: I64, values: I64) -> list[tuple[int, I64]]:
 
 
 def attribute_causes(
-    log: EventLog, options: CauseOptions | None = None, *, engine: Engine | None = None
+    log: EventLog | PreparedLog, options: CauseOptions | None = None
 ) -> CauseBreakdown:
-    """Split the waiting time before every activity instance of `log` into the five causes."""
+    """Split the waiting time before every activity instance of `log` into the five causes.
+
+    Causes are found on the real times of the events; with a working calendar (the prepared
+    log's, or `options.calendar`) unavailability is measured against its working hours."""
     opts = options or CauseOptions()
-    own = engine is None
-    eng = engine or Engine()
-    try:
-        prepare_steps(eng, log, detail=True)
-        steps = eng.frame(
+    with prepared(log, opts.calendar) as p:
+        opts = replace(opts, calendar=opts.calendar or p.calendar)
+        log = p.log
+        steps = p.session("real").frame(
             "SELECT case_id, activity, resource_id, group_id, start_us, end_us, row_no, wait_us "
             "FROM steps ORDER BY row_no"
         )
-    finally:
-        if own:
-            eng.close()
     n = len(steps)
     case = steps["case_id"].to_numpy(dtype=np.int64)
     act = steps["activity"].to_numpy(dtype=np.int64)

@@ -13,10 +13,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..calendar import apply_calendar
-from ..engine import Engine
-from ..engine.prepare import prepare_steps
+from ..calendar import time_basis
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
 from ..timeunits import local_time, pandas_zone
 from .compare_measure import (
     Side,
@@ -47,7 +46,6 @@ from .compare_types import (
     SplitInfo,
     Status,
     Straddling,
-    time_basis,
 )
 from .deadlines import deadline_report
 from .demand import Weekly, compare_demand, unit_column, weekly_counts
@@ -77,7 +75,6 @@ __all__ = [
     "compare_logs",
     "compare_split",
     "parse_duration",
-    "time_basis",
     "to_utc",
 ]
 
@@ -171,7 +168,7 @@ def to_utc(at: pd.Timestamp | dt.datetime | str, tz: str) -> pd.Timestamp:
 
 
 def compare_split(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     at: pd.Timestamp | dt.datetime | str,
     options: CompareOptions = DEFAULT_OPTIONS,
     *,
@@ -183,47 +180,53 @@ def compare_split(
     after it straddles the date and is left out, counted before, or counted after as
     `options.straddling` says.
     """
+    with prepared(log, options.calendar) as p:
+        options = replace(options, calendar=p.calendar)
+        return _compare_split(p, at, options, description)
+
+
+def _compare_split(
+    p: PreparedLog,
+    at: pd.Timestamp | dt.datetime | str,
+    options: CompareOptions,
+    description: str | None,
+) -> Comparison:
+    real, log = p.log, p.timed
     split_at = to_utc(at, log.display_tz)
     split_us = int(split_at.value // 1000)
-    real = log
-    log = apply_calendar(real, options.calendar) if options.calendar is not None else real
-    engine = Engine()
-    try:
-        prepare_steps(engine, log, detail=True)
-        case_table(engine, log)
-        span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
-        lo, hi = int(span["lo"].iloc[0]), int(span["hi"].iloc[0])
-        if not lo < split_us <= hi:
-            raise SplitDateError(
-                f"the split date {local_time(split_at, log.display_tz)} is outside the cases "
-                f"of the log, which start from {local_time(utc_stamp(lo), log.display_tz)} to "
-                f"{local_time(utc_stamp(hi), log.display_tz)}",
-                fix="choose a date between those, so both periods have cases",
-                source=log.source,
-            )
-        straddle = f"first_us < {split_us} AND last_us > {split_us}"
-        straddled = {"exclude": "NULL", "before": "0", "after": "1"}[options.straddling]
-        engine.materialize(
-            "periods",
-            f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
-            f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
+    engine = p.session("detail")
+    case_table(engine, log)
+    span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
+    lo, hi = int(span["lo"].iloc[0]), int(span["hi"].iloc[0])
+    if not lo < split_us <= hi:
+        raise SplitDateError(
+            f"the split date {local_time(split_at, log.display_tz)} is outside the cases "
+            f"of the log, which start from {local_time(utc_stamp(lo), log.display_tz)} to "
+            f"{local_time(utc_stamp(hi), log.display_tz)}",
+            fix="choose a date between those, so both periods have cases",
+            source=log.source,
         )
-        n_straddling = int(
-            engine.frame(f"SELECT count(*) AS n FROM case_span WHERE {straddle}")["n"].iloc[0]
-        )
-        steps_with_periods(engine)
-        case_period = case_periods(engine, len(log.events["case"].cat.categories))
-        events = events_per_period(log, case_period)
-        before = measure_side(engine, log, 0, events[0])
-        after = measure_side(engine, log, 1, events[1])
-        demand = compare_demand(
-            weekly_counts(engine, log, (lo, split_us)),
-            weekly_counts(engine, log, (split_us, hi)),
-            unit_column(log)[1],
-            options.alpha,
-        )
-    finally:
-        engine.close()
+    straddle = f"first_us < {split_us} AND last_us > {split_us}"
+    straddled = {"exclude": "NULL", "before": "0", "after": "1"}[options.straddling]
+    engine.materialize(
+        "periods",
+        f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
+        f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
+    )
+    n_straddling = int(
+        engine.frame(f"SELECT count(*) AS n FROM case_span WHERE {straddle}")["n"].iloc[0]
+    )
+    steps_with_periods(engine)
+    case_period = case_periods(engine, len(log.events["case"].cat.categories))
+    events = events_per_period(log, case_period)
+    before = measure_side(engine, log, 0, events[0])
+    after = measure_side(engine, log, 1, events[1])
+    demand = compare_demand(
+        weekly_counts(engine, log, (lo, split_us)),
+        weekly_counts(engine, log, (split_us, hi)),
+        unit_column(log)[1],
+        options.alpha,
+    )
     split = SplitInfo(
         mode="date",
         date=split_at,
@@ -237,43 +240,44 @@ def compare_split(
     causes = None
     if options.causes and has_causes(real):
         causes = causes_by_period(
-            [(cause_breakdown(real, options), period_of)],
+            [(cause_breakdown(p, options), period_of)],
             (before.summary.cases, after.summary.cases),
         )
     return _finish(before, after, split, options, log, demand, [], shares=shares, causes=causes)
 
 
-def _one_log(log: EventLog, period: int) -> tuple[Side, Weekly]:
-    engine = Engine()
-    try:
-        prepare_steps(engine, log, detail=True)
-        case_table(engine, log)
-        engine.materialize(
-            "periods",
-            f"SELECT case_id, first_us, last_us, dur_us, {period} AS period FROM case_span",
-        )
-        steps_with_periods(engine)
-        side = measure_side(engine, log, period, len(log.events))
-        span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
-        weekly = weekly_counts(engine, log, (int(span["lo"].iloc[0]), int(span["hi"].iloc[0])))
-    finally:
-        engine.close()
+def _one_log(p: PreparedLog, period: int) -> tuple[Side, Weekly]:
+    log, engine = p.timed, p.session("detail")
+    case_table(engine, log)
+    engine.materialize(
+        "periods",
+        f"SELECT case_id, first_us, last_us, dur_us, {period} AS period FROM case_span",
+    )
+    steps_with_periods(engine)
+    side = measure_side(engine, log, period, len(log.events))
+    span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
+    weekly = weekly_counts(engine, log, (int(span["lo"].iloc[0]), int(span["hi"].iloc[0])))
     return side, weekly
 
 
 def compare_logs(
-    before: EventLog, after: EventLog, options: CompareOptions = DEFAULT_OPTIONS
+    before: EventLog | PreparedLog,
+    after: EventLog | PreparedLog,
+    options: CompareOptions = DEFAULT_OPTIONS,
 ) -> Comparison:
     """Compare two logs of the same process (e.g. exports of the old and the new system);
     activities are matched by their normalized names."""
+    with prepared(before, options.calendar) as b, prepared(after, options.calendar) as a:
+        return _compare_logs(b, a, replace(options, calendar=a.calendar))
+
+
+def _compare_logs(b: PreparedLog, a: PreparedLog, options: CompareOptions) -> Comparison:
+    before, after = b.log, a.log
     for log in (before, after):
         if len(log.events) == 0:
             raise EmptySideError("the log has no events", fix="check the file", source=log.source)
-    cal = options.calendar
-    b_work = apply_calendar(before, cal) if cal is not None else before
-    a_work = apply_calendar(after, cal) if cal is not None else after
-    b_side, b_weekly = _one_log(b_work, 0)
-    a_side, a_weekly = _one_log(a_work, 1)
+    b_side, b_weekly = _one_log(b, 0)
+    a_side, a_weekly = _one_log(a, 1)
     unit = unit_column(before)[1] or unit_column(after)[1]
     demand = compare_demand(b_weekly, a_weekly, unit, options.alpha)
     warnings: list[str] = []
@@ -287,7 +291,10 @@ def compare_logs(
     causes = None
     if options.causes and has_causes(before) and has_causes(after):
         causes = causes_by_period(
-            [(cause_breakdown(log, options), periods) for log, periods in sides],
+            [
+                (cause_breakdown(q, options), periods)
+                for q, (_, periods) in zip((b, a), sides, strict=True)
+            ],
             (b_side.summary.cases, a_side.summary.cases),
         )
     return _finish(
@@ -295,7 +302,7 @@ def compare_logs(
         a_side,
         SplitInfo(mode="logs"),
         options,
-        a_work,
+        a.timed,
         demand,
         warnings,
         shares=shares,

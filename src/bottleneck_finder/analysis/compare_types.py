@@ -226,8 +226,3 @@ class CauseComparison:
     availability: str
     activities: pd.DataFrame
     transitions: pd.DataFrame
-
-
-def time_basis(calendar: WorkCalendar | None) -> str:
-    """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
-    return "wall_clock" if calendar is None else f"working:{calendar.name}"

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..calendar import WorkCalendar
+from ..calendar import WorkCalendar, time_basis
 from ..engine import Engine
-from ..engine.prepare import working_steps
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
 from ..timeunits import US, utc_offset_us
 from .change_points import ElementSeries, attribute, flow_moves, level_moves, merge
 from .drift_days import refine_to_day
@@ -60,11 +60,10 @@ __all__ = [
 
 
 def drift(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     *,
     metrics: tuple[str, ...] = METRIC_GROUPS,
     granularity: Granularity | None = None,
-    engine: Engine | None = None,
     calendar: WorkCalendar | None = None,
 ) -> DriftResult:
     """Period series of `log` and the change points found in them (see docs/drift.md).
@@ -74,13 +73,8 @@ def drift(
     unknown = [m for m in metrics if m not in METRIC_GROUPS]
     if unknown:
         raise ValueError(f"unknown drift metric {', '.join(unknown)}")
-    own = engine is None
-    eng = engine or Engine()
-    try:
-        return _drift(eng, log, metrics, granularity, calendar)
-    finally:
-        if own:
-            eng.close()
+    with prepared(log, calendar) as p:
+        return _drift(p.session("working"), p.log, metrics, granularity, p.calendar)
 
 
 def _drift(
@@ -92,7 +86,6 @@ def _drift(
 ) -> DriftResult:
     """The series of the whole periods between the first and the last case start, then their
     change points (merged, steps that moved attributed, weekly dates refined to the day)."""
-    working_steps(eng, log, calendar)
     first_us = int(log.events["end_us"].min())
     if log.has_start_times and log.events["start_us"].notna().any():
         first_us = min(first_us, int(log.events["start_us"].min()))
@@ -233,12 +226,12 @@ def _drift(
         ),
         metrics=tuple(m for m in METRIC_GROUPS if m in metrics),
         notes=tuple(notes),
-        time_basis="wall_clock" if calendar is None else f"working:{calendar.name}",
+        time_basis=time_basis(calendar),
         day_s=86400.0 if calendar is None else calendar.workday_seconds,
     )
 
 
-def split_date(log: EventLog) -> ChangePoint:
+def split_date(log: EventLog | PreparedLog) -> ChangePoint:
     """The strongest change point of `log` (for `--split auto`; its `date` is the split)."""
     result = drift(log)
     if not result.change_points:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import EventLog
+from ..prepared import PreparedLog
 from .causes import CAUSES, CauseBreakdown, CauseOptions, aggregate, attribute_causes
 from .compare_types import CauseComparison, CompareOptions
 
@@ -15,7 +16,7 @@ def has_causes(log: EventLog) -> bool:
     return bool(log.has_start_times and log.events["resource"].notna().any())
 
 
-def cause_breakdown(log: EventLog, options: CompareOptions) -> CauseBreakdown:
+def cause_breakdown(log: PreparedLog, options: CompareOptions) -> CauseBreakdown:
     """The waiting causes of `log`, with the comparison's calendar."""
     return attribute_causes(log, CauseOptions(calendar=options.calendar))
 

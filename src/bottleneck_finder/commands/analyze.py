@@ -14,7 +14,6 @@ from .loading import (
     load_from_params,
     load_with_columns,
     stem,
-    time_basis,
 )
 from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
 
@@ -135,6 +134,10 @@ def analyze(
 
     with PreparedLog(event_log, calendar=calendar) as prepared:
         result, found_flows, flows_note = _measure(prepared, top, with_flows, progress)
+        edge_causes = None
+        if color_by == "cause":
+            progress.stage("attributing waiting time to causes")
+            edge_causes = dominant_edge_causes(prepared)
     report = None
 
     if parsed_deadline is not None or deadline_column:
@@ -142,17 +145,13 @@ def analyze(
         report = deadline_report_from_params(
             event_log, values, parsed_deadline, deadline_column, procedure, calendar, params
         )
-    edge_causes = None
-    if color_by == "cause":
-        progress.stage("attributing waiting time to causes")
-        edge_causes = dominant_edge_causes(event_log, calendar)
     progress.stage("drawing the process graph")
     files, picture_warning = render_outputs(
         result,
         graph_formats,
         min_share,
         max_edges,
-        time_basis=time_basis(calendar),
+        time_basis=prepared.time_basis,
         deadlines=report,
         procedure_column=procedure,
         edge_causes=edge_causes,
@@ -237,14 +236,15 @@ def _measure(
     return result, found_flows, flows_note
 
 
-def dominant_edge_causes(event_log: Any, calendar: Any) -> tuple[tuple[str, str, str, float], ...]:
+def dominant_edge_causes(prepared: Any) -> tuple[tuple[str, str, str, float], ...]:
     """(source, target, dominant waiting cause, its share) per transition with attributable
     waiting; empty when the log has no start times or no resources."""
+    event_log = prepared.log
     if not (event_log.has_start_times and event_log.events["resource"].notna().any()):
         return ()
-    from ..analysis.causes import CauseOptions, attribute_causes, dominant_causes
+    from ..analysis.causes import attribute_causes, dominant_causes
 
-    breakdown = attribute_causes(event_log, CauseOptions(calendar=calendar))
+    breakdown = attribute_causes(prepared)
     return tuple(
         (str(r["source"]), str(r["target"]), str(r["cause"]), float(r["share"]))
         for r in dominant_causes(breakdown.transitions).to_dict(orient="records")

@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import OutputPath, Progress, calendar_option, column_options
-from .options import parse_formats as _formats
+from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -47,22 +46,6 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
         columns_file=None,
     )
     return side
-
-
-def _auto_split(event_log: Any) -> tuple[Any, str]:
-    try:
-        from ..analysis.drift import split_date  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        from ..analysis.compare import CompareError
-
-        raise CompareError(
-            "--split auto is not available yet (the change-point detection is not installed)",
-            fix="give the date, e.g. --split 2025-04-14",
-        ) from exc
-    from ..render.drift_text import describe
-
-    point = split_date(event_log)
-    return point.date, describe(point, event_log.display_tz)
 
 
 @click.command(epilog=EPILOG)
@@ -170,7 +153,7 @@ def compare(
 
     Give two logs (BEFORE AFTER), or one log and --split DATE.
     """
-    graph_formats = _formats(formats)
+    graph_formats = parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
@@ -202,14 +185,19 @@ def compare(
                 "--before-columns / --after-columns need two logs; use --columns with --split"
             )
         log = load_from_params(before, _side_params(params, None), quiet=quiet)
+        from ..prepared import PreparedLog
+
         description = None
         assert split is not None
         at: Any = split
-        if split.strip().lower() == "auto":
-            progress.stage("looking for the strongest change point")
-            at, description = _auto_split(log)
-        progress.stage("comparing the two periods")
-        result = compare_split(log, at, options, description=description)
+        with PreparedLog(log, calendar=calendar) as prepared:
+            if split.strip().lower() == "auto":
+                from ..api import split_point
+
+                progress.stage("looking for the strongest change point")
+                at, description = split_point(prepared)
+            progress.stage("comparing the two periods")
+            result = compare_split(prepared, at, options, description=description)
         folder = output or Path("reports") / f"{stem(before)}_split"
 
     progress.stage("drawing the graphs")

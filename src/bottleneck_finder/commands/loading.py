@@ -35,11 +35,6 @@ def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tupl
     return calendar, parsed
 
 
-def time_basis(calendar: Any) -> str:
-    """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
-    return "wall_clock" if calendar is None else f"working:{calendar.name}"
-
-
 def _milestones(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text:
         return ()
