@@ -105,8 +105,23 @@ def load(
     return PreparedLog(log, calendar=calendar_of(calendar))
 
 
+class JsonDocument:
+    """A result that the command line writes as one JSON document: `document()` is its
+    content, `to_json()` the text of the file, byte for byte."""
+
+    def document(self) -> dict[str, Any]:
+        """The document's content."""
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """The document as the command line writes it."""
+        from .render.data import to_json
+
+        return to_json(self.document())
+
+
 @dataclass(frozen=True)
-class AnalyzeResult:
+class AnalyzeResult(JsonDocument):
     """Waiting times per transition and activity, the ranked bottlenecks, and (when counted)
     variants, rework and hand-offs: what `bottleneck analyze` writes."""
 
@@ -138,12 +153,6 @@ class AnalyzeResult:
         if self.flows is not None:
             doc.update(flows_document(*self.flows))
         return doc
-
-    def to_json(self) -> str:
-        """The document as `analysis.json` holds it."""
-        from .render.data import to_json
-
-        return to_json(self.document())
 
 
 class _Opened:
@@ -183,7 +192,7 @@ def analyze(
 
 
 @dataclass(frozen=True)
-class CompareResult:
+class CompareResult(JsonDocument):
     """Two periods or two logs compared: what got slower or faster, where, how sure."""
 
     comparison: Comparison
@@ -213,12 +222,6 @@ class CompareResult:
         from .render.compare_text import comparison_document
 
         return comparison_document(self.comparison)
-
-    def to_json(self) -> str:
-        """The document as `comparison.json` holds it."""
-        from .render.data import to_json
-
-        return to_json(self.document())
 
 
 def split_point(log: EventLog | PreparedLog) -> tuple[pd.Timestamp, str]:
@@ -272,7 +275,7 @@ def compare(
 
 
 @dataclass(frozen=True)
-class DriftOutcome:
+class DriftOutcome(JsonDocument):
     """Period series of a log and the dates at which they changed."""
 
     result: DriftResult
@@ -292,12 +295,6 @@ class DriftOutcome:
         from .render.drift_text import drift_document
 
         return drift_document(self.result)
-
-    def to_json(self) -> str:
-        """The document as `drift.json` holds it."""
-        from .render.data import to_json
-
-        return to_json(self.document())
 
 
 def drift(
@@ -319,7 +316,7 @@ def drift(
 
 
 @dataclass(frozen=True)
-class CausesResult:
+class CausesResult(JsonDocument):
     """The waiting time before every step split into its five causes."""
 
     breakdown: CauseBreakdown
@@ -345,12 +342,6 @@ class CausesResult:
 
         return causes_document(self.breakdown)
 
-    def to_json(self) -> str:
-        """The document as `causes.json` holds it."""
-        from .render.data import to_json
-
-        return to_json(self.document())
-
 
 def causes(
     source: Source,
@@ -371,7 +362,7 @@ def causes(
 
 
 @dataclass(frozen=True)
-class DiscoverResult:
+class DiscoverResult(JsonDocument):
     """The mined process model with its quality, variants, rework, hand-offs and conformance."""
 
     discovery: Discovery
@@ -391,12 +382,6 @@ class DiscoverResult:
         from .render.discovery_text import discovery_document
 
         return discovery_document(self.discovery)
-
-    def to_json(self) -> str:
-        """The document as `discovery.json` holds it."""
-        from .render.data import to_json
-
-        return to_json(self.document())
 
 
 def discover(

@@ -15,7 +15,17 @@ from .loading import (
     load_with_columns,
     stem,
 )
-from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
+from .options import (
+    Progress,
+    calendar_option,
+    column_options,
+    formats_option,
+    json_option,
+    output_option,
+    parse_formats,
+    quiet_option,
+    top_option,
+)
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
 # 10^7 events: 24 s and 5.7 GB with them, 7.8 s and 1.7 GB without; benchmarks/RESULTS.md).
@@ -36,25 +46,10 @@ FLOWS_AUTO_LIMIT = 2_000_000
     "--deadline or --deadline-column."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<log name>).",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print analysis.json to stdout instead of tables."
-)
-@click.option(
-    "--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank."
-)
-@click.option(
-    "--format",
-    "formats",
-    default="svg",
-    show_default=True,
-    help="Process graph formats, comma-separated: svg,png,pdf,dot.",
-)
+@output_option("reports/<log name>")
+@json_option("Print analysis.json to stdout instead of tables.")
+@top_option("Bottlenecks to rank.")
+@formats_option("Process graph")
 @click.option(
     "--min-share",
     default=0.0,
@@ -98,7 +93,7 @@ FLOWS_AUTO_LIMIT = 2_000_000
     f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
     "of the analysis in time and memory).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def analyze(
     log: Path,

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .loading import load_from_params, stem
-from .options import OutputPath, Progress, column_options
+from .options import (
+    Progress,
+    column_options,
+    json_option,
+    output_option,
+    quiet_option,
+    top_option,
+)
 
 if TYPE_CHECKING:
     pass
@@ -24,13 +31,8 @@ if TYPE_CHECKING:
     "causes_activities.csv and causes_resources.csv into the output folder."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<log name>).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print causes.json instead of tables.")
+@output_option("reports/<log name>")
+@json_option("Print causes.json instead of tables.")
 @click.option(
     "--calendar",
     "calendar_spec",
@@ -44,8 +46,8 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Treat each role/unit (--group column) as one resource pool instead of individuals.",
 )
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Rows shown.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@top_option("Rows shown.")
+@quiet_option
 @column_options
 def causes(
     log: Path,

@@ -9,7 +9,16 @@ from typing import Any
 import click
 
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
+from .options import (
+    Progress,
+    calendar_option,
+    column_options,
+    formats_option,
+    json_option,
+    output_option,
+    parse_formats,
+    quiet_option,
+)
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -104,22 +113,9 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML [columns] mapping for the AFTER log only (over the shared options).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<before>_vs_<after> or reports/<log>_split).",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print comparison.json to stdout instead of tables."
-)
-@click.option(
-    "--format",
-    "formats",
-    default="svg",
-    show_default=True,
-    help="Graph formats, comma-separated: svg,png,pdf,dot.",
-)
+@output_option("reports/<before>_vs_<after> or reports/<log>_split")
+@json_option("Print comparison.json to stdout instead of tables.")
+@formats_option("Graph")
 @click.option(
     "--top",
     default=10,
@@ -127,7 +123,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.IntRange(1),
     help="Rows of each terminal table (the files hold them all).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def compare(
     before: Path,

@@ -8,7 +8,17 @@ from typing import Any
 import click
 
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import OutputPath, Progress, calendar_option, column_options, parse_formats
+from .options import (
+    Progress,
+    calendar_option,
+    column_options,
+    formats_option,
+    json_option,
+    output_option,
+    parse_formats,
+    quiet_option,
+    top_option,
+)
 
 
 @click.command(
@@ -49,28 +59,15 @@ from .options import OutputPath, Progress, calendar_option, column_options, pars
     type=click.Path(dir_okay=False, path_type=Path),
     help="BPMN 2.0 file of the procedure as drawn: list where the log deviates from it.",
 )
-@click.option(
-    "--top", default=10, show_default=True, type=click.IntRange(1), help="Variants to list."
-)
+@top_option("Variants to list.")
 @click.option(
     "--alignments", is_flag=True, help="Also measure fitness by alignments (slow on big logs)."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<log name>-model).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print discovery.json to stdout.")
-@click.option(
-    "--format",
-    "formats",
-    default="svg",
-    show_default=True,
-    help="Picture formats, comma-separated: svg,png,pdf,dot.",
-)
+@output_option("reports/<log name>-model")
+@json_option("Print discovery.json to stdout.")
+@formats_option("Picture")
 @calendar_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def discover(
     log: Path,

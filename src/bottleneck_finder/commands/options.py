@@ -129,3 +129,41 @@ def parse_formats(text: str) -> list[str]:
             param_hint="--format",
         )
     return formats
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def output_option(default: str, *, file: bool = False) -> Decorator:
+    """`-o/--output`: the output folder (or, with `file`, the output file) and its default."""
+    what = "Output folder" if not file else "The pseudonymized log"
+    return click.option(
+        "-o", "--output", type=OutputPath(file=file), help=f"{what} (default: {default})."
+    )
+
+
+def json_option(text: str) -> Decorator:
+    """`--json`: print the command's JSON document to stdout instead of tables."""
+    return click.option("--json", "as_json", is_flag=True, help=text)
+
+
+def top_option(text: str) -> Decorator:
+    """`--top N`: how many rows or items to show (at least 1, default 10)."""
+    return click.option("--top", default=10, show_default=True, type=click.IntRange(1), help=text)
+
+
+def formats_option(what: str) -> Decorator:
+    """`--format`: the picture formats to write, comma-separated (default svg)."""
+    return click.option(
+        "--format",
+        "formats",
+        default="svg",
+        show_default=True,
+        help=f"{what} formats, comma-separated: svg,png,pdf,dot.",
+    )
+
+
+quiet_option: Decorator = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress or column announcements."
+)
+"""`-q/--quiet`: no progress or column announcements."""
