@@ -38,7 +38,7 @@ demo: $(STAMP) graphviz chromium
 test: $(STAMP) graphviz chromium lint pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks event_logs
+	$(BIN)/ruff check src tests tools benchmarks event_logs
 	$(BIN)/mypy src
 
 pytest: $(STAMP)

@@ -26,11 +26,11 @@ def main(path: str) -> None:
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from bottleneck_finder.analysis.discovery import run_discovery
     from bottleneck_finder.analysis.drift import drift
     from bottleneck_finder.api import load_log
     from bottleneck_finder.calendar import vietnam
     from bottleneck_finder.columns import LogColumns
-    from bottleneck_finder.commands.discover import run_discovery
     from bottleneck_finder.report.measures import measure
 
     names = pq.read_schema(path).names if path.endswith(".parquet") else []

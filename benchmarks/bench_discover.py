@@ -30,8 +30,9 @@ def _peak_mib() -> float:
 def worker_ours(path: str) -> dict[str, float]:
     """The command's work through the API, as `bottleneck discover` runs it, in stages."""
     began = time.perf_counter()
+    from bottleneck_finder.analysis.discovery import run_discovery
     from bottleneck_finder.api import load_log
-    from bottleneck_finder.commands.discover import discovery_files, run_discovery
+    from bottleneck_finder.render.discovery_text import discovery_files
 
     t_import = time.perf_counter()
     log = load_log(path)

@@ -18,11 +18,9 @@ ROLLOUT_DOSSIERS = 1800
 
 
 def main() -> None:
-    try:
-        from bottleneck_finder.simulate import simulate_one_stop_shop
-    except ImportError:  # running from a source checkout without installing the package
-        sys.path.insert(0, str(HERE.parent / "src"))
-        from bottleneck_finder.simulate import simulate_one_stop_shop
+    # The simulator lives in tools/ at the project root, outside the installed package.
+    sys.path.insert(0, str(HERE.parent))
+    from tools.simulate import simulate_one_stop_shop
 
     for scenario in ("before", "after"):
         frame = simulate_one_stop_shop(scenario)

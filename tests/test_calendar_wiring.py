@@ -16,6 +16,7 @@ from bottleneck_finder.analysis.causes import CAUSES, attribute_causes
 from bottleneck_finder.analysis.compare import compare_split
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
+from bottleneck_finder.render.compare_sentences import finding_sentence
 from bottleneck_finder.render.graph import CAUSE_COLORS, NO_CAUSE_COLOR
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -331,7 +332,8 @@ def test_rollout_signing_step_waits_for_the_signer(tmp_path: Path) -> None:
     assert parts == pytest.approx(sign["wait_per_case_s_after"])
     first = c.introduced.iloc[0]
     assert first["activity"] == "Ký số phê duyệt"
-    assert "(resource unavailability)" in first["finding"]
+    assert first["cause"] == "resource_unavailability"  # the figures; render writes the words
+    assert "(resource unavailability)" in finding_sentence(first.to_dict())
 
     # independently: the causes of the whole log, per case of the after period (plain pandas)
     whole = attribute_causes(log).instances

@@ -14,7 +14,7 @@ from bottleneck_finder.api import load_log
 from bottleneck_finder.calendar import WorkCalendar, vietnam
 from bottleneck_finder.cli import cli
 from bottleneck_finder.columns import LogColumns
-from bottleneck_finder.simulate_causes import SIGN, simulate_planted_cause
+from tools.simulate_causes import SIGN, simulate_planted_cause
 
 from .conftest import shared_log, write
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bottleneck_finder.cli import cli
+from bottleneck_finder.cli import cli, command_modules, command_names
 
 from .conftest import EVENT_LOGS, ROOT, shared_log
 from .test_golden_logs import COMPLETE_ONLY
@@ -89,9 +89,9 @@ def test_analyze_reports_the_variants_rework_and_handoffs_of_discover(tmp_path: 
 def test_flows_are_left_out_by_default_on_large_logs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bottleneck_finder.cli as cli_module
+    import bottleneck_finder.commands.analyze as analyze_module
 
-    monkeypatch.setattr(cli_module, "FLOWS_AUTO_LIMIT", 7_000)  # the after log has 7,272 events
+    monkeypatch.setattr(analyze_module, "FLOWS_AUTO_LIMIT", 7_000)  # the after log has 7,272 events
     args = ["analyze", str(AFTER), "--format", "dot"]
     result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
@@ -184,9 +184,58 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "command", ["", "analyze", "compare", "drift", "causes", "discover", "report", "anonymize"]
-)
+def test_every_command_is_one_module_named_like_it() -> None:
+    # adding a command is adding a module to commands/: the group lists exactly those modules
+    # that define a click command under their own name; the rest are the shared helpers
+    import importlib
+
+    import click
+
+    import bottleneck_finder.commands as package
+
+    helpers = {"options", "loading"}
+    names = command_names()
+    assert names == sorted(set(command_modules()) - helpers)
+    known = {"analyze", "anonymize", "causes", "compare", "discover", "drift", "report"}
+    assert known <= set(names)
+    for name in names:
+        command = getattr(importlib.import_module(f"{package.__name__}.{name}"), name)
+        assert isinstance(command, click.Command) and command.name == name
+        assert cli.get_command(click.Context(cli), name) is command
+    for name in helpers:
+        assert cli.get_command(click.Context(cli), name) is None
+    listed = CliRunner().invoke(cli, ["--help"])
+    assert listed.exit_code == 0
+    section = listed.output.split("Commands:")[1].split("Example")[0]
+    assert [line.split()[0] for line in section.splitlines() if line.strip()] == names
+
+
+def test_commands_never_import_the_group() -> None:
+    # the group imports the commands (lazily); a command importing cli.py would be a cycle
+    import bottleneck_finder.commands as package
+
+    folder = Path(package.__file__).parent
+    for module in folder.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        assert "..cli import" not in text and "bottleneck_finder.cli" not in text, module.name
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = CliRunner().invoke(cli, ["discovr"])
+    assert result.exit_code == 2
+    assert "No such command 'discovr'. Did you mean 'discover'?" in result.output
+
+
+@pytest.mark.parametrize("command", command_names())
+def test_every_command_has_help_and_is_listed(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {command} [OPTIONS]" in result.output
+    listed = CliRunner().invoke(cli, ["--help"])
+    assert f"\n  {command} " in listed.output
+
+
+@pytest.mark.parametrize("command", ["", *command_names()])
 def test_help_does_not_load_heavy_libraries(command: str) -> None:
     args = [command, "--help"] if command else ["--help"]
     done = run_python(

@@ -26,7 +26,8 @@ from bottleneck_finder.analysis.compare import (
 )
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
-from bottleneck_finder.simulate import LOCAL_TZ, simulate_one_stop_shop
+from bottleneck_finder.render.compare_sentences import finding_sentence
+from tools.simulate import LOCAL_TZ, simulate_one_stop_shop
 
 from .conftest import EVENT_LOGS, shared_log, write
 
@@ -103,10 +104,8 @@ def test_hand_computed_split(tmp_path: Path) -> None:
     assert (top["rank"], top["kind"], top["activity"]) == (1, "activity", "D")
     second = c.introduced.iloc[1]
     assert (second["kind"], second["source"], second["target"]) == ("transition", "B", "D")
-    assert (
-        "did not exist before" in top["finding"]
-        and "adds 13 h to the average dossier" in top["finding"]
-    )
+    sentence = finding_sentence(top.to_dict())  # analysis gives figures, render the words
+    assert "did not exist before" in sentence and "adds 13 h to the average dossier" in sentence
     assert (
         c.cases.before_median_s == 5 * H and c.cases.after_median_s == 12 * H
     )  # 3,5,7 | 12,27,5.5

@@ -12,22 +12,23 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from bottleneck_finder.analysis.change_points import level_moves
 from bottleneck_finder.analysis.drift import (
     MIN_PERIODS,
     DriftResult,
+    Element,
     LogTooShortError,
     NoChangePointError,
-    _Clock,
-    _level_moves,
     choose_granularity,
     drift,
     split_date,
 )
+from bottleneck_finder.analysis.drift_series import Clock
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render.drift_plot import drift_picture
-from bottleneck_finder.render.drift_text import drift_document, drift_text
-from bottleneck_finder.simulate import LOCAL_TZ, simulate_one_stop_shop
+from bottleneck_finder.render.drift_text import describe, drift_document, drift_text
+from tools.simulate import LOCAL_TZ, simulate_one_stop_shop
 
 from .conftest import shared_log
 
@@ -155,14 +156,14 @@ def test_level_moves_on_a_hand_made_step() -> None:
     rng = np.random.default_rng(0)
     values = np.r_[np.full(10, 3600.0), np.full(10, 3 * 3600.0)] * rng.uniform(0.95, 1.05, 20)
     periods = np.arange(2800, 2820)
-    clock = _Clock("week", 0)
-    moves = _level_moves("wait_median_s", "all", values, periods, clock)
+    clock = Clock("week", 0)
+    moves = level_moves("wait_median_s", Element(), values, periods, clock)
     assert len(moves) == 1
     assert moves[0].date == clock.start(2810)
     assert moves[0].before_level == pytest.approx(np.median(values[:10]))
     assert moves[0].after_level == pytest.approx(np.median(values[10:]))
     flat = np.full(20, 3600.0) * rng.uniform(0.8, 1.2, 20)
-    assert _level_moves("wait_median_s", "all", flat, periods, clock) == []
+    assert level_moves("wait_median_s", Element(), flat, periods, clock) == []
 
 
 def test_granularity_rule() -> None:
@@ -182,7 +183,9 @@ def test_result_is_frozen_and_input_untouched(rollout_frame: pd.DataFrame) -> No
 
 # --------------------------------------------------------------------------- split_date
 def test_split_date_for_compare(rollout_frame: pd.DataFrame) -> None:
-    date, text = split_date(load_log(rollout_frame))
+    log = load_log(rollout_frame)
+    point = split_date(log)
+    date, text = point.date, describe(point, log.display_tz)
     assert abs(date - pd.Timestamp(ROLLOUT)) <= pd.Timedelta(days=7)
     assert text.startswith("from 2025-04-")
     assert "\n" not in text
@@ -287,14 +290,14 @@ def test_fast_cost_gives_ruptures_own_segmentation() -> None:
     """The prefix-sum least-squares cost segments exactly as ruptures' stock `l2` cost."""
     import ruptures
 
-    from bottleneck_finder.analysis.drift import _pelt
+    from bottleneck_finder.analysis.change_points import pelt
 
     rng = np.random.default_rng(7)
     for n in (20, 90, 240):
         z = np.r_[rng.normal(0, 1, n // 3), rng.normal(2.5, 1, n // 3), rng.normal(0.5, 1, n)]
         stock = ruptures.Pelt(model="l2", min_size=3, jump=1).fit(z.reshape(-1, 1))
         expected = stock.predict(pen=3.0 * np.log(len(z)))[:-1]
-        assert _pelt(z) == expected
+        assert pelt(z) == expected
         assert expected  # the planted steps are there to be found
 
 

@@ -394,10 +394,10 @@ def test_vietnamese_map_has_no_english_words_left() -> None:
     options = GraphOptions(top_marked=1, max_edges=1, min_share=0.5, words=vi)
     dot = process_dot(_analysis(), options)
     assert "Cách đọc sơ đồ" in dot and "bắt đầu" in dot and "kết thúc" in dot
-    assert "#1 · 66% thời gian chờ" in dot
+    assert "#1 · 66% tổng chờ" in dot
     assert "2 lần · chờ 1 ngày" in dot
     assert "12 lần · xử lý 30 phút" in dot
-    assert "nơi chờ nhiều nhất: 66% thời gian chờ" in dot
+    assert "nơi chờ nhiều nhất: 66% tổng chờ" in dot
     assert "Ẩn 3 trên 4 mũi tên (94% số lần chuyển)" in dot
     lonely = process_dot(_analysis(), replace(options, min_share=1.5))
     assert "Các bước có mọi mũi tên đều bị ẩn" in lonely  # A and D

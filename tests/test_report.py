@@ -490,7 +490,7 @@ def test_split_report_compares_before_and_after_a_date(tmp_path: Path) -> None:
     import datetime as dt
 
     from bottleneck_finder.analysis.compare import compare_split
-    from bottleneck_finder.simulate import simulate_one_stop_shop
+    from tools.simulate import simulate_one_stop_shop
 
     start = dt.datetime(2025, 3, 3, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
     rollout = start + dt.timedelta(days=8)

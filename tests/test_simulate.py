@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bottleneck_finder.simulate import simulate_one_stop_shop
+from tools.simulate import simulate_one_stop_shop
 
 EVENT_LOGS = Path(__file__).resolve().parent.parent / "event_logs"
 COLUMNS = [

@@ -1,8 +1,10 @@
 """bottleneck-finder: find where work waits in process event logs.
 
-The public API: `analyze_log` reads, normalizes and analyzes a log (a path or a DataFrame) and
-returns an `Analysis`; `LogColumns` maps log columns to roles; every user-fixable problem is a
-`BottleneckError`. Heavy modules load on first use, so `bottleneck --help` stays fast.
+The public API (`import bottleneck_finder as bf`): `bf.load` reads, normalizes and prepares a
+log once (a path, a DataFrame or an `EventLog`); `bf.analyze` and the other analyses take any of
+these and return typed results whose `.to_json()` is what the command line writes;
+`LogColumns` maps log columns to roles; every user-fixable problem is a `BottleneckError`.
+Heavy modules load on first use, so `bottleneck --help` stays fast.
 """
 
 from __future__ import annotations
@@ -13,6 +15,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "load": "api",
+    "analyze": "api",
+    "compare": "api",
+    "drift": "api",
+    "causes": "api",
+    "discover": "api",
+    "AnalyzeResult": "api",
+    "CompareResult": "api",
+    "DriftOutcome": "api",
+    "CausesResult": "api",
+    "DiscoverResult": "api",
+    "PreparedLog": "prepared",
+    "WorkCalendar": "calendar",
     "analyze_log": "api",
     "load_log": "api",
     "LogColumns": "columns",
@@ -31,7 +46,22 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .api import analyze_log, load_log
+    from .api import (
+        AnalyzeResult,
+        CausesResult,
+        CompareResult,
+        DiscoverResult,
+        DriftOutcome,
+        analyze,
+        analyze_log,
+        causes,
+        compare,
+        discover,
+        drift,
+        load,
+        load_log,
+    )
+    from .calendar import WorkCalendar
     from .columns import LogColumns
     from .errors import (
         BottleneckError,
@@ -46,6 +76,7 @@ if TYPE_CHECKING:
     )
     from .model import Analysis, EventLog
     from .normalize import NormalizeOptions
+    from .prepared import PreparedLog
 
 
 def __getattr__(name: str) -> Any:

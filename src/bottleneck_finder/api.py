@@ -1,17 +1,41 @@
-"""The Python API: read, normalize and analyze a log in one call, as the CLI does."""
+"""The Python API: load a log once, then analyze, compare, find drift, causes and the model.
+
+Every call accepts a path, a pandas DataFrame, an `EventLog` or a `PreparedLog`, the same
+`columns=`, `calendar=` and `tz=` keywords, and returns a typed result whose tables are pandas
+DataFrames and whose `.to_json()` is the document the command line writes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .analysis.analyze import analyze
+from .analysis.analyze import analyze as run_analyze
+from .analysis.causes import CauseBreakdown
+from .analysis.compare_types import CompareError, CompareOptions, Comparison
+from .analysis.discover import DiscoveredModel
+from .analysis.discovery import Discovery
+from .analysis.drift_model import ChangePoint, DriftResult, Granularity
+from .analysis.flows import Handoffs, Rework, Variants
+from .calendar import WorkCalendar, load_calendar
 from .columns import LogColumns, resolve_columns
-from .io.read import RawLog, from_dataframe, read_log
+from .io.read import RawLog, from_dataframe, read_log, read_reference_file
 from .model import Analysis, EventLog
 from .normalize import NormalizeOptions, normalize
+from .prepared import PreparedLog
+
+Source = str | Path | pd.DataFrame | EventLog | PreparedLog
+"""What every call takes: a log file, a DataFrame, a normalized log or a prepared log."""
+CalendarSpec = WorkCalendar | str | None
+"""A working calendar, a built-in name (`vn`), a TOML calendar file, or None (wall clock)."""
+
+FLOWS_AUTO_LIMIT = 2_000_000
+"""Variants, rework and hand-offs are counted by default up to this many events (measured at
+10^7 events: several times the time and memory of the rest; benchmarks/RESULTS.md)."""
 
 
 def read_raw(
@@ -47,6 +71,343 @@ def load_log(
     return normalize(raw, columns, options)
 
 
+def calendar_of(spec: CalendarSpec) -> WorkCalendar | None:
+    """The working calendar `spec` names (a calendar itself passes through)."""
+    return spec if isinstance(spec, WorkCalendar) or spec is None else load_calendar(spec)
+
+
+def load(
+    source: Source,
+    *,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    options: NormalizeOptions | None = None,
+    encoding: str | None = None,
+) -> PreparedLog:
+    """A log read, normalized and prepared once for every analysis (close it, or use `with`).
+
+    `tz` is the zone of timestamps written without an offset (and of dates shown); `calendar`
+    measures every duration in working time. A prepared log is returned as it is."""
+    if isinstance(source, PreparedLog):
+        return source
+    if isinstance(source, EventLog):
+        return PreparedLog(source, calendar=calendar_of(calendar))
+    opts = options or NormalizeOptions()
+    if tz is not None:
+        opts = NormalizeOptions(
+            timestamp_format=opts.timestamp_format,
+            tz=tz,
+            bad_rows=opts.bad_rows,
+            milestones=opts.milestones,
+        )
+    log = load_log(source, columns, options=opts, encoding=encoding)
+    return PreparedLog(log, calendar=calendar_of(calendar))
+
+
+class JsonDocument:
+    """A result that the command line writes as one JSON document: `document()` is its
+    content, `to_json()` the text of the file, byte for byte."""
+
+    def document(self) -> dict[str, Any]:
+        """The document's content."""
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """The document as the command line writes it."""
+        from .render.data import to_json
+
+        return to_json(self.document())
+
+
+@dataclass(frozen=True)
+class AnalyzeResult(JsonDocument):
+    """Waiting times per transition and activity, the ranked bottlenecks, and (when counted)
+    variants, rework and hand-offs: what `bottleneck analyze` writes."""
+
+    analysis: Analysis
+    flows: tuple[Variants, Rework, Handoffs] | None
+    time_basis: str
+
+    @property
+    def transitions(self) -> pd.DataFrame:
+        """One row per directly-follows transition with its waiting-time statistics."""
+        return self.analysis.transitions
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """One row per activity: waiting before it, processing time, rework."""
+        return self.analysis.activities
+
+    @property
+    def bottlenecks(self) -> pd.DataFrame:
+        """The ranked bottlenecks (transitions and activities), by total waiting time."""
+        return self.analysis.bottlenecks
+
+    def document(self) -> dict[str, Any]:
+        """The `bottleneck/analysis@1` document (docs/schema.md)."""
+        from .render.data import analysis_document
+        from .render.flows import flows_document
+
+        doc = analysis_document(self.analysis, time_basis=self.time_basis)
+        if self.flows is not None:
+            doc.update(flows_document(*self.flows))
+        return doc
+
+
+class _Opened:
+    """A prepared log for one call: the caller's own is left open, one made here is closed."""
+
+    def __init__(self, source: Source, **load_args: Any) -> None:
+        self.own = not isinstance(source, PreparedLog)
+        self.log = load(source, **load_args)
+
+    def __enter__(self) -> PreparedLog:
+        return self.log
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.own:
+            self.log.close()
+
+
+def analyze(
+    source: Source,
+    *,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    top: int | None = 10,
+    flows: bool | None = None,
+) -> AnalyzeResult:
+    """Rank where cases wait longest, as `bottleneck analyze` does (flows counted by default up
+    to `FLOWS_AUTO_LIMIT` events)."""
+    from .analysis.flows import flows as count_flows
+
+    with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
+        result = run_analyze(p, top=top)
+        if flows is None:
+            flows = len(p.log.events) <= FLOWS_AUTO_LIMIT
+        found = count_flows(p, top=top) if flows else None
+        return AnalyzeResult(analysis=result, flows=found, time_basis=p.time_basis)
+
+
+@dataclass(frozen=True)
+class CompareResult(JsonDocument):
+    """Two periods or two logs compared: what got slower or faster, where, how sure."""
+
+    comparison: Comparison
+
+    @property
+    def transitions(self) -> pd.DataFrame:
+        """Per transition: statistics before and after, the change, its test and status."""
+        return self.comparison.transitions
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """Per activity: waiting before it, before and after, the change and its status."""
+        return self.comparison.activities
+
+    @property
+    def introduced(self) -> pd.DataFrame:
+        """New or significantly slower waits, by added wait per case."""
+        return self.comparison.introduced
+
+    @property
+    def improvements(self) -> pd.DataFrame:
+        """Faster or vanished waits, by wait saved per case."""
+        return self.comparison.improvements
+
+    def document(self) -> dict[str, Any]:
+        """The `bottleneck/comparison@1` document (docs/schema.md)."""
+        from .render.compare_text import comparison_document
+
+        return comparison_document(self.comparison)
+
+
+def split_point(log: EventLog | PreparedLog) -> tuple[pd.Timestamp, str]:
+    """The date of the strongest change point of `log` and the line describing it (what
+    `--split auto` compares around), found on the wall clock whatever the calendar."""
+    from .analysis.drift import split_date
+    from .render.drift_text import describe
+
+    real = log.log if isinstance(log, PreparedLog) else log
+    wall = log if isinstance(log, PreparedLog) and log.calendar is None else real
+    point = split_date(wall)
+    return point.date, describe(point, real.display_tz)
+
+
+def compare(
+    source: Source,
+    other: Source | None = None,
+    *,
+    split: str | pd.Timestamp | None = None,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    deadline: str | None = None,
+    options: CompareOptions | None = None,
+) -> CompareResult:
+    """Compare two logs (`source` before, `other` after), or the cases of one log starting
+    before and from `split` (a date, or "auto" for the strongest change point)."""
+    from .analysis.compare import compare_logs, compare_split
+    from .analysis.deadlines import parse_deadline
+
+    if (other is None) == (split is None):
+        raise CompareError("give either two logs or one log and a split date")
+    opts = options or CompareOptions()
+    cal = calendar_of(calendar)
+    if cal is not None or deadline is not None:
+        opts = replace(
+            opts,
+            calendar=cal or opts.calendar,
+            deadline=parse_deadline(deadline) if deadline else opts.deadline,
+        )
+    args: dict[str, Any] = {"columns": columns, "calendar": opts.calendar, "tz": tz}
+    if other is not None:
+        with _Opened(source, **args) as before, _Opened(other, **args) as after:
+            return CompareResult(compare_logs(before, after, opts))
+    with _Opened(source, **args) as p:
+        description = None
+        at: Any = split
+        if isinstance(split, str) and split.strip().lower() == "auto":
+            at, description = split_point(p)
+        return CompareResult(compare_split(p, at, opts, description=description))
+
+
+@dataclass(frozen=True)
+class DriftOutcome(JsonDocument):
+    """Period series of a log and the dates at which they changed."""
+
+    result: DriftResult
+
+    @property
+    def change_points(self) -> tuple[ChangePoint, ...]:
+        """The dated changes, strongest moves first within each."""
+        return self.result.change_points
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """One row per period, metric and element: the value and its number of observations."""
+        return self.result.series
+
+    def document(self) -> dict[str, Any]:
+        """The `bottleneck/drift@1` document (docs/schema.md)."""
+        from .render.drift_text import drift_document
+
+        return drift_document(self.result)
+
+
+def drift(
+    source: Source,
+    *,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    metrics: tuple[str, ...] | None = None,
+    granularity: Granularity | None = None,
+) -> DriftOutcome:
+    """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
+    from .analysis.drift import METRIC_GROUPS
+    from .analysis.drift import drift as find_drift
+
+    with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
+        found = find_drift(p, metrics=metrics or METRIC_GROUPS, granularity=granularity)
+        return DriftOutcome(found)
+
+
+@dataclass(frozen=True)
+class CausesResult(JsonDocument):
+    """The waiting time before every step split into its five causes."""
+
+    breakdown: CauseBreakdown
+
+    @property
+    def transitions(self) -> pd.DataFrame:
+        """Per transition: the wait and each cause's seconds, per case and share."""
+        return self.breakdown.transitions
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """Per activity: the wait before it and each cause's seconds, per case and share."""
+        return self.breakdown.activities
+
+    @property
+    def resources(self) -> pd.DataFrame:
+        """Per resource (or pool): the wait before its steps, by cause."""
+        return self.breakdown.resources
+
+    def document(self) -> dict[str, Any]:
+        """The `bottleneck/causes@1` document (docs/schema.md)."""
+        from .render.causes_text import causes_document
+
+        return causes_document(self.breakdown)
+
+
+def causes(
+    source: Source,
+    *,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    group_pools: bool = False,
+) -> CausesResult:
+    """Split the waiting time before every step into batching, resource contention,
+    prioritization, resource unavailability and extraneous causes (without a calendar each
+    resource's working hours are learned from the log)."""
+    from .analysis.causes import CauseOptions, attribute_causes
+
+    with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
+        options = CauseOptions(calendar=p.calendar, group_pools=group_pools)
+        return CausesResult(attribute_causes(p, options))
+
+
+@dataclass(frozen=True)
+class DiscoverResult(JsonDocument):
+    """The mined process model with its quality, variants, rework, hand-offs and conformance."""
+
+    discovery: Discovery
+
+    @property
+    def model(self) -> DiscoveredModel:
+        """The mined model: fitness, precision, BPMN and PNML."""
+        return self.discovery.model
+
+    @property
+    def variants(self) -> pd.DataFrame:
+        """The most frequent paths through the process."""
+        return self.discovery.variants.table
+
+    def document(self) -> dict[str, Any]:
+        """The `bottleneck/discovery@1` document (docs/schema.md)."""
+        from .render.discovery_text import discovery_document
+
+        return discovery_document(self.discovery)
+
+
+def discover(
+    source: Source,
+    *,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    miner: str = "inductive",
+    notation: str = "bpmn",
+    noise: float = 0.2,
+    top: int = 10,
+    reference: str | Path | None = None,
+) -> DiscoverResult:
+    """Mine the process model, as `bottleneck discover` does (`reference`: a BPMN file the log
+    is aligned with)."""
+    from .analysis.discovery import run_discovery
+
+    ref = None if reference is None else read_reference_file(Path(reference))
+    with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
+        found = run_discovery(
+            p, miner=miner, notation=notation, noise=noise, top=top, reference=ref
+        )
+        return DiscoverResult(found)
+
+
 def analyze_log(
     source: str | Path | pd.DataFrame,
     columns: LogColumns | None = None,
@@ -56,4 +417,4 @@ def analyze_log(
     top: int | None = 10,
 ) -> Analysis:
     """Analyze a log file or DataFrame: the same `Analysis` that `bottleneck analyze` writes."""
-    return analyze(load_log(source, columns, options=options, encoding=encoding), top=top)
+    return run_analyze(load_log(source, columns, options=options, encoding=encoding), top=top)

@@ -276,6 +276,11 @@ def vietnam() -> WorkCalendar:
 BUILT_IN = {"vn": vietnam}
 
 
+def time_basis(calendar: WorkCalendar | None) -> str:
+    """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
+    return "wall_clock" if calendar is None else f"working:{calendar.name}"
+
+
 def load_calendar(spec: str | None) -> WorkCalendar | None:
     """The calendar named by a `--calendar` value: `none`/empty, a built-in name, or a TOML
     file."""

@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .calendar import WorkCalendar, apply_calendar
+from .calendar import WorkCalendar, apply_calendar, time_basis
 from .engine import Engine
 from .engine.prepare import prepare_steps, working_steps
 from .model import EventLog
@@ -72,7 +72,7 @@ class PreparedLog:
     @property
     def time_basis(self) -> str:
         """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
-        return "wall_clock" if self.calendar is None else f"working:{self.calendar.name}"
+        return time_basis(self.calendar)
 
     @cached_property
     def timed(self) -> EventLog:

@@ -6,16 +6,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from ..calendar import WorkCalendar
-from ..engine import Engine
-from ..engine.prepare import prepare_steps
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
 from ..timeunits import HOUR_US, US, WEEK_US, zone
 
 CAUSES = (
@@ -67,7 +66,6 @@ class CauseBreakdown:
     instances_without_start: int
     unattributed_s: float
     has_start_times: bool
-    notes: tuple[str, ...] = field(default=())
 
 
 def enabled_times(case: I64, start: I64, end: I64, has_start: npt.NDArray[np.bool_]) -> I64:
@@ -211,21 +209,20 @@ def _by_group(keys: I64, values: I64) -> list[tuple[int, I64]]:
 
 
 def attribute_causes(
-    log: EventLog, options: CauseOptions | None = None, *, engine: Engine | None = None
+    log: EventLog | PreparedLog, options: CauseOptions | None = None
 ) -> CauseBreakdown:
-    """Split the waiting time before every activity instance of `log` into the five causes."""
+    """Split the waiting time before every activity instance of `log` into the five causes.
+
+    Causes are found on the real times of the events; with a working calendar (the prepared
+    log's, or `options.calendar`) unavailability is measured against its working hours."""
     opts = options or CauseOptions()
-    own = engine is None
-    eng = engine or Engine()
-    try:
-        prepare_steps(eng, log, detail=True)
-        steps = eng.frame(
+    with prepared(log, opts.calendar) as p:
+        opts = replace(opts, calendar=opts.calendar or p.calendar)
+        log = p.log
+        steps = p.session("real").frame(
             "SELECT case_id, activity, resource_id, group_id, start_us, end_us, row_no, wait_us "
             "FROM steps ORDER BY row_no"
         )
-    finally:
-        if own:
-            eng.close()
     n = len(steps)
     case = steps["case_id"].to_numpy(dtype=np.int64)
     act = steps["activity"].to_numpy(dtype=np.int64)
@@ -413,16 +410,7 @@ def _assemble(
     total_s = float(inst["wait_us"].sum()) / US
     no_start = ~has_start
     unattributed = steps["wait_us"].to_numpy(dtype="float64", na_value=0.0)[no_start]
-    notes: list[str] = []
     missing = int(no_start.sum())
-    if missing:
-        from ..render.text import human_duration
-
-        notes.append(
-            f"{missing:,} activity instances have no start time: the time before them cannot be "
-            "told apart from their own work, so it is not attributed to a cause "
-            f"({human_duration(float(unattributed.sum()) / US)} between steps left unattributed)"
-        )
     return CauseBreakdown(
         source=log.source,
         resource_kind=who,
@@ -437,7 +425,6 @@ def _assemble(
         instances_without_start=missing,
         unattributed_s=float(unattributed.sum()) / US,
         has_start_times=bool(has_start.any()),
-        notes=tuple(notes),
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import OutputPath, stem
+from .loading import stem
+from .options import output_option
 
 
 def _names(text: str | None) -> list[str]:
@@ -26,12 +27,7 @@ def _names(text: str | None) -> list[str]:
     "are kept. CSV, XES and Parquet in, the same format out. The input is never changed."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(file=True),
-    help="The pseudonymized log (default: reports/<log name>-anonymized.<same extension>).",
-)
+@output_option("reports/<log name>-anonymized.<same extension>", file=True)
 @click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,15 +8,16 @@ from typing import Any
 
 import click
 
-from ..cli import (
-    OutputPath,
+from .loading import load_calendar_and_deadline, load_from_params, stem
+from .options import (
     Progress,
-    _formats,
     calendar_option,
     column_options,
-    load_calendar_and_deadline,
-    load_from_params,
-    stem,
+    formats_option,
+    json_option,
+    output_option,
+    parse_formats,
+    quiet_option,
 )
 
 EPILOG = (
@@ -38,8 +39,8 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     """The shared column options with one side's mapping file applied on top."""
     if columns_file is None:
         return params
-    from ..cli import build_columns
     from ..io.read import read_columns_file
+    from .loading import build_columns
 
     merged = build_columns(params).merged(read_columns_file(columns_file))
     side = {k: v for k, v in params.items() if k not in ("columns_file",)}
@@ -54,20 +55,6 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
         columns_file=None,
     )
     return side
-
-
-def _auto_split(event_log: Any) -> tuple[Any, str]:
-    try:
-        from ..analysis.drift import split_date  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        from ..analysis.compare import CompareError
-
-        raise CompareError(
-            "--split auto is not available yet (the change-point detection is not installed)",
-            fix="give the date, e.g. --split 2025-04-14",
-        ) from exc
-    at, description = split_date(event_log)
-    return at, str(description)
 
 
 @click.command(epilog=EPILOG)
@@ -126,22 +113,9 @@ def _auto_split(event_log: Any) -> tuple[Any, str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML [columns] mapping for the AFTER log only (over the shared options).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<before>_vs_<after> or reports/<log>_split).",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print comparison.json to stdout instead of tables."
-)
-@click.option(
-    "--format",
-    "formats",
-    default="svg",
-    show_default=True,
-    help="Graph formats, comma-separated: svg,png,pdf,dot.",
-)
+@output_option("reports/<before>_vs_<after> or reports/<log>_split")
+@json_option("Print comparison.json to stdout instead of tables.")
+@formats_option("Graph")
 @click.option(
     "--top",
     default=10,
@@ -149,7 +123,7 @@ def _auto_split(event_log: Any) -> tuple[Any, str]:
     type=click.IntRange(1),
     help="Rows of each terminal table (the files hold them all).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def compare(
     before: Path,
@@ -175,7 +149,7 @@ def compare(
 
     Give two logs (BEFORE AFTER), or one log and --split DATE.
     """
-    graph_formats = _formats(formats)
+    graph_formats = parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
@@ -207,14 +181,19 @@ def compare(
                 "--before-columns / --after-columns need two logs; use --columns with --split"
             )
         log = load_from_params(before, _side_params(params, None), quiet=quiet)
+        from ..prepared import PreparedLog
+
         description = None
         assert split is not None
         at: Any = split
-        if split.strip().lower() == "auto":
-            progress.stage("looking for the strongest change point")
-            at, description = _auto_split(log)
-        progress.stage("comparing the two periods")
-        result = compare_split(log, at, options, description=description)
+        with PreparedLog(log, calendar=calendar) as prepared:
+            if split.strip().lower() == "auto":
+                from ..api import split_point
+
+                progress.stage("looking for the strongest change point")
+                at, description = split_point(prepared)
+            progress.stage("comparing the two periods")
+            result = compare_split(prepared, at, options, description=description)
         folder = output or Path("reports") / f"{stem(before)}_split"
 
     progress.stage("drawing the graphs")
@@ -231,6 +210,7 @@ def compare(
     if as_json:
         click.echo(files["comparison.json"], nl=False)
         return
+    from ..render.compare_sentences import finding_sentence
     from ..render.compare_text import findings_table, summary_text
 
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
@@ -243,7 +223,7 @@ def compare(
     click.echo(findings_table(result.improvements.head(top), width=width, saved=True))
     if len(result.introduced):
         click.echo("")
-        click.echo(f"Finding: {result.introduced['finding'].iloc[0]}")
+        click.echo(f"Finding: {finding_sentence(result.introduced.iloc[0].to_dict())}")
     click.echo("")
     click.echo(f"wrote {', '.join(str(p) for p in written)}")
 

@@ -7,14 +7,14 @@ from typing import Any
 
 import click
 
-from ..cli import (
-    OutputPath,
+from .loading import load_calendar_and_deadline, load_from_params, stem
+from .options import (
     Progress,
     calendar_option,
     column_options,
-    load_calendar_and_deadline,
-    load_from_params,
-    stem,
+    json_option,
+    output_option,
+    quiet_option,
 )
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
@@ -41,15 +41,10 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
     type=click.Choice(["day", "week"]),
     help="Period of the series (default: week if the log spans 12 weeks or more, else day).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<log name>).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print drift.json to stdout instead.")
+@output_option("reports/<log name>")
+@json_option("Print drift.json to stdout instead.")
 @calendar_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def drift(
     log: Path,

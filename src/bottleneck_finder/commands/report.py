@@ -8,15 +8,8 @@ from typing import Any
 
 import click
 
-from ..cli import (
-    OutputPath,
-    Progress,
-    calendar_option,
-    column_options,
-    load_calendar_and_deadline,
-    load_from_params,
-    stem,
-)
+from .loading import load_calendar_and_deadline, load_from_params, stem
+from .options import OutputPath, Progress, calendar_option, column_options
 
 
 @click.command(

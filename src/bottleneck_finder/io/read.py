@@ -417,3 +417,15 @@ def read_columns_file(path: str | Path) -> LogColumns:
             "[columns] must be a table", fix='write [columns] then case = "…"', source=source
         )
     return LogColumns.from_mapping(table, source=source)
+
+
+def read_reference_file(path: Path) -> tuple[str, bytes]:
+    """The name and bytes of a reference model file (`discover --reference`)."""
+    try:
+        return str(path), path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot be read ({exc.strerror or exc})",
+            fix="give the path of a BPMN 2.0 file (.bpmn)",
+            source=str(path),
+        ) from exc

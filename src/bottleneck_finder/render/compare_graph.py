@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.compare import Comparison
+from ..analysis.compare_types import Comparison
 from .compare_text import change_text
 from .graph import (
     _PALETTE_TEXT,

@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..analysis.compare import STAT_COLUMNS, Comparison
+from ..analysis.compare_types import STAT_COLUMNS, CaseComparison, Comparison
 from ..timeunits import local_time
-from .data import _clean, _records
-from .text import _clip, human_duration
+from .compare_sentences import demand_summary, finding_sentence, p_text, signed_duration
+from .data import clean, records
+from .text import clip, human_duration
 
 COMPARISON_SCHEMA = "bottleneck/comparison@1"
 
@@ -51,22 +52,10 @@ def verdict(comparison: Comparison) -> str:
     if not math.isnan(lo):
         level = round((1.0 - comparison.options.alpha) * 100)
         text += (
-            f"; change {_signed(c.median_delta_s)} ({level}% CI {_signed(lo)} to {_signed(hi)}, "
-            f"q {_p(c.q_value)})"
+            f"; change {signed_duration(c.median_delta_s)} ({level}% CI {signed_duration(lo)} "
+            f"to {signed_duration(hi)}, q {p_text(c.q_value)})"
         )
     return text
-
-
-def _signed(seconds: float) -> str:
-    if math.isnan(seconds):
-        return "–"
-    return ("+" if seconds >= 0 else "−") + human_duration(abs(seconds))
-
-
-def _p(value: float) -> str:
-    if math.isnan(value):
-        return "–"
-    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
 
 
 def summary_text(comparison: Comparison) -> str:
@@ -89,10 +78,10 @@ def summary_text(comparison: Comparison) -> str:
             f"{verb[c.split.straddling]}"
         )
         lines.append(text)
-    if c.cases.deadline is not None or c.cases.deadline_s is not None:
-        name = c.cases.deadline or human_duration(float(c.cases.deadline_s or 0.0))
+    deadline = deadline_name(c.cases)
+    if deadline is not None:
         lines.append(
-            f"cases over the {name} deadline: "
+            f"cases over the {deadline} deadline: "
             f"{_share(c.cases.before_over_deadline_share)} → "
             f"{_share(c.cases.after_over_deadline_share)}"
         )
@@ -102,8 +91,15 @@ def summary_text(comparison: Comparison) -> str:
             f"durations are working time (calendar {calendar}; 1 wd = one working day); "
             "dates are real dates"
         )
-    lines.append(c.demand.summary)
+    lines.append(demand_summary(c.demand))
     return "\n".join(lines)
+
+
+def deadline_name(cases: CaseComparison) -> str | None:
+    """The deadline as given (`15wd`), or the length of a deadline given in seconds (`15 d`)."""
+    if cases.deadline is not None:
+        return cases.deadline
+    return None if cases.deadline_s is None else human_duration(cases.deadline_s)
 
 
 def _time(stamp: pd.Timestamp | None, tz: str) -> str:
@@ -131,7 +127,7 @@ def findings_table(frame: pd.DataFrame, *, width: int = 100, saved: bool = False
             where = f"before {row['activity']}"
         added = float(row["added_wait_per_case_s"])
         lines.append(
-            f"{int(row['rank']):>3}  {_clip(where, name_width):<{name_width}} "
+            f"{int(row['rank']):>3}  {clip(where, name_width):<{name_width}} "
             f"{row['status']:<8} "
             f"{change_text(row['before_wait_median_s'], row['after_wait_median_s']):<30} "
             f"{human_duration(abs(added)):>10}"
@@ -141,7 +137,7 @@ def findings_table(frame: pd.DataFrame, *, width: int = 100, saved: bool = False
 
 def _stat_records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
-    for row in _records(frame):
+    for row in records(frame):
         lo = row.pop("median_delta_ci95_low_s")
         hi = row.pop("median_delta_ci95_high_s")
         row["median_delta_ci95_s"] = None if lo is None or hi is None else [lo, hi]
@@ -155,7 +151,8 @@ def _stat_records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, 
 
 def _finding_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
-    for row in _records(frame):
+    raw = frame.to_dict(orient="records")
+    for row, values in zip(records(frame), raw, strict=True):
         item: dict[str, Any] = {"rank": row["rank"], "kind": row["kind"]}
         if row["kind"] == "transition":
             item["source"], item["target"] = row["source"], row["target"]
@@ -165,7 +162,7 @@ def _finding_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         item["before_wait_median_s"] = row["before_wait_median_s"]
         item["after_wait_median_s"] = row["after_wait_median_s"]
         item["added_wait_per_case_s"] = row["added_wait_per_case_s"]
-        item["finding"] = row["finding"]
+        item["finding"] = finding_sentence(values)
         out.append(item)
     return out
 
@@ -221,38 +218,38 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "status": k.status,
             "before_count": k.before_count,
             "after_count": k.after_count,
-            "before_median_s": _clean(k.before_median_s),
-            "after_median_s": _clean(k.after_median_s),
-            "before_mean_s": _clean(k.before_mean_s),
-            "after_mean_s": _clean(k.after_mean_s),
-            "before_p90_s": _clean(k.before_p90_s),
-            "after_p90_s": _clean(k.after_p90_s),
-            "median_delta_s": _clean(k.median_delta_s),
+            "before_median_s": clean(k.before_median_s),
+            "after_median_s": clean(k.after_median_s),
+            "before_mean_s": clean(k.before_mean_s),
+            "after_mean_s": clean(k.after_mean_s),
+            "before_p90_s": clean(k.before_p90_s),
+            "after_p90_s": clean(k.after_p90_s),
+            "median_delta_s": clean(k.median_delta_s),
             "median_delta_ci95_s": None
             if math.isnan(k.median_delta_ci95_s[0])
             else [k.median_delta_ci95_s[0], k.median_delta_ci95_s[1]],
-            "p_value": _clean(k.p_value),
-            "q_value": _clean(k.q_value),
-            "cliffs_delta": _clean(k.cliffs_delta),
-            "deadline": k.deadline,
+            "p_value": clean(k.p_value),
+            "q_value": clean(k.q_value),
+            "cliffs_delta": clean(k.cliffs_delta),
+            "deadline": deadline_name(k),
             "deadline_s": k.deadline_s,
-            "before_over_deadline_share": _clean(k.before_over_deadline_share),
-            "after_over_deadline_share": _clean(k.after_over_deadline_share),
+            "before_over_deadline_share": clean(k.before_over_deadline_share),
+            "after_over_deadline_share": clean(k.after_over_deadline_share),
         },
         "demand": {
-            "summary": d.summary,
+            "summary": demand_summary(d),
             "changed": d.changed,
             "before_weeks": d.before_weeks,
             "after_weeks": d.after_weeks,
-            "before_cases_started_per_week": _clean(d.before_arrivals_per_week),
-            "after_cases_started_per_week": _clean(d.after_arrivals_per_week),
-            "cases_started_change": _clean(d.arrivals_change),
-            "cases_started_p_value": _clean(d.arrivals_p_value),
-            "before_wip_mean": _clean(d.before_wip_mean),
-            "after_wip_mean": _clean(d.after_wip_mean),
+            "before_cases_started_per_week": clean(d.before_arrivals_per_week),
+            "after_cases_started_per_week": clean(d.after_arrivals_per_week),
+            "cases_started_change": clean(d.arrivals_change),
+            "cases_started_p_value": clean(d.arrivals_p_value),
+            "before_wip_mean": clean(d.before_wip_mean),
+            "after_wip_mean": clean(d.after_wip_mean),
             "unit_column": d.unit_column,
-            "weekly": _records(weekly),
-            "units": _records(d.units),
+            "weekly": records(weekly),
+            "units": records(d.units),
         },
         "causes": _causes_document(c),
     }
@@ -273,8 +270,8 @@ def _causes_document(c: Comparison) -> dict[str, Any] | None:
                 item[f"{side}_per_case_s"] = {
                     cause: float(rec[f"{cause}_per_case_s_{side}"]) for cause in CAUSES
                 }
-                item[f"{side}_dominant"] = _clean(rec[f"dominant_{side}"])
-                item[f"{side}_dominant_share"] = _clean(rec[f"dominant_share_{side}"])
+                item[f"{side}_dominant"] = clean(rec[f"dominant_{side}"])
+                item[f"{side}_dominant_share"] = clean(rec[f"dominant_share_{side}"])
             out.append(item)
         return out
 

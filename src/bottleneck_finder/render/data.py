@@ -15,20 +15,22 @@ from ..timeunits import local_time
 ANALYSIS_SCHEMA = "bottleneck/analysis@1"
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
+    """A value as JSON holds it: numpy scalars as Python numbers, NaN and NA as None."""
     if value is None:
         return None
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if hasattr(value, "item"):
-        return _clean(value.item())
+        return clean(value.item())
     if value is pd.NA:
         return None
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as JSON objects (values through `clean`)."""
+    return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def analysis_document(
@@ -44,7 +46,7 @@ def analysis_document(
     log = analysis.log
     q = analysis.quality
     bottlenecks = []
-    for row in _records(analysis.bottlenecks):
+    for row in records(analysis.bottlenecks):
         if row["kind"] == "transition":
             row.pop("activity")
         else:
@@ -81,8 +83,8 @@ def analysis_document(
         "wait_definition": analysis.wait_definition,
         "time_basis": time_basis,
         "total_wait_s": analysis.total_wait_s,
-        "transitions": _records(analysis.transitions),
-        "activities": _records(analysis.activities),
+        "transitions": records(analysis.transitions),
+        "activities": records(analysis.activities),
         "cases": {
             "count": analysis.cases.count,
             "duration_mean_s": analysis.cases.duration_mean_s,
@@ -92,8 +94,8 @@ def analysis_document(
             "steps_mean": analysis.cases.steps_mean,
             "steps_max": analysis.cases.steps_max,
         },
-        "start_activities": _records(analysis.start_activities),
-        "end_activities": _records(analysis.end_activities),
+        "start_activities": records(analysis.start_activities),
+        "end_activities": records(analysis.end_activities),
         "bottlenecks": bottlenecks,
         "deadlines": deadlines,
     }
@@ -129,7 +131,7 @@ def deadlines_document(report: Any, procedure_column: str | None) -> dict[str, A
         "calendar": report.calendar,
         "late_unit": report.late_unit,
         "overall": deadline_summary(report.cases),
-        "procedures": _records(report.procedures),
+        "procedures": records(report.procedures),
     }
 
 

@@ -13,7 +13,7 @@ MAP_MESSAGES: dict[str, tuple[str, str]] = {
     "graph_end": ("kết thúc", "end"),
     "graph_start_tip": ("{count} hồ sơ bắt đầu ở đây", "{count} cases start here"),
     "graph_end_tip": ("{count} hồ sơ kết thúc ở đây", "{count} cases end here"),
-    "graph_mark": ("#{rank} · {share} thời gian chờ", "#{rank} · {share} of wait"),
+    "graph_mark": ("#{rank} · {share} tổng chờ", "#{rank} · {share} of wait"),
     "graph_mark_tip": (
         "điểm nghẽn #{rank} ({share} tổng thời gian chờ) — {tip}",
         "bottleneck #{rank} ({share} of all waiting) — {tip}",
@@ -24,7 +24,7 @@ MAP_MESSAGES: dict[str, tuple[str, str]] = {
         ", median work {work}",
     ),
     "graph_hot": (
-        "nơi chờ nhiều nhất: {share} thời gian chờ",
+        "nơi chờ nhiều nhất: {share} tổng chờ",
         "most waiting before: {share} of wait",
     ),
     "graph_hot_tip": (
@@ -151,12 +151,12 @@ MAP_MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: {count} times, median wait before {wait}",
     ),
     "model_mark": (
-        "#{rank} nơi chờ nhiều nhất: {share} thời gian chờ",
+        "#{rank} nơi chờ nhiều nhất: {share} tổng chờ",
         "#{rank} most waiting before: {share} of wait",
     ),
     "model_mark_tip": ("; điểm nghẽn #{rank}", "; bottleneck #{rank}"),
     "model_arc_mark": (
-        "A{rank} sau «{source}»: trung vị {wait}, {share} thời gian chờ",
+        "A{rank} sau «{source}»: trung vị {wait}, {share} tổng chờ",
         "A{rank} after {source}: {wait} median, {share} of wait",
     ),
 }

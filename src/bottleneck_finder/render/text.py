@@ -52,7 +52,8 @@ def _round(value: float) -> tuple[str, float]:
     return f"{whole:,}", float(whole)
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` characters, ending in "…" when cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -95,13 +96,13 @@ def bottleneck_table(analysis: Analysis, *, kind: str = "transition", width: int
             half = (name_width - 3) // 2
             source, target = str(row["source"]), str(row["target"])
             if len(source) + len(target) + 3 > name_width:  # clip each side, keep both visible
-                source = _clip(source, max(half, name_width - 3 - len(target)))
-                target = _clip(target, name_width - 3 - len(source))
+                source = clip(source, max(half, name_width - 3 - len(target)))
+                target = clip(target, name_width - 3 - len(source))
             name = f"{source} → {target}"
         else:
             name = f"before {row['activity']}"
         lines.append(
-            f"{row['rank']:>3}  {_clip(name, name_width):<{name_width}} "
+            f"{row['rank']:>3}  {clip(name, name_width):<{name_width}} "
             f"{human_duration(row['wait_total_s']):>8} {row['share_of_total_wait']:>6.1%} "
             f"{human_duration(row['wait_median_s']):>8} {human_duration(row['wait_p90_s']):>8} "
             f"{int(row['count']):>8,}"

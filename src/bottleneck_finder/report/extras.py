@@ -136,7 +136,7 @@ def optional_parts(
             if auto:
                 from ..analysis.drift import split_date
 
-                at, _description = split_date(log)
+                at = split_date(log).date
             else:
                 from ..analysis.compare import to_utc
 

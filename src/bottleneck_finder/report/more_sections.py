@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.drift_model import Move
 from ..render.model_graph import model_dot
 from ..render.words import Words
 from . import figures
@@ -324,23 +325,22 @@ def _level(w: Words, metric: str, value: float) -> str:
     return w.number(value, 1)
 
 
-def describe_move(w: Words, move: Any) -> str:
+def describe_move(w: Words, move: Move) -> str:
     """A drift move in the report's words."""
     what = w("metric_" + move.metric) if ("metric_" + move.metric) in _keys() else move.metric
-    if move.metric == "flow":
+    if move.scope == "flow":
         return w(
             "flow_moved",
             what=what,
             before=_level(w, "flow", move.before_level),
             after=_level(w, "flow", move.after_level),
         )
-    element = str(move.element)
-    if element == "all":
-        where = ""
-    elif element.startswith("before "):
-        where = " " + w("where_before", activity=element[len("before ") :])
+    if move.scope == "activity":
+        where = " " + w("where_before", activity=move.activity)
+    elif move.scope == "transition":
+        where = w("on_element", element=f"{move.source} → {move.activity}")
     else:
-        where = w("on_element", element=element)
+        where = ""
     key = "moved_up" if move.after_level > move.before_level else "moved_down"
     return w(
         key,

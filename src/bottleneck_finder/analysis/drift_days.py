@@ -1,0 +1,124 @@
+"""Weekly change points dated to the day: the best single split of the daily totals around them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..engine import Engine
+from ..timeunits import DAY_US, US
+from .drift_model import MIN_SEGMENT, OVERALL, ChangePoint, metric_group
+from .drift_series import Clock
+
+
+def _l2_cost(n: np.ndarray, s: np.ndarray, q: np.ndarray) -> float:
+    """Sum of squared deviations from the mean, from count, sum and sum of squares."""
+    total = float(n.sum())
+    return float(q.sum()) - float(s.sum()) ** 2 / total if total else 0.0
+
+
+def refine_to_day(
+    eng: Engine,
+    clock: Clock,
+    point: ChangePoint,
+    series: pd.DataFrame,
+    window_us: tuple[int, int],
+) -> ChangePoint:
+    """Weekly change points to the day: the best single split of one moved metric (the
+    strongest throughput or arrivals move within a week of the strongest move, else the
+    strongest move), on
+    daily sums over `MIN_SEGMENT` weeks either side, among the days within a week of the
+    weekly boundary (waits and throughput: least squares on the log scale the detector uses;
+    arrivals: Poisson rates per open day; flow: multinomial mix of the step pairs)."""
+    if clock.granularity != "week":
+        return point
+    # series by case start move at once; waits by event time lag while old work drains
+    near = pd.Timedelta(microseconds=clock.length_us)
+    cohort = [
+        m
+        for m in point.moves
+        if metric_group(m.metric) in ("throughput", "arrivals")
+        and abs(m.date - point.main.date) <= near
+    ]
+    move = cohort[0] if cohort else point.main
+    b = clock.period_of(move.date.value // 1000)
+    lo_us = max(window_us[0], clock.start(b - MIN_SEGMENT).value // 1000)
+    hi_us = min(window_us[1], clock.start(b + MIN_SEGMENT).value // 1000)
+    day = clock.day_sql
+    group = metric_group(move.metric)
+    cost: Callable[[int], float]
+    if group in ("wait", "throughput"):
+        values = series[(series["metric"] == move.metric) & (series["element"] == OVERALL)]
+        positive = values["value"][values["value"] > 0]
+        scale_us = max(float(positive.median()) * US, 1.0) if len(positive) else 1.0
+        if group == "wait":
+            t, x, table = "coalesce(start_us, end_us)", "wait_us", "steps"
+            where = "source IS NOT NULL"
+        else:
+            t, x, table, where = "first_us", "duration_us", "drift_cases", "TRUE"
+        daily = eng.frame(
+            f"""
+SELECT {day("t")} AS day, count(*) AS n, sum(y) AS s, sum(y * y) AS q
+FROM (SELECT {t} AS t, ln(1 + {x} / {scale_us}) AS y FROM {table} WHERE {where}) AS v
+WHERE t BETWEEN {lo_us} AND {hi_us} GROUP BY day ORDER BY day
+"""
+        )
+        n, sm, q = (daily[c].to_numpy(dtype="float64") for c in ("n", "s", "q"))
+
+        def cost(k: int) -> float:
+            return _l2_cost(n[:k], sm[:k], q[:k]) + _l2_cost(n[k:], sm[k:], q[k:])
+
+    elif group == "arrivals":
+        daily = eng.frame(
+            f"""
+SELECT o.day, coalesce(c.n, 0) AS n FROM
+  (SELECT DISTINCT {day("end_us")} AS day FROM steps
+   WHERE end_us BETWEEN {lo_us} AND {hi_us}) AS o
+LEFT JOIN (SELECT {day("first_us")} AS day, count(*) AS n FROM drift_cases
+   WHERE first_us BETWEEN {lo_us} AND {hi_us} GROUP BY day) AS c ON o.day = c.day
+ORDER BY o.day
+"""
+        )
+        counts1 = daily["n"].to_numpy(dtype="float64")
+
+        def cost(k: int) -> float:
+            out = 0.0
+            for part in (counts1[:k], counts1[k:]):
+                total = float(part.sum())
+                if total > 0:
+                    out -= total * math.log(total / len(part))
+            return out
+
+    else:
+        pairs = eng.frame(
+            f"""
+SELECT {day("end_us")} AS day, source, activity, count(*) AS n FROM steps
+WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
+"""
+        )
+        matrix = pairs.pivot_table(
+            index="day", columns=["source", "activity"], values="n", aggfunc="sum"
+        ).fillna(0)
+        daily = pd.DataFrame({"day": matrix.index.to_numpy()})
+        counts = matrix.to_numpy(dtype="float64")
+
+        def cost(k: int) -> float:
+            out = 0.0
+            for part in (counts[:k].sum(axis=0), counts[k:].sum(axis=0)):
+                total = float(part.sum())
+                nz = part[part > 0]
+                out -= float((nz * np.log(nz / total)).sum()) if total else 0.0
+            return out
+
+    days = daily["day"].to_numpy(dtype="int64")
+    boundary = (clock.start(b).value // 1000 + clock.offset_us) // DAY_US
+    candidates = [k for k in range(1, len(days)) if abs(int(days[k]) - boundary) <= 7]
+    if not candidates:
+        return point
+    best = min(candidates, key=lambda k: (cost(k), abs(int(days[k]) - boundary)))
+    date = pd.Timestamp(int(days[best]) * DAY_US - clock.offset_us, unit="us", tz="UTC")
+    return replace(point, date=date)

@@ -1,0 +1,293 @@
+"""The `bottleneck analyze` command: where cases wait longest, drawn on the process graph."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .loading import (
+    deadline_report_from_params,
+    load_calendar_and_deadline,
+    load_from_params,
+    load_with_columns,
+    stem,
+)
+from .options import (
+    Progress,
+    calendar_option,
+    column_options,
+    formats_option,
+    json_option,
+    output_option,
+    parse_formats,
+    quiet_option,
+    top_option,
+)
+
+# analyze counts variants, rework and hand-offs by default up to this many events (measured at
+# 10^7 events: 24 s and 5.7 GB with them, 7.8 s and 1.7 GB without; benchmarks/RESULTS.md).
+FLOWS_AUTO_LIMIT = 2_000_000
+
+
+@click.command(
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck analyze event_logs/08_receipt.xes.gz\n"
+    "  bottleneck analyze export.csv --case ma_ho_so --activity buoc \\\n"
+    "      --timestamp thoi_gian -o reports/q3 --format svg,png\n"
+    "  bottleneck analyze dossiers.csv \\\n"
+    "      --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n"
+    "  bottleneck analyze dossiers.csv --calendar vn --deadline 15wd \\\n"
+    "      --deadline-column ngay_hen_tra --procedure thu_tuc\n\n"
+    "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
+    "process.svg (and the other --format pictures) into the output folder; deadlines.csv with "
+    "--deadline or --deadline-column."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@output_option("reports/<log name>")
+@json_option("Print analysis.json to stdout instead of tables.")
+@top_option("Bottlenecks to rank.")
+@formats_option("Process graph")
+@click.option(
+    "--min-share",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Hide arrows carrying less than this share of all transitions.",
+)
+@click.option(
+    "--max-edges",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Draw at most this many arrows (the most frequent; bottlenecks always).",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(["wait", "cause"]),
+    default="wait",
+    show_default=True,
+    help="Colour the arrows by median wait, or by the dominant waiting cause (batching, "
+    "contention, prioritization, unavailability, extraneous; needs start times and resources).",
+)
+@calendar_option
+@click.option(
+    "--deadline",
+    help="Legal time limit after each case's first event: 15wd (working days, needs "
+    "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate.",
+)
+@click.option(
+    "--deadline-column",
+    help="Column with each case's own due date (e.g. ngay_hen_tra); wins over --deadline.",
+)
+@click.option(
+    "--procedure", help="Column naming the procedure of each case: on-time rate per procedure."
+)
+@click.option(
+    "--flows/--no-flows",
+    "with_flows",
+    default=None,
+    help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv); "
+    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
+    "of the analysis in time and memory).",
+)
+@quiet_option
+@column_options
+def analyze(
+    log: Path,
+    output: Path | None,
+    as_json: bool,
+    top: int,
+    formats: str,
+    min_share: float,
+    max_edges: int,
+    color_by: str,
+    calendar_spec: str,
+    deadline: str | None,
+    deadline_column: str | None,
+    procedure: str | None,
+    with_flows: bool | None,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Rank where cases wait longest and draw the annotated process graph."""
+    graph_formats = parse_formats(formats)
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    if procedure and not (deadline or deadline_column):
+        raise click.UsageError("--procedure needs --deadline or --deadline-column")
+    progress = Progress(quiet)
+    extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
+    values: dict[str, Any] = {}
+    if extra:
+        event_log, values = load_with_columns(log, params, extra, quiet=quiet, progress=progress)
+    else:
+        event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+
+    from ..prepared import PreparedLog
+
+    with PreparedLog(event_log, calendar=calendar) as prepared:
+        result, found_flows, flows_note = _measure(prepared, top, with_flows, progress)
+        edge_causes = None
+        if color_by == "cause":
+            progress.stage("attributing waiting time to causes")
+            edge_causes = dominant_edge_causes(prepared)
+    report = None
+
+    if parsed_deadline is not None or deadline_column:
+        progress.stage("checking deadlines")
+        report = deadline_report_from_params(
+            event_log, values, parsed_deadline, deadline_column, procedure, calendar, params
+        )
+    progress.stage("drawing the process graph")
+    files, picture_warning = render_outputs(
+        result,
+        graph_formats,
+        min_share,
+        max_edges,
+        time_basis=prepared.time_basis,
+        deadlines=report,
+        procedure_column=procedure,
+        edge_causes=edge_causes,
+        flows=found_flows,
+    )
+    folder = output or Path("reports") / stem(log)
+    progress.stage(f"writing {folder}")
+    from ..io.write import write_files
+
+    written = write_files(folder, files)
+    progress.done()
+
+    from ..render.text import bottleneck_table, summary_text
+
+    if picture_warning:
+        click.echo(f"warning: {picture_warning}", err=True)
+    if as_json:
+        click.echo(files["analysis.json"], nl=False)
+        return
+    click.echo(summary_text(result))
+    if calendar is not None:
+        click.echo(
+            f"durations are working time (calendar {calendar.name}; "
+            f"1 wd = {calendar.workday_seconds / 3600:g} h of work); dates are real dates"
+        )
+    for note in result.quality.warnings[len(event_log.quality.warnings) :]:
+        click.echo(f"note: {note}")
+    if flows_note:
+        click.echo(f"note: {flows_note}")
+    if color_by == "cause" and not edge_causes:
+        click.echo(
+            "note: no waiting time could be attributed to a cause (it needs start times and "
+            "resources), so every arrow is grey"
+        )
+    if report is not None:
+        from ..render.deadline_text import deadline_lines
+
+        click.echo("")
+        click.echo(deadline_lines(report, procedure))
+    click.echo("")
+    click.echo("Top bottlenecks (transitions, by total waiting time):")
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
+    click.echo(bottleneck_table(result, kind="transition", width=width))
+    click.echo("")
+    click.echo("Waiting time before each activity:")
+    click.echo(bottleneck_table(result, kind="activity", width=width))
+    if found_flows is not None:
+        from ..render.flows import flows_text
+
+        click.echo("")
+        click.echo(flows_text(*found_flows))
+    click.echo("")
+    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _measure(
+    prepared: Any, top: int, with_flows: bool | None, progress: Progress
+) -> tuple[Any, Any, str | None]:
+    """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
+    default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
+    from ..analysis.analyze import analyze as run_analysis
+
+    progress.stage("measuring waiting times")
+    result = run_analysis(prepared, top=top)
+    prepared.release("lean")  # the flows read their own, detailed step table
+    found_flows = None
+    flows_note = None
+    events = len(prepared.log.events)
+    if with_flows is None:
+        with_flows = events <= FLOWS_AUTO_LIMIT
+        if not with_flows:
+            flows_note = (
+                f"variants, rework and hand-offs were not counted on {events:,} "
+                "events (several times the time and memory of the rest): pass --flows to count "
+                "them, or run bottleneck discover"
+            )
+    if with_flows:
+        from ..analysis.flows import flows as count_flows
+
+        progress.stage("counting variants, rework and hand-offs")
+        found_flows = count_flows(prepared, top=top)
+    return result, found_flows, flows_note
+
+
+def dominant_edge_causes(prepared: Any) -> tuple[tuple[str, str, str, float], ...]:
+    """(source, target, dominant waiting cause, its share) per transition with attributable
+    waiting; empty when the log has no start times or no resources."""
+    event_log = prepared.log
+    if not (event_log.has_start_times and event_log.events["resource"].notna().any()):
+        return ()
+    from ..analysis.causes import attribute_causes, dominant_causes
+
+    breakdown = attribute_causes(prepared)
+    return tuple(
+        (str(r["source"]), str(r["target"]), str(r["cause"]), float(r["share"]))
+        for r in dominant_causes(breakdown.transitions).to_dict(orient="records")
+    )
+
+
+def render_outputs(
+    result: Any,
+    graph_formats: list[str],
+    min_share: float,
+    max_edges: int,
+    *,
+    time_basis: str = "wall_clock",
+    deadlines: Any = None,
+    procedure_column: str | None = None,
+    edge_causes: tuple[tuple[str, str, str, float], ...] | None = None,
+    flows: tuple[Any, Any, Any] | None = None,
+) -> tuple[dict[str, bytes | str], str | None]:
+    """Every output file's content, made in memory before anything is written.
+
+    `deadlines` (an `analysis.deadlines.DeadlineReport`) adds the `deadlines` section and
+    deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
+    (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs."""
+    from ..render.data import analysis_document, deadlines_document, to_csv, to_json
+    from ..render.graph import GraphOptions, picture_files, process_dot
+
+    document = analysis_document(
+        result,
+        time_basis=time_basis,
+        deadlines=None if deadlines is None else deadlines_document(deadlines, procedure_column),
+    )
+    if flows is not None:
+        from ..render.flows import flows_document, flows_files
+
+        document.update(flows_document(*flows))
+    files: dict[str, bytes | str] = {
+        "analysis.json": to_json(document),
+        "transitions.csv": to_csv(result.transitions),
+        "activities.csv": to_csv(result.activities),
+    }
+    if flows is not None:
+        files.update(flows_files(*flows))
+    if deadlines is not None:
+        files["deadlines.csv"] = to_csv(deadlines.procedures)
+    dot = process_dot(
+        result,
+        GraphOptions(min_share=min_share, max_edges=max_edges, edge_causes=edge_causes),
+    )
+    pictures, warning = picture_files({"process": dot}, graph_formats)
+    files.update(pictures)
+    return files, warning

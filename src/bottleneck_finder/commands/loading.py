@@ -1,0 +1,211 @@
+"""How the commands read a log from their options: columns, calendar, deadline and file names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..columns import LogColumns
+from .options import Progress
+
+
+def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
+    """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
+    file or a working-day deadline without a calendar fails fast. With a calendar, the rest of
+    the command shows durations in working days ("wd", one usual working day each)."""
+    from ..analysis.deadlines import DeadlineError, parse_deadline
+    from ..calendar import load_calendar
+
+    calendar = load_calendar(calendar_spec)
+    if calendar is not None:
+        # every duration this command shows is then told in the calendar's working days
+        from ..render.text import day_unit
+
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.with_resource(day_unit(calendar.workday_seconds, "wd"))
+    parsed = parse_deadline(deadline) if deadline else None
+    if parsed is not None and parsed.needs_calendar and calendar is None:
+        raise DeadlineError(
+            f"the deadline {parsed} counts working time and no calendar is given",
+            fix="add --calendar vn (or a TOML calendar file), or use calendar days (15d)",
+        )
+    return calendar, parsed
+
+
+def _milestones(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    out = []
+    for item in text.split(","):
+        column, _, label = item.strip().partition("=")
+        if column.strip():
+            out.append((column.strip(), (label or column).strip()))
+    return tuple(out)
+
+
+def build_columns(params: dict[str, Any]) -> LogColumns:
+    """The column mapping from a --columns file overridden by the explicit options."""
+    from ..io.read import read_columns_file
+
+    base = read_columns_file(params["columns_file"]) if params.get("columns_file") else LogColumns()
+    given = LogColumns(
+        case=params.get("case"),
+        activity=params.get("activity"),
+        timestamp=params.get("timestamp"),
+        start=params.get("start"),
+        resource=params.get("resource"),
+        group=params.get("group"),
+        lifecycle=params.get("lifecycle"),
+    )
+    return base.merged(given)
+
+
+def normalize_options(params: dict[str, Any]) -> Any:
+    """The `NormalizeOptions` that the column options in `params` ask for."""
+    from ..normalize import NormalizeOptions
+
+    return NormalizeOptions(
+        timestamp_format=params.get("timestamp_format"),
+        tz=params.get("tz"),
+        bad_rows=params.get("bad_rows") or "fail",
+        milestones=_milestones(params.get("milestones")),
+    )
+
+
+def load_from_params(
+    log: Path,
+    params: dict[str, Any],
+    *,
+    quiet: bool,
+    progress: Progress | None = None,
+    label: str = "",
+) -> Any:
+    """Read and normalize `log` as the `column_options` in `params` say; announce the columns
+    on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
+    prefixed by `label` (e.g. "before: "). Returns the `EventLog`."""
+    from ..api import load_log
+
+    progress = progress or Progress(quiet)
+    progress.stage(f"reading {log}")
+    event_log = load_log(
+        log,
+        build_columns(params),
+        options=normalize_options(params),
+        encoding=params.get("encoding"),
+    )
+    progress.done()
+    if not quiet:
+        click.echo(f"{label}{announce_columns(event_log)}", err=True)
+    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
+        click.echo(f"warning: {label}{warning}", err=True)
+    return event_log
+
+
+def load_with_columns(
+    log: Path,
+    params: dict[str, Any],
+    extra: list[str],
+    *,
+    quiet: bool,
+    progress: Progress | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
+    procedure), each as a Series aligned with the rows of the file as read (so that
+    `analysis.deadlines.case_column` can take one value per case). Only used when extra
+    columns are asked for, so a plain `analyze` reads nothing more."""
+    import numpy as np
+
+    from ..columns import resolve_columns
+    from ..errors import ColumnError
+    from ..normalize import normalize
+
+    columns = build_columns(params)
+    options = normalize_options(params)
+    progress = progress or Progress(quiet)
+    progress.stage(f"reading {log}")
+    from ..io.read import read_log
+
+    def select(names: Any) -> Any:
+        if options.milestones:
+            return names
+        wanted = [c for _, c in resolve_columns(names, columns, source=str(log)).items()]
+        return [*wanted, *(c for c in extra if c in names and c not in wanted)]
+
+    raw = read_log(log, encoding=params.get("encoding"), select=select)  # as api.read_raw
+    missing = [c for c in extra if c not in raw.table.columns]
+    if missing:
+        shown = ", ".join(repr(str(c)) for c in list(raw.table.columns)[:20])
+        raise ColumnError(
+            f"no column {missing[0]!r} in the log",
+            fix=f"choose one of: {shown}",
+            source=str(log),
+        )
+    values = {c: raw.table[c].copy() for c in extra}
+    event_log = normalize(raw, columns, options)
+    if options.milestones:  # events of a case table are numbered dossier row × milestones + j
+        k = len(options.milestones)
+        for c, series in values.items():
+            values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
+    progress.done()
+    if not quiet:
+        click.echo(announce_columns(event_log), err=True)
+    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
+        click.echo(f"warning: {warning}", err=True)
+    return event_log, values
+
+
+def announce_columns(log: Any) -> str:
+    """One line saying which column plays which role, and which waiting definition follows."""
+    mapped = ", ".join(f"{role}={column!r}" for role, column in log.columns.items())
+    if log.has_lifecycle:
+        how = "start/complete events paired"
+    elif log.has_start_times:
+        how = "start times known"
+    else:
+        how = "no start times"
+    fmt = f"; times read as {log.timestamp_format}" if log.timestamp_format else ""
+    return f"columns: {mapped} ({how}{fmt})"
+
+
+def deadline_report_from_params(
+    event_log: Any,
+    values: dict[str, Any],
+    deadline: Any,
+    deadline_column: str | None,
+    procedure: str | None,
+    calendar: Any,
+    params: dict[str, Any],
+) -> Any:
+    """The on-time report of `analyze`: due dates from the column (one per case) or the fixed
+    deadline, per procedure, on the real times of the log."""
+    from ..analysis.deadlines import case_column, deadline_report, parse_due_column
+
+    due = None
+    if deadline_column:
+        due = parse_due_column(
+            case_column(event_log, values[deadline_column]),
+            column=deadline_column,
+            source=event_log.source,
+            tz=event_log.display_tz,
+            fmt=params.get("timestamp_format"),
+        )
+    return deadline_report(
+        event_log,
+        deadline=deadline,
+        calendar=calendar,
+        due_values=due,
+        due_column=deadline_column,
+        procedure_values=case_column(event_log, values[procedure]) if procedure else None,
+    )
+
+
+def stem(path: Path) -> str:
+    """The name of a log file without its log and compression suffixes."""
+    name = path.name
+    for suffix in (".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt", ".pq"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name or "log"

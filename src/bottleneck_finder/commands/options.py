@@ -1,0 +1,169 @@
+"""The options the commands share: log columns, calendar, output paths, formats and progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import OutputError
+
+GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
+
+
+class Progress:
+    """Stage messages on stderr while a long run works (only on a terminal, never with --quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def stage(self, text: str) -> None:
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+class OutputPath(click.Path):
+    """An -o path that must be a folder (or, with `file=True`, a file): the wrong kind already
+    there is a one-line `OutputError` (exit code 8) instead of a usage error."""
+
+    def __init__(self, *, file: bool = False) -> None:
+        super().__init__(path_type=Path)
+        self.file = file
+        self.name = "file" if file else "directory"  # shown in --help as FILE / DIRECTORY
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if self.file and path.is_dir():
+            raise OutputError(
+                "is a folder, not a file", fix="give a file name with -o", source=str(path)
+            )
+        if not self.file and path.exists() and not path.is_dir():
+            raise OutputError(
+                "is a file, not a folder",
+                fix="choose another -o folder, or move the file away",
+                source=str(path),
+            )
+        return path
+
+
+def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that map log columns and say how to read values."""
+    options = [
+        click.option("--case", help="Column with the case (dossier) id."),
+        click.option("--activity", help="Column with the activity (step) name."),
+        click.option("--timestamp", help="Column with the time a step ended (or happened)."),
+        click.option(
+            "--start-timestamp", "start", help="Column with the time a step started ('' for none)."
+        ),
+        click.option("--resource", help="Column with the officer / resource ('' for none)."),
+        click.option("--group", help="Column with the unit or role ('' for none)."),
+        click.option(
+            "--lifecycle", help="Column with XES lifecycle start/complete values ('' for none)."
+        ),
+        click.option(
+            "--columns",
+            "columns_file",
+            type=click.Path(dir_okay=False),
+            help='TOML file with a [columns] mapping, e.g. case = "ma_ho_so".',
+        ),
+        click.option(
+            "--milestones",
+            help="Read a case table: comma-separated milestone columns, each COL or COL=Label.",
+        ),
+        click.option(
+            "--timestamp-format",
+            help="strftime format of the times, e.g. '%d/%m/%Y %H:%M' (default: detected).",
+        ),
+        click.option(
+            "--tz",
+            help="Zone of times without an offset and of the times shown "
+            "(default: the log's, else UTC).",
+        ),
+        click.option(
+            "--bad-rows",
+            type=click.Choice(["fail", "skip"]),
+            default="fail",
+            show_default=True,
+            help="Stop at rows with bad times, missing ids or duplicates, "
+            "or drop them with a warning.",
+        ),
+        click.option(
+            "--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def calendar_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--calendar vn|none|FILE.toml`: measure every duration in working time."""
+    return click.option(
+        "--calendar",
+        "calendar_spec",
+        default="none",
+        show_default=True,
+        help="Count durations in working time: vn (Vietnamese public offices, holidays and Tết "
+        "included), a TOML calendar file (docs/calendar.md), or none for wall-clock time.",
+    )(command)
+
+
+def parse_formats(text: str) -> list[str]:
+    """The picture formats of a `--format svg,png,...` value; an unknown one is a usage error."""
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in GRAPH_FORMATS]
+    if bad:
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad)}; choose from {', '.join(GRAPH_FORMATS)}",
+            param_hint="--format",
+        )
+    return formats
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def output_option(default: str, *, file: bool = False) -> Decorator:
+    """`-o/--output`: the output folder (or, with `file`, the output file) and its default."""
+    what = "Output folder" if not file else "The pseudonymized log"
+    return click.option(
+        "-o", "--output", type=OutputPath(file=file), help=f"{what} (default: {default})."
+    )
+
+
+def json_option(text: str) -> Decorator:
+    """`--json`: print the command's JSON document to stdout instead of tables."""
+    return click.option("--json", "as_json", is_flag=True, help=text)
+
+
+def top_option(text: str) -> Decorator:
+    """`--top N`: how many rows or items to show (at least 1, default 10)."""
+    return click.option("--top", default=10, show_default=True, type=click.IntRange(1), help=text)
+
+
+def formats_option(what: str) -> Decorator:
+    """`--format`: the picture formats to write, comma-separated (default svg)."""
+    return click.option(
+        "--format",
+        "formats",
+        default="svg",
+        show_default=True,
+        help=f"{what} formats, comma-separated: svg,png,pdf,dot.",
+    )
+
+
+quiet_option: Decorator = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress or column announcements."
+)
+"""`-q/--quiet`: no progress or column announcements."""

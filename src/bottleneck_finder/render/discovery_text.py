@@ -1,0 +1,127 @@
+"""A discovery in words and files: the discovery@1 JSON, the model files, pictures, summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..analysis.discover import bpmn_graph, petri_graph
+from ..analysis.discovery import Discovery
+from ..calendar import time_basis
+from .data import to_csv, to_json
+from .flows import flows_document, flows_files, flows_text, json_rows
+from .graph import GraphOptions, picture_files, process_dot
+from .model_graph import handoff_dot, model_dot
+
+DISCOVERY_SCHEMA = "bottleneck/discovery@1"
+
+
+def discovery_document(found: Discovery) -> dict[str, Any]:
+    """The `bottleneck/discovery@1` JSON document (see docs/schema.md)."""
+    m = found.model
+    doc: dict[str, Any] = {
+        "schema": DISCOVERY_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        "source": found.analysis.source,
+        # without a calendar the document is as it was
+        "time_basis": time_basis(found.calendar),
+        "model": {
+            "miner": m.miner,
+            "notation": found.notation,
+            "fitness": m.fitness,
+            "precision": m.precision,
+            "mined_from": m.source,
+            "noise": m.noise,
+            "quality_method": "token-based replay",
+            "replayed_cases": m.replayed_cases,
+            "cases": m.cases,
+            "alignment_fitness": m.alignment_fitness,
+            "notes": list(m.notes),
+        },
+        **flows_document(found.variants, found.rework, found.handoffs),
+        "reference": None,
+    }
+    c = found.conformance
+    if c is not None:
+        doc["reference"] = {
+            "file": found.reference,
+            "fitness": c.fitness,
+            "cases": c.cases,
+            "fitting_cases": c.fitting_cases,
+            "cases_skipping_steps": c.cases_skipping,
+            "cases_adding_steps": c.cases_adding,
+            "deviations": json_rows(
+                c.deviations,
+                ["activity", "in_model", "added", "added_cases", "skipped", "skipped_cases"],
+            ),
+        }
+    return doc
+
+
+def discovery_files(
+    found: Discovery, graph_formats: list[str]
+) -> tuple[dict[str, bytes | str], str | None]:
+    """Every output file's content, made in memory before anything is written."""
+    m = found.model
+    files: dict[str, bytes | str] = {
+        "discovery.json": to_json(discovery_document(found)),
+        "model.bpmn": m.bpmn_xml,
+        "model.pnml": m.pnml,
+    }
+    files.update(flows_files(found.variants, found.rework, found.handoffs))
+    if found.conformance is not None:
+        files["deviations.csv"] = to_csv(found.conformance.deviations)
+    if found.notation == "bpmn":
+        dot = model_dot(bpmn_graph(m.bpmn), found.analysis)
+    elif found.notation == "petri":
+        dot = model_dot(petri_graph(m.net, m.initial, m.final), found.analysis)
+    else:
+        dot = process_dot(found.analysis, GraphOptions())
+    dots = {"model": dot}
+    if len(found.handoffs.pairs):
+        dots["handoffs"] = handoff_dot(found.handoffs.pairs, level=found.handoffs.level)
+    pictures, warning = picture_files(dots, graph_formats)
+    files.update(pictures)
+    return files, warning
+
+
+def summary_text(found: Discovery) -> str:
+    """The terminal report: model quality, top variants, rework, hand-offs, conformance."""
+
+    m = found.model
+    lines: list[str] = []
+    fit = "–" if m.fitness is None else f"{m.fitness:.3f}"
+    prec = "–" if m.precision is None else f"{m.precision:.3f}"
+    noise = f", noise {m.noise:g}" if m.miner == "inductive" else ""
+    lines.append(
+        f"Model: {m.miner} miner{noise}, mined from the {m.source}; token-based replay "
+        f"fitness {fit}, precision {prec} ({m.replayed_cases:,} of {m.cases:,} cases replayed)"
+    )
+    if m.alignment_fitness is not None:
+        lines.append(f"Alignment fitness: {m.alignment_fitness:.3f}")
+    lines += [f"note: {note}" for note in m.notes]
+    if found.calendar is not None:
+        cal = found.calendar
+        lines.append(
+            f"durations are working time (calendar {cal.name}; "
+            f"1 wd = {cal.workday_seconds / 3600:g} h of work); dates are real dates"
+        )
+    lines.append("")
+    lines.append(flows_text(found.variants, found.rework, found.handoffs))
+    c = found.conformance
+    if c is not None:
+        lines.append("")
+        lines.append(
+            f"Against {found.reference}: fitness {c.fitness:.3f}; {c.fitting_cases:,} of "
+            f"{c.cases:,} cases follow it, {c.cases_skipping:,} skip steps, "
+            f"{c.cases_adding:,} add steps"
+        )
+        for r in c.deviations.to_dict(orient="records"):
+            note = "" if r["in_model"] else " (not in the procedure)"
+            parts = []
+            if r["added"]:
+                parts.append(f"added {r['added']:,}× in {r['added_cases']:,} cases")
+            if r["skipped"]:
+                parts.append(f"skipped {r['skipped']:,}× in {r['skipped_cases']:,} cases")
+            lines.append(f"  {r['activity']}{note}: {', '.join(parts)}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Test and sample-log helpers kept out of the installed package: the simulators."""
