@@ -33,7 +33,7 @@ def child(size: int) -> dict[str, float | int | str]:
     from bottleneck_finder.columns import LogColumns
     from bottleneck_finder.io.read import read_log
     from bottleneck_finder.report import ReportOptions, build_report, make_context, measure
-    from bottleneck_finder.report.extras import optional_parts
+    from bottleneck_finder.report.parts import optional_parts
 
     out["imports_s"] = time.perf_counter() - t
     path = DATA / f"log_{size}.parquet"
@@ -51,7 +51,7 @@ def child(size: int) -> dict[str, float | int | str]:
         out[f"{part}_s"] = time.perf_counter() - t
         out[f"{part}_made"] = "yes" if parts.sections else "; ".join(parts.notes)[:120]
     parts = optional_parts(log, data, options, skip=("model",) if size > 100_000 else ())
-    ctx = make_context(data, options, extras=parts.extras)
+    ctx = make_context(data, options, results=parts.results)
     t = time.perf_counter()
     built = build_report(
         ctx,

@@ -23,6 +23,7 @@ from .compare_measure import (
     case_table,
     events_per_period,
     measure_side,
+    split_periods,
     steps_with_periods,
     utc_stamp,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "compare_logs",
     "compare_split",
     "parse_duration",
+    "split_log",
     "to_utc",
 ]
 
@@ -206,16 +208,7 @@ def _compare_split(
             fix="choose a date between those, so both periods have cases",
             source=log.source,
         )
-    straddle = f"first_us < {split_us} AND last_us > {split_us}"
-    straddled = {"exclude": "NULL", "before": "0", "after": "1"}[options.straddling]
-    engine.materialize(
-        "periods",
-        f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
-        f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
-    )
-    n_straddling = int(
-        engine.frame(f"SELECT count(*) AS n FROM case_span WHERE {straddle}")["n"].iloc[0]
-    )
+    n_straddling = split_periods(engine, split_us, options.straddling)
     steps_with_periods(engine)
     case_period = case_periods(engine, len(log.events["case"].cat.categories))
     events = events_per_period(log, case_period)
@@ -244,6 +237,30 @@ def _compare_split(
             (before.summary.cases, after.summary.cases),
         )
     return _finish(before, after, split, options, log, demand, [], shares=shares, causes=causes)
+
+
+def split_log(
+    log: EventLog | PreparedLog,
+    at: pd.Timestamp | dt.datetime | str,
+    straddling: Straddling = "exclude",
+) -> tuple[EventLog, EventLog, int]:
+    """The cases of `log` in each period of `compare_split` at `at` (the same rule) as two logs
+    on their real dates, and the number of cases straddling the date (left out, or counted
+    on the side `straddling` names)."""
+    with prepared(log) as p:
+        real = p.log
+        split_us = int(to_utc(at, real.display_tz).value // 1000)
+        engine = p.session("detail")
+        case_table(engine, p.timed)
+        n_straddling = split_periods(engine, split_us, straddling)
+        case_period = case_periods(engine, len(real.events["case"].cat.categories))
+    period = case_period[real.events["case"].cat.codes.to_numpy()]
+
+    def part(number: int) -> EventLog:
+        events = real.events[period == number].reset_index(drop=True)
+        return replace(real, events=events, case_order=None)
+
+    return part(0), part(1), n_straddling
 
 
 def _one_log(p: PreparedLog, period: int) -> tuple[Side, Weekly]:

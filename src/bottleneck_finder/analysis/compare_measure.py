@@ -13,7 +13,7 @@ import pandas as pd
 from ..engine import Engine
 from ..model import EventLog
 from ..timeunits import US
-from .compare_types import SideSummary
+from .compare_types import SideSummary, Straddling
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,21 @@ def case_table(engine: Engine, log: EventLog) -> None:
         "SELECT w.end_us, s.group_id, s.resource_id FROM steps s JOIN wall w "
         "ON s.row_no = w.row_no",
     )
+
+
+def split_periods(engine: Engine, split_us: int, straddling: Straddling) -> int:
+    """The table `periods`: each case of `case_span` in period 0 when it starts before
+    `split_us`, 1 when it starts from it on; a case that starts before and ends after it
+    straddles the date and is left out (NULL) or counted before or after as `straddling` says.
+    Returns the number of straddling cases."""
+    straddle = f"first_us < {split_us} AND last_us > {split_us}"
+    straddled = {"exclude": "NULL", "before": "0", "after": "1"}[straddling]
+    engine.materialize(
+        "periods",
+        f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
+        f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
+    )
+    return int(engine.frame(f"SELECT count(*) AS n FROM case_span WHERE {straddle}")["n"].iloc[0])
 
 
 def case_periods(engine: Engine, n_cases: int) -> np.ndarray:

@@ -86,8 +86,9 @@ def report(
 
     from ..errors import OutputError
     from ..io.write import write_files
+    from ..prepared import PreparedLog
     from ..report import ReportOptions, build_report, make_context, measure
-    from ..report.extras import PARTS, optional_parts
+    from ..report.parts import PARTS, optional_parts
 
     if split and compare_with:
         raise click.UsageError("give either --split or --compare-with, not both")
@@ -106,21 +107,27 @@ def report(
         other_log = load_from_params(
             compare_with, params, quiet=quiet, progress=progress, label="before: "
         )
-    progress.stage("measuring waiting times")
-    data = measure(event_log, top=top, calendar=calendar)
     options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top, calendar=calendar)
-    progress.stage("comparing and looking for causes")
-    parts = optional_parts(
-        event_log,
-        data,
-        options,
-        split=split,
-        other_log=other_log,
-        top=top,
-        skip=skipped,
-        progress=progress.stage,
-    )
-    ctx = make_context(data, options, extras=parts.extras, others=parts.others)
+    with contextlib.ExitStack() as logs:  # one prepared log per log, closed once measured
+        prepared = logs.enter_context(PreparedLog(event_log, calendar=calendar))
+        other = None
+        if other_log is not None:
+            other = logs.enter_context(PreparedLog(other_log, calendar=calendar))
+        progress.stage("measuring waiting times")
+        data = measure(prepared, top=top)
+        prepared.release("lean")  # the bottleneck ranking's own step table
+        progress.stage("comparing and looking for causes")
+        parts = optional_parts(
+            prepared,
+            data,
+            options,
+            split=split,
+            other_log=other,
+            top=top,
+            skip=skipped,
+            progress=progress.stage,
+        )
+    ctx = make_context(data, options, results=parts.results, others=parts.others)
     progress.stage("drawing the report")
     built = build_report(
         ctx,

@@ -1,8 +1,10 @@
 """The `bottleneck report` document: sections built from results, rendered to HTML, PDF and MD.
 
-`build_report` turns measured logs into every output file's content in memory; the command
-writes them. Sections are pure functions of a `Context` (see `model.py`, `sections.py`); an
-optional analysis contributes sections through `extra_sections`.
+`measure` gathers one log's results from the analyses (`measures.py`), `parts.optional_parts`
+runs the optional analyses on the same prepared log (`results.py` types what they return);
+`build_report` turns them into every output file's content in memory and the command writes
+them. Sections are pure functions of a `Context` (see `model.py`, `sections.py` and the
+`section_*.py` modules); an optional analysis contributes sections through `extra_sections`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
 from .privacy import officer_namer
 from .render import build_sections, render
+from .results import OptionalResults
 from .sections import calendar_name, period
 
 __all__ = ["ReportData", "ReportFiles", "ReportOptions", "build_report", "make_context", "measure"]
@@ -42,13 +45,19 @@ def make_context(
     data: ReportData,
     options: ReportOptions,
     *,
-    extras: dict[str, Any] | None = None,
+    results: OptionalResults | None = None,
     others: Sequence[ReportData] = (),
 ) -> Context:
     """The section builders' context; officers are numbered over `data` and `others`."""
     words = options.words()
     namer = officer_namer([d.officers for d in (data, *others)], words, anonymize=options.anonymize)
-    return Context(words=words, options=options, data=data, officer=namer, extras=extras or {})
+    return Context(
+        words=words,
+        options=options,
+        data=data,
+        officer=namer,
+        results=results or OptionalResults(),
+    )
 
 
 def build_report(
@@ -70,7 +79,7 @@ def build_report(
     title = ctx.options.title or w("default_title")
     source = Path(data.analysis.source).name
     subtitle = [w("source_line", source=source, period=period(ctx, data))]
-    subtitle += list(ctx.extras.get("subtitle", ()))
+    subtitle += list(ctx.results.subtitle)
     if ctx.options.calendar is not None:  # said on the first page, detailed under Methods
         subtitle.append(w("subtitle_working", name=calendar_name(w, ctx.options.calendar)))
     stamp = generated_at.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")

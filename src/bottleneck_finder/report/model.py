@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from ..calendar import WorkCalendar
 from ..render.words import Words
+from .measures import ReportData
+from .results import OptionalResults
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,13 @@ class Section:
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the user asked for; with a `calendar` (a `calendar.WorkCalendar`) durations are
-    working time."""
+    """What the user asked for; with a `calendar` durations are working time."""
 
     lang: str = "vi"
     title: str | None = None
     anonymize: bool = True
     top: int = 10
-    calendar: Any = None
+    calendar: WorkCalendar | None = None
 
     def words(self) -> Words:
         """The report's words: its language, and the calendar's working day when given."""
@@ -89,15 +90,15 @@ class ReportOptions:
 class Context:
     """Everything a section builder may read: the words, the privacy rules and the results.
 
-    `data` is the main log's `ReportData`; `extras` holds the optional results of other
-    analyses by name (e.g. "compare", "drift"), present only when computed.
+    `data` is the main log's measurements; `results` holds the optional analyses' results
+    (the comparison, drift, …), each present only when computed.
     """
 
     words: Words
     options: ReportOptions
-    data: Any
+    data: ReportData
     officer: Callable[[str | None], str]
-    extras: dict[str, Any] = field(default_factory=dict)
+    results: OptionalResults = field(default_factory=OptionalResults)
 
 
 SectionBuilder = Callable[[Context], Section | None]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from ..calendar import WorkCalendar
 from ..model import Analysis
 from ..render.graph import GraphOptions, process_dot
 from ..render.words import Words
@@ -277,7 +277,7 @@ def time_section(ctx: Context) -> Section:
             )
         )
     blocks: list[Paragraph | Figure] = []
-    series = ctx.extras.get("wait_series") or [
+    series = ctx.results.wait_series or [
         figures.Series(
             label=f"#{t.rank} {t.source} → {t.target}",
             values_s=t.waits_s,
@@ -293,12 +293,12 @@ def time_section(ctx: Context) -> Section:
                 series, w, name="waiting_top_bottlenecks", caption=w("plot_waits")
             )
         )
-    markers = ctx.extras.get("markers", ())
+    markers = ctx.results.markers
     blocks.append(Paragraph(w("plot_weekly"), kind="subheading"))
     blocks.append(Paragraph(w("plot_weekly_intro")))
     blocks.append(
         figures.weekly_plot(
-            ctx.extras.get("weekly_series", [("", data.weekly, figures.SERIES_COLOURS[2])]),
+            ctx.results.weekly_series or [("", data.weekly, figures.SERIES_COLOURS[2])],
             w,
             name="weekly_wait_and_arrivals",
             caption=w("plot_weekly"),
@@ -309,14 +309,8 @@ def time_section(ctx: Context) -> Section:
     blocks.append(Paragraph(w("plot_throughput_intro")))
     blocks.append(
         figures.throughput_plot(
-            ctx.extras.get(
-                "throughput_series",
-                [
-                    figures.Series(
-                        "", data.cases["duration_s"].to_numpy(), figures.SERIES_COLOURS[2]
-                    )
-                ],
-            ),
+            ctx.results.throughput_series
+            or [figures.Series("", data.cases["duration_s"].to_numpy(), figures.SERIES_COLOURS[2])],
             w,
             name="throughput_time",
             caption=w("plot_throughput"),
@@ -339,7 +333,7 @@ def methods_section(ctx: Context) -> Section:
         Paragraph(w("m_weeks")),
         Paragraph(w("m_anonymized" if ctx.options.anonymize else "m_not_anonymized")),
     ]
-    if "causes" in ctx.extras:
+    if ctx.results.causes is not None:
         cal = ctx.options.calendar
         text = w("causes_calendar") if cal is None else w("causes_working_calendar", name=cal.name)
         blocks.insert(2, Paragraph(text))
@@ -362,7 +356,7 @@ def calendar_text(ctx: Context) -> str:
     return w("m_working_calendar", name=calendar_name(w, cal), hours=hours, day=day, tz=tz)
 
 
-def calendar_name(w: Words, cal: Any) -> str:
+def calendar_name(w: Words, cal: WorkCalendar) -> str:
     """A working calendar's name as the report says it ("công sở Việt Nam (vn)")."""
     if cal.name == "vn":
         return w("calendar_vn")
@@ -414,7 +408,7 @@ def dropped_rows(ctx: Context, data: ReportData) -> list[tuple[str, str]]:
 def data_section(ctx: Context) -> Section:
     """Source file, period, counts, and what was dropped and why."""
     w = ctx.words
-    logs: list[tuple[str, ReportData]] = ctx.extras.get("logs", [("", ctx.data)])
+    logs = ctx.results.logs or (("", ctx.data),)
     blocks: list[Paragraph | Table] = []
     for label, data in logs:
         if label:

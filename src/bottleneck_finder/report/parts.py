@@ -1,4 +1,5 @@
-"""Optional report parts from the other analyses (compare, drift, causes, discover) when present.
+"""The optional parts of a report: the other analyses (compare, drift, causes, flows, model) run
+on the prepared logs, and the typed results and sections they add.
 
 Each part runs only when its analysis module exists in this installation; a part that cannot
 be made for this log (too short for drift, no start times for causes, …) is left out with a
@@ -10,17 +11,20 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from ..analysis.transition_waits import transition_waits
 from ..errors import BottleneckError
 from ..model import EventLog
+from ..prepared import PreparedLog, prepared
+from ..render.words import Words
 from . import figures
-from .measures import ReportData, measure, split_log, transition_waits
+from .measures import ReportData, measure
 from .model import ReportOptions, SectionBuilder
+from .results import BeforeAfter, Flows, FoundModel, OptionalResults
 
 PARTS = ("compare", "drift", "causes", "flows", "model")
 # Above this many activity instances the model is drawn without fitness and precision: token
@@ -40,26 +44,13 @@ MODULES = {
 
 @dataclass(frozen=True)
 class OptionalParts:
-    """Sections, context extras and other measured logs the optional analyses add."""
+    """The sections, results and other measured logs the optional analyses add, and a note
+    for each part left out."""
 
     sections: tuple[SectionBuilder, ...] = ()
-    extras: dict[str, Any] = field(default_factory=dict)
+    results: OptionalResults = field(default_factory=OptionalResults)
     others: tuple[ReportData, ...] = ()
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A before/after comparison and both sides measured for the report's plots."""
-
-    result: Any  # analysis.compare.Comparison
-    before: ReportData
-    after: ReportData
-    before_waits: dict[tuple[str, str], Any]
-    mode: str  # "logs" or "split"
-    split_at: pd.Timestamp | None = None
-    auto: bool = False
-    straddling: int = 0
 
 
 def available(module: str) -> bool:
@@ -71,28 +62,47 @@ def available(module: str) -> bool:
 
 
 def optional_parts(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     data: ReportData,
     options: ReportOptions,
     *,
     split: str | None = None,
-    other_log: EventLog | None = None,
+    other_log: EventLog | PreparedLog | None = None,
     top: int = 10,
     skip: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda _text: None,
 ) -> OptionalParts:
     """The optional sections for this log; notes say which were left out and why.
 
+    Every part reads the one prepared log of `log` (and of `other_log`): a `PreparedLog` given
+    is used as it is and left open, an `EventLog` is prepared on `options.calendar` here.
     `split` ("YYYY-MM-DD" or "auto") or `other_log` (the "before" log) asks for the
     comparison, whose errors (a date outside the log, …) are raised; `skip` names parts not
     to make (see `PARTS`).
     """
-    from . import more_sections as more
+    with prepared(log, options.calendar) as p:
+        if other_log is None:
+            return _parts(p, None, data, options, split, top, skip, progress)
+        with prepared(other_log, options.calendar) as other:
+            return _parts(p, other, data, options, split, top, skip, progress)
 
-    cal = options.calendar  # with a working calendar every part measures working time
+
+def _parts(
+    p: PreparedLog,
+    other: PreparedLog | None,
+    data: ReportData,
+    options: ReportOptions,
+    split: str | None,
+    top: int,
+    skip: tuple[str, ...],
+    progress: Callable[[str], None],
+) -> OptionalParts:
+    from . import section_causes, section_compare, section_drift, section_flows, section_model
+
+    cal = p.calendar  # with a working calendar every part measures working time
     notes: list[str] = []
     sections: list[SectionBuilder] = []
-    extras: dict[str, Any] = {}
+    results = OptionalResults()
     others: list[ReportData] = []
 
     def attempt(name: str, make: Callable[[], None]) -> None:
@@ -117,130 +127,135 @@ def optional_parts(
             )
 
     def compare() -> None:
-        from ..analysis.compare import CompareOptions, compare_logs, compare_split
+        nonlocal results
+        from ..analysis.compare import CompareOptions, compare_logs, compare_split, split_log
 
         compare_options = CompareOptions(calendar=cal)
-        if other_log is not None:
-            result = compare_logs(other_log, log, compare_options)
-            before_log = other_log
-            before = measure(other_log, top=top, calendar=cal)
+        at: pd.Timestamp | None = None
+        auto, straddling = False, 0
+        if other is not None:
+            result = compare_logs(other, p, compare_options)
+            before, after = measure(other, top=top), data
+            before_waits = transition_waits(other, _plotted(after))
             others.append(before)
-            extras["logs"] = [
-                (f"{Path(other_log.source).name}", before),
-                (f"{Path(log.source).name}", data),
-            ]
-            after, at, auto, straddling = data, None, False, 0
+            results = replace(
+                results,
+                logs=((Path(other.source).name, before), (Path(p.source).name, data)),
+            )
         else:
             assert split is not None
             auto = split.strip().lower() == "auto"
             if auto:
                 from ..analysis.drift import split_date
 
-                at = split_date(log).date
+                at = split_date(p.log).date  # on the wall clock, whatever the calendar
             else:
                 from ..analysis.compare import to_utc
 
-                at = to_utc(split, log.display_tz)
-            result = compare_split(log, at, compare_options)
-            before_log, after_log, straddling = split_log(log, at)
-            before = measure(before_log, top=top, calendar=cal)
-            after = measure(after_log, top=top, calendar=cal)
-        pairs = [(t.source, t.target) for t in after.top_waits]
-        cmp = Comparison(
+                at = to_utc(split, p.log.display_tz)
+            result = compare_split(p, at, compare_options)
+            before_log, after_log, straddling = split_log(p, at)
+            with PreparedLog(after_log, calendar=cal) as side:
+                after = measure(side, top=top)
+            with PreparedLog(before_log, calendar=cal) as side:
+                before = measure(side, top=top)
+                before_waits = transition_waits(side, _plotted(after))
+        cmp = BeforeAfter(
             result,
             before,
             after,
-            transition_waits(before_log, pairs, cal),
-            "logs" if other_log is not None else "split",
+            before_waits,
+            "logs" if other is not None else "split",
             split_at=at,
             auto=auto,
             straddling=straddling,
         )
-        extras["comparison"] = cmp
-        sections.append(more.compare_section)
-        sections.append(more.introduced_section)
-        _comparison_plots(cmp, extras, options)
+        results = _comparison_plots(replace(results, comparison=cmp), cmp, options.words())
+        sections.append(section_compare.compare_section)
+        sections.append(section_compare.introduced_section)
 
     def drift() -> None:
+        nonlocal results
         from ..analysis.drift import drift as run_drift
 
-        result = run_drift(log, calendar=cal)
-        extras["drift"] = result
-        sections.append(more.drift_section)
-        if "markers" not in extras and result.change_points:  # mark them on the weekly plot
+        result = run_drift(p)
+        results = replace(results, drift=result)
+        sections.append(section_drift.drift_section)
+        if not results.markers and result.change_points:  # mark them on the weekly plot
             words = options.words()
             shift = pd.Timedelta(microseconds=data.offset_us)
-            extras["markers"] = [
+            markers = tuple(
                 (local, words.date(local))
                 for local in sorted(
-                    p.date.tz_convert("UTC").tz_localize(None) + shift for p in result.change_points
+                    point.date.tz_convert("UTC").tz_localize(None) + shift
+                    for point in result.change_points
                 )
-            ]
+            )
+            results = replace(results, markers=markers)
 
     def causes() -> None:
+        nonlocal results
         from ..analysis.causes import CauseOptions, attribute_causes
 
-        if not log.has_start_times:
+        if not p.log.has_start_times:
             notes.append("causes section left out: the log has no start times")
             return
-        breakdown = attribute_causes(log, CauseOptions(calendar=cal))
+        breakdown = attribute_causes(p, CauseOptions(calendar=cal))
         if not breakdown.has_start_times or breakdown.wait_total_s <= 0:
             notes.append("causes section left out: the log has no start times or no waiting")
             return
-        extras["causes"] = breakdown
-        sections.append(more.causes_section)
+        results = replace(results, causes=breakdown)
+        sections.append(section_causes.causes_section)
 
     def flows() -> None:
+        nonlocal results
         from ..analysis.flows import flows as run_flows
-        from ..prepared import PreparedLog
 
-        with PreparedLog(log, calendar=cal) as prepared:
-            extras["flows"] = run_flows(prepared, top=5)
-        sections.append(more.flows_section)
+        variants, rework, handoffs = run_flows(p, top=5)
+        results = replace(results, flows=Flows(variants, rework, handoffs))
+        sections.append(section_flows.flows_section)
 
     def model() -> None:
+        nonlocal results
         from ..analysis.discover import bpmn_graph, discover
 
         quality = data.analysis.log.activity_instances <= MODEL_QUALITY_MAX_STEPS
-        mined = discover(log, quality=quality, event_limit=MODEL_EVENT_LEVEL_MAX)
+        mined = discover(p, quality=quality, event_limit=MODEL_EVENT_LEVEL_MAX)
         if not quality:
             notes.append(
                 f"model: fitness and precision are not measured for logs over "
                 f"{MODEL_QUALITY_MAX_STEPS:,} steps (token replay is slow); "
                 "`bottleneck discover` measures them"
             )
-        extras["model"] = (mined, bpmn_graph(mined.bpmn))
-        sections.append(more.model_section)
+        results = replace(results, model=FoundModel(mined, bpmn_graph(mined.bpmn)))
+        sections.append(section_model.model_section)
 
-    if split or other_log is not None:
+    if split or other is not None:
         attempt("compare", compare)
     attempt("drift", drift)
     attempt("causes", causes)
     attempt("flows", flows)
     attempt("model", model)
     return OptionalParts(
-        sections=tuple(sections), extras=extras, others=tuple(others), notes=tuple(notes)
+        sections=tuple(sections), results=results, others=tuple(others), notes=tuple(notes)
     )
 
 
-def _comparison_plots(cmp: Comparison, extras: dict[str, Any], options: ReportOptions) -> None:
+def _plotted(data: ReportData) -> list[tuple[str, str]]:
+    """The transitions whose waits a log's report plots."""
+    return [(t.source, t.target) for t in data.top_waits]
+
+
+def _comparison_plots(results: OptionalResults, cmp: BeforeAfter, words: Words) -> OptionalResults:
     """Before/after series for the core plots: weekly lines, throughput, top waits overlaid."""
-    words = options.words()
     before, after = words("before"), words("after")
     colours = (figures.SERIES_COLOURS[2], figures.SERIES_COLOURS[0])
-    extras["weekly_series"] = [
-        (before, cmp.before.weekly, colours[0]),
-        (after, cmp.after.weekly, colours[1]),
-    ]
-    extras["throughput_series"] = [
-        figures.Series(before, cmp.before.cases["duration_s"].to_numpy(), colours[0]),
-        figures.Series(after, cmp.after.cases["duration_s"].to_numpy(), colours[1]),
-    ]
+    markers = results.markers
     if cmp.split_at is not None:
         local = cmp.split_at.tz_convert("UTC").tz_localize(None) + pd.Timedelta(
             microseconds=cmp.after.offset_us
         )
-        extras["markers"] = [(local, words("split_marker") + " " + words.date(local))]
+        markers = ((local, words("split_marker") + " " + words.date(local)),)
     series = []
     for i, t in enumerate(cmp.after.top_waits):
         colour = figures.SERIES_COLOURS[i % len(figures.SERIES_COLOURS)]
@@ -249,4 +264,16 @@ def _comparison_plots(cmp: Comparison, extras: dict[str, Any], options: ReportOp
         if waits is not None and len(waits):
             series.append(figures.Series(f"{label} ({before})", waits, colour, ":"))
         series.append(figures.Series(f"{label} ({after})", t.waits_s, colour))
-    extras["wait_series"] = series
+    return replace(
+        results,
+        weekly_series=(
+            (before, cmp.before.weekly, colours[0]),
+            (after, cmp.after.weekly, colours[1]),
+        ),
+        throughput_series=(
+            figures.Series(before, cmp.before.cases["duration_s"].to_numpy(), colours[0]),
+            figures.Series(after, cmp.after.cases["duration_s"].to_numpy(), colours[1]),
+        ),
+        markers=markers,
+        wait_series=tuple(series),
+    )

@@ -1,0 +1,274 @@
+"""The before/after sections: the comparison (throughput, demand, the difference map) and the
+bottlenecks introduced or relieved by the change."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from . import figures
+from .model import Context, Figure, Finding, Paragraph, Section, Table
+from .phrases import TOP_ROWS, change, p_value, signed, where
+from .sections import local
+
+
+def compare_section(ctx: Context) -> Section | None:
+    """Before/after: how the split was made, throughput time, demand, the difference map."""
+    cmp = ctx.results.comparison
+    if cmp is None:
+        return None
+    w = ctx.words
+    r = cmp.result
+    blocks: list[Paragraph | Table | Figure] = []
+    findings: list[Finding] = []
+    if cmp.mode == "logs":
+        blocks.append(
+            Paragraph(
+                w(
+                    "cmp_logs",
+                    before=cmp.before.analysis.source.split("/")[-1],
+                    after=cmp.after.analysis.source.split("/")[-1],
+                )
+            )
+        )
+    else:
+        assert cmp.split_at is not None  # a split comparison has its date
+        blocks.append(
+            Paragraph(
+                w(
+                    "cmp_split",
+                    date=w.date(local(ctx.data, cmp.split_at)),
+                    straddling=w.count(cmp.straddling),
+                )
+            )
+        )
+        if cmp.auto:
+            blocks.append(Paragraph(w("cmp_auto"), kind="note"))
+    c = r.cases
+    blocks.append(Paragraph(w("cmp_cases_intro"), kind="subheading"))
+    blocks.append(
+        Table(
+            columns=("", w("before"), w("after"), w("change")),
+            rows=(
+                (w("col_cases"), w.count(c.before_count), w.count(c.after_count), ""),
+                (
+                    w("col_median"),
+                    w.duration(c.before_median_s),
+                    w.duration(c.after_median_s),
+                    change(w, c.before_median_s, c.after_median_s),
+                ),
+                (
+                    w("col_p90"),
+                    w.duration(c.before_p90_s),
+                    w.duration(c.after_p90_s),
+                    change(w, c.before_p90_s, c.after_p90_s),
+                ),
+                (
+                    w("cmp_ci"),
+                    "",
+                    "",
+                    f"{signed(w, c.median_delta_ci95_s[0])} … "
+                    f"{signed(w, c.median_delta_ci95_s[1])}",
+                ),
+                (w("cmp_q"), "", "", p_value(w, c.q_value, sign=False)),
+            ),
+            numeric=(False, True, True, True),
+        )
+    )
+    key = {"slower": "f_cmp_slower", "faster": "f_cmp_faster"}.get(str(c.status), "f_cmp_same")
+    findings.append(
+        Finding(
+            text=w(
+                key,
+                before=w.duration(c.before_median_s),
+                after=w.duration(c.after_median_s),
+                change=change(w, c.before_median_s, c.after_median_s),
+            ),
+            evidence=w(
+                "e_cmp_cases",
+                nb=w.count(c.before_count),
+                na=w.count(c.after_count),
+                lo=signed(w, c.median_delta_ci95_s[0]),
+                hi=signed(w, c.median_delta_ci95_s[1]),
+                q=p_value(w, c.q_value),
+            ),
+            priority=1,
+            anchor="compare",
+        )
+    )
+    dot = figures.difference_dot(r.transitions, w)
+    figure = figures.graph_figure(dot, name="difference", caption=w("diff_caption"))
+    blocks.append(Paragraph(w("diff_graph"), kind="subheading"))
+    blocks.append(Paragraph(w("diff_intro")))
+    blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
+    d = r.demand
+    blocks.append(Paragraph(w("demand"), kind="subheading"))
+    blocks.append(
+        Paragraph(
+            w(
+                "demand_text",
+                before=w.number(d.before_arrivals_per_week, 1),
+                after=w.number(d.after_arrivals_per_week, 1),
+                change=change(w, d.before_arrivals_per_week, d.after_arrivals_per_week),
+                p=p_value(w, d.arrivals_p_value),
+                wb=w.number(d.before_wip_mean, 1),
+                wa=w.number(d.after_wip_mean, 1),
+            )
+        )
+    )
+    blocks.append(Paragraph(w("demand_changed" if d.changed else "demand_same")))
+    if d.changed:
+        findings.append(
+            Finding(
+                text=w(
+                    "f_demand",
+                    change=change(w, d.before_arrivals_per_week, d.after_arrivals_per_week),
+                    before=w.number(d.before_arrivals_per_week, 1),
+                    after=w.number(d.after_arrivals_per_week, 1),
+                ),
+                evidence=w(
+                    "e_demand",
+                    p=p_value(w, d.arrivals_p_value),
+                    wb=d.before_weeks,
+                    wa=d.after_weeks,
+                ),
+                priority=6,
+                anchor="compare",
+            )
+        )
+    units = d.units
+    if len(units):
+        by_officer = d.unit_column == "resource"  # no unit column: officers stand in
+        grid = units.pivot_table(
+            index="unit", columns="period", values="steps_per_week_median", aggfunc="first"
+        )
+        rows = []
+        for unit in sorted(grid.index, key=str):
+            name = ctx.officer(str(unit)) if by_officer else str(unit)
+            b = grid.loc[unit].get("before", math.nan)
+            a = grid.loc[unit].get("after", math.nan)
+            rows.append(
+                (name, w.number(float(b), 1), w.number(float(a), 1), change(w, float(b), float(a)))
+            )
+        rows.sort(key=lambda row: row[0])
+        blocks.append(
+            Paragraph(w("officer_work" if by_officer else "unit_work"), kind="subheading")
+        )
+        blocks.append(
+            Table(
+                columns=(
+                    w("col_officer") if by_officer else w("col_unit"),
+                    w("before"),
+                    w("after"),
+                    w("change"),
+                ),
+                rows=tuple(rows),
+                numeric=(False, True, True, True),
+            )
+        )
+    return Section(id="compare", title=w("compare"), blocks=tuple(blocks), findings=tuple(findings))
+
+
+def _finding_rows(ctx: Context, frame: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
+    w = ctx.words
+    rows = []
+    for i, r in enumerate(frame.head(TOP_ROWS).to_dict(orient="records")):
+        rows.append(
+            (
+                str(i + 1),
+                where(w, r),
+                w(f"status_{r['status']}"),
+                w.duration(float(r["before_wait_median_s"])),
+                w.duration(float(r["after_wait_median_s"])),
+                signed(w, float(r["added_wait_per_case_s"])),
+            )
+        )
+    return tuple(rows)
+
+
+def introduced_section(ctx: Context) -> Section | None:
+    """Bottlenecks that are new or slower after the change, and the biggest improvements."""
+    cmp = ctx.results.comparison
+    if cmp is None:
+        return None
+    w = ctx.words
+    r = cmp.result
+    columns = (
+        w("col_rank"),
+        w("col_where"),
+        w("col_status"),
+        w("before"),
+        w("after"),
+        w("col_added"),
+    )
+    numeric = (True, False, False, True, True, True)
+    blocks: list[Paragraph | Table] = [Paragraph(w("introduced_intro"))]
+    findings: list[Finding] = []
+    t = r.transitions
+    counts_of = {
+        (str(source), str(target)): (before, after)
+        for source, target, before, after in zip(
+            t["source"], t["target"], t["before_count"], t["after_count"], strict=True
+        )
+    }
+
+    def key_of(row: Mapping[Any, Any]) -> tuple[str, str]:
+        return (str(row["source"]), str(row["target"]))
+
+    # transitions only: an activity's row repeats the hand-offs into it
+    intro = r.introduced[r.introduced["kind"] == "transition"].reset_index(drop=True)
+    if len(intro):
+        blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
+        top = intro.iloc[0].to_dict()
+        counts = counts_of[key_of(top)]
+        key = "f_introduced_new" if top["status"] == "new" else "f_introduced_slower"
+        findings.append(
+            Finding(
+                text=w(
+                    key,
+                    where=where(w, top),
+                    before=w.duration(float(top["before_wait_median_s"])),
+                    after=w.duration(float(top["after_wait_median_s"])),
+                    added=w.duration(float(top["added_wait_per_case_s"])),
+                ),
+                evidence=w(
+                    "e_introduced",
+                    nb=w.count(int(counts[0])),
+                    na=w.count(int(counts[1])),
+                ),
+                priority=2,
+                anchor="introduced",
+                subject=("transition", *key_of(top)),
+            )
+        )
+    else:
+        blocks.append(Paragraph(w("none_introduced")))
+    better = r.improvements[r.improvements["kind"] == "transition"].reset_index(drop=True)
+    if len(better):
+        blocks.append(Paragraph(w("improvements"), kind="subheading"))
+        blocks.append(Table(columns=columns, rows=_finding_rows(ctx, better), numeric=numeric))
+        top = better.iloc[0].to_dict()
+        findings.append(
+            Finding(
+                text=w(
+                    "f_improved_removed" if top["status"] == "removed" else "f_improved",
+                    where=where(w, top),
+                    saved=w.duration(-float(top["added_wait_per_case_s"])),
+                    before=w.duration(float(top["before_wait_median_s"])),
+                    after=w.duration(float(top["after_wait_median_s"])),
+                ),
+                evidence=w(
+                    "e_improved",
+                    nb=w.count(int(counts_of[key_of(top)][0])),
+                    na=w.count(int(counts_of[key_of(top)][1])),
+                ),
+                priority=12,
+                anchor="introduced",
+            )
+        )
+    return Section(
+        id="introduced", title=w("introduced"), blocks=tuple(blocks), findings=tuple(findings)
+    )

@@ -1,0 +1,102 @@
+"""The drift section: the dates at which the process changed, in a table and on a timeline."""
+
+from __future__ import annotations
+
+from ..analysis.drift_model import Move
+from ..render.words import Words
+from . import figures
+from .model import Context, Figure, Finding, Paragraph, Section, Table
+from .sections import local
+
+
+def _level(w: Words, metric: str, value: float) -> str:
+    if metric.endswith("_s"):
+        return w.duration(value)
+    if metric == "flow":
+        return w.percent(value)
+    return w.number(value, 1)
+
+
+def describe_move(w: Words, move: Move) -> str:
+    """A drift move in the report's words."""
+    what = w("metric_" + move.metric) if ("metric_" + move.metric) in _keys() else move.metric
+    if move.scope == "flow":
+        return w(
+            "flow_moved",
+            what=what,
+            before=_level(w, "flow", move.before_level),
+            after=_level(w, "flow", move.after_level),
+        )
+    if move.scope == "activity":
+        where = " " + w("where_before", activity=move.activity)
+    elif move.scope == "transition":
+        where = w("on_element", element=f"{move.source} → {move.activity}")
+    else:
+        where = ""
+    key = "moved_up" if move.after_level > move.before_level else "moved_down"
+    return w(
+        key,
+        what=what,
+        where=where,
+        before=_level(w, move.metric, move.before_level),
+        after=_level(w, move.metric, move.after_level),
+    )
+
+
+def _keys() -> set[str]:
+    from ..render.messages import MESSAGES
+
+    return set(MESSAGES)
+
+
+def drift_section(ctx: Context) -> Section | None:
+    """The dates at which the process changed, in a table and on a timeline."""
+    result = ctx.results.drift
+    if result is None:
+        return None
+    w = ctx.words
+    unit = w("gran_" + result.granularity)
+    blocks: list[Paragraph | Table | Figure] = [Paragraph(w("drift_intro", unit=unit))]
+    findings: list[Finding] = []
+    points = sorted(result.change_points, key=lambda p: p.date)
+    if not points:
+        blocks.append(Paragraph(w("drift_none", n=w.count(result.periods), unit=unit)))
+    else:
+        blocks.append(
+            Table(
+                columns=(w("col_date"), w("col_what"), w("col_strength")),
+                rows=tuple(
+                    (
+                        w.date(local(ctx.data, p.date)),
+                        describe_move(w, p.main),
+                        w.number(p.strength, 1),
+                    )
+                    for p in points
+                ),
+                numeric=(False, False, True),
+            )
+        )
+        best = max(points, key=lambda p: (p.strength, -p.date.value))
+        findings.append(
+            Finding(
+                text=w(
+                    "f_drift",
+                    date=w.date(local(ctx.data, best.date)),
+                    what=describe_move(w, best.main),
+                ),
+                evidence=w("e_drift", n=len(points), strength=w.number(best.strength, 1)),
+                priority=15,
+                anchor="drift",
+            )
+        )
+    blocks.append(
+        figures.drift_plot(
+            result.series,
+            [(p.date, w.date(local(ctx.data, p.date))) for p in points],
+            w,
+            offset_us=ctx.data.offset_us,
+            name="drift_timeline",
+            caption=w("drift_plot", unit=unit),
+        )
+    )
+    return Section(id="drift", title=w("drift"), blocks=tuple(blocks), findings=tuple(findings))
