@@ -394,6 +394,31 @@ def test_measurements_match_an_independent_computation() -> None:
     assert set(data.who_waits["resource"]) == set(who["can_bo"])
 
 
+def test_the_report_splits_cases_by_the_rule_of_compare() -> None:
+    """The report's before/after logs hold the cases `compare_split` puts on each side."""
+    from bottleneck_finder.analysis.compare import compare_split, split_log
+    from bottleneck_finder.prepared import PreparedLog
+
+    rollout = EVENT_LOGS / "one_stop_shop_rollout.csv"
+    with PreparedLog(load_log(rollout)) as prepared:
+        result = compare_split(prepared, "2025-04-14")
+        before, after, straddling = split_log(prepared, "2025-04-14")
+    assert straddling == result.split.straddling_cases > 0
+    assert before.events["case"].nunique() == result.before.cases
+    assert after.events["case"].nunique() == result.after.cases
+
+
+def test_waits_of_a_transition_the_log_does_not_have_are_empty() -> None:
+    from bottleneck_finder.analysis.transition_waits import transition_waits, who_waits
+    from bottleneck_finder.prepared import PreparedLog
+
+    with PreparedLog(load_log(AFTER)) as prepared:
+        waits = transition_waits(prepared, [("no such step", "another")])
+        who = who_waits(prepared, "no such step", "another")
+    assert len(waits[("no such step", "another")]) == 0
+    assert len(who) == 0 and "resource" in who.columns
+
+
 def test_summary_states_the_top_bottleneck_with_its_numbers(
     api_build: tuple[ReportData, ReportFiles],
 ) -> None:
