@@ -31,7 +31,7 @@ def main(path: str) -> None:
     from bottleneck_finder.api import load_log
     from bottleneck_finder.calendar import vietnam
     from bottleneck_finder.columns import LogColumns
-    from bottleneck_finder.report.measures import measure
+    from bottleneck_finder.reporting.measures import measure
 
     names = pq.read_schema(path).names if path.endswith(".parquet") else []
     log = load_log(path, LogColumns(start="start") if "start" in names else LogColumns())

@@ -32,8 +32,8 @@ def child(size: int) -> dict[str, float | int | str]:
     from bottleneck_finder.api import load_log
     from bottleneck_finder.columns import LogColumns
     from bottleneck_finder.io.read import read_log
-    from bottleneck_finder.report import ReportOptions, build_report, make_context, measure
-    from bottleneck_finder.report.parts import optional_parts
+    from bottleneck_finder.reporting import ReportOptions, build_report, make_context, measure
+    from bottleneck_finder.reporting.parts import optional_parts
 
     out["imports_s"] = time.perf_counter() - t
     path = DATA / f"log_{size}.parquet"
@@ -61,7 +61,7 @@ def child(size: int) -> dict[str, float | int | str]:
     )
     out["render_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    from bottleneck_finder.report.chromium import html_to_pdf
+    from bottleneck_finder.reporting.chromium import html_to_pdf
 
     pdf = html_to_pdf(str(built.files["report.html"]))
     out["pdf_s"] = time.perf_counter() - t

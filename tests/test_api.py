@@ -119,3 +119,16 @@ def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         written == bf.analyze(Path("event_logs/one_stop_shop_rollout.csv"), calendar="vn").to_json()
     )
     assert namespace["two_logs"].comparison.split.mode == "logs"  # type: ignore[attr-defined]
+
+
+def test_report_equals_the_cli_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed = pd.Timestamp("2026-01-02 03:04", tz="UTC")
+    monkeypatch.setattr(pd.Timestamp, "now", classmethod(lambda cls, tz=None: fixed))
+    out = tmp_path / "r"
+    args = ["report", str(ROLLOUT), "--split", "2025-04-14", "--no-pdf", "-q", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    made = bf.report(ROLLOUT, split="2025-04-14", generated_at=fixed)
+    assert made.markdown == (out / "report.md").read_text(encoding="utf-8")
+    assert made.html == (out / "report.html").read_text(encoding="utf-8")
+    assert sorted(made.report.figures) == sorted(p.name for p in (out / "figures").iterdir())

@@ -227,7 +227,7 @@ def test_bad_calendar_stops_before_reading(tmp_path: Path) -> None:
 
 def test_report_measures_in_working_time_on_real_weeks(tmp_path: Path) -> None:
     from bottleneck_finder.columns import LogColumns
-    from bottleneck_finder.report.measures import measure
+    from bottleneck_finder.reporting.measures import measure
 
     path = tmp_path / "one.csv"
     path.write_text(REPORT_LOG, encoding="utf-8")

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render.words import Words
-from bottleneck_finder.report import (
+from bottleneck_finder.reporting import (
     ReportData,
     ReportFiles,
     ReportOptions,
@@ -25,7 +25,7 @@ from bottleneck_finder.report import (
     make_context,
     measure,
 )
-from bottleneck_finder.report.chromium import Browser, find_chromium
+from bottleneck_finder.reporting.chromium import Browser, find_chromium
 
 from .conftest import EVENT_LOGS
 
@@ -629,7 +629,7 @@ def test_failed_write_leaves_no_figures_behind(tmp_path: Path) -> None:
 
 def test_share_axis_ticks_are_whole_percents() -> None:
     """The causes chart's axis read "0,0%, 20%, 40%…": the 0 tick had a decimal."""
-    from bottleneck_finder.report.figures import share_tick
+    from bottleneck_finder.reporting.figures import share_tick
 
     vi, en = Words("vi"), Words("en")
     assert [share_tick(v, vi) for v in (0.0, 0.2, 1.0)] == ["0%", "20%", "100%"]

@@ -21,11 +21,13 @@ _LAZY = {
     "drift": "api",
     "causes": "api",
     "discover": "api",
+    "report": "api",
     "AnalyzeResult": "api",
     "CompareResult": "api",
     "DriftOutcome": "api",
     "CausesResult": "api",
     "DiscoverResult": "api",
+    "ReportResult": "api",
     "PreparedLog": "prepared",
     "WorkCalendar": "calendar",
     "analyze_log": "api",
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
         CompareResult,
         DiscoverResult,
         DriftOutcome,
+        ReportResult,
         analyze,
         analyze_log,
         causes,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
         drift,
         load,
         load_log,
+        report,
     )
     from .calendar import WorkCalendar
     from .columns import LogColumns

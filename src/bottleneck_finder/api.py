@@ -7,10 +7,11 @@ DataFrames and whose `.to_json()` is the document the command line writes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ from .io.read import RawLog, from_dataframe, read_log, read_reference_file
 from .model import Analysis, EventLog
 from .normalize import NormalizeOptions, normalize
 from .prepared import PreparedLog
+
+if TYPE_CHECKING:
+    from .reporting import ReportFiles
 
 Source = str | Path | pd.DataFrame | EventLog | PreparedLog
 """What every call takes: a log file, a DataFrame, a normalized log or a prepared log."""
@@ -406,6 +410,68 @@ def discover(
             p, miner=miner, notation=notation, noise=noise, top=top, reference=ref
         )
         return DiscoverResult(found)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The report's files in memory, as `bottleneck report` writes them: `files` in the output
+    folder (report.html, report.md, report.pdf when made), `figures` in its figures/ folder."""
+
+    report: ReportFiles
+
+    @property
+    def html(self) -> str:
+        """report.html: one self-contained file."""
+        return str(self.report.files["report.html"])
+
+    @property
+    def markdown(self) -> str:
+        """report.md: the same text and tables for a wiki or a ticket."""
+        return str(self.report.files["report.md"])
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The optional parts left out, and why (and why report.pdf is missing, when it is)."""
+        warning = self.report.pdf_warning
+        return self.report.notes + ((warning,) if warning else ())
+
+
+def report(
+    source: Source,
+    other: Source | None = None,
+    *,
+    split: str | None = None,
+    columns: LogColumns | None = None,
+    calendar: CalendarSpec = None,
+    tz: str | None = None,
+    lang: str = "vi",
+    title: str | None = None,
+    anonymize: bool = True,
+    top: int = 10,
+    skip: tuple[str, ...] = (),
+    pdf: bool = False,
+    generated_at: pd.Timestamp | None = None,
+) -> ReportResult:
+    """The report a director reads, as `bottleneck report` makes it: of `source` alone, of
+    `source` against `other` (the "before" log), or around `split` (a date or "auto")."""
+    from .reporting import ReportOptions, make_report
+
+    args: dict[str, Any] = {"columns": columns, "calendar": calendar, "tz": tz}
+    with _Opened(source, **args) as p, contextlib.ExitStack() as stack:
+        before = None if other is None else stack.enter_context(_Opened(other, **args))
+        options = ReportOptions(
+            lang=lang, title=title, anonymize=anonymize, top=top, calendar=p.calendar
+        )
+        built = make_report(
+            p,
+            options,
+            other=before,
+            split=split,
+            skip=skip,
+            generated_at=generated_at or pd.Timestamp.now(tz="UTC"),
+            pdf=pdf,
+        )
+        return ReportResult(built)
 
 
 def analyze_log(

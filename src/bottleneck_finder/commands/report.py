@@ -87,8 +87,8 @@ def report(
     from ..errors import OutputError
     from ..io.write import write_files
     from ..prepared import PreparedLog
-    from ..report import ReportOptions, build_report, make_context, measure
-    from ..report.parts import PARTS, optional_parts
+    from ..reporting import ReportOptions, make_report
+    from ..reporting.parts import PARTS
 
     if split and compare_with:
         raise click.UsageError("give either --split or --compare-with, not both")
@@ -113,28 +113,16 @@ def report(
         other = None
         if other_log is not None:
             other = logs.enter_context(PreparedLog(other_log, calendar=calendar))
-        progress.stage("measuring waiting times")
-        data = measure(prepared, top=top)
-        prepared.release("lean")  # the bottleneck ranking's own step table
-        progress.stage("comparing and looking for causes")
-        parts = optional_parts(
+        built = make_report(
             prepared,
-            data,
             options,
+            other=other,
             split=split,
-            other_log=other,
-            top=top,
             skip=skipped,
+            generated_at=pd.Timestamp.now(tz="UTC"),
+            pdf=not no_pdf,
             progress=progress.stage,
         )
-    ctx = make_context(data, options, results=parts.results, others=parts.others)
-    progress.stage("drawing the report")
-    built = build_report(
-        ctx,
-        generated_at=pd.Timestamp.now(tz="UTC"),
-        extra_sections=parts.sections,
-        pdf=not no_pdf,
-    )
     folder = output or Path("reports") / f"{stem(log)}-report"
     progress.stage(f"writing {folder}")
     figures = folder / "figures"
@@ -150,7 +138,7 @@ def report(
                 figures.rmdir()
         raise
     progress.done()
-    for note in parts.notes:
+    for note in built.notes:
         click.echo(f"note: {note}", err=True)
     if built.pdf_warning:
         click.echo(f"warning: {built.pdf_warning}", err=True)

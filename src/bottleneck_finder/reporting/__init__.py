@@ -9,7 +9,7 @@ them. Sections are pure functions of a `Context` (see `model.py`, `sections.py` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..prepared import PreparedLog
 from .chromium import ChromiumError, find_chromium, html_to_pdf
 from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
@@ -25,7 +26,15 @@ from .render import build_sections, render
 from .results import OptionalResults
 from .sections import calendar_name, period
 
-__all__ = ["ReportData", "ReportFiles", "ReportOptions", "build_report", "make_context", "measure"]
+__all__ = [
+    "ReportData",
+    "ReportFiles",
+    "ReportOptions",
+    "build_report",
+    "make_context",
+    "make_report",
+    "measure",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ class ReportFiles:
     figures: dict[str, bytes | str]
     sections: tuple[Section, ...]
     pdf_warning: str | None
+    notes: tuple[str, ...] = ()
+    """The optional parts left out, and why."""
 
 
 def make_context(
@@ -113,3 +124,39 @@ def build_report(
 def with_options(ctx: Context, **changes: Any) -> Context:
     """The context with some report options changed."""
     return replace(ctx, options=replace(ctx.options, **changes))
+
+
+def make_report(
+    log: PreparedLog,
+    options: ReportOptions,
+    *,
+    other: PreparedLog | None = None,
+    split: str | None = None,
+    skip: tuple[str, ...] = (),
+    generated_at: pd.Timestamp,
+    pdf: bool = True,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> ReportFiles:
+    """The whole report of a prepared log, in memory: its measures, the optional parts (the
+    comparison with `other`, the "before" log, or around `split`; drift, causes, flows, the
+    model, less those in `skip`), then every file. `progress` hears each stage's name."""
+    from .parts import optional_parts
+
+    progress("measuring waiting times")
+    data = measure(log, top=options.top)
+    log.release("lean")  # the bottleneck ranking's own step table
+    progress("comparing and looking for causes")
+    parts = optional_parts(
+        log,
+        data,
+        options,
+        split=split,
+        other_log=other,
+        top=options.top,
+        skip=skip,
+        progress=progress,
+    )
+    ctx = make_context(data, options, results=parts.results, others=parts.others)
+    progress("drawing the report")
+    built = build_report(ctx, generated_at=generated_at, extra_sections=parts.sections, pdf=pdf)
+    return replace(built, notes=parts.notes)

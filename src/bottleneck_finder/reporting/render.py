@@ -88,7 +88,7 @@ def md_escape(value: Any) -> str:
 
 def _environment(markdown: bool) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("bottleneck_finder.report", "templates"),
+        loader=jinja2.PackageLoader("bottleneck_finder.reporting", "templates"),
         autoescape=not markdown,
         finalize=md_escape if markdown else None,
         undefined=jinja2.StrictUndefined if not markdown else jinja2.Undefined,
