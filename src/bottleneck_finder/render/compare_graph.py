@@ -14,21 +14,20 @@ import pandas as pd
 
 from ..analysis.compare_types import Comparison
 from .compare_text import change_text
-from .graph import (
-    _PALETTE_TEXT,
+from .dot import (
     FONT,
     MAX_PEN,
     MIN_PEN,
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    RENDER_TIMEOUT_S,
-    RenderError,
-    _bucket,
-    _html,
-    _quoted,
-    _wrapped,
+    PALETTE_TEXT,
+    bucket,
+    html,
+    quoted,
+    wrapped,
 )
+from .graph import RENDER_TIMEOUT_S, RenderError
 from .text import human_duration
 
 SLOWER = "#d7301f"
@@ -94,19 +93,19 @@ def _pen(count: int, largest: int) -> float:
 
 def _diff_edge_label(item: _Item) -> str:
     if item.status == "new":
-        return f"<B>NEW</B> · wait {_html(human_duration(item.after_median))}"
+        return f"<B>NEW</B> · wait {html(human_duration(item.after_median))}"
     if item.status == "removed":
-        return f"gone (was {_html(human_duration(item.before_median))})"
-    text = _html(change_text(item.before_median, item.after_median))
+        return f"gone (was {html(human_duration(item.before_median))})"
+    text = html(change_text(item.before_median, item.after_median))
     return f"<B>{text}</B>" if item.status in ("slower", "faster") else text
 
 
 def _side_edge_label(count: int, median: float) -> str:
-    return _html(f"{count:,}× · wait {human_duration(median)}")
+    return html(f"{count:,}× · wait {human_duration(median)}")
 
 
 def _diff_node_label(name: str, item: _Item | None) -> str:
-    label = _wrapped(name)
+    label = wrapped(name)
     if item is None:
         return label
     if item.status == "new":
@@ -116,14 +115,14 @@ def _diff_node_label(name: str, item: _Item | None) -> str:
     elif math.isnan(item.before_median) and math.isnan(item.after_median):
         stats = f"{item.before_count:,}× → {item.after_count:,}×"
     else:
-        stats = f"wait {_html(change_text(item.before_median, item.after_median))}"
+        stats = f"wait {html(change_text(item.before_median, item.after_median))}"
     return f'{label}<BR/><FONT POINT-SIZE="9">{stats}</FONT>'
 
 
 def _side_node_label(name: str, count: int, median: float) -> str:
     wait = "" if math.isnan(median) else f" · wait before {human_duration(median)}"
-    stats = _html(f"{count:,}×{wait}")
-    return f'{_wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
+    stats = html(f"{count:,}×{wait}")
+    return f'{wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
 
 
 def _layout(source: str) -> dict[str, Any]:
@@ -167,8 +166,8 @@ def _legend(
     level = round((1.0 - comparison.options.alpha) * 100)
     if kind == "difference":
         row("<B>Difference: before → after</B>")
-        row(_html(f"Cases: median throughput {change_text(c.before_median_s, c.after_median_s)}"))
-        row(_html("Arrow / box text: median wait before → after (change)"))
+        row(html(f"Cases: median throughput {change_text(c.before_median_s, c.after_median_s)}"))
+        row(html("Arrow / box text: median wait before → after (change)"))
         for colour, text in (
             (
                 SLOWER,
@@ -180,36 +179,36 @@ def _legend(
             (UNCHANGED, "grey: no significant change"),
             (INSUFFICIENT, f"light grey: fewer than {comparison.options.min_count} waits a side"),
         ):
-            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {_html(text)}')
-        row(_html("Width: how often after (or before, if gone)"))
+            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {html(text)}')
+        row(html("Width: how often after (or before, if gone)"))
     else:
-        row(f"<B>{_html(kind.capitalize())}</B>")
+        row(f"<B>{html(kind.capitalize())}</B>")
         side = comparison.before if kind == "before" else comparison.after
         row(
-            _html(
+            html(
                 f"{side.cases:,} cases · median throughput "
                 f"{human_duration(c.before_median_s if kind == 'before' else c.after_median_s)}"
             )
         )
-        row(_html("Arrow: times · median wait; box: times · median wait before it"))
+        row(html("Arrow: times · median wait; box: times · median wait before it"))
         if bounds is not None and bounds[1] > bounds[0]:
             lo, hi = bounds
             step = (math.log(hi) - math.log(lo)) / len(PALETTE)
             cells = "".join(
-                f'<TD BGCOLOR="{PALETTE[i]}"><FONT POINT-SIZE="8" COLOR="{_PALETTE_TEXT[i]}">'
-                f"{_html(('≥ ' if i else '< ') + _edge_value(lo, step, i))}"
+                f'<TD BGCOLOR="{PALETTE[i]}"><FONT POINT-SIZE="8" COLOR="{PALETTE_TEXT[i]}">'
+                f"{html(('≥ ' if i else '< ') + _edge_value(lo, step, i))}"
                 "</FONT></TD>"
                 for i in range(len(PALETTE))
             )
-            row(_html("Colour: median wait, one scale for before and after"))
+            row(html("Colour: median wait, one scale for before and after"))
             rows.append(f"<TR>{cells}</TR>")
         row(
-            _html("Same layout as the difference graph: missing boxes exist only on the other side")
+            html("Same layout as the difference graph: missing boxes exist only on the other side")
         )
     shown = len(_shown_edges(comparison.transitions))
     if shown < len(comparison.transitions) or hidden:
         row(
-            _html(
+            html(
                 f"{shown} of {len(comparison.transitions)} arrows drawn (the biggest changes, "
                 f"then the busiest); {hidden} activities without a drawn arrow left out"
             )
@@ -351,7 +350,7 @@ def _picture(
             label = _side_node_label(name, count, median)
             style = ""
         lines.append(
-            f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={_quoted(name)}];"
+            f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={quoted(name)}];"
         )
     for s, t, item in edges:
         count = {"before": item.before_count, "after": item.after_count}.get(
@@ -381,11 +380,11 @@ def _picture(
         else:
             median = item.before_median if kind == "before" else item.after_median
             label = _side_edge_label(count, median)
-            attrs = f'color="{PALETTE[_bucket(median, bounds)]}"'
+            attrs = f'color="{PALETTE[bucket(median, bounds)]}"'
         tip = f"{s} → {t}: {change_text(item.before_median, item.after_median)}, {item.status}"
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
-            f"penwidth={pen:.2f}, tooltip={_quoted(tip)}];"
+            f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -25,7 +25,6 @@ from .dot import (
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    PALETTE_TEXT,
     bounds,
     bucket,
     html,
@@ -54,9 +53,6 @@ __all__ = [
     "process_dot",
     "render_dot",
 ]
-
-# alias for render/compare_graph.py until it imports render.dot
-_PALETTE_TEXT, _bucket, _html, _quoted, _wrapped = PALETTE_TEXT, bucket, html, quoted, wrapped
 
 FORMATS = ("svg", "png", "pdf")
 PNG_DPI = 150
