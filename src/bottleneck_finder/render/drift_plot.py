@@ -87,6 +87,7 @@ def drift_picture(result: DriftResult, fmt: str, words: Words = ENGLISH) -> byte
     matplotlib.use("Agg", force=True)
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     overall = result.series[result.series["element"] == OVERALL]
     panels = [
@@ -128,6 +129,8 @@ def drift_picture(result: DriftResult, fmt: str, words: Words = ENGLISH) -> byte
             ax.set_title(w(title), loc="right", fontsize=10, fontweight="bold")
             ax.set_ylabel(axis_label(unit, working, w))
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            if w.lang == "vi":  # decimal comma on the value axis: 0,5
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.fixed(v, "g")))
             ax.set_ylim(bottom=0)
             if len(lines) > 1:
                 ax.legend(

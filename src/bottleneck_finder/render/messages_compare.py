@@ -106,7 +106,7 @@ COMPARE_MESSAGES: dict[str, tuple[str, str]] = {
     "cmp_thing_handoff": ("một lần chuyển bước", "a hand-off"),
     "cmp_from_zero": ("từ 0 giây", "from 0 s"),
     "cmp_finding_new": (
-        "Hồ sơ giờ chờ trung vị {after} {where}, {thing} trước đây không có; {effect}.",
+        "Hồ sơ nay phải chờ trung vị {after} {where}, {thing} trước đây không có; {effect}.",
         "Dossiers now wait a median {after} {where}, {thing} that did not exist before; {effect}.",
     ),
     "cmp_finding_removed": (
@@ -116,8 +116,8 @@ COMPARE_MESSAGES: dict[str, tuple[str, str]] = {
         "{effect}.",
     ),
     "cmp_finding": (
-        "Hồ sơ giờ chờ trung vị {after} {where} thay vì {before} ({change}; thay đổi của trung "
-        "vị nằm trong khoảng {lo} đến {hi} với độ tin cậy 95%); {effect}.",
+        "Hồ sơ nay phải chờ trung vị {after} {where} thay vì {before} ({change}; thay đổi của "
+        "trung vị nằm trong khoảng {lo} đến {hi} với độ tin cậy 95%); {effect}.",
         "Dossiers now wait a median {after} {where} instead of {before} ({change}; the change "
         "in median is {lo} to {hi} with 95% confidence); {effect}.",
     ),
