@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import bottleneck_finder as bf
 from bottleneck_finder.cli import cli
 
-from .conftest import EVENT_LOGS
+from .conftest import EVENT_LOGS, ROOT
 
 AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
 BEFORE = EVENT_LOGS / "one_stop_shop_before.csv"
@@ -103,3 +103,19 @@ def test_one_prepared_log_serves_every_analysis() -> None:
         assert bf.analyze(log, flows=False).analysis.log.cases == len(
             log.log.events["case"].cat.categories
         )
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notebook-style example under "Python API" in README.md runs as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "event_logs").symlink_to(EVENT_LOGS)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    written = (tmp_path / "analysis.json").read_text(encoding="utf-8")
+    assert (
+        written == bf.analyze(Path("event_logs/one_stop_shop_rollout.csv"), calendar="vn").to_json()
+    )
+    assert namespace["two_logs"].comparison.split.mode == "logs"  # type: ignore[attr-defined]

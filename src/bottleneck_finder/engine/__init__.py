@@ -46,7 +46,7 @@ class Engine:
     """One in-memory engine session: register tables, run queries, keep intermediate tables."""
 
     def __init__(self, dialect: Dialect = DUCKDB, *, in_process_steps: bool = True) -> None:
-        """`in_process_steps`: let `local.register_steps` build the step table with numpy
+        """`in_process_steps`: let `in_process.register_steps` build the step table with numpy
         where the file order allows (off: always the SQL window, as a cluster engine would)."""
         import duckdb
 

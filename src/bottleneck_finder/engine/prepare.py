@@ -9,7 +9,7 @@ import numpy as np
 
 from ..calendar import WorkCalendar
 from ..model import EventLog
-from . import Engine, event_table, instances, local, stats, transitions
+from . import Engine, event_table, in_process, instances, stats, transitions
 
 
 def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
@@ -24,11 +24,11 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         engine.materialize("instances", instances.activity_instances("neighbours", paired=True))
         paired = engine.arrow("SELECT * FROM instances")
         inst = "SELECT * FROM instances"
-        if local.register_steps(engine, paired, **options):
+        if in_process.register_steps(engine, paired, **options):
             return
     else:
-        arrays = local.from_events(log.events, detail=detail)
-        if local.register_steps(engine, arrays, order_hint=log.case_order, **options):
+        arrays = in_process.from_events(log.events, detail=detail)
+        if in_process.register_steps(engine, arrays, order_hint=log.case_order, **options):
             return
         engine.register("events", event_table(log.events))
         inst = instances.activity_instances("events", paired=False)

@@ -10,7 +10,7 @@ import pytest
 from bottleneck_finder.analysis.analyze import analyze
 from bottleneck_finder.api import load_log
 from bottleneck_finder.columns import LogColumns
-from bottleneck_finder.engine import Engine, event_table, local
+from bottleneck_finder.engine import Engine, event_table, in_process
 from bottleneck_finder.engine.prepare import prepare_steps
 from bottleneck_finder.model import EventLog
 from bottleneck_finder.prepared import PreparedLog
@@ -41,9 +41,11 @@ def _used_in_process(log: EventLog) -> bool:
         if log.has_lifecycle:
             prepare_steps(engine, log)
             paired = engine.arrow("SELECT * FROM instances")
-            return local.register_steps(engine, paired, has_start_times=True, detail=True)
-        inst = local.from_events(log.events)
-        return local.register_steps(engine, inst, has_start_times=log.has_start_times, detail=True)
+            return in_process.register_steps(engine, paired, has_start_times=True, detail=True)
+        inst = in_process.from_events(log.events)
+        return in_process.register_steps(
+            engine, inst, has_start_times=log.has_start_times, detail=True
+        )
     finally:
         engine.close()
 
@@ -196,7 +198,7 @@ def test_tiny_instance_sets(n: int) -> None:
 
 
 def test_case_row_order_sorts_by_case_then_row() -> None:
-    inst = local.InstanceArrays(
+    inst = in_process.InstanceArrays(
         case=np.array([2, 0, 2, 1, 0], np.int32),
         activity=np.zeros(5, np.int32),
         end=np.arange(5, dtype=np.int64),
@@ -206,12 +208,12 @@ def test_case_row_order_sorts_by_case_then_row() -> None:
         resource=np.full(5, -1, np.int32),
         group=np.full(5, -1, np.int32),
     )
-    order = local.case_row_order(inst)
+    order = in_process.case_row_order(inst)
     assert order is not None
     assert order.positions.tolist() == [1, 4, 3, 0, 2]
     assert order.case.tolist() == [0, 0, 1, 2, 2]
-    shuffled_rows = local.InstanceArrays(**{**inst.__dict__, "row": np.array([4, 3, 2, 1, 0])})
-    by_row = local.case_row_order(shuffled_rows)  # rows not ascending: the argsort way
+    shuffled_rows = in_process.InstanceArrays(**{**inst.__dict__, "row": np.array([4, 3, 2, 1, 0])})
+    by_row = in_process.case_row_order(shuffled_rows)  # rows not ascending: the argsort way
     assert by_row is not None
     assert by_row.positions.tolist() == [4, 1, 3, 2, 0]
     assert by_row.case.tolist() == [0, 0, 1, 2, 2]
@@ -248,11 +250,11 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
     assert log.quality.dropped_duplicates == 2
     assert len(log.events) == len(rows)
     # the (case, position) order survives the dropped rows and is accepted by the engine
-    arrays = local.from_events(log.events)
+    arrays = in_process.from_events(log.events)
     assert log.case_order is not None
-    checked = local.checked_order(arrays, log.case_order)
+    checked = in_process.checked_order(arrays, log.case_order)
     assert checked is not None
-    computed = local.case_row_order(arrays)
+    computed = in_process.case_row_order(arrays)
     assert computed is not None
     assert np.array_equal(checked.positions, computed.positions)
     assert np.array_equal(checked.case, computed.case)
@@ -273,9 +275,9 @@ def test_a_stale_order_hint_is_refused_and_the_steps_stay_right() -> None:
     kept = log.events[log.events["case"] != "c2"].reset_index(drop=True)
     stale = replace(log, events=kept)  # still carries the order of all nine events
     assert stale.case_order is not None and len(stale.case_order) != len(kept)
-    assert local.checked_order(local.from_events(kept), stale.case_order) is None
+    assert in_process.checked_order(in_process.from_events(kept), stale.case_order) is None
     shuffled = replace(log, case_order=log.case_order[::-1].copy())
-    assert local.checked_order(local.from_events(log.events), shuffled.case_order) is None
+    assert in_process.checked_order(in_process.from_events(log.events), shuffled.case_order) is None
     for candidate in (stale, shuffled):
         fast = _tables(candidate, in_process=True)
         sql = _tables(candidate, in_process=False)
