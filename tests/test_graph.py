@@ -32,8 +32,7 @@ from bottleneck_finder.render.graph import (
     process_dot,
     render_dot,
 )
-from bottleneck_finder.render.text import human_duration
-from bottleneck_finder.render.words import Words
+from bottleneck_finder.render.words import ENGLISH, Words
 
 from .conftest import RECEIPT
 
@@ -331,8 +330,8 @@ def test_bad_dot_raises_render_error() -> None:
         (float("nan"), "–"),
     ],
 )
-def test_human_duration(seconds: float, text: str) -> None:
-    assert human_duration(seconds) == text
+def test_english_duration(seconds: float, text: str) -> None:
+    assert ENGLISH.duration(seconds) == text
 
 
 def test_empty_transitions() -> None:
@@ -425,11 +424,23 @@ def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
 
 def test_message_tables_share_no_key_and_have_both_languages() -> None:
     from bottleneck_finder.render.messages import MESSAGES
+    from bottleneck_finder.render.messages_causes import CAUSES_MESSAGES
+    from bottleneck_finder.render.messages_compare import COMPARE_MESSAGES
+    from bottleneck_finder.render.messages_drift import DRIFT_MESSAGES
     from bottleneck_finder.render.messages_maps import MAP_MESSAGES
     from bottleneck_finder.render.messages_report import REPORT_MESSAGES
+    from bottleneck_finder.render.messages_terminal import TERMINAL_MESSAGES
     from bottleneck_finder.render.messages_topics import TOPIC_MESSAGES
 
-    tables = (REPORT_MESSAGES, TOPIC_MESSAGES, MAP_MESSAGES)
+    tables = (
+        REPORT_MESSAGES,
+        TOPIC_MESSAGES,
+        MAP_MESSAGES,
+        TERMINAL_MESSAGES,
+        CAUSES_MESSAGES,
+        DRIFT_MESSAGES,
+        COMPARE_MESSAGES,
+    )
     assert len(MESSAGES) == sum(len(t) for t in tables)
     for key, (vi, en) in MESSAGES.items():
         assert vi and en, key

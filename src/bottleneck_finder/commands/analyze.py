@@ -21,10 +21,12 @@ from .options import (
     column_options,
     formats_option,
     json_option,
+    lang_option,
     output_option,
     parse_formats,
     quiet_option,
     top_option,
+    words_for,
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
@@ -93,6 +95,7 @@ FLOWS_AUTO_LIMIT = 2_000_000
     f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
     "of the analysis in time and memory).",
 )
+@lang_option()
 @quiet_option
 @column_options
 def analyze(
@@ -109,26 +112,30 @@ def analyze(
     deadline_column: str | None,
     procedure: str | None,
     with_flows: bool | None,
+    lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
     graph_formats = parse_formats(formats)
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    w = words_for(lang, calendar)
     if procedure and not (deadline or deadline_column):
         raise click.UsageError("--procedure needs --deadline or --deadline-column")
     progress = Progress(quiet)
     extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
     values: dict[str, Any] = {}
     if extra:
-        event_log, values = load_with_columns(log, params, extra, quiet=quiet, progress=progress)
+        event_log, values = load_with_columns(
+            log, params, extra, quiet=quiet, progress=progress, words=w
+        )
     else:
-        event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+        event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
 
     from ..prepared import PreparedLog
 
     with PreparedLog(event_log, calendar=calendar) as prepared:
-        result, found_flows, flows_note = _measure(prepared, top, with_flows, progress)
+        result, found_flows, flows_note = _measure(prepared, top, with_flows, progress, w)
         edge_causes = None
         if color_by == "cause":
             progress.stage("attributing waiting time to causes")
@@ -151,6 +158,7 @@ def analyze(
         procedure_column=procedure,
         edge_causes=edge_causes,
         flows=found_flows,
+        words=w,
     )
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
@@ -166,44 +174,40 @@ def analyze(
     if as_json:
         click.echo(files["analysis.json"], nl=False)
         return
-    click.echo(summary_text(result))
+    click.echo(summary_text(result, w))
     if calendar is not None:
-        click.echo(
-            f"durations are working time (calendar {calendar.name}; "
-            f"1 wd = {calendar.workday_seconds / 3600:g} h of work); dates are real dates"
-        )
+        hours = w.fixed(calendar.workday_seconds / 3600, "g")
+        click.echo(w("an_working_time", calendar=calendar.name, hours=hours))
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
-        click.echo(f"note: {note}")
+        click.echo(w("note", note=note))
     if flows_note:
-        click.echo(f"note: {flows_note}")
+        click.echo(w("note", note=flows_note))
     if color_by == "cause" and not edge_causes:
-        click.echo(
-            "note: no waiting time could be attributed to a cause (it needs start times and "
-            "resources), so every arrow is grey"
-        )
+        click.echo(w("note", note=w("an_no_cause")))
     if report is not None:
         from ..render.deadline_text import deadline_lines
 
         click.echo("")
-        click.echo(deadline_lines(report, procedure))
+        click.echo(deadline_lines(report, procedure, w))
     click.echo("")
-    click.echo("Top bottlenecks (transitions, by total waiting time):")
+    click.echo(w("an_top_transitions"))
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
-    click.echo(bottleneck_table(result, kind="transition", width=width))
+    click.echo(bottleneck_table(result, kind="transition", width=width, words=w))
     click.echo("")
-    click.echo("Waiting time before each activity:")
-    click.echo(bottleneck_table(result, kind="activity", width=width))
+    click.echo(w("an_top_activities"))
+    click.echo(bottleneck_table(result, kind="activity", width=width, words=w))
     if found_flows is not None:
         from ..render.flows import flows_text
 
         click.echo("")
-        click.echo(flows_text(*found_flows))
+        variants, rework, handoffs = found_flows
+        click.echo(flows_text(variants, rework, handoffs, w))
     click.echo("")
-    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    click.echo(w("wrote", files=", ".join(str(p) for p in written)))
 
 
 def _measure(
-    prepared: Any, top: int, with_flows: bool | None, progress: Progress
+    prepared: Any, top: int, with_flows: bool | None, progress: Progress, words: Any
 ) -> tuple[Any, Any, str | None]:
     """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
     default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
@@ -218,11 +222,7 @@ def _measure(
     if with_flows is None:
         with_flows = events <= FLOWS_AUTO_LIMIT
         if not with_flows:
-            flows_note = (
-                f"variants, rework and hand-offs were not counted on {events:,} "
-                "events (several times the time and memory of the rest): pass --flows to count "
-                "them, or run bottleneck discover"
-            )
+            flows_note = words("an_flows_skipped", events=words.count(events))
     if with_flows:
         from ..analysis.flows import flows as count_flows
 
@@ -257,12 +257,14 @@ def render_outputs(
     procedure_column: str | None = None,
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None,
     flows: tuple[Any, Any, Any] | None = None,
+    words: Any = None,
 ) -> tuple[dict[str, bytes | str], str | None]:
     """Every output file's content, made in memory before anything is written.
 
     `deadlines` (an `analysis.deadlines.DeadlineReport`) adds the `deadlines` section and
     deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
-    (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs."""
+    (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs; the
+    process map speaks `words` (English calendar time by default)."""
     from ..render.data import analysis_document, deadlines_document, to_csv, to_json
     from ..render.graph import GraphOptions, picture_files, process_dot
 
@@ -286,7 +288,12 @@ def render_outputs(
         files["deadlines.csv"] = to_csv(deadlines.procedures)
     dot = process_dot(
         result,
-        GraphOptions(min_share=min_share, max_edges=max_edges, edge_causes=edge_causes),
+        GraphOptions(
+            min_share=min_share,
+            max_edges=max_edges,
+            edge_causes=edge_causes,
+            **({} if words is None else {"words": words}),
+        ),
     )
     pictures, warning = picture_files({"process": dot}, graph_formats)
     files.update(pictures)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .loading import stem
-from .options import output_option
+from .options import lang_option, output_option, words_for
 
 
 def _names(text: str | None) -> list[str]:
@@ -43,6 +43,7 @@ def _names(text: str | None) -> list[str]:
 @click.option("--pseudonymize", help="More columns to pseudonymize, comma-separated.")
 @click.option("--drop", help="Columns to leave out (free text, ID numbers), comma-separated.")
 @click.option("--encoding", help="Text encoding of a CSV file (default: detected).")
+@lang_option(text="Language of the lines printed; the log written is the same in both.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def anonymize(
     log: Path,
@@ -54,6 +55,7 @@ def anonymize(
     pseudonymize: str | None,
     drop: str | None,
     encoding: str | None,
+    lang: str,
     quiet: bool,
 ) -> None:
     """Write a copy of LOG with case ids and officers replaced by keyed pseudonyms."""
@@ -91,14 +93,13 @@ def anonymize(
         raise
     if quiet:
         return
+    w = words_for(lang)
     if new_key is not None:
-        click.echo(
-            f"wrote a new secret key to {new_key} — keep it private; reuse it with --key-file "
-            "so the same people get the same pseudonyms in later exports",
-            err=True,
-        )
-    replaced = ", ".join(f"{c} ({n:,} values)" for c, n in result.replaced.items())
-    click.echo(f"pseudonymized {replaced}")
+        click.echo(w("anon_new_key", path=new_key), err=True)
+    replaced = ", ".join(
+        w("anon_values", column=c, count=w.count(n)) for c, n in result.replaced.items()
+    )
+    click.echo(w("anon_replaced", replaced=replaced))
     if result.dropped:
-        click.echo(f"left out {', '.join(result.dropped)}")
-    click.echo(f"wrote {target}")
+        click.echo(w("anon_dropped", columns=", ".join(result.dropped)))
+    click.echo(w("wrote", files=target))

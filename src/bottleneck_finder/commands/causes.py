@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -13,13 +13,12 @@ from .options import (
     Progress,
     column_options,
     json_option,
+    lang_option,
     output_option,
     quiet_option,
     top_option,
+    words_for,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command(
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     help="Treat each role/unit (--group column) as one resource pool instead of individuals.",
 )
 @top_option("Rows shown.")
+@lang_option()
 @quiet_option
 @column_options
 def causes(
@@ -56,6 +56,7 @@ def causes(
     calendar_spec: str,
     group_pools: bool,
     top: int,
+    lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -66,8 +67,9 @@ def causes(
     from ..errors import ColumnError
 
     calendar = load_calendar(calendar_spec)
+    w = words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
     progress = Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
     if group_pools and event_log.events["group"].isna().all():
         raise ColumnError(
             "--group-pools needs a group (role/unit) column and the log has none",
@@ -95,6 +97,6 @@ def causes(
         click.echo(files["causes.json"], nl=False)
         return
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 100), 160)
-    click.echo(causes_text(result, top=top, width=width))
+    click.echo(causes_text(result, top=top, width=width, words=w))
     click.echo("")
-    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    click.echo(w("wrote", files=", ".join(str(p) for p in written)))

@@ -15,9 +15,11 @@ from .options import (
     column_options,
     formats_option,
     json_option,
+    lang_option,
     output_option,
     parse_formats,
     quiet_option,
+    words_for,
 )
 
 EPILOG = (
@@ -123,6 +125,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.IntRange(1),
     help="Rows of each terminal table (the files hold them all).",
 )
+@lang_option()
 @quiet_option
 @column_options
 def compare(
@@ -142,6 +145,7 @@ def compare(
     as_json: bool,
     formats: str,
     top: int,
+    lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -153,6 +157,8 @@ def compare(
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    w = words_for(lang, calendar)
+    english = words_for("en", calendar)  # comparison.json's sentences, whatever --lang
     from ..analysis.compare import CompareOptions, compare_logs, compare_split
 
     options = CompareOptions(
@@ -165,12 +171,21 @@ def compare(
         straddling=straddling,  # type: ignore[arg-type]
     )
     progress = Progress(quiet)
+    said: str | None = None  # why the split date was chosen, in the terminal's words
     if after is not None:
         b_log = load_from_params(
-            before, _side_params(params, before_columns), quiet=quiet, label="before: "
+            before,
+            _side_params(params, before_columns),
+            quiet=quiet,
+            label=w("cmp_side_before") + ": ",
+            words=w,
         )
         a_log = load_from_params(
-            after, _side_params(params, after_columns), quiet=quiet, label="after: "
+            after,
+            _side_params(params, after_columns),
+            quiet=quiet,
+            label=w("cmp_side_after") + ": ",
+            words=w,
         )
         progress.stage("comparing the two logs")
         result = compare_logs(b_log, a_log, options)
@@ -180,7 +195,7 @@ def compare(
             raise click.UsageError(
                 "--before-columns / --after-columns need two logs; use --columns with --split"
             )
-        log = load_from_params(before, _side_params(params, None), quiet=quiet)
+        log = load_from_params(before, _side_params(params, None), quiet=quiet, words=w)
         from ..prepared import PreparedLog
 
         description = None
@@ -188,16 +203,21 @@ def compare(
         at: Any = split
         with PreparedLog(log, calendar=calendar) as prepared:
             if split.strip().lower() == "auto":
-                from ..api import split_point
+                from ..analysis.drift import split_date
+                from ..render.drift_text import describe
 
                 progress.stage("looking for the strongest change point")
-                at, description = split_point(prepared)
+                # as api.split_point: found and told on the wall clock whatever the calendar
+                point = split_date(prepared if calendar is None else log)
+                at = point.date
+                description = describe(point, log.display_tz)
+                said = describe(point, log.display_tz, words_for(lang))
             progress.stage("comparing the two periods")
             result = compare_split(prepared, at, options, description=description)
         folder = output or Path("reports") / f"{stem(before)}_split"
 
     progress.stage("drawing the graphs")
-    files, warning = render_comparison(result, graph_formats)
+    files, warning = render_comparison(result, graph_formats, w, english)
     progress.stage(f"writing {folder}")
     from ..io.write import write_files
 
@@ -214,32 +234,36 @@ def compare(
     from ..render.compare_text import findings_table, summary_text
 
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
-    click.echo(summary_text(result))
+    click.echo(summary_text(result, w, said))
     click.echo("")
-    click.echo("Introduced bottlenecks (new or significantly slower, by added wait per case):")
-    click.echo(findings_table(result.introduced.head(top), width=width))
+    click.echo(w("cmp_introduced"))
+    click.echo(findings_table(result.introduced.head(top), width=width, words=w))
     click.echo("")
-    click.echo("Improvements (faster or gone, by wait saved per case):")
-    click.echo(findings_table(result.improvements.head(top), width=width, saved=True))
+    click.echo(w("cmp_improvements"))
+    click.echo(findings_table(result.improvements.head(top), width=width, saved=True, words=w))
     if len(result.introduced):
         click.echo("")
-        click.echo(f"Finding: {finding_sentence(result.introduced.iloc[0].to_dict())}")
+        finding = finding_sentence(result.introduced.iloc[0].to_dict(), w)
+        click.echo(w("cmp_finding_line", finding=finding))
     click.echo("")
-    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    click.echo(w("wrote", files=", ".join(str(p) for p in written)))
 
 
 def render_comparison(
-    result: Any, graph_formats: list[str]
+    result: Any, graph_formats: list[str], words: Any = None, english: Any = None
 ) -> tuple[dict[str, bytes | str], str | None]:
-    """Every output file's content, made in memory before anything is written."""
+    """Every output file's content, made in memory before anything is written: the graphs in
+    `words`, comparison.json's sentences in `english` (both English calendar time by
+    default)."""
     from ..render.compare_graph import comparison_dots
     from ..render.compare_text import comparison_document
     from ..render.data import to_csv, to_json
     from ..render.graph import GRAPHVIZ_HINT, dot_available, picture_files
+    from ..render.words import ENGLISH
 
     weekly = result.demand.weekly
     files: dict[str, bytes | str] = {
-        "comparison.json": to_json(comparison_document(result)),
+        "comparison.json": to_json(comparison_document(result, english or ENGLISH)),
         "transitions.csv": to_csv(result.transitions),
         "activities.csv": to_csv(result.activities),
         "demand_weekly.csv": to_csv(weekly),
@@ -251,6 +275,6 @@ def render_comparison(
             f"Graphviz 'dot' is not installed, so the comparison graphs were not drawn — "
             f"{GRAPHVIZ_HINT}"
         )
-    pictures, warning = picture_files(comparison_dots(result), graph_formats)
+    pictures, warning = picture_files(comparison_dots(result, words or ENGLISH), graph_formats)
     files.update(pictures)
     return files, warning

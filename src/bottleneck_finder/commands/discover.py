@@ -14,10 +14,12 @@ from .options import (
     column_options,
     formats_option,
     json_option,
+    lang_option,
     output_option,
     parse_formats,
     quiet_option,
     top_option,
+    words_for,
 )
 
 
@@ -67,6 +69,7 @@ from .options import (
 @json_option("Print discovery.json to stdout.")
 @formats_option("Picture")
 @calendar_option
+@lang_option()
 @quiet_option
 @column_options
 def discover(
@@ -81,17 +84,19 @@ def discover(
     as_json: bool,
     formats: str,
     calendar_spec: str,
+    lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Discover the process model, its variants, rework and hand-offs, annotated with time."""
     graph_formats = parse_formats(formats)
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
+    w = words_for(lang, calendar)
     from ..io.read import read_reference_file
 
     ref = read_reference_file(reference) if reference is not None else None
     progress = Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
     from ..analysis.discovery import run_discovery
     from ..render.discovery_text import discovery_files, summary_text
 
@@ -107,7 +112,7 @@ def discover(
         calendar=calendar,
     )
     progress.stage("drawing the model")
-    files, warning = discovery_files(found, graph_formats)
+    files, warning = discovery_files(found, graph_formats, w)
     folder = output or Path("reports") / f"{stem(log)}-model"
     progress.stage(f"writing {folder}")
     from ..io.write import write_files
@@ -119,5 +124,5 @@ def discover(
     if as_json:
         click.echo(files["discovery.json"], nl=False)
         return
-    click.echo(summary_text(found))
-    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    click.echo(summary_text(found, w))
+    click.echo(w("wrote", files=", ".join(str(p) for p in written)))

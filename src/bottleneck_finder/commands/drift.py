@@ -13,8 +13,10 @@ from .options import (
     calendar_option,
     column_options,
     json_option,
+    lang_option,
     output_option,
     quiet_option,
+    words_for,
 )
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
@@ -44,6 +46,7 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 @output_option("reports/<log name>")
 @json_option("Print drift.json to stdout instead.")
 @calendar_option
+@lang_option()
 @quiet_option
 @column_options
 def drift(
@@ -53,13 +56,16 @@ def drift(
     output: Path | None,
     as_json: bool,
     calendar_spec: str,
+    lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
+    w = words_for(lang, calendar)
+    english = words_for("en", calendar)  # drift.json's descriptions, whatever --lang
     progress = Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
 
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift
@@ -78,9 +84,9 @@ def drift(
     )
     progress.stage("drawing the series")
     files: dict[str, bytes | str] = {
-        "drift.json": to_json(drift_document(result)),
-        "drift.png": drift_picture(result, "png"),
-        "drift.svg": drift_picture(result, "svg"),
+        "drift.json": to_json(drift_document(result, english)),
+        "drift.png": drift_picture(result, "png", w),
+        "drift.svg": drift_picture(result, "svg", w),
     }
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
@@ -89,6 +95,6 @@ def drift(
     if as_json:
         click.echo(files["drift.json"], nl=False)
         return
-    click.echo(drift_text(result))
+    click.echo(drift_text(result, w))
     click.echo("")
-    click.echo(f"wrote {', '.join(str(p) for p in written)}")
+    click.echo(w("wrote", files=", ".join(str(p) for p in written)))

@@ -13,19 +13,12 @@ from .options import Progress
 
 def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
     """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
-    file or a working-day deadline without a calendar fails fast. With a calendar, the rest of
-    the command shows durations in working days ("wd", one usual working day each)."""
+    file or a working-day deadline without a calendar fails fast. With a calendar, the command
+    shows durations in working days (`options.words_for`: "wd", one usual working day each)."""
     from ..analysis.deadlines import DeadlineError, parse_deadline
     from ..calendar import load_calendar
 
     calendar = load_calendar(calendar_spec)
-    if calendar is not None:
-        # every duration this command shows is then told in the calendar's working days
-        from ..render.text import day_unit
-
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None:
-            ctx.with_resource(day_unit(calendar.workday_seconds, "wd"))
     parsed = parse_deadline(deadline) if deadline else None
     if parsed is not None and parsed.needs_calendar and calendar is None:
         raise DeadlineError(
@@ -82,6 +75,7 @@ def load_from_params(
     quiet: bool,
     progress: Progress | None = None,
     label: str = "",
+    words: Any = None,
 ) -> Any:
     """Read and normalize `log` as the `column_options` in `params` say; announce the columns
     on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
@@ -98,7 +92,7 @@ def load_from_params(
     )
     progress.done()
     if not quiet:
-        click.echo(f"{label}{announce_columns(event_log)}", err=True)
+        click.echo(f"{label}{announce_columns(event_log, words)}", err=True)
     for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
         click.echo(f"warning: {label}{warning}", err=True)
     return event_log
@@ -111,6 +105,7 @@ def load_with_columns(
     *,
     quiet: bool,
     progress: Progress | None = None,
+    words: Any = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
     procedure), each as a Series aligned with the rows of the file as read (so that
@@ -151,23 +146,27 @@ def load_with_columns(
             values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
     progress.done()
     if not quiet:
-        click.echo(announce_columns(event_log), err=True)
+        click.echo(announce_columns(event_log, words), err=True)
     for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
         click.echo(f"warning: {warning}", err=True)
     return event_log, values
 
 
-def announce_columns(log: Any) -> str:
-    """One line saying which column plays which role, and which waiting definition follows."""
+def announce_columns(log: Any, words: Any = None) -> str:
+    """One line saying which column plays which role, and which waiting definition follows,
+    in `words` (a `render.words.Words`; English by default)."""
+    from ..render.words import ENGLISH
+
+    w = words or ENGLISH
     mapped = ", ".join(f"{role}={column!r}" for role, column in log.columns.items())
     if log.has_lifecycle:
-        how = "start/complete events paired"
+        how = w("ld_lifecycle")
     elif log.has_start_times:
-        how = "start times known"
+        how = w("ld_start_times")
     else:
-        how = "no start times"
-    fmt = f"; times read as {log.timestamp_format}" if log.timestamp_format else ""
-    return f"columns: {mapped} ({how}{fmt})"
+        how = w("ld_no_start_times")
+    fmt = w("ld_format", format=log.timestamp_format) if log.timestamp_format else ""
+    return w("ld_columns", mapped=mapped, how=how, format=fmt)
 
 
 def deadline_report_from_params(

@@ -163,6 +163,29 @@ def formats_option(what: str) -> Decorator:
     )
 
 
+LANGS = ("vi", "en")
+
+
+def lang_option(
+    default: str = "en",
+    text: str = "Language of the terminal text and the pictures; the JSON and CSV files are "
+    "the same in both.",
+) -> Decorator:
+    """`--lang vi|en`: the language the command speaks (default English for the analyses)."""
+    return click.option(
+        "--lang", type=click.Choice(LANGS), default=default, show_default=True, help=text
+    )
+
+
+def words_for(lang: str, calendar: Any = None) -> Any:
+    """The vocabulary of a command's terminal text and pictures: `lang`, with durations in the
+    working days of `calendar` when there is one ("3.2 wd", "3,2 ngày làm việc")."""
+    from ..render.words import Words
+
+    workday = None if calendar is None else float(calendar.workday_seconds)
+    return Words("vi" if lang == "vi" else "en", workday_s=workday)
+
+
 quiet_option: Decorator = click.option(
     "-q", "--quiet", is_flag=True, help="No progress or column announcements."
 )

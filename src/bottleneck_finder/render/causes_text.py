@@ -10,7 +10,8 @@ import pandas as pd
 from .. import __version__
 from ..analysis.causes import CAUSES, CauseBreakdown
 from .data import to_csv, to_json
-from .text import human_duration
+from .text import clip, column_width
+from .words import ENGLISH, Words
 
 CAUSES_SCHEMA = "bottleneck/causes@1"
 ENABLED_DEFINITION = (
@@ -37,15 +38,27 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def cause_notes(result: CauseBreakdown) -> list[str]:
+def cause_notes(result: CauseBreakdown, words: Words = ENGLISH) -> list[str]:
     """What the reader should know about the breakdown: time that could not be attributed."""
     if not result.instances_without_start:
         return []
+    w = words
     return [
-        f"{result.instances_without_start:,} activity instances have no start time: the time "
-        "before them cannot be told apart from their own work, so it is not attributed to a "
-        f"cause ({human_duration(result.unattributed_s)} between steps left unattributed)"
+        w(
+            "cs_unattributed",
+            count=w.count(result.instances_without_start),
+            time=w.duration(result.unattributed_s),
+        )
     ]
+
+
+def availability_text(availability: str, words: Words = ENGLISH) -> str:
+    """The working hours the breakdown measured unavailability against, in words."""
+    if availability == "learned per resource":
+        return words("cs_learned")
+    if availability.startswith("calendar "):
+        return words("cs_calendar", name=availability.removeprefix("calendar "))
+    return availability
 
 
 def causes_document(result: CauseBreakdown) -> dict[str, Any]:
@@ -87,37 +100,33 @@ def _csv_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame[[*keys, *[c for c in frame.columns if c not in keys]]]
 
 
-SHORT = {
-    "batching": "batch",
-    "resource_contention": "contention",
-    "prioritization": "priority",
-    "resource_unavailability": "unavail.",
-    "extraneous": "extran.",
-}
-
-
-def causes_table(frame: pd.DataFrame, kind: str, width: int, top: int) -> str:
+def causes_table(
+    frame: pd.DataFrame, kind: str, width: int, top: int, words: Words = ENGLISH
+) -> str:
     """Rows of one aggregate as an aligned table: total wait, then each cause's share."""
+    w = words
     if frame.empty:
-        return "(no waiting time between steps)"
+        return w("cs_no_wait")
     name_width = max(20, width - 18 - 11 * len(CAUSES))
-    header = f"{'where work waits':<{name_width}} {'total':>8} {'count':>8}" + "".join(
-        f" {SHORT[c]:>10}" for c in CAUSES
+    records = frame.head(top).to_dict(orient="records")
+    d = column_width(w, [w.duration(r["wait_total_s"]) for r in records], 8)
+    header = (
+        f"{w('t_col_where'):<{name_width}} {w('t_col_total'):>{d}} {w('t_col_count'):>8}"
+        + "".join(f" {w(f'cs_short_{c}'):>10}" for c in CAUSES)
     )
     lines = [header, "-" * len(header)]
-    for row in frame.head(top).to_dict(orient="records"):
+    for row in records:
         if kind == "transition":
             name = f"{row['source']} → {row['target']}"
         elif kind == "activity":
-            name = f"before {row['activity']}"
+            name = w("t_before", activity=row["activity"])
         else:
             name = str(row["resource"])
-        if len(name) > name_width:
-            name = name[: name_width - 1] + "…"
-        shares = "".join(f" {row[f'{c}_share']:>10.1%}" for c in CAUSES)
+        name = clip(name, name_width)
+        shares = "".join(f" {w.share(row[f'{c}_share']):>10}" for c in CAUSES)
         lines.append(
-            f"{name:<{name_width}} {human_duration(row['wait_total_s']):>8} "
-            f"{int(row['count']):>8,}{shares}"
+            f"{name:<{name_width}} {w.duration(row['wait_total_s']):>{d}} "
+            f"{w.count(int(row['count'])):>8}{shares}"
         )
     return "\n".join(lines)
 
@@ -132,34 +141,38 @@ def causes_files(result: CauseBreakdown) -> dict[str, bytes | str]:
     }
 
 
-def causes_text(result: CauseBreakdown, *, top: int, width: int) -> str:
+def causes_text(result: CauseBreakdown, *, top: int, width: int, words: Words = ENGLISH) -> str:
     """The terminal summary: totals by cause, notes, the top pairs and the per-element tables."""
+    w = words
     lines: list[str] = []
     lines.append(
-        f"{result.source}: {len(result.instances):,} waiting steps, total wait "
-        f"{human_duration(result.wait_total_s)}; availability: {result.availability}"
+        w(
+            "cs_head",
+            source=result.source,
+            steps=w.count(len(result.instances)),
+            total=w.duration(result.wait_total_s),
+            availability=availability_text(result.availability, w),
+        )
     )
     if result.wait_total_s > 0:
         parts = ", ".join(
-            f"{name} {human_duration(sec)} ({sec / result.wait_total_s:.0%})"
+            f"{w(f'cs_cause_{name}')} {w.duration(sec)} ({w.share(sec / result.wait_total_s, 0)})"
             for name, sec in result.totals_s.items()
         )
-        lines.append(f"by cause: {parts}")
-    for note in cause_notes(result):
-        lines.append(f"note: {note}")
+        lines.append(w("cs_by_cause", parts=parts))
+    for note in cause_notes(result, w):
+        lines.append(w("note", note=note))
     if not result.has_start_times:
-        lines.append(
-            "note: without start times no waiting time can be attributed to a cause: give the "
-            "start column (--start-timestamp) or a log with start/complete events"
-        )
+        lines.append(w("note", note=w("cs_no_start")))
     lines.append("")
-    lines.append("Top (transition, cause) pairs by waiting time:")
+    lines.append(w("cs_top_pairs"))
     if result.ranking.empty:
-        lines.append("(no waiting time between steps)")
+        lines.append(w("cs_no_wait"))
     for r in result.ranking.head(top).to_dict(orient="records"):
+        cause = w(f"cs_cause_{r['cause']}")
         lines.append(
-            f"{int(r['rank']):>3}  {r['source']} → {r['target']}: {r['cause']} "
-            f"{human_duration(float(r['wait_s']))} ({float(r['share_of_total_wait']):.1%})"
+            f"{int(r['rank']):>3}  {r['source']} → {r['target']}: {cause} "
+            f"{w.duration(float(r['wait_s']))} ({w.share(float(r['share_of_total_wait']))})"
         )
     for kind, frame in (
         ("transition", result.transitions),
@@ -167,6 +180,6 @@ def causes_text(result: CauseBreakdown, *, top: int, width: int) -> str:
         ("resource", result.resources),
     ):
         lines.append("")
-        lines.append(f"Waiting time by cause, per {kind} (share of its wait):")
-        lines.append(causes_table(frame, kind, width, top))
+        lines.append(w(f"cs_per_{kind}"))
+        lines.append(causes_table(frame, kind, width, top, w))
     return "\n".join(lines)

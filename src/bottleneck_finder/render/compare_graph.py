@@ -13,23 +13,22 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.compare_types import Comparison
-from .compare_text import change_text
-from .graph import (
-    _PALETTE_TEXT,
+from .compare_text import change_text, status_text
+from .dot import (
     FONT,
     MAX_PEN,
     MIN_PEN,
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    RENDER_TIMEOUT_S,
-    RenderError,
-    _bucket,
-    _html,
-    _quoted,
-    _wrapped,
+    PALETTE_TEXT,
+    bucket,
+    html,
+    quoted,
+    wrapped,
 )
-from .text import human_duration
+from .graph import RENDER_TIMEOUT_S, RenderError
+from .words import ENGLISH, Words
 
 SLOWER = "#d7301f"
 FASTER = "#1a9850"
@@ -92,38 +91,43 @@ def _pen(count: int, largest: int) -> float:
     return MIN_PEN + (MAX_PEN - MIN_PEN) * (count / largest if largest > 0 else 0.0)
 
 
-def _diff_edge_label(item: _Item) -> str:
+def _diff_edge_label(item: _Item, w: Words) -> str:
     if item.status == "new":
-        return f"<B>NEW</B> · wait {_html(human_duration(item.after_median))}"
+        wait = w("graph_wait", wait=w.duration(item.after_median))
+        return f"<B>{html(w('cg_new'))}</B> · {html(wait)}"
     if item.status == "removed":
-        return f"gone (was {_html(human_duration(item.before_median))})"
-    text = _html(change_text(item.before_median, item.after_median))
+        return html(w("cg_gone", was=w.duration(item.before_median)))
+    text = html(change_text(item.before_median, item.after_median, w))
     return f"<B>{text}</B>" if item.status in ("slower", "faster") else text
 
 
-def _side_edge_label(count: int, median: float) -> str:
-    return _html(f"{count:,}× · wait {human_duration(median)}")
+def _times(count: int, w: Words) -> str:
+    return w("graph_times", count=w.count(count))
 
 
-def _diff_node_label(name: str, item: _Item | None) -> str:
-    label = _wrapped(name)
+def _side_edge_label(count: int, median: float, w: Words) -> str:
+    return html(_times(count, w) + " · " + w("graph_wait", wait=w.duration(median)))
+
+
+def _diff_node_label(name: str, item: _Item | None, w: Words) -> str:
+    label = wrapped(name)
     if item is None:
         return label
     if item.status == "new":
-        stats = f"<B>NEW</B> · {item.after_count:,}×"
+        stats = f"<B>{html(w('cg_new'))}</B> · {html(_times(item.after_count, w))}"
     elif item.status == "removed":
-        stats = f"gone (was {item.before_count:,}×)"
+        stats = html(w("cg_gone", was=_times(item.before_count, w)))
     elif math.isnan(item.before_median) and math.isnan(item.after_median):
-        stats = f"{item.before_count:,}× → {item.after_count:,}×"
+        stats = html(f"{_times(item.before_count, w)} → {_times(item.after_count, w)}")
     else:
-        stats = f"wait {_html(change_text(item.before_median, item.after_median))}"
+        stats = html(w("graph_wait", wait=change_text(item.before_median, item.after_median, w)))
     return f'{label}<BR/><FONT POINT-SIZE="9">{stats}</FONT>'
 
 
-def _side_node_label(name: str, count: int, median: float) -> str:
-    wait = "" if math.isnan(median) else f" · wait before {human_duration(median)}"
-    stats = _html(f"{count:,}×{wait}")
-    return f'{_wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
+def _side_node_label(name: str, count: int, median: float, w: Words) -> str:
+    wait = "" if math.isnan(median) else " · " + w("cg_wait_before", wait=w.duration(median))
+    stats = html(_times(count, w) + wait)
+    return f'{wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
 
 
 def _layout(source: str) -> dict[str, Any]:
@@ -156,7 +160,11 @@ def _layout(source: str) -> dict[str, Any]:
 
 
 def _legend(
-    kind: str, comparison: Comparison, bounds: tuple[float, float] | None, hidden: int
+    kind: str,
+    comparison: Comparison,
+    bounds: tuple[float, float] | None,
+    hidden: int,
+    w: Words,
 ) -> str:
     rows: list[str] = []
 
@@ -164,54 +172,49 @@ def _legend(
         rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{len(PALETTE)}">{text}</TD></TR>')
 
     c = comparison.cases
-    level = round((1.0 - comparison.options.alpha) * 100)
+    options = comparison.options
+    level = round((1.0 - options.alpha) * 100)
     if kind == "difference":
-        row("<B>Difference: before → after</B>")
-        row(_html(f"Cases: median throughput {change_text(c.before_median_s, c.after_median_s)}"))
-        row(_html("Arrow / box text: median wait before → after (change)"))
+        row(f"<B>{html(w('cg_diff_title'))}</B>")
+        row(html(w("cg_cases", change=change_text(c.before_median_s, c.after_median_s, w))))
+        row(html(w("cg_text")))
         for colour, text in (
-            (
-                SLOWER,
-                f"slower: q < {comparison.options.alpha:g} and the {level}% CI of the "
-                "median change above 0",
-            ),
-            (FASTER, "faster: likewise below 0; dashed = gone (only before)"),
-            (NEW, "NEW (bold): only after"),
-            (UNCHANGED, "grey: no significant change"),
-            (INSUFFICIENT, f"light grey: fewer than {comparison.options.min_count} waits a side"),
+            (SLOWER, w("cg_slower", alpha=w.fixed(options.alpha, "g"), level=level)),
+            (FASTER, w("cg_faster")),
+            (NEW, w("cg_new_row")),
+            (UNCHANGED, w("cg_unchanged")),
+            (INSUFFICIENT, w("cg_insufficient", count=options.min_count)),
         ):
-            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {_html(text)}')
-        row(_html("Width: how often after (or before, if gone)"))
+            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {html(text)}')
+        row(html(w("cg_width")))
     else:
-        row(f"<B>{_html(kind.capitalize())}</B>")
+        row(f"<B>{html(w(f'cg_title_{kind}'))}</B>")
         side = comparison.before if kind == "before" else comparison.after
-        row(
-            _html(
-                f"{side.cases:,} cases · median throughput "
-                f"{human_duration(c.before_median_s if kind == 'before' else c.after_median_s)}"
-            )
-        )
-        row(_html("Arrow: times · median wait; box: times · median wait before it"))
+        median = c.before_median_s if kind == "before" else c.after_median_s
+        row(html(w("cg_side_cases", cases=w.count(side.cases), median=w.duration(median))))
+        row(html(w("cg_side_text")))
         if bounds is not None and bounds[1] > bounds[0]:
             lo, hi = bounds
             step = (math.log(hi) - math.log(lo)) / len(PALETTE)
             cells = "".join(
-                f'<TD BGCOLOR="{PALETTE[i]}"><FONT POINT-SIZE="8" COLOR="{_PALETTE_TEXT[i]}">'
-                f"{_html(('≥ ' if i else '< ') + _edge_value(lo, step, i))}"
+                f'<TD BGCOLOR="{PALETTE[i]}"><FONT POINT-SIZE="8" COLOR="{PALETTE_TEXT[i]}">'
+                f"{html(('≥ ' if i else '< ') + _edge_value(lo, step, i, w))}"
                 "</FONT></TD>"
                 for i in range(len(PALETTE))
             )
-            row(_html("Colour: median wait, one scale for before and after"))
+            row(html(w("cg_colour")))
             rows.append(f"<TR>{cells}</TR>")
-        row(
-            _html("Same layout as the difference graph: missing boxes exist only on the other side")
-        )
+        row(html(w("cg_same_layout")))
     shown = len(_shown_edges(comparison.transitions))
     if shown < len(comparison.transitions) or hidden:
         row(
-            _html(
-                f"{shown} of {len(comparison.transitions)} arrows drawn (the biggest changes, "
-                f"then the busiest); {hidden} activities without a drawn arrow left out"
+            html(
+                w(
+                    "cg_shown",
+                    shown=shown,
+                    total=len(comparison.transitions),
+                    hidden=hidden,
+                )
             )
         )
     return (
@@ -220,15 +223,16 @@ def _legend(
     )
 
 
-def _edge_value(lo: float, step: float, i: int) -> str:
+def _edge_value(lo: float, step: float, i: int, w: Words) -> str:
     """The lower edge of palette bucket `i` (the upper edge of the first bucket for i = 0)."""
-    return human_duration(math.exp(math.log(lo) + step * max(i, 1)))
+    return w.duration(math.exp(math.log(lo) + step * max(i, 1)))
 
 
-def comparison_dots(comparison: Comparison) -> dict[str, str]:
-    """DOT sources of the `difference`, `before` and `after` graphs, with the same node
-    positions and arrow routes (laid out once by `dot` over the union of both periods, then
-    drawn with the `nop2` engine, which keeps given positions)."""
+def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str, str]:
+    """DOT sources of the `difference`, `before` and `after` graphs in `words`, with the same
+    node positions and arrow routes (laid out once by `dot` over the union of both periods,
+    then drawn with the `nop2` engine, which keeps given positions)."""
+    w = words
     acts = {str(r["activity"]): _item(r) for r in comparison.activities.to_dict("records")}
     edges = _shown_edges(comparison.transitions)
     linked = {e[0] for e in edges} | {e[1] for e in edges}
@@ -240,17 +244,18 @@ def comparison_dots(comparison: Comparison) -> dict[str, str]:
 
     def longest(name: str) -> str:
         item = acts.get(name)
-        candidates = [_diff_node_label(name, item)]
+        candidates = [_diff_node_label(name, item, w)]
         if item is not None:
-            candidates.append(_side_node_label(name, item.before_count, item.before_median))
-            candidates.append(_side_node_label(name, item.after_count, item.after_median))
+            candidates.append(_side_node_label(name, item.before_count, item.before_median, w))
+            candidates.append(_side_node_label(name, item.after_count, item.after_median, w))
         return max(candidates, key=lambda s: len(s.split("<BR/>")[-1]))
 
     layout_lines = [
         "digraph layout {",
         "  graph [rankdir=TB, nslimit=2, nslimit1=2, searchsize=10, "
         f'fontname="{FONT}", fontsize=11, nodesep=0.35, ranksep=0.5, '
-        f"label=<{_legend('difference', comparison, None, hidden)}>, labelloc=b, labeljust=c];",
+        f"label=<{_legend('difference', comparison, None, hidden, w)}>, labelloc=b, "
+        "labeljust=c];",
         f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
         'margin="0.14,0.06", penwidth=3];',
         f'  edge [fontname="{FONT}", fontsize=9];',
@@ -260,7 +265,7 @@ def comparison_dots(comparison: Comparison) -> dict[str, str]:
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     for s, t, item in edges:
         layout_lines.append(
-            f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, label=<{_diff_edge_label(item)}>, "
+            f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, label=<{_diff_edge_label(item, w)}>, "
             f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
         )
     layout_lines.append("}")
@@ -292,6 +297,7 @@ def comparison_dots(comparison: Comparison) -> dict[str, str]:
             bounds,
             largest,
             hidden,
+            w,
         )
     return out
 
@@ -310,12 +316,13 @@ def _picture(
     bounds: tuple[float, float] | None,
     largest: int,
     hidden: int,
+    w: Words,
 ) -> str:
     bb, lp = frame
     lines = [
         f"digraph {kind} {{",
         f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize=11, '
-        f"label=<{_legend(kind, comparison, bounds, hidden)}>, labelloc=b, labeljust=c, "
+        f"label=<{_legend(kind, comparison, bounds, hidden, w)}>, labelloc=b, labeljust=c, "
         "outputorder=edgesfirst, bgcolor=white, pad=0.3];",
         f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, fixedsize=true, '
@@ -335,7 +342,7 @@ def _picture(
         p = pos[ids[name]]
         geometry = f'pos="{p["pos"]}", width={p["width"]}, height={p["height"]}'
         if kind == "difference":
-            label = _diff_node_label(name, item)
+            label = _diff_node_label(name, item, w)
             style = _diff_node_style(item)
         else:
             count = (
@@ -348,11 +355,9 @@ def _picture(
                 if item and kind == "before"
                 else (item.after_median if item else math.nan)
             )
-            label = _side_node_label(name, count, median)
+            label = _side_node_label(name, count, median, w)
             style = ""
-        lines.append(
-            f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={_quoted(name)}];"
-        )
+        lines.append(f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={quoted(name)}];")
     for s, t, item in edges:
         count = {"before": item.before_count, "after": item.after_count}.get(
             kind, item.after_count or item.before_count
@@ -367,7 +372,7 @@ def _picture(
             geometry += f', lp="{e["lp"]}"'
         pen = _pen(count, largest)
         if kind == "difference":
-            label = _diff_edge_label(item)
+            label = _diff_edge_label(item, w)
             colour = _STATUS_COLOUR.get(item.status, UNCHANGED)
             text_colour = colour if item.status != "unchanged" else "#444444"
             attrs = f'color="{colour}", fontcolor="{text_colour}"'
@@ -380,12 +385,13 @@ def _picture(
                 attrs += ", style=dotted"
         else:
             median = item.before_median if kind == "before" else item.after_median
-            label = _side_edge_label(count, median)
-            attrs = f'color="{PALETTE[_bucket(median, bounds)]}"'
-        tip = f"{s} → {t}: {change_text(item.before_median, item.after_median)}, {item.status}"
+            label = _side_edge_label(count, median, w)
+            attrs = f'color="{PALETTE[bucket(median, bounds)]}"'
+        change = change_text(item.before_median, item.after_median, w)
+        tip = f"{s} → {t}: {change}, {status_text(item.status, w)}"
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
-            f"penwidth={pen:.2f}, tooltip={_quoted(tip)}];"
+            f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

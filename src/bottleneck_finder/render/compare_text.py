@@ -12,7 +12,9 @@ from ..analysis.compare_types import STAT_COLUMNS, CaseComparison, Comparison
 from ..timeunits import local_time
 from .compare_sentences import demand_summary, finding_sentence, p_text, signed_duration
 from .data import clean, records
-from .text import clip, human_duration
+from .messages import MESSAGES
+from .text import clip, column_width
+from .words import ENGLISH, Words
 
 COMPARISON_SCHEMA = "bottleneck/comparison@1"
 
@@ -24,113 +26,143 @@ _JSON_STATS = tuple(
 )
 
 
-def _pct(before: float, after: float) -> str:
+def _pct(before: float, after: float, words: Words) -> str:
     if math.isnan(before) or math.isnan(after) or before <= 0:
         return ""
-    return f" ({(after / before - 1.0) * 100:+.0f}%)"
+    return f" ({words.fixed((after / before - 1.0) * 100, '+.0f')}%)"
 
 
-def change_text(before: float, after: float) -> str:
+def change_text(before: float, after: float, words: Words = ENGLISH) -> str:
     """`2.1 d → 4.0 d (+90%)`; a missing side is shown as –."""
-    return f"{human_duration(before)} → {human_duration(after)}{_pct(before, after)}"
+    w = words
+    return f"{w.duration(before)} → {w.duration(after)}{_pct(before, after, w)}"
 
 
-def verdict(comparison: Comparison) -> str:
+def status_text(status: str, words: Words = ENGLISH) -> str:
+    """A verdict (`slower`, `new`, …) in words: the machine value itself in English."""
+    key = f"cmp_status_{status}"
+    return words(key) if key in MESSAGES else status
+
+
+def verdict(comparison: Comparison, words: Words = ENGLISH) -> str:
     """One line: overall faster or slower, by how much, and how sure."""
+    w = words
     c = comparison.cases
-    word = {
-        "slower": "SLOWER",
-        "faster": "FASTER",
-        "unchanged": "NO SIGNIFICANT CHANGE",
-        "insufficient": "TOO FEW CASES TO TELL",
-    }.get(c.status, c.status.upper())
-    text = (
-        f"{word}: median throughput time {change_text(c.before_median_s, c.after_median_s)} "
-        f"over {c.before_count:,} and {c.after_count:,} cases"
+    key = f"cmp_verdict_{c.status}"
+    word = w(key) if key in MESSAGES else c.status.upper()
+    text = w(
+        "cmp_verdict",
+        word=word,
+        change=change_text(c.before_median_s, c.after_median_s, w),
+        before=w.count(c.before_count),
+        after=w.count(c.after_count),
     )
     lo, hi = c.median_delta_ci95_s
     if not math.isnan(lo):
         level = round((1.0 - comparison.options.alpha) * 100)
-        text += (
-            f"; change {signed_duration(c.median_delta_s)} ({level}% CI {signed_duration(lo)} "
-            f"to {signed_duration(hi)}, q {p_text(c.q_value)})"
+        text += w(
+            "cmp_verdict_ci",
+            delta=signed_duration(c.median_delta_s, w),
+            level=level,
+            lo=signed_duration(lo, w),
+            hi=signed_duration(hi, w),
+            q=p_text(c.q_value, w),
         )
     return text
 
 
-def summary_text(comparison: Comparison) -> str:
-    """The verdict line, both periods, the split, the deadline and the demand."""
+def summary_text(
+    comparison: Comparison, words: Words = ENGLISH, description: str | None = None
+) -> str:
+    """The verdict line, both periods, the split, the deadline and the demand; `description`
+    says in `words` why the split date was chosen (default: the one the comparison keeps)."""
+    w = words
     c = comparison
     tz = c.display_tz
-    lines = [verdict(c)]
+    lines = [verdict(c, w)]
     for name, side in (("before", c.before), ("after", c.after)):
+        label = w(f"cmp_side_{name}") + ":"
         lines.append(
-            f"{name + ':':<8}{side.cases:,} cases, {side.events:,} events, "
-            f"{_time(side.first_event, tz)} → {_time(side.last_event, tz)}"
+            f"{label:<8}"
+            + w(
+                "cmp_side",
+                cases=w.count(side.cases),
+                events=w.count(side.events),
+                first=_time(side.first_event, tz, w),
+                last=_time(side.last_event, tz, w),
+            )
         )
     if c.split.mode == "date" and c.split.date is not None:
-        text = f"split at {local_time(c.split.date, tz)}"
-        if c.split.description:
-            text += f" ({c.split.description})"
-        verb = {"exclude": "left out", "before": "counted before", "after": "counted after"}
-        text += (
-            f"; {c.split.straddling_cases:,} cases straddle the date and were "
-            f"{verb[c.split.straddling]}"
+        text = w("cmp_split_at", date=w.moment(c.split.date, tz))
+        description = description or c.split.description
+        if description:
+            text += f" ({description})"
+        text += w(
+            "cmp_straddling",
+            count=w.count(c.split.straddling_cases),
+            verb=w(f"cmp_straddling_{c.split.straddling}"),
         )
         lines.append(text)
-    deadline = deadline_name(c.cases)
+    deadline = deadline_name(c.cases, w)
     if deadline is not None:
         lines.append(
-            f"cases over the {deadline} deadline: "
-            f"{_share(c.cases.before_over_deadline_share)} → "
-            f"{_share(c.cases.after_over_deadline_share)}"
+            w(
+                "cmp_over_deadline",
+                deadline=deadline,
+                before=_share(c.cases.before_over_deadline_share, w),
+                after=_share(c.cases.after_over_deadline_share, w),
+            )
         )
     if c.time_basis != "wall_clock":
-        calendar = c.time_basis.partition(":")[2]
-        lines.append(
-            f"durations are working time (calendar {calendar}; 1 wd = one working day); "
-            "dates are real dates"
-        )
-    lines.append(demand_summary(c.demand))
+        lines.append(w("cmp_working", calendar=c.time_basis.partition(":")[2]))
+    lines.append(demand_summary(c.demand, w))
     return "\n".join(lines)
 
 
-def deadline_name(cases: CaseComparison) -> str | None:
+def deadline_name(cases: CaseComparison, words: Words = ENGLISH) -> str | None:
     """The deadline as given (`15wd`), or the length of a deadline given in seconds (`15 d`)."""
     if cases.deadline is not None:
         return cases.deadline
-    return None if cases.deadline_s is None else human_duration(cases.deadline_s)
+    return None if cases.deadline_s is None else words.duration(cases.deadline_s)
 
 
-def _time(stamp: pd.Timestamp | None, tz: str) -> str:
-    return "–" if stamp is None else local_time(stamp, tz)
+def _time(stamp: pd.Timestamp | None, tz: str, words: Words) -> str:
+    return "–" if stamp is None else words.moment(stamp, tz)
 
 
-def _share(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.1%}"
+def _share(value: float | None, words: Words) -> str:
+    return "–" if value is None or math.isnan(value) else words.share(value)
 
 
-def findings_table(frame: pd.DataFrame, *, width: int = 100, saved: bool = False) -> str:
+def findings_table(
+    frame: pd.DataFrame, *, width: int = 100, saved: bool = False, words: Words = ENGLISH
+) -> str:
     """Ranked findings as an aligned table: where, status, median before → after, per case."""
+    w = words
     if frame.empty:
-        return "(none)"
+        return w("cmp_none")
     name_width = max(24, width - 62)
-    head = "saved/case" if saved else "added/case"
+    head = w("cmp_col_saved" if saved else "cmp_col_added")
+    rows = frame.to_dict(orient="records")
+    changes = [change_text(r["before_wait_median_s"], r["after_wait_median_s"], w) for r in rows]
+    statuses = [status_text(str(r["status"]), w) for r in rows]
+    per_case = [w.duration(abs(float(r["added_wait_per_case_s"]))) for r in rows]
+    sw = column_width(w, [w("cmp_col_status"), *statuses], 8)
+    cw = column_width(w, [w("cmp_col_change"), *changes], 30)
+    pw = column_width(w, [head, *per_case], 10)
     header = (
-        f"{'#':>3}  {'where':<{name_width}} {'status':<8} {'median before → after':<30} {head:>10}"
+        f"{'#':>3}  {w('cmp_col_where'):<{name_width}} {w('cmp_col_status'):<{sw}} "
+        f"{w('cmp_col_change'):<{cw}} {head:>{pw}}"
     )
     lines = [header, "-" * len(header)]
-    for row in frame.to_dict(orient="records"):
+    for row, change, status, added in zip(rows, changes, statuses, per_case, strict=True):
         if row["kind"] == "transition":
             where = f"{row['source']} → {row['target']}"
         else:
-            where = f"before {row['activity']}"
-        added = float(row["added_wait_per_case_s"])
+            where = w("t_before", activity=row["activity"])
         lines.append(
             f"{int(row['rank']):>3}  {clip(where, name_width):<{name_width}} "
-            f"{row['status']:<8} "
-            f"{change_text(row['before_wait_median_s'], row['after_wait_median_s']):<30} "
-            f"{human_duration(abs(added)):>10}"
+            f"{status:<{sw}} {change:<{cw}} {added:>{pw}}"
         )
     return "\n".join(lines)
 
@@ -149,7 +181,7 @@ def _stat_records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, 
     return out
 
 
-def _finding_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _finding_records(frame: pd.DataFrame, words: Words) -> list[dict[str, Any]]:
     out = []
     raw = frame.to_dict(orient="records")
     for row, values in zip(records(frame), raw, strict=True):
@@ -162,13 +194,14 @@ def _finding_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         item["before_wait_median_s"] = row["before_wait_median_s"]
         item["after_wait_median_s"] = row["after_wait_median_s"]
         item["added_wait_per_case_s"] = row["added_wait_per_case_s"]
-        item["finding"] = finding_sentence(values)
+        item["finding"] = finding_sentence(values, words)
         out.append(item)
     return out
 
 
-def comparison_document(comparison: Comparison) -> dict[str, Any]:
-    """The comparison as the `bottleneck/comparison@1` JSON document (see docs/compare.md)."""
+def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[str, Any]:
+    """The comparison as the `bottleneck/comparison@1` JSON document (see docs/compare.md);
+    its sentences in `words`, English (with the calendar's working days, if any) in the CLI."""
     c = comparison
     tz = c.display_tz
 
@@ -212,8 +245,8 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
         "warnings": list(c.warnings),
         "transitions": _stat_records(c.transitions, ("source", "target")),
         "activities": _stat_records(c.activities, ("activity",)),
-        "introduced_bottlenecks": _finding_records(c.introduced),
-        "improvements": _finding_records(c.improvements),
+        "introduced_bottlenecks": _finding_records(c.introduced, words),
+        "improvements": _finding_records(c.improvements, words),
         "cases": {
             "status": k.status,
             "before_count": k.before_count,
@@ -231,13 +264,13 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "p_value": clean(k.p_value),
             "q_value": clean(k.q_value),
             "cliffs_delta": clean(k.cliffs_delta),
-            "deadline": deadline_name(k),
+            "deadline": deadline_name(k, words),
             "deadline_s": k.deadline_s,
             "before_over_deadline_share": clean(k.before_over_deadline_share),
             "after_over_deadline_share": clean(k.after_over_deadline_share),
         },
         "demand": {
-            "summary": demand_summary(d),
+            "summary": demand_summary(d, words),
             "changed": d.changed,
             "before_weeks": d.before_weeks,
             "after_weeks": d.after_weeks,

@@ -6,61 +6,70 @@ import math
 from typing import Any
 
 from .data import deadline_summary
+from .words import ENGLISH, Words
 
 
-def _rate(value: float | None) -> str:
-    return (
-        "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1%}"
-    )
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _days(value: float | None) -> str:
-    return (
-        "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
-    )
-
-
-def deadline_lines(report: Any, procedure_column: str | None) -> str:
+def deadline_lines(report: Any, procedure_column: str | None, words: Words = ENGLISH) -> str:
     """The on-time rate overall and, with a procedure column, one row per procedure."""
-    unit = "working days" if report.late_unit == "working_days" else "days"
+    w = words
+
+    def rate(value: float | None) -> str:
+        return "–" if value is None or _missing(value) else w.share(value)
+
+    def days(value: float | None) -> str:
+        return "–" if value is None or _missing(value) else w.fixed(value, ".1f")
+
+    unit = w("dl_working_days" if report.late_unit == "working_days" else "dl_days")
     basis = []
     if report.deadline_column:
-        basis.append(f"due dates in column '{report.deadline_column}'")
+        basis.append(w("dl_due_column", column=report.deadline_column))
     if report.deadline:
-        basis.append(
-            f"deadline {report.deadline}"
-            + (" where a case has no due date" if report.deadline_column else "")
-        )
+        key = "dl_deadline_fallback" if report.deadline_column else "dl_deadline"
+        basis.append(w(key, deadline=report.deadline))
     if report.calendar:
-        basis.append(f"calendar {report.calendar}")
+        basis.append(w("dl_calendar", calendar=report.calendar))
     s = deadline_summary(report.cases)
-    lines = [
-        f"On time ({'; '.join(basis)}): {_rate(s['on_time_rate'])} — {s['on_time']:,} of "
-        f"{s['with_due']:,} cases with a due time; {s['late']:,} late"
-        + (
-            f", late by {_days(s['late_days_mean'])} {unit} on average "
-            f"(median {_days(s['late_days_median'])}, max {_days(s['late_days_max'])})"
-            if s["late"]
-            else ""
+    line = w(
+        "dl_on_time",
+        basis="; ".join(basis),
+        rate=rate(s["on_time_rate"]),
+        on_time=w.count(s["on_time"]),
+        with_due=w.count(s["with_due"]),
+        late=w.count(s["late"]),
+    )
+    if s["late"]:
+        line += w(
+            "dl_late_by",
+            mean=days(s["late_days_mean"]),
+            unit=unit,
+            median=days(s["late_days_median"]),
+            max=days(s["late_days_max"]),
         )
-    ]
+    lines = [line]
     if procedure_column:
         frame = report.procedures
-        width = max([len("procedure"), *(len(str(p)) for p in frame["procedure"])])
+        head = [w(f"dl_col_{c}") for c in ("procedure", "cases", "on_time", "rate", "late")]
+        head += [w("dl_col_mean_late"), w("dl_col_max_late")]
+        width = max([len(head[0]), *(len(str(p)) for p in frame["procedure"])])
         width = min(width, 48)
         header = (
-            f"{'procedure':<{width}} {'cases':>7} {'on time':>8} {'rate':>7} {'late':>6} "
-            f"{'mean late':>10} {'max late':>9}"
+            f"{head[0]:<{width}} {head[1]:>7} {head[2]:>8} {head[3]:>7} {head[4]:>6} "
+            f"{head[5]:>10} {head[6]:>9}"
         )
-        lines += ["", f"On time per procedure ('{procedure_column}', lateness in {unit}):"]
+        lines += ["", w("dl_per_procedure", column=procedure_column, unit=unit)]
         lines += [header, "-" * len(header)]
         for row in frame.to_dict(orient="records"):
             name = str(row["procedure"])
             if len(name) > width:
                 name = name[: width - 1] + "…"
             lines.append(
-                f"{name:<{width}} {int(row['cases']):>7,} {int(row['on_time']):>8,} "
-                f"{_rate(row['on_time_rate']):>7} {int(row['late']):>6,} "
-                f"{_days(row['late_days_mean']):>10} {_days(row['late_days_max']):>9}"
+                f"{name:<{width}} {w.count(int(row['cases'])):>7} "
+                f"{w.count(int(row['on_time'])):>8} "
+                f"{rate(row['on_time_rate']):>7} {w.count(int(row['late'])):>6} "
+                f"{days(row['late_days_mean']):>10} {days(row['late_days_max']):>9}"
             )
     return "\n".join(lines)

@@ -12,8 +12,10 @@ from .data import to_csv, to_json
 from .flows import flows_document, flows_files, flows_text, json_rows
 from .graph import GraphOptions, picture_files, process_dot
 from .model_graph import handoff_dot, model_dot
+from .words import ENGLISH, Words
 
 DISCOVERY_SCHEMA = "bottleneck/discovery@1"
+SOURCE_KEYS = {"event log": "ds_source_log", "directly-follows graph": "ds_source_dfg"}
 
 
 def discovery_document(found: Discovery) -> dict[str, Any]:
@@ -59,9 +61,10 @@ def discovery_document(found: Discovery) -> dict[str, Any]:
 
 
 def discovery_files(
-    found: Discovery, graph_formats: list[str]
+    found: Discovery, graph_formats: list[str], words: Words = ENGLISH
 ) -> tuple[dict[str, bytes | str], str | None]:
-    """Every output file's content, made in memory before anything is written."""
+    """Every output file's content, made in memory before anything is written; the pictures
+    in `words`."""
     m = found.model
     files: dict[str, bytes | str] = {
         "discovery.json": to_json(discovery_document(found)),
@@ -72,56 +75,76 @@ def discovery_files(
     if found.conformance is not None:
         files["deviations.csv"] = to_csv(found.conformance.deviations)
     if found.notation == "bpmn":
-        dot = model_dot(bpmn_graph(m.bpmn), found.analysis)
+        dot = model_dot(bpmn_graph(m.bpmn), found.analysis, words=words)
     elif found.notation == "petri":
-        dot = model_dot(petri_graph(m.net, m.initial, m.final), found.analysis)
+        dot = model_dot(petri_graph(m.net, m.initial, m.final), found.analysis, words=words)
     else:
-        dot = process_dot(found.analysis, GraphOptions())
+        dot = process_dot(found.analysis, GraphOptions(words=words))
     dots = {"model": dot}
     if len(found.handoffs.pairs):
-        dots["handoffs"] = handoff_dot(found.handoffs.pairs, level=found.handoffs.level)
+        dots["handoffs"] = handoff_dot(
+            found.handoffs.pairs, level=found.handoffs.level, words=words
+        )
     pictures, warning = picture_files(dots, graph_formats)
     files.update(pictures)
     return files, warning
 
 
-def summary_text(found: Discovery) -> str:
+def summary_text(found: Discovery, words: Words = ENGLISH) -> str:
     """The terminal report: model quality, top variants, rework, hand-offs, conformance."""
-
+    w = words
     m = found.model
     lines: list[str] = []
-    fit = "–" if m.fitness is None else f"{m.fitness:.3f}"
-    prec = "–" if m.precision is None else f"{m.precision:.3f}"
-    noise = f", noise {m.noise:g}" if m.miner == "inductive" else ""
+    fit = "–" if m.fitness is None else w.fixed(m.fitness, ".3f")
+    prec = "–" if m.precision is None else w.fixed(m.precision, ".3f")
+    noise = w("ds_noise", noise=w.fixed(m.noise, "g")) if m.miner == "inductive" else ""
+    key = SOURCE_KEYS.get(m.source)
+    source = m.source if key is None else w(key)
     lines.append(
-        f"Model: {m.miner} miner{noise}, mined from the {m.source}; token-based replay "
-        f"fitness {fit}, precision {prec} ({m.replayed_cases:,} of {m.cases:,} cases replayed)"
+        w(
+            "ds_model",
+            miner=m.miner,
+            noise=noise,
+            source=source,
+            fitness=fit,
+            precision=prec,
+            replayed=w.count(m.replayed_cases),
+            cases=w.count(m.cases),
+        )
     )
     if m.alignment_fitness is not None:
-        lines.append(f"Alignment fitness: {m.alignment_fitness:.3f}")
-    lines += [f"note: {note}" for note in m.notes]
+        lines.append(w("ds_alignment", fitness=w.fixed(m.alignment_fitness, ".3f")))
+    lines += [w("note", note=note) for note in m.notes]
     if found.calendar is not None:
         cal = found.calendar
-        lines.append(
-            f"durations are working time (calendar {cal.name}; "
-            f"1 wd = {cal.workday_seconds / 3600:g} h of work); dates are real dates"
-        )
+        hours = w.fixed(cal.workday_seconds / 3600, "g")
+        lines.append(w("an_working_time", calendar=cal.name, hours=hours))
     lines.append("")
-    lines.append(flows_text(found.variants, found.rework, found.handoffs))
+    lines.append(flows_text(found.variants, found.rework, found.handoffs, words=w))
     c = found.conformance
     if c is not None:
         lines.append("")
         lines.append(
-            f"Against {found.reference}: fitness {c.fitness:.3f}; {c.fitting_cases:,} of "
-            f"{c.cases:,} cases follow it, {c.cases_skipping:,} skip steps, "
-            f"{c.cases_adding:,} add steps"
+            w(
+                "ds_against",
+                reference=found.reference,
+                fitness=w.fixed(c.fitness, ".3f"),
+                fitting=w.count(c.fitting_cases),
+                cases=w.count(c.cases),
+                skipping=w.count(c.cases_skipping),
+                adding=w.count(c.cases_adding),
+            )
         )
         for r in c.deviations.to_dict(orient="records"):
-            note = "" if r["in_model"] else " (not in the procedure)"
+            note = "" if r["in_model"] else w("ds_not_in_procedure")
             parts = []
             if r["added"]:
-                parts.append(f"added {r['added']:,}× in {r['added_cases']:,} cases")
+                parts.append(
+                    w("ds_added", times=w.count(r["added"]), cases=w.count(r["added_cases"]))
+                )
             if r["skipped"]:
-                parts.append(f"skipped {r['skipped']:,}× in {r['skipped_cases']:,} cases")
+                parts.append(
+                    w("ds_skipped", times=w.count(r["skipped"]), cases=w.count(r["skipped_cases"]))
+                )
             lines.append(f"  {r['activity']}{note}: {', '.join(parts)}")
     return "\n".join(lines)

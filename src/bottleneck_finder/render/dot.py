@@ -6,9 +6,6 @@ import math
 import textwrap
 from collections.abc import Callable, Iterable
 
-from .text import human_duration
-from .words import ENGLISH, Words
-
 FONT = "DejaVu Sans"
 # Median wait, calm to alarming: a grey-blue, then ColorBrewer YlOrRd from orange to deep red.
 # Lightness falls monotonically after the first colour, so the order survives colour blindness
@@ -30,29 +27,6 @@ LEGEND_TABLE = (
     'BGCOLOR="#fbfbfb">'
 )
 """The opening tag of every legend table."""
-
-
-def vocabulary(words: Words | None) -> tuple[Words, Callable[[float], str]]:
-    """A picture's words and its duration format: `words.duration`, or for the CLI's English
-    (`None`) `render.text.human_duration`, which follows the command's `day_unit`."""
-    if words is None:
-        return ENGLISH, human_duration
-    return words, words.duration
-
-
-def count(n: int) -> str:
-    """A whole count with English thousands separators: 1,234."""
-    return f"{n:,}"
-
-
-def percent(share: float) -> str:
-    """A share as a percentage: whole above 10%, one decimal below, "<0.1%" for a trace."""
-    pct = share * 100.0
-    if pct >= 9.95:
-        return f"{pct:.0f}%"
-    if pct > 0 and pct < 0.05:
-        return "<0.1%"
-    return f"{pct:.1f}%"
 
 
 def clean(text: str) -> str:

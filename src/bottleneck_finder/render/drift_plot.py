@@ -9,49 +9,85 @@ import pandas as pd
 
 from ..analysis.drift import OVERALL, DriftResult
 from ..timeunits import pandas_zone
+from .words import ENGLISH, Words
 
 FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 LINE = "#1f4e79"
 LINE_2 = "#d9822b"
 MARK = "#c0392b"
 
-# (title, unit, [(metric, label, colour)]) per panel, in the order drawn
+# (group, title key, unit, [(metric, label key, colour)]) per panel, in the order drawn; the
+# words are in render/messages_drift.py
 PANELS: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "wait",
-        "Waiting time between steps",
+        "dp_title_wait",
         "hours",
-        (("wait_median_s", "median", LINE), ("wait_p90_s", "p90", LINE_2)),
+        (("wait_median_s", "dp_median", LINE), ("wait_p90_s", "dp_p90", LINE_2)),
     ),
     (
         "throughput",
-        "Throughput time of cases, by case start",
+        "dp_title_throughput",
         "days",
-        (("throughput_median_s", "median", LINE), ("throughput_p90_s", "p90", LINE_2)),
+        (("throughput_median_s", "dp_median", LINE), ("throughput_p90_s", "dp_p90", LINE_2)),
     ),
     (
         "arrivals",
-        "New cases per working day",
+        "dp_title_arrivals",
         "cases",
-        (("arrivals_per_day", "new cases / day", LINE),),
+        (("arrivals_per_day", "dp_new_per_day", LINE),),
     ),
     (
         "flow",
-        "Flow change: share of step pairs that differ, window before vs after",
+        "dp_title_flow",
         "share",
-        (("flow_distance", "distance", LINE),),
+        (("flow_distance", "dp_distance", LINE),),
     ),
 )
 SCALE = {"hours": 3600.0, "days": 86400.0, "cases": 1.0, "share": 1.0}
+# Tick labels of the time axis in Vietnamese: day before month, numbers only ("04/2025").
+VI_DATES: dict[str, list[str]] = {
+    "formats": ["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S.%f"],
+    "zero_formats": ["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
+    "offset_formats": ["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
+}
 
 
-def drift_picture(result: DriftResult, fmt: str) -> bytes:
-    """The picture of `result` as PNG or SVG bytes (SVG output is byte-for-byte repeatable)."""
+def plot_title(result: DriftResult, words: Words = ENGLISH) -> str:
+    """The title of the drift picture: the log, the period and the change points."""
+    w = words
+    count = len(result.change_points)
+    basis = (
+        w("dp_working", calendar=result.time_basis.removeprefix("working:"))
+        if result.time_basis != "wall_clock"
+        else ""
+    )
+    return w(
+        "dp_title_one" if count == 1 else "dp_title",
+        source=result.source,
+        period=w("dp_per_week" if result.granularity == "week" else "dp_per_day"),
+        count=w.count(count),
+        basis=basis,
+    )
+
+
+def axis_label(unit: str, working: bool, words: Words = ENGLISH) -> str:
+    """The y-axis label of a panel in `unit` (hours, days, cases, share)."""
+    if working and unit in ("hours", "days"):
+        return words(f"dp_working_{unit}")
+    return words(f"dp_unit_{unit}")
+
+
+def drift_picture(result: DriftResult, fmt: str, words: Words = ENGLISH) -> bytes:
+    """The picture of `result` as PNG or SVG bytes (SVG output is byte-for-byte repeatable),
+    in `words`."""
+    w = words
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     overall = result.series[result.series["element"] == OVERALL]
     panels = [
@@ -88,11 +124,13 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
                     markersize=3,
                     linewidth=1.4,
                     color=colour,
-                    label=label,
+                    label=w(label),
                 )
-            ax.set_title(title, loc="right", fontsize=10, fontweight="bold")
-            ax.set_ylabel(f"working {unit}" if working and unit in ("hours", "days") else unit)
+            ax.set_title(w(title), loc="right", fontsize=10, fontweight="bold")
+            ax.set_ylabel(axis_label(unit, working, w))
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            if w.lang == "vi":  # decimal comma on the value axis: 0,5
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.fixed(v, "g")))
             ax.set_ylim(bottom=0)
             if len(lines) > 1:
                 ax.legend(
@@ -108,7 +146,7 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
         for point in result.change_points:
             when = _local(pd.Series([point.date]), zone)[0]
             top.annotate(
-                when.strftime("%Y-%m-%d"),
+                w.date(pd.Timestamp(when)),
                 xy=(when, 1.0),
                 xycoords=("data", "axes fraction"),
                 xytext=(-2, -2),
@@ -120,16 +158,8 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
                 color=MARK,
                 fontweight="bold",
             )
-        unit_word = "week" if result.granularity == "week" else "day"
-        count = len(result.change_points)
-        basis = (
-            f"; durations in working time (calendar {result.time_basis.removeprefix('working:')})"
-            if working
-            else ""
-        )
         fig.suptitle(
-            f"{result.source} — per {unit_word}; "
-            f"{count} change point{'s' if count != 1 else ''} (dashed){basis}",
+            plot_title(result, w),
             x=0.01,
             ha="left",
             fontsize=11,
@@ -137,7 +167,7 @@ def drift_picture(result: DriftResult, fmt: str) -> bytes:
         bottom = axes_list[-1]
         bottom.xaxis.set_major_formatter(
             mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
-                bottom.xaxis.get_major_locator()
+                bottom.xaxis.get_major_locator(), **(VI_DATES if w.lang == "vi" else {})
             )
         )
         fig.tight_layout()

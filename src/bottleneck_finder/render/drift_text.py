@@ -8,6 +8,8 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.drift_model import (
+    OTHER,
+    OVERALL,
     ChangePoint,
     CutoffNote,
     DriftResult,
@@ -17,27 +19,35 @@ from ..analysis.drift_model import (
 )
 from ..timeunits import local_time, pandas_zone, zone
 from .data import clean
-from .text import human_duration
+from .messages import MESSAGES
+from .words import ENGLISH, Words
 
 DRIFT_SCHEMA = "bottleneck/drift@1"
 
-METRIC_WORDS = {
-    "wait_median_s": "median wait",
-    "wait_p90_s": "p90 wait",
-    "throughput_median_s": "median throughput time",
-    "throughput_p90_s": "p90 throughput time",
-    "arrivals_per_day": "new cases per working day",
-    "flow": "share of the steps",
-}
+
+def element_text(key: str, words: Words = ENGLISH) -> str:
+    """A drift@1 element key (`before b`, `a → b (new)`, `other`) in words: the key itself in
+    English."""
+    if words.lang == "en":
+        return key
+    new = key.endswith(" (new)")
+    name = key.removesuffix(" (new)")
+    if name.startswith("before "):
+        name = words("t_before", activity=name.removeprefix("before "))
+    elif name == OTHER:
+        name = words("dr_other")
+    elif name == OVERALL:
+        name = words("dr_all")
+    return name + (words("dr_new") if new else "")
 
 
-def level_text(metric: str, value: float) -> str:
+def level_text(metric: str, value: float, words: Words = ENGLISH) -> str:
     """A level in the words and unit of its metric."""
     if metric.endswith("_s"):
-        return human_duration(value)
+        return words.duration(value)
     if metric == "flow":
-        return f"{value:.0%}"
-    return f"{value:.1f}"
+        return words.fixed(value, ".0%")
+    return words.fixed(value, ".1f")
 
 
 def move_element(move: Move) -> str:
@@ -48,44 +58,59 @@ def move_element(move: Move) -> str:
     return element_key(move.activity, move.source)
 
 
-def describe_move(move: Move) -> str:
+def describe_move(move: Move, words: Words = ENGLISH) -> str:
     """One move in plain words, e.g. "median wait before Ký duyệt rose from 2 h to 3.1 d"."""
-    what = METRIC_WORDS.get(move.metric, move.metric)
-    direction = "rose" if move.after_level > move.before_level else "fell"
+    w = words
+    key = f"dr_metric_{move.metric}"
+    what = w(key) if key in MESSAGES else move.metric
+    up = "up" if move.after_level > move.before_level else "down"
     if move.scope == "flow":
-        first = move.relations[0].key
-        return (
-            f"the process flow changed: {what} that are {first} {direction} from "
-            f"{level_text('flow', move.before_level)} to {level_text('flow', move.after_level)}"
+        return w(
+            f"dr_flow_{up}",
+            what=what,
+            first=element_text(move.relations[0].key, w),
+            before=level_text("flow", move.before_level, w),
+            after=level_text("flow", move.after_level, w),
         )
     if move.scope == "activity":
-        where = f" before {move.activity}"
+        where = w("dr_where_activity", activity=move.activity)
     elif move.scope == "transition":
-        where = f" on {move.source} → {move.activity}"
+        where = w("dr_where_transition", source=move.source, target=move.activity)
     else:
         where = ""
-    return (
-        f"{what}{where} {direction} from {level_text(move.metric, move.before_level)} "
-        f"to {level_text(move.metric, move.after_level)}"
+    return w(
+        f"dr_move_{up}",
+        what=what,
+        where=where,
+        before=level_text(move.metric, move.before_level, w),
+        after=level_text(move.metric, move.after_level, w),
     )
 
 
-def describe(point: ChangePoint, tz: str = "UTC") -> str:
+def _groups(groups: list[str], words: Words) -> str:
+    return ", ".join(words(f"dr_group_{g}") if f"dr_group_{g}" in MESSAGES else g for g in groups)
+
+
+def describe(point: ChangePoint, tz: str = "UTC", words: Words = ENGLISH) -> str:
     """A change point in one line of plain words (also the `--split auto` description)."""
-    day = point.date.tz_convert(pandas_zone(tz)).strftime("%Y-%m-%d")
+    w = words
+    day = w.date(point.date.tz_convert(pandas_zone(tz)))
     others = [g for g in dict.fromkeys(metric_group(m) for m in point.metrics)]
     main_group = metric_group(point.main.metric)
     also = [g for g in others if g != main_group]
-    tail = f"; also moved: {', '.join(also)}" if also else ""
-    return f"from {day}: {describe_move(point.main)} (strength {point.strength:.1f}){tail}"
-
-
-def note_text(note: CutoffNote, tz: str) -> str:
-    """A note about what the series leave out, in one sentence."""
-    return (
-        "throughput series stops at the cases that started before "
-        f"{note.date.tz_convert(zone(tz)):%Y-%m-%d}: later cases may still be open"
+    tail = w("dr_also_moved", groups=_groups(also, w)) if also else ""
+    return w(
+        "dr_point",
+        day=day,
+        move=describe_move(point.main, w),
+        strength=w.fixed(point.strength, ".1f"),
+        tail=tail,
     )
+
+
+def note_text(note: CutoffNote, tz: str, words: Words = ENGLISH) -> str:
+    """A note about what the series leave out, in one sentence."""
+    return words("dr_cutoff", date=words.date(note.date.tz_convert(zone(tz))))
 
 
 def _move(move: Move, tz: str) -> dict[str, Any]:
@@ -100,7 +125,7 @@ def _move(move: Move, tz: str) -> dict[str, Any]:
     }
 
 
-def _point(point: ChangePoint, tz: str) -> dict[str, Any]:
+def _point(point: ChangePoint, tz: str, words: Words) -> dict[str, Any]:
     return {
         "date": local_time(point.date, tz),
         "metrics": list(point.metrics),
@@ -109,7 +134,7 @@ def _point(point: ChangePoint, tz: str) -> dict[str, Any]:
         "after_level": clean(point.after_level),
         "strength": clean(point.strength),
         "metric": point.main.metric,
-        "description": describe(point, tz),
+        "description": describe(point, tz, words),
         "moves": [_move(m, tz) for m in point.moves],
     }
 
@@ -120,8 +145,9 @@ def _frame(frame: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
     return [{str(k): clean(v) for k, v in row.items()} for row in out.to_dict(orient="records")]
 
 
-def drift_document(result: DriftResult) -> dict[str, Any]:
-    """The drift result as the `bottleneck/drift@1` JSON document (see docs/drift.md)."""
+def drift_document(result: DriftResult, words: Words = ENGLISH) -> dict[str, Any]:
+    """The drift result as the `bottleneck/drift@1` JSON document (see docs/drift.md); its
+    descriptions in `words`, English (with the calendar's working days, if any) in the CLI."""
     tz = result.display_tz
     doc: dict[str, Any] = {
         "schema": DRIFT_SCHEMA,
@@ -134,56 +160,59 @@ def drift_document(result: DriftResult) -> dict[str, Any]:
             "last": local_time(result.last_period, tz),
         },
         "metrics": list(result.metrics),
-        "change_points": [_point(p, tz) for p in result.change_points],
+        "change_points": [_point(p, tz, words) for p in result.change_points],
         "series": _frame(result.series, tz),
         "relations": _frame(result.relations, tz),
-        "notes": [note_text(n, tz) for n in result.notes],
+        "notes": [note_text(n, tz, words) for n in result.notes],
     }
     doc["time_basis"] = result.time_basis
     return doc
 
 
-def drift_text(result: DriftResult) -> str:
+def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
     """The change points, oldest first (newest last), each in plain words."""
+    w = words
     tz = result.display_tz
-    unit = "weeks" if result.granularity == "week" else "days"
-    first = local_time(result.first_period, tz)[:10]
-    last = local_time(result.last_period, tz)[:10]
+    week = result.granularity == "week"
     lines = [
-        f"{result.source}: {result.periods} {unit} with work between the first and the last "
-        f"case start ({first} → {last}); "
-        f"looked at: {', '.join(result.metrics)}"
+        w(
+            "dr_head",
+            source=result.source,
+            periods=w.count(result.periods),
+            unit=w("dr_weeks" if week else "dr_days"),
+            first=w.day(result.first_period, tz),
+            last=w.day(result.last_period, tz),
+            metrics=_groups(list(result.metrics), w),
+        )
     ]
-    basis = working_basis_line(result)
+    basis = working_basis_line(result, w)
     if basis:
         lines.append(basis)
-    lines.extend(f"note: {note_text(note, tz)}" for note in result.notes)
+    lines.extend(w("note", note=note_text(note, tz, w)) for note in result.notes)
     if not result.change_points:
-        lines.append("No change point: the series stay at one level (see drift.png).")
+        lines.append(w("dr_no_point"))
         return "\n".join(lines)
     count = len(result.change_points)
-    lines.append(f"{count} change point{'s' if count != 1 else ''} (oldest first):")
+    lines.append(w("dr_points_one" if count == 1 else "dr_points", count=w.count(count)))
     for point in result.change_points:
-        lines.append(f"  {describe(point, tz)}")
+        lines.append(f"  {describe(point, tz, w)}")
         others = [m for m in point.moves if m is not point.main][:3]  # the strongest others
         for move in sorted(others, key=lambda m: (m.date, -m.strength)):
-            day = local_time(move.date, tz)[:10]
-            when = f"the week of {day}" if result.granularity == "week" else day
-            lines.append(f"      also: {describe_move(move)} (from {when})")
+            day = w.day(move.date, tz)
+            when = w("dr_week_of", day=day) if week else day
+            lines.append(w("dr_also", move=describe_move(move, w), when=when))
         if point.elements:
-            shown = ", ".join(point.elements[:4])
-            more = f" (+{len(point.elements) - 4} more)" if len(point.elements) > 4 else ""
-            lines.append(f"      where: {shown}{more}")
+            shown = ", ".join(element_text(e, w) for e in point.elements[:4])
+            extra = len(point.elements) - 4
+            more = w("dr_more", count=w.count(extra)) if extra > 0 else ""
+            lines.append(w("dr_where", shown=shown, more=more))
     return "\n".join(lines)
 
 
-def working_basis_line(result: DriftResult) -> str:
+def working_basis_line(result: DriftResult, words: Words = ENGLISH) -> str:
     """The line saying that waits and throughput times are working time (empty without a
     calendar)."""
     if result.time_basis == "wall_clock":
         return ""
     name = result.time_basis.removeprefix("working:")
-    return (
-        f"waits and throughput times are working time (calendar {name}; "
-        f"1 wd = {result.day_s / 3600:g} h of work); periods and dates are real dates"
-    )
+    return words("dr_working", calendar=name, hours=words.fixed(result.day_s / 3600, "g"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .words import ENGLISH, Words
+
 
 def _num(value: Any) -> Any:
     if value is None:
@@ -105,57 +107,88 @@ def flows_files(variants: Any, rework: Any, handoffs: Any) -> dict[str, bytes | 
     }
 
 
-def flows_text(variants: Any, rework: Any, handoffs: Any) -> str:
+def flows_text(variants: Any, rework: Any, handoffs: Any, words: Words = ENGLISH) -> str:
     """The terminal lines on the most frequent variants, rework and hand-offs."""
-    from .text import human_duration as hd
-
+    w = words
+    hd = w.duration
     lines: list[str] = []
     v = variants
-    lines.append(f"Variants: {v.count:,} distinct paths over {v.cases:,} cases; most frequent:")
+    lines.append(w("fl_variants", count=w.count(v.count), cases=w.count(v.cases)))
     for r in v.table.to_dict(orient="records"):
         slower = ""
         gap = r["slower_than_most_common_s"]
         if r["rank"] > 1 and not math.isnan(gap):
-            slower = f", {hd(abs(gap))} {'slower' if gap >= 0 else 'faster'} than #1"
+            key = "fl_slower" if gap >= 0 else "fl_faster"
+            slower = w(key, gap=hd(abs(gap)))
         path = " → ".join(r["activities"])
         if len(path) > 110:
             path = path[:109] + "…"
         lines.append(
-            f"  #{r['rank']}  {r['cases']:,} cases ({r['share'] * 100:.1f}%), median "
-            f"{hd(r['duration_median_s'])}, p90 {hd(r['duration_p90_s'])}{slower}"
+            w(
+                "fl_variant",
+                rank=r["rank"],
+                cases=w.count(r["cases"]),
+                share=w.fixed(r["share"] * 100, ".1f"),
+                median=hd(r["duration_median_s"]),
+                p90=hd(r["duration_p90_s"]),
+                slower=slower,
+            )
         )
         lines.append(f"       {path}")
     rw = rework
     lines.append("")
     lines.append(
-        f"Rework: {rw.cases_affected:,} of {rw.cases:,} cases ({rw.share_of_cases * 100:.1f}%) "
-        f"repeat a step ({rw.self_loops:,} self-loops, {rw.back_loops:,} back-loops); waiting "
-        f"inside the loops {hd(rw.added_wait_total_s)} in total"
+        w(
+            "fl_rework",
+            affected=w.count(rw.cases_affected),
+            cases=w.count(rw.cases),
+            share=w.fixed(rw.share_of_cases * 100, ".1f"),
+            self_loops=w.count(rw.self_loops),
+            back_loops=w.count(rw.back_loops),
+            wait=hd(rw.added_wait_total_s),
+        )
     )
     shown = rw.table[(rw.table.index < 10) | rw.table["data_entry"]]  # data entry always
     for r in shown.to_dict(orient="records"):
-        entry = " — repeated data entry" if r["data_entry"] else ""
-        if r["kind"] == "re-entry":
-            what = f"{r['repeats']:,} times in {r['cases']:,} cases (re-typed data)"
-        else:
-            what = f"{r['repeats']:,} repeats in {r['cases']:,} cases"
-        lines.append(f"  {r['activity']}: {what}, wait added {hd(r['added_wait_total_s'])}{entry}")
+        entry = w("fl_data_entry") if r["data_entry"] else ""
+        key = "fl_reentered" if r["kind"] == "re-entry" else "fl_repeats"
+        what = w(key, repeats=w.count(r["repeats"]), cases=w.count(r["cases"]))
+        lines.append(
+            w(
+                "fl_rework_row",
+                activity=r["activity"],
+                what=what,
+                wait=hd(r["added_wait_total_s"]),
+                entry=entry,
+            )
+        )
     h = handoffs
     lines.append("")
     if h.level == "none":
-        lines.append("Hand-offs: the log has no resource or unit column")
+        lines.append(w("fl_no_handoffs"))
     else:
-        who = "unit" if h.level == "group" else "officer"
+        level = "group" if h.level == "group" else "resource"
         rows = {r["kind"]: r for r in h.summary.to_dict(orient="records")}
         change, within = rows["unit change"], rows["within unit"]
         lines.append(
-            f"Hand-offs between {who}s: {change['count']:,} (median wait "
-            f"{hd(change['wait_median_s'])}, {change['share_of_wait'] * 100:.1f}% of all "
-            f"waiting); within a {who}: {within['count']:,} (median {hd(within['wait_median_s'])})"
+            w(
+                f"fl_handoffs_{level}",
+                count=w.count(change["count"]),
+                median=hd(change["wait_median_s"]),
+                share=w.fixed(change["share_of_wait"] * 100, ".1f"),
+                within=w.count(within["count"]),
+                within_median=hd(within["wait_median_s"]),
+            )
         )
         for r in h.pairs[h.pairs["handoff"]].head(10).to_dict(orient="records"):
             lines.append(
-                f"  {r['from_group']} → {r['to_group']}: {r['count']:,}×, median "
-                f"{hd(r['wait_median_s'])}, total {hd(r['wait_total_s'])}"
+                w(
+                    "fl_handoff_row",
+                    source=r["from_group"],
+                    target=r["to_group"],
+                    count=w.count(r["count"]),
+                    median=hd(r["wait_median_s"]),
+                    total=hd(r["wait_total_s"]),
+                )
             )
     return "\n".join(lines)

@@ -25,7 +25,6 @@ from .dot import (
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    PALETTE_TEXT,
     bounds,
     bucket,
     html,
@@ -33,11 +32,10 @@ from .dot import (
     quoted,
     scale_row,
     to_float,
-    vocabulary,
     weight,
     wrapped,
 )
-from .words import Words
+from .words import ENGLISH, Words
 
 __all__ = [
     "CAUSE_COLORS",
@@ -54,9 +52,6 @@ __all__ = [
     "process_dot",
     "render_dot",
 ]
-
-# alias for render/compare_graph.py until it imports render.dot
-_PALETTE_TEXT, _bucket, _html, _quoted, _wrapped = PALETTE_TEXT, bucket, html, quoted, wrapped
 
 FORMATS = ("svg", "png", "pdf")
 PNG_DPI = 150
@@ -97,9 +92,8 @@ class GraphOptions:
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None
     """With `(source, target, cause, share)` rows (`analysis.causes.dominant_causes`), each
     arrow is coloured by its dominant waiting cause instead of its median wait."""
-    words: Words | None = None
-    """The map's language and durations (the report's); `None` is the CLI's English, with
-    durations by `render.text.human_duration`."""
+    words: Words = ENGLISH
+    """The map's language and durations (with `workday_s`, in the calendar's working days)."""
 
 
 @dataclass(frozen=True)
@@ -233,8 +227,8 @@ def wait_text(words: Words, definition: str) -> str:
 
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
     """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked."""
-    words, duration = vocabulary(options.words)
-    say = _Say(words, duration)
+    words = options.words
+    say = _Say(words, words.duration)
     rows = _activity_rows(analysis)
     edges = _edges(analysis.transitions)
     starts = _endpoints(analysis.start_activities)

@@ -20,19 +20,15 @@ from .dot import (
     PALETTE,
     bounds,
     bucket,
-    count,
     html,
     pen,
-    percent,
     quoted,
     scale_row,
-    vocabulary,
     wrapped,
     wrapped_row,
 )
 from .graph import wait_text
-from .text import human_duration
-from .words import Words
+from .words import ENGLISH, Words
 
 PLUMBING = "#7b8794"
 WIDE_TASKS = 15  # models with more tasks are drawn top to bottom
@@ -108,14 +104,14 @@ def model_dot(
     analysis: Analysis,
     *,
     top_marked: int = 3,
-    words: Words | None = None,
+    words: Words = ENGLISH,
     rankdir: str | None = None,
 ) -> str:
     """DOT of a BPMN diagram or Petri net: tasks with times done, median work and median wait
     before them (colour), arcs into a task with that wait, and the bottlenecks marked; in
-    `words` (`None`: the CLI's English, see `dot.vocabulary`), drawn in the `rankdir`
-    direction (LR or TB; by default LR for small models, TB for large ones)."""
-    w, duration = vocabulary(words)
+    `words`, drawn in the `rankdir` direction (LR or TB; by default LR for small models, TB
+    for large ones)."""
+    w, duration = words, words.duration
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
     by_id = {n.id: n for n in graph.nodes}
@@ -300,14 +296,20 @@ def _model_arc(
 
 
 def handoff_dot(
-    pairs: pd.DataFrame, *, level: str = "group", top_marked: int = 3, max_edges: int = 60
+    pairs: pd.DataFrame,
+    *,
+    level: str = "group",
+    top_marked: int = 3,
+    max_edges: int = 60,
+    words: Words = ENGLISH,
 ) -> str:
     """DOT of the unit-to-unit graph: units with the steps and median wait inside them, arrows
     for hand-offs with how often and the median wait, the largest total waits marked.
 
     At most `max_edges` arrows are drawn (the most frequent, and the marked ones always), with
     only the units they join: officer-level logs have thousands of hand-offs, which Graphviz
-    cannot lay out in reasonable time (they all stay in handoffs.csv)."""
+    cannot lay out in reasonable time (they all stay in handoffs.csv). In `words`."""
+    w = words
     within = pairs[~pairs["handoff"]]
     cross = (
         pairs[pairs["handoff"]]
@@ -337,26 +339,18 @@ def handoff_dot(
         for i, r in enumerate(cross.head(top_marked).to_dict(orient="records"))
         if float(r["wait_total_s"]) > 0
     }
-    who = "unit" if level == "group" else "officer"
+    who = "group" if level == "group" else "resource"
     rows = [
-        f"<B>{html(f'Hand-offs between {who}s')}</B>",
-        html(f"Box: {who} · steps that stay inside · their median wait"),
-        html("Arrow: work handed to another " + who + " · times · median wait (colour)"),
-        html("Width: how often (thickest = " + f"{largest:,} times)"),
+        f"<B>{html(w(f'ho_title_{who}'))}</B>",
+        html(w(f"ho_box_{who}")),
+        html(w(f"ho_arrow_{who}")),
+        html(w("graph_legend_width", count=w.count(largest))),
     ]
     if marks:
-        rows.append(
-            f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>'
-            + html(": the hand-offs with the most total waiting (share of hand-off waiting)")
-        )
+        rows.append(f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>' + html(w("ho_marks")))
     if len(cross) < all_handoffs:
-        rows.append(
-            html(
-                f"Showing the {len(cross):,} most frequent of {all_handoffs:,} hand-offs "
-                "(all are in handoffs.csv)"
-            )
-        )
-    out = _header("handoffs", _table(rows, scale_row(scale, human_duration)), "TB")
+        rows.append(html(w("ho_showing", shown=w.count(len(cross)), total=w.count(all_handoffs))))
+    out = _header("handoffs", _table(rows, scale_row(scale, w.duration)), "TB")
     inside = {
         str(r["from_group"]): (int(r["count"]), float(r["wait_median_s"]))
         for r in within.to_dict(orient="records")
@@ -365,10 +359,11 @@ def handoff_dot(
         stats = ""
         if unit in inside:
             n, m = inside[unit]
-            stats = (
-                f'<BR/><FONT POINT-SIZE="9" COLOR="#444444">{count(n)} '
-                f"step{'' if n == 1 else 's'} inside · wait {human_duration(m)}</FONT>"
+            inside_text = w(
+                "ho_inside_one" if n == 1 else "ho_inside", count=w.count(n), wait=w.duration(m)
             )
+            stats = f'<BR/><FONT POINT-SIZE="9" COLOR="#444444">{html(inside_text)}</FONT>'
+
         out.append(f"  {ids[unit]} [label=<{wrapped(unit)}{stats}>, tooltip={quoted(unit)}];")
     for r in sorted(
         cross.to_dict(orient="records"),
@@ -377,19 +372,18 @@ def handoff_dot(
         f, t = str(r["from_group"]), str(r["to_group"])
         wait = float(r["wait_median_s"])
         colour = PALETTE[bucket(wait, scale)]
-        text = f"{count(int(r['count']))}× · wait {human_duration(wait)}"
+        n = int(r["count"])
+        text = w("graph_times", count=w.count(n)) + " · " + w("graph_wait", wait=w.duration(wait))
         attrs = [f'color="{colour}"', f"penwidth={pen(int(r['count']), largest)}"]
         rank = marks.get((f, t))
         if rank is not None:
             share = float(r["wait_total_s"]) / total if total > 0 else 0.0
-            text = (
-                f'<FONT COLOR="{MARK_COLOR}"><B>#{rank} · {percent(share)} of wait</B></FONT>'
-                f"<BR/>{html(text)}"
-            )
+            head = html(w("graph_mark", rank=rank, share=w.percent(share)))
+            text = f'<FONT COLOR="{MARK_COLOR}"><B>{head}</B></FONT><BR/>{html(text)}'
             attrs.append("arrowsize=1.0")
         else:
             text = html(text)
-        tip = f"{f} → {t}: {int(r['count']):,} times, median wait {human_duration(wait)}"
+        tip = w("ho_tip", source=f, target=t, count=w.count(n), wait=w.duration(wait))
         out.append(
             f"  {ids[f]} -> {ids[t]} [label=<{text}>, {', '.join(attrs)}, tooltip={quoted(tip)}];"
         )

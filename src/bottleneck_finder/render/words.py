@@ -8,6 +8,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ..timeunits import local_time, pandas_zone
 from .messages import MESSAGES
 
 Lang = Literal["vi", "en"]
@@ -34,6 +35,18 @@ class Words:
         if self.lang == "vi":
             text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
         return text
+
+    def fixed(self, value: float, spec: str) -> str:
+        """`value` in a Python format `spec` (",", ".1f", "+.0f", ".1%"…) with the language's
+        separators: exactly `format(value, spec)` in English."""
+        text = format(value, spec)
+        if self.lang == "vi":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
+
+    def share(self, value: float, decimals: int = 1) -> str:
+        """A share as a percentage with fixed decimals: "12.3%" (en), "12,3%" (vi)."""
+        return self.fixed(value, f".{decimals}%")
 
     def count(self, value: int) -> str:
         """A whole count with thousands separators."""
@@ -115,6 +128,17 @@ class Words:
     def datetime(self, stamp: pd.Timestamp) -> str:
         """A date and clock time to the minute."""
         return stamp.strftime("%d/%m/%Y %H:%M" if self.lang == "vi" else "%Y-%m-%d %H:%M")
+
+    def moment(self, stamp: pd.Timestamp, tz: str) -> str:
+        """A UTC time in the display zone `tz`: ISO 8601 with its offset in English (as in the
+        JSON files), "03/03/2025 08:00" in Vietnamese."""
+        if self.lang == "en":
+            return local_time(stamp, tz)
+        return self.datetime(stamp.tz_convert(pandas_zone(tz)))
+
+    def day(self, stamp: pd.Timestamp, tz: str) -> str:
+        """The calendar date of a UTC time in the display zone `tz`."""
+        return self.date(stamp.tz_convert(pandas_zone(tz)))
 
 
 def duration_unit(seconds: float, workday_s: float | None = None) -> tuple[float, str]:
