@@ -62,10 +62,12 @@ def test_bad_input_is_a_bottleneck_error(tmp_path: Path) -> None:
         bf.analyze(bad)
 
 
-def test_compare_split_equals_the_cli_document(tmp_path: Path) -> None:
-    args = ["compare", str(ROLLOUT), "--split", "2025-04-14", "--deadline", "15d"]
+@pytest.mark.parametrize("extra", [[], ["--calendar", "vn"]], ids=["wall-clock", "working-time"])
+def test_compare_split_equals_the_cli_document(tmp_path: Path, extra: list[str]) -> None:
+    args = ["compare", str(ROLLOUT), "--split", "2025-04-14", "--deadline", "15d", *extra]
     expected = cli_file(tmp_path, args, "comparison.json")
-    result = bf.compare(ROLLOUT, split="2025-04-14", deadline="15d")
+    calendar = "vn" if extra else None
+    result = bf.compare(ROLLOUT, split="2025-04-14", deadline="15d", calendar=calendar)
     assert result.to_json() == expected
     assert len(result.introduced) > 0
 
@@ -75,9 +77,10 @@ def test_compare_two_logs_equals_the_cli_document(tmp_path: Path) -> None:
     assert bf.compare(BEFORE, AFTER).to_json() == expected
 
 
-def test_drift_equals_the_cli_document(tmp_path: Path) -> None:
-    expected = cli_file(tmp_path, ["drift", str(ROLLOUT)], "drift.json")
-    outcome = bf.drift(ROLLOUT)
+@pytest.mark.parametrize("extra", [[], ["--calendar", "vn"]], ids=["wall-clock", "working-time"])
+def test_drift_equals_the_cli_document(tmp_path: Path, extra: list[str]) -> None:
+    expected = cli_file(tmp_path, ["drift", str(ROLLOUT), *extra], "drift.json")
+    outcome = bf.drift(ROLLOUT, calendar="vn" if extra else None)
     assert outcome.to_json() == expected
     assert outcome.change_points
 

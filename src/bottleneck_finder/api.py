@@ -30,6 +30,7 @@ from .normalize import NormalizeOptions, normalize
 from .prepared import PreparedLog
 
 if TYPE_CHECKING:
+    from .render.words import Words
     from .reporting import ReportFiles
 
 Source = str | Path | pd.DataFrame | EventLog | PreparedLog
@@ -107,6 +108,13 @@ def load(
         )
     log = load_log(source, columns, options=opts, encoding=encoding)
     return PreparedLog(log, calendar=calendar_of(calendar))
+
+
+def _english(calendar: WorkCalendar | None) -> Words:
+    """The words of the documents' sentences: English, in the calendar's working days."""
+    from .render.words import Words
+
+    return Words("en", workday_s=None if calendar is None else calendar.workday_seconds)
 
 
 class JsonDocument:
@@ -200,6 +208,8 @@ class CompareResult(JsonDocument):
     """Two periods or two logs compared: what got slower or faster, where, how sure."""
 
     comparison: Comparison
+    calendar: WorkCalendar | None = None
+    """The calendar of the durations: the document's sentences say its working days."""
 
     @property
     def transitions(self) -> pd.DataFrame:
@@ -225,7 +235,7 @@ class CompareResult(JsonDocument):
         """The `bottleneck/comparison@1` document (docs/schema.md)."""
         from .render.compare_text import comparison_document
 
-        return comparison_document(self.comparison)
+        return comparison_document(self.comparison, _english(self.calendar))
 
 
 def split_point(log: EventLog | PreparedLog) -> tuple[pd.Timestamp, str]:
@@ -269,13 +279,13 @@ def compare(
     args: dict[str, Any] = {"columns": columns, "calendar": opts.calendar, "tz": tz}
     if other is not None:
         with _Opened(source, **args) as before, _Opened(other, **args) as after:
-            return CompareResult(compare_logs(before, after, opts))
+            return CompareResult(compare_logs(before, after, opts), after.calendar)
     with _Opened(source, **args) as p:
         description = None
         at: Any = split
         if isinstance(split, str) and split.strip().lower() == "auto":
             at, description = split_point(p)
-        return CompareResult(compare_split(p, at, opts, description=description))
+        return CompareResult(compare_split(p, at, opts, description=description), p.calendar)
 
 
 @dataclass(frozen=True)
@@ -283,6 +293,8 @@ class DriftOutcome(JsonDocument):
     """Period series of a log and the dates at which they changed."""
 
     result: DriftResult
+    calendar: WorkCalendar | None = None
+    """The calendar of the durations: the document's descriptions say its working days."""
 
     @property
     def change_points(self) -> tuple[ChangePoint, ...]:
@@ -298,7 +310,7 @@ class DriftOutcome(JsonDocument):
         """The `bottleneck/drift@1` document (docs/schema.md)."""
         from .render.drift_text import drift_document
 
-        return drift_document(self.result)
+        return drift_document(self.result, _english(self.calendar))
 
 
 def drift(
@@ -316,7 +328,7 @@ def drift(
 
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
         found = find_drift(p, metrics=metrics or METRIC_GROUPS, granularity=granularity)
-        return DriftOutcome(found)
+        return DriftOutcome(found, p.calendar)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import OutputPath, Progress, calendar_option, column_options
+from .options import (
+    Progress,
+    calendar_option,
+    column_options,
+    lang_option,
+    output_option,
+    quiet_option,
+    top_option,
+)
 
 
 @click.command(
@@ -23,19 +31,8 @@ from .options import OutputPath, Progress, calendar_option, column_options
     "identifiers never appear unless --no-anonymize is given."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    help="Output folder (default: reports/<log name>-report).",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    show_default=True,
-    help="Language of every heading, sentence, legend and unit.",
-)
+@output_option("reports/<log name>-report")
+@lang_option(default="vi", text="Language of every heading, sentence, legend and unit.")
 @click.option("--title", help="Title on the first page (default: 'Báo cáo điểm nghẽn quy trình').")
 @click.option(
     "--anonymize/--no-anonymize",
@@ -60,11 +57,9 @@ from .options import OutputPath, Progress, calendar_option, column_options
     default="",
     help="Parts to leave out, comma-separated: drift, causes, flows, model (faster on big logs).",
 )
-@click.option(
-    "--top", default=10, show_default=True, type=click.IntRange(1), help="Bottlenecks to rank."
-)
+@top_option("Bottlenecks to rank.")
 @calendar_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress or column announcements.")
+@quiet_option
 @column_options
 def report(
     log: Path,
