@@ -3,54 +3,91 @@
 from __future__ import annotations
 
 import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..analysis.drift import OVERALL, DriftResult
-from ..timeunits import pandas_zone
-from .words import ENGLISH, Words
+from ..timeunits import utc_offset_us
+from .plot_style import (
+    LINE,
+    LINE_2,
+    PRINT_RC,
+    date_axis,
+    mark_dates,
+    number_axis,
+    unit_below,
+)
+from .words import ENGLISH, Words, duration_unit
 
-FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
-LINE = "#1f4e79"
-LINE_2 = "#d9822b"
-MARK = "#c0392b"
-
-# (group, title key, unit, [(metric, label key, colour)]) per panel, in the order drawn; the
-# words are in render/messages_drift.py
-PANELS: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+# (group, title key, axis label key without a title, unit, [(metric, legend key, colour)]) per
+# panel, in the order drawn; the words are in render/messages_drift.py and messages_report.py
+PANELS: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "wait",
         "dp_title_wait",
-        "hours",
+        "axis_wait_median",
+        "duration",
         (("wait_median_s", "dp_median", LINE), ("wait_p90_s", "dp_p90", LINE_2)),
     ),
     (
         "throughput",
         "dp_title_throughput",
-        "days",
+        "axis_throughput",
+        "duration",
         (("throughput_median_s", "dp_median", LINE), ("throughput_p90_s", "dp_p90", LINE_2)),
     ),
     (
         "arrivals",
         "dp_title_arrivals",
+        "axis_arrivals_day",
         "cases",
         (("arrivals_per_day", "dp_new_per_day", LINE),),
     ),
     (
         "flow",
         "dp_title_flow",
+        "dp_distance",
         "share",
         (("flow_distance", "dp_distance", LINE),),
     ),
 )
-SCALE = {"hours": 3600.0, "days": 86400.0, "cases": 1.0, "share": 1.0}
-# Tick labels of the time axis in Vietnamese: day before month, numbers only ("04/2025").
-VI_DATES: dict[str, list[str]] = {
-    "formats": ["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S.%f"],
-    "zero_formats": ["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
-    "offset_formats": ["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
-}
+METRICS = tuple(metric for panel in PANELS for metric, _, _ in panel[4])
+
+
+@dataclass(frozen=True)
+class PlotStyle:
+    """How a drift picture is drawn: its size (inches; height `base_in` plus `ratio_in` per
+    unit of the panels' height ratios, 3 for the first panel and 2 for the others), PNG
+    resolution, font sizes, the series it shows (`metrics`; a panel for each group with one)
+    and whether a title line and a title over each panel say what it shows (`titled`; the
+    report's caption and axis labels do instead)."""
+
+    width_in: float = 7.2  # a 180 mm A4 column: the text keeps its size when printed
+    dpi: int = 150
+    font_pt: float = 9.0
+    small_pt: float = 7.5  # legends and the change-point dates
+    metrics: tuple[str, ...] = METRICS
+    titled: bool = True
+    base_in: float = 0.9
+    ratio_in: float = 0.65
+    svg_salt: str = "bottleneck-drift"  # the SVG ids' hash salt (fixed: repeatable SVG)
+
+
+CLI_STYLE = PlotStyle()
+"""`bottleneck drift`'s drift.png and drift.svg: every series, titled."""
+REPORT_STYLE = PlotStyle(
+    dpi=300,
+    metrics=("wait_median_s", "arrivals_per_day"),
+    titled=False,
+    base_in=0.5,
+    ratio_in=0.7,
+    svg_salt="bottleneck-report",  # the salt of the report's other figures
+)
+"""The report's timeline: the median wait and the arrivals, at print resolution."""
 
 
 def plot_title(result: DriftResult, words: Words = ENGLISH) -> str:
@@ -78,106 +115,110 @@ def axis_label(unit: str, working: bool, words: Words = ENGLISH) -> str:
     return words(f"dp_unit_{unit}")
 
 
-def drift_picture(result: DriftResult, fmt: str, words: Words = ENGLISH) -> bytes:
+def drift_picture(
+    result: DriftResult, fmt: str, words: Words = ENGLISH, style: PlotStyle = CLI_STYLE
+) -> bytes:
     """The picture of `result` as PNG or SVG bytes (SVG output is byte-for-byte repeatable),
-    in `words`."""
+    in `words` and `style`."""
+    return drift_pictures(result, (fmt,), words, style)[fmt]
+
+
+def drift_pictures(
+    result: DriftResult,
+    formats: Sequence[str] = ("png", "svg"),
+    words: Words = ENGLISH,
+    style: PlotStyle = CLI_STYLE,
+) -> dict[str, bytes]:
+    """The picture of `result` drawn once and saved in each of `formats` (png, svg)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure as MplFigure
+
     w = words
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
-
     overall = result.series[result.series["element"] == OVERALL]
     panels = [
-        panel
-        for panel in PANELS
-        if panel[0] in result.metrics and overall["metric"].isin([m for m, _, _ in panel[3]]).any()
+        (group, title, label, unit, tuple(line for line in lines if line[0] in style.metrics))
+        for group, title, label, unit, lines in PANELS
+        if group in result.metrics
     ]
-    zone = pandas_zone(result.display_tz)
-    rc: Any = {
-        "font.family": FONT,
-        "font.size": 9,
-        "svg.hashsalt": "bottleneck-drift",
-        "svg.fonttype": "path",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-    with plt.rc_context(rc):
-        fig, axes = plt.subplots(
-            max(len(panels), 1), 1, figsize=(10, 1.0 + 2.1 * max(len(panels), 1)), sharex=True
+    panels = [p for p in panels if overall["metric"].isin([m for m, _, _ in p[4]]).any()]
+    shift = pd.Timedelta(
+        microseconds=utc_offset_us(result.display_tz, result.first_period.value // 1000)
+    )
+
+    def local(stamps: Any) -> pd.DatetimeIndex:
+        """UTC times as the log's wall-clock times, naive (matplotlib draws them as given)."""
+        return pd.DatetimeIndex(stamps).tz_convert("UTC").tz_localize(None) + shift
+
+    working = result.time_basis != "wall_clock"
+    ratios = [3] + [2] * (max(len(panels), 1) - 1)
+    out: dict[str, bytes] = {}
+    rc: Any = {**PRINT_RC, "font.size": style.font_pt, "svg.hashsalt": style.svg_salt}
+    with mpl.rc_context(rc):
+        fig = MplFigure(
+            figsize=(style.width_in, style.base_in + style.ratio_in * sum(ratios)),
+            layout="constrained",
         )
-        axes_list = list(axes) if len(panels) > 1 else [axes]
-        working = result.time_basis != "wall_clock"
-        for ax, (_group, title, unit, lines) in zip(axes_list, panels, strict=False):
-            scale = result.day_s if (working and unit == "days") else SCALE[unit]
-            for metric, label, colour in lines:
-                part = overall[overall["metric"] == metric].sort_values("period")
+        axes = list(
+            fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios, squeeze=False)[:, 0]
+        )
+        for ax, (_group, title, label, unit, lines) in zip(axes, panels, strict=False):
+            parts = [
+                (overall[overall["metric"] == m].sort_values("period"), k, c) for m, k, c in lines
+            ]
+            values = pd.concat([part["value"] for part, _, _ in parts]).astype(float)
+            size, unit_key = 1.0, ""
+            if unit == "duration":
+                typical = float(values.max()) / 2 if len(values) else 3600.0
+                size, unit_key = duration_unit(typical, result.day_s if working else None)
+            for part, key, colour in parts:
                 if part.empty:
                     continue
-                x = _local(part["period"], zone)
+                when = local(part["period"])
+                if unit == "cases":
+                    ax.bar(when, part["value"].astype(float), width=0.8, color=colour, alpha=0.75)
+                    continue
                 ax.plot(
-                    x,
-                    part["value"] / scale,
-                    marker="o",
-                    markersize=3,
-                    linewidth=1.4,
+                    when,
+                    part["value"].astype(float) / size,
                     color=colour,
-                    label=w(label),
+                    marker="o",
+                    markersize=2.5,
+                    linewidth=1.4,
+                    label=w(key),
                 )
-            ax.set_title(w(title), loc="right", fontsize=10, fontweight="bold")
-            ax.set_ylabel(axis_label(unit, working, w))
-            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-            if w.lang == "vi":  # decimal comma on the value axis: 0,5
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.fixed(v, "g")))
+            if style.titled:
+                ax.set_title(w(title), loc="right", fontsize=style.font_pt, fontweight="bold")
+                ax.set_ylabel(w(unit_key) if unit_key else axis_label(unit, working, w))
+            else:
+                ax.set_ylabel(unit_below(w(label, unit=w(unit_key)), w) if unit_key else w(label))
             ax.set_ylim(bottom=0)
-            if len(lines) > 1:
+            number_axis(ax.yaxis, w)
+            if len(parts) > 1:
                 ax.legend(
-                    loc="upper left",
-                    bbox_to_anchor=(0.0, 1.16),
+                    loc="lower left",
+                    bbox_to_anchor=(0.0, 1.0),
                     frameon=False,
-                    fontsize=8,
-                    ncol=len(lines),
+                    fontsize=style.small_pt,
+                    ncol=len(parts),
                 )
-            for point in result.change_points:
-                ax.axvline(_local(pd.Series([point.date]), zone)[0], color=MARK, linestyle="--")
-        top = axes_list[0]
-        for point in result.change_points:
-            when = _local(pd.Series([point.date]), zone)[0]
-            top.annotate(
-                w.date(pd.Timestamp(when)),
-                xy=(when, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(-2, -2),
-                textcoords="offset points",
-                va="top",
-                ha="right",
-                rotation=90,
-                fontsize=7.5,
-                color=MARK,
-                fontweight="bold",
+        points = sorted(point.date for point in result.change_points)
+        marks = [(when, w.date(when)) for when in local(points)] if points else []
+        mark_dates(axes, marks, fontsize=style.small_pt)
+        if style.titled:
+            chars = int(style.width_in * 72 / ((style.font_pt + 1) * 0.55))  # DejaVu's average
+            fig.suptitle(
+                textwrap.fill(plot_title(result, w), chars),
+                x=0.01,
+                ha="left",
+                fontsize=style.font_pt + 1,
             )
-        fig.suptitle(
-            plot_title(result, w),
-            x=0.01,
-            ha="left",
-            fontsize=11,
-        )
-        bottom = axes_list[-1]
-        bottom.xaxis.set_major_formatter(
-            mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
-                bottom.xaxis.get_major_locator(), **(VI_DATES if w.lang == "vi" else {})
-            )
-        )
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
-        plt.close(fig)
-    return buffer.getvalue()
-
-
-def _local(stamps: pd.Series, zone: Any) -> Any:
-    """Period starts as naive local times (matplotlib draws them as given)."""
-    return pd.DatetimeIndex(stamps).tz_convert(zone).tz_localize(None).to_pydatetime()
+        axes[-1].set_xlabel(w("axis_period"))
+        date_axis(axes[-1].xaxis, w)
+        for fmt in formats:
+            buffer = io.BytesIO()
+            if fmt == "svg":
+                fig.savefig(buffer, format="svg", metadata={"Date": None})
+            else:
+                fig.savefig(buffer, format=fmt, dpi=style.dpi, metadata={"Software": None})
+            out[fmt] = buffer.getvalue()
+    return out

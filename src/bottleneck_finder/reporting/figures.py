@@ -19,24 +19,23 @@ import pandas as pd
 
 from ..render.dot import MARK_COLOR, html
 from ..render.graph import dot_available, render_dot
+from ..render.plot_style import (
+    FONT,
+    PRINT_RC,
+    date_axis,
+    mark_dates,
+    number_axis,
+    plain,
+    unit_below,
+)
+from ..render.plot_style import SERIES_COLOURS as SERIES_COLOURS
 from ..render.words import Words
 from .model import Figure
 
 PRINT_DPI = 300
 MAX_PNG_PX = 4961  # the long side of A3 at 300 dpi
-WIDTH_IN = 7.2
-SERIES_COLOURS = ("#a50026", "#f08a24", "#3a6ea5", "#6a3d9a", "#33a02c")
-FONT = "DejaVu Sans"
+WIDTH_IN = 7.2  # a 180 mm A4 column
 MAX_EDGES = 40
-LABEL_CHARS = 60
-
-
-def _plain(text: str) -> str:
-    """A label safe for matplotlib: no mathtext, no control characters, not too long."""
-    clean = "".join(" " if ord(ch) < 32 else ch for ch in text)
-    if len(clean) > LABEL_CHARS:
-        clean = clean[: LABEL_CHARS - 1] + "…"
-    return clean
 
 
 def _svg_body(svg: str) -> str:
@@ -55,43 +54,23 @@ def _save(fig: Any) -> tuple[str, bytes]:
     return _svg_body(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
 
 
+def picture_figure(svg: bytes, png: bytes, *, name: str, caption: str) -> Figure:
+    """A picture drawn elsewhere (SVG and print-resolution PNG bytes) as a report figure, its
+    SVG ready to inline."""
+    return Figure(
+        name=name, caption=caption, svg=_svg_body(svg.decode("utf-8")), png=png, alt=caption
+    )
+
+
 def _figure(height: float, rows: int = 1, **kwargs: Any) -> tuple[Any, Any]:
     import matplotlib as mpl
     from matplotlib.figure import Figure as MplFigure
 
-    mpl.rcParams.update(
-        {
-            "svg.fonttype": "path",
-            "svg.hashsalt": "bottleneck-report",
-            "text.parse_math": False,
-            "font.family": FONT,
-            "font.size": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "grid.color": "#e3e6ea",
-            "grid.linewidth": 0.6,
-            "path.simplify": False,
-        }
-    )
+    rc: Any = {**PRINT_RC, "svg.hashsalt": "bottleneck-report"}
+    mpl.rcParams.update(rc)
     fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
     axes = fig.subplots(rows, 1, **kwargs)
     return fig, axes
-
-
-def _number_axis(axis: Any, words: Words) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    def fmt(value: float, _pos: int) -> str:
-        if value == 0:
-            return "0"
-        decimals = next(
-            (d for d in (0, 1, 2) if abs(round(value, d) - value) <= 1e-9 * max(1.0, abs(value))),
-            3,
-        )
-        return words.number(value, decimals)
-
-    axis.set_major_formatter(FuncFormatter(fmt))
 
 
 @dataclass(frozen=True)
@@ -102,15 +81,6 @@ class Series:
     values_s: np.ndarray
     colour: str
     dashes: str = "-"
-
-
-def _wrapped(label: str, words: Words) -> str:
-    """An axis label in working time ("… (ngày làm việc)", long) with its unit on a second
-    line; labels in calendar time are kept as they are."""
-    if words.workday_s is None or " (" not in label:
-        return label
-    head, _, unit = label.rpartition(" (")
-    return f"{head}\n({unit}"
 
 
 def wait_distribution(series: Sequence[Series], words: Words, *, name: str, caption: str) -> Figure:
@@ -134,7 +104,7 @@ def wait_distribution(series: Sequence[Series], words: Words, *, name: str, capt
                 color=s.colour,
                 linewidth=1.6,
                 linestyle=s.dashes,
-                label=_plain(
+                label=plain(
                     f"{s.label} — "
                     + words("legend_median", value=words.duration(float(np.median(s.values_s))))
                 ),
@@ -146,10 +116,10 @@ def wait_distribution(series: Sequence[Series], words: Words, *, name: str, capt
                 linewidth=1.0,
             )
         ax.set_xscale("log")
-        _number_axis(ax.xaxis, words)
+        number_axis(ax.xaxis, words)
     ax.set_xlabel(words("axis_wait", unit=words(unit)))
     ax.set_ylabel(words("axis_handovers"))
-    _number_axis(ax.yaxis, words)
+    number_axis(ax.yaxis, words)
     if series:
         fig.legend(loc="outside lower center", fontsize=7.5, frameon=False)
     svg, png = _save(fig)
@@ -183,7 +153,7 @@ def weekly_plot(
             marker="o",
             markersize=2.5,
             linewidth=1.4,
-            label=_plain(label) if several else None,
+            label=plain(label) if several else None,
         )
         shift = pd.to_timedelta((i - (len(weekly) - 1) / 2) * width, unit="D")
         bottom.bar(
@@ -192,14 +162,14 @@ def weekly_plot(
             width=width,
             color=colour,
             alpha=0.75,
-            label=_plain(label) if several else None,
+            label=plain(label) if several else None,
         )
     _finish_timeline(
         top,
         bottom,
         markers,
         words,
-        wait_label=_wrapped(words("axis_median_wait", unit=words(unit)), words),
+        wait_label=unit_below(words("axis_median_wait", unit=words(unit)), words),
         count_label=words("axis_arrivals"),
         period_label=words("axis_week"),
     )
@@ -234,14 +204,14 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
                 fill=len(series) == 1,
                 alpha=0.35 if len(series) == 1 else 1.0,
                 linewidth=1.4,
-                label=_plain(label),
+                label=plain(label),
             )
             ax.axvline(median / size, color=s.colour, linestyle="--", linewidth=1.1)
             ax.axvline(p90 / size, color=s.colour, linestyle=":", linewidth=1.1)
     ax.set_xlabel(words("axis_throughput", unit=words(unit)))
     ax.set_ylabel(words("axis_cases"))
-    _number_axis(ax.xaxis, words)
-    _number_axis(ax.yaxis, words)
+    number_axis(ax.xaxis, words)
+    number_axis(ax.yaxis, words)
     ax.legend(loc="upper right", fontsize=7.5, frameon=False)
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
@@ -347,53 +317,6 @@ def _status_legend(words: Words) -> str:
     )
 
 
-def drift_plot(
-    series: pd.DataFrame,
-    points: Sequence[tuple[pd.Timestamp, str]],
-    words: Words,
-    *,
-    offset_us: int,
-    name: str,
-    caption: str,
-) -> Figure:
-    """The overall median wait per period (top) and new cases per day (bottom), change points
-    marked by dashed lines."""
-
-    fig, (top, bottom) = _figure(4.0, rows=2, sharex=True, height_ratios=[3, 2])
-    shift = pd.Timedelta(microseconds=offset_us)
-
-    def line(metric: str) -> pd.DataFrame:
-        rows = series[(series["metric"] == metric) & (series["element"] == "all")]
-        stamps = pd.to_datetime(rows["period"])
-        if getattr(stamps.dt, "tz", None) is not None:
-            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        return pd.DataFrame({"when": stamps + shift, "value": rows["value"].astype(float)})
-
-    wait = line("wait_median_s")
-    size, unit = words.plot_unit(float(wait["value"].max()) / 2 if len(wait) else 3600.0)
-    top.plot(
-        wait["when"],
-        wait["value"] / size,
-        color=SERIES_COLOURS[2],
-        marker="o",
-        markersize=2.5,
-        linewidth=1.4,
-    )
-    arrivals = line("arrivals_per_day")
-    bottom.bar(arrivals["when"], arrivals["value"], width=0.8, color=SERIES_COLOURS[2], alpha=0.75)
-    _finish_timeline(
-        top,
-        bottom,
-        [(when.tz_convert("UTC").tz_localize(None) + shift, text) for when, text in points],
-        words,
-        wait_label=_wrapped(words("axis_wait_median", unit=words(unit)), words),
-        count_label=words("axis_arrivals_day"),
-        period_label=words("axis_period"),
-    )
-    svg, png = _save(fig)
-    return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
-
-
 CAUSE_COLOURS = ("#3a6ea5", "#f08a24", "#6a3d9a", "#a50026", "#9aa3ad")
 
 
@@ -412,7 +335,7 @@ def causes_plot(
 ) -> Figure:
     """Horizontal stacked bars: each row's waiting time split by cause (shares of its total)."""
     fig, ax = _figure(0.9 + 0.45 * max(len(rows), 1))
-    labels = [_plain(label) for label, _ in rows][::-1]
+    labels = [plain(label) for label, _ in rows][::-1]
     left = np.zeros(len(rows))
     for i, cause in enumerate(causes):
         values = np.array([parts[i] for _, parts in rows][::-1], dtype=float)
@@ -421,7 +344,7 @@ def causes_plot(
             values,
             left=left,
             color=CAUSE_COLOURS[i % len(CAUSE_COLOURS)],
-            label=_plain(cause),
+            label=plain(cause),
             height=0.6,
         )
         left += values
@@ -446,31 +369,13 @@ def _finish_timeline(
     count_label: str,
     period_label: str,
 ) -> None:
-    """The shared finish of the two-panel timelines: dashed marked dates with their labels,
+    """The finish of the two-panel weekly timeline: dashed marked dates with their labels,
     axis labels in the report's language, localized numbers and dates."""
-    import matplotlib.dates as mdates
-
-    for when, text in markers:
-        for ax in (top, bottom):
-            ax.axvline(when, color=MARK_COLOR, linestyle="--", linewidth=1.2)
-        top.annotate(
-            _plain(text),
-            xy=(when, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -2),
-            textcoords="offset points",
-            va="top",
-            fontsize=7.5,
-            color=MARK_COLOR,
-        )
+    mark_dates((top, bottom), markers)
     top.set_ylabel(wait_label)
     top.set_ylim(bottom=0)
     bottom.set_ylabel(count_label)
     bottom.set_xlabel(period_label)
-    _number_axis(top.yaxis, words)
-    _number_axis(bottom.yaxis, words)
-    bottom.xaxis.set_major_formatter(
-        mdates.DateFormatter("%d/%m/%Y" if words.lang == "vi" else "%Y-%m-%d")  # type: ignore[no-untyped-call]
-    )
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
-    bottom.xaxis.set_major_locator(locator)
+    number_axis(top.yaxis, words)
+    number_axis(bottom.yaxis, words)
+    date_axis(bottom.xaxis, words)

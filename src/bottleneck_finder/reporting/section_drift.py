@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.drift_model import Move
+from ..render.drift_plot import REPORT_STYLE, drift_pictures
 from ..render.words import Words
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
@@ -89,12 +90,11 @@ def drift_section(ctx: Context) -> Section | None:
                 anchor="drift",
             )
         )
+    pictures = drift_pictures(result, ("svg", "png"), w, REPORT_STYLE)
     blocks.append(
-        figures.drift_plot(
-            result.series,
-            [(p.date, w.date(local(ctx.data, p.date))) for p in points],
-            w,
-            offset_us=ctx.data.offset_us,
+        figures.picture_figure(
+            pictures["svg"],
+            pictures["png"],
             name="drift_timeline",
             caption=w("drift_plot", unit=unit),
         )
