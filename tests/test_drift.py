@@ -225,6 +225,29 @@ def test_pictures_png_and_repeatable_svg(rollout_frame: pd.DataFrame) -> None:
     assert b"<svg" in svg and b"Date" not in svg[:2000]
 
 
+def test_one_builder_legible_in_a_print_column(rollout_frame: pd.DataFrame) -> None:
+    import re
+
+    from bottleneck_finder.render.drift_plot import CLI_STYLE, REPORT_STYLE, drift_pictures
+
+    result = drift(load_log(rollout_frame))
+    both = drift_pictures(result, ("svg", "png"))
+    assert both["svg"] == drift_picture(result, "svg")  # drawn once, saved twice
+    for style in (CLI_STYLE, REPORT_STYLE):
+        svg = drift_pictures(result, ("svg",), style=style)["svg"].decode("utf-8")
+        width = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)
+        assert width is not None and float(width.group(1)) == pytest.approx(
+            72 * 7.2
+        )  # a 180 mm A4 column: printed at full size
+        sizes = [float(x) * 100 for x in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+        assert min(sizes) >= 7.0  # the smallest text (legends, dates) in points
+        assert "mathdefault" not in svg
+    # the report's picture: two panels (median wait, arrivals) and no title line
+    report = drift_pictures(result, ("svg",), style=REPORT_STYLE)["svg"].decode("utf-8")
+    assert report.count('id="axes_') == 2
+    assert both["svg"].decode("utf-8").count('id="axes_') == 4
+
+
 def test_cli_writes_json_and_pictures(tmp_path: Path, rollout_frame: pd.DataFrame) -> None:
     log = tmp_path / "rollout.csv"
     rollout_frame.to_csv(log, index=False)

@@ -491,6 +491,20 @@ def test_every_section_of_a_comparison_report(vi_report: Path) -> None:
     assert "one_stop_shop_before.csv" in html and "6.372" in html and "7.272" in html
 
 
+def test_drift_timeline_is_the_drift_commands_picture(vi_report: Path) -> None:
+    from bottleneck_finder.analysis.drift import drift
+    from bottleneck_finder.render.drift_plot import REPORT_STYLE, drift_pictures
+
+    result = drift(load_log(AFTER))
+    pictures = drift_pictures(result, ("svg", "png"), Words("vi"), REPORT_STYLE)
+    assert (vi_report / "figures" / "drift_timeline.png").read_bytes() == pictures["png"]
+    svg = (vi_report / "figures" / "drift_timeline.svg").read_text("utf-8")
+    from bottleneck_finder.reporting.figures import picture_figure
+
+    figure = picture_figure(pictures["svg"], pictures["png"], name="drift_timeline", caption="")
+    assert figure.svg == svg and figure.png == pictures["png"]
+
+
 def test_comparison_numbers_come_from_the_compare_module(vi_report: Path) -> None:
     from bottleneck_finder.analysis.compare import compare_logs
 
