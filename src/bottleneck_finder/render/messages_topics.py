@@ -97,10 +97,12 @@ TOPIC_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "diff_graph": ("Sơ đồ khác biệt trước/sau", "Before/after difference map"),
     "diff_intro": (
-        "Mũi tên đỏ: chỗ chờ mới; cam: chậm hơn; xanh: nhanh hơn; xám nét đứt: đã bỏ; xám "
-        "nhạt: không đổi. Nhãn: thời gian chờ trung vị trước → sau.",
-        "Red arrows: new waits; orange: slower; blue: faster; dashed grey: removed; light grey: "
-        "unchanged. Labels: median wait before → after.",
+        "Mũi tên đỏ: chờ lâu hơn (có ý nghĩa thống kê); đỏ sẫm, đậm: chỗ chờ mới; xanh lá: "
+        "nhanh hơn; xanh lá nét đứt: đã bỏ; xám: không đổi rõ rệt; xám nhạt, nét chấm: quá ít "
+        "lần chờ để kết luận. Nhãn: thời gian chờ trung vị trước → sau; chú giải ở dưới sơ đồ.",
+        "Red arrows: significantly slower; dark red, thick: new waits; green: faster; dashed "
+        "green: removed; grey: no clear change; light grey, dotted: too few waits to tell. "
+        "Labels: median wait before → after; the legend is below the map.",
     ),
     "diff_caption": ("Sơ đồ khác biệt trước/sau", "Before/after difference map"),
     "demand": ("Nhu cầu", "Demand"),
