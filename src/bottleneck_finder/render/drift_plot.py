@@ -17,7 +17,7 @@ LINE_2 = "#d9822b"
 MARK = "#c0392b"
 
 # (group, title key, unit, [(metric, label key, colour)]) per panel, in the order drawn; the
-# words are in render/messages_drift.py
+# words are in render/texts/drift.toml
 PANELS: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "wait",
