@@ -100,6 +100,40 @@ def test_no_private_names_cross_modules(path: Path) -> None:
     assert not wrong, "; ".join(wrong)
 
 
+def module_names(path: Path) -> set[str]:
+    """The local names bound to modules of the package (`from . import figures`, `import …`)."""
+    known = {dotted(p) for p in modules()}
+    names = set()
+    for _line, target, name in imports(path):
+        if name is None:
+            names.add(target.split(".")[-1])
+        elif f"{target}.{name}" in known:
+            names.add(name)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):  # `import x as y` / `from . import x as y` bind the alias
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.name.split(".")[-1] in names:
+                    names.add(alias.asname)
+    return names
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: dotted(p))
+def test_no_private_attributes_of_other_modules(path: Path) -> None:
+    bound = module_names(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrong = [
+        f"{path.name}:{node.lineno} reads {node.value.id}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in bound
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+    assert not wrong, "; ".join(wrong)
+
+
 @pytest.mark.parametrize("path", modules(), ids=lambda p: dotted(p))
 def test_modules_are_small_and_say_what_they_do(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
