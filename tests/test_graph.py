@@ -423,29 +423,23 @@ def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
 
 
 def test_message_tables_share_no_key_and_have_both_languages() -> None:
-    from bottleneck_finder.render.messages import MESSAGES
-    from bottleneck_finder.render.messages_causes import CAUSES_MESSAGES
-    from bottleneck_finder.render.messages_compare import COMPARE_MESSAGES
-    from bottleneck_finder.render.messages_drift import DRIFT_MESSAGES
-    from bottleneck_finder.render.messages_maps import MAP_MESSAGES
-    from bottleneck_finder.render.messages_report import REPORT_MESSAGES
-    from bottleneck_finder.render.messages_terminal import TERMINAL_MESSAGES
-    from bottleneck_finder.render.messages_topics import TOPIC_MESSAGES
+    from bottleneck_finder.render.messages import MESSAGES, TOPICS, read_topic
 
-    tables = (
-        REPORT_MESSAGES,
-        TOPIC_MESSAGES,
-        MAP_MESSAGES,
-        TERMINAL_MESSAGES,
-        CAUSES_MESSAGES,
-        DRIFT_MESSAGES,
-        COMPARE_MESSAGES,
-    )
-    assert len(MESSAGES) == sum(len(t) for t in tables)
+    tables = [read_topic(topic) for topic in TOPICS]
+    assert all(tables)
+    assert len(MESSAGES) == sum(len(t) for t in tables)  # no key in two tables
     for key, (vi, en) in MESSAGES.items():
         assert vi and en, key
         fields = {f for f in re.findall(r"\{(\w+)\}", vi)}
         assert fields == set(re.findall(r"\{(\w+)\}", en)), key
+
+
+def test_a_key_in_two_tables_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bottleneck_finder.render import messages
+
+    monkeypatch.setattr(messages, "TOPICS", ("maps", "maps"))
+    with pytest.raises(ValueError, match=r"texts/maps\.toml repeats the keys"):
+        messages._all_topics()
 
 
 def test_every_cause_has_a_colour_and_words() -> None:

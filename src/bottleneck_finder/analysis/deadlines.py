@@ -15,12 +15,12 @@ from .. import timeunits
 from ..calendar import WorkCalendar
 from ..errors import BottleneckError
 from ..model import EventLog
+from ..prepared import PreparedLog
+from ..timeunits import DAY_US, HOUR_US
 
 I64 = npt.NDArray[np.int64]
 Unit = Literal["wd", "d", "wh", "h"]
 _DEADLINE = re.compile(r"^\s*(\d+)\s*(wd|d|wh|h)\s*$", re.IGNORECASE)
-US_PER_HOUR = 3_600_000_000
-US_PER_DAY = 24 * US_PER_HOUR
 NO_PROCEDURE = "(all)"
 
 
@@ -113,9 +113,9 @@ def _due_from_deadline(
             )
         if deadline.unit == "wd":
             return calendar.add_working_days(submitted, deadline.amount)
-        return calendar.add_working(submitted, deadline.amount * US_PER_HOUR)
+        return calendar.add_working(submitted, deadline.amount * HOUR_US)
     if deadline.unit == "h":
-        out: I64 = submitted + deadline.amount * US_PER_HOUR
+        out: I64 = submitted + deadline.amount * HOUR_US
         return out
     zone = calendar.zone if calendar is not None else timeunits.zone(tz)
     return _end_of_day(submitted, zone, deadline.amount)
@@ -128,7 +128,7 @@ def _late_days(due: I64, finished: I64, calendar: WorkCalendar | None, tz: str) 
 
     def ordinals(us: I64) -> I64:
         local = pd.to_datetime(us, unit="us", utc=True).tz_convert(zone)
-        days = local.tz_localize(None).normalize().as_unit("us").asi8 // US_PER_DAY
+        days = local.tz_localize(None).normalize().as_unit("us").asi8 // DAY_US
         out: I64 = days.astype(np.int64)
         return out
 
@@ -155,7 +155,7 @@ def _late_days(due: I64, finished: I64, calendar: WorkCalendar | None, tz: str) 
 
 
 def deadline_report(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     *,
     deadline: Deadline | None = None,
     calendar: WorkCalendar | None = None,
@@ -165,7 +165,12 @@ def deadline_report(
 ) -> DeadlineReport:
     """Each case's due time (its own from `due_values`, a per-case Series of UTC microseconds
     indexed by case label, else `deadline` after its first event) and on-time figures per
-    procedure (`procedure_values`, per case, indexed by case label)."""
+    procedure (`procedure_values`, per case, indexed by case label). Due times and lateness
+    are counted on the real times of the events, in the working days of `calendar` (or of the
+    prepared log's calendar)."""
+    if isinstance(log, PreparedLog):
+        calendar = calendar or log.calendar
+        log = log.log
     if deadline is None and due_values is None:
         raise DeadlineError(
             "no deadline to check", fix="give --deadline 15wd or --deadline-column COLUMN"

@@ -8,25 +8,13 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import (
     deadline_report_from_params,
     load_calendar_and_deadline,
     load_from_params,
     load_with_columns,
     stem,
-)
-from .options import (
-    Progress,
-    calendar_option,
-    column_options,
-    formats_option,
-    json_option,
-    lang_option,
-    output_option,
-    parse_formats,
-    quiet_option,
-    top_option,
-    words_for,
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
@@ -48,10 +36,10 @@ FLOWS_AUTO_LIMIT = 2_000_000
     "--deadline or --deadline-column."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@output_option("reports/<log name>")
-@json_option("Print analysis.json to stdout instead of tables.")
-@top_option("Bottlenecks to rank.")
-@formats_option("Process graph")
+@opt.output_option("reports/<log name>")
+@opt.json_option("Print analysis.json to stdout instead of tables.")
+@opt.top_option("Bottlenecks to rank.")
+@opt.formats_option("Process graph")
 @click.option(
     "--min-share",
     default=0.0,
@@ -74,7 +62,7 @@ FLOWS_AUTO_LIMIT = 2_000_000
     help="Colour the arrows by median wait, or by the dominant waiting cause (batching, "
     "contention, prioritization, unavailability, extraneous; needs start times and resources).",
 )
-@calendar_option
+@opt.calendar_option
 @click.option(
     "--deadline",
     help="Legal time limit after each case's first event: 15wd (working days, needs "
@@ -95,9 +83,9 @@ FLOWS_AUTO_LIMIT = 2_000_000
     f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
     "of the analysis in time and memory).",
 )
-@lang_option()
-@quiet_option
-@column_options
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
 def analyze(
     log: Path,
     output: Path | None,
@@ -117,12 +105,12 @@ def analyze(
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
-    graph_formats = parse_formats(formats)
+    graph_formats = opt.parse_formats(formats)
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
-    w = words_for(lang, calendar)
+    w = opt.words_for(lang, calendar)
     if procedure and not (deadline or deadline_column):
         raise click.UsageError("--procedure needs --deadline or --deadline-column")
-    progress = Progress(quiet)
+    progress = opt.Progress(quiet)
     extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
     values: dict[str, Any] = {}
     if extra:
@@ -162,18 +150,17 @@ def analyze(
     )
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
-    from ..io.write import write_files
-
-    written = write_files(folder, files)
-    progress.done()
-
+    written = opt.write_outputs(
+        folder,
+        files,
+        progress,
+        warnings=[picture_warning],
+        print_json="analysis.json" if as_json else None,
+    )
+    if written is None:
+        return
     from ..render.text import bottleneck_table, summary_text
 
-    if picture_warning:
-        click.echo(f"warning: {picture_warning}", err=True)
-    if as_json:
-        click.echo(files["analysis.json"], nl=False)
-        return
     click.echo(summary_text(result, w))
     if calendar is not None:
         hours = w.fixed(calendar.workday_seconds / 3600, "g")
@@ -207,7 +194,7 @@ def analyze(
 
 
 def _measure(
-    prepared: Any, top: int, with_flows: bool | None, progress: Progress, words: Any
+    prepared: Any, top: int, with_flows: bool | None, progress: opt.Progress, words: Any
 ) -> tuple[Any, Any, str | None]:
     """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
     default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""

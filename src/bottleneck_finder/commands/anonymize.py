@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from . import options as opt
 from .loading import stem
-from .options import lang_option, output_option, words_for
 
 
 def _names(text: str | None) -> list[str]:
@@ -27,7 +27,7 @@ def _names(text: str | None) -> list[str]:
     "are kept. CSV, XES and Parquet in, the same format out. The input is never changed."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@output_option("reports/<log name>-anonymized.<same extension>", file=True)
+@opt.output_option("reports/<log name>-anonymized.<same extension>", file=True)
 @click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -43,7 +43,7 @@ def _names(text: str | None) -> list[str]:
 @click.option("--pseudonymize", help="More columns to pseudonymize, comma-separated.")
 @click.option("--drop", help="Columns to leave out (free text, ID numbers), comma-separated.")
 @click.option("--encoding", help="Text encoding of a CSV file (default: detected).")
-@lang_option(text="Language of the lines printed; the log written is the same in both.")
+@opt.lang_option(text="Language of the lines printed; the log written is the same in both.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def anonymize(
     log: Path,
@@ -93,7 +93,7 @@ def anonymize(
         raise
     if quiet:
         return
-    w = words_for(lang)
+    w = opt.words_for(lang)
     if new_key is not None:
         click.echo(w("anon_new_key", path=new_key), err=True)
     replaced = ", ".join(

@@ -8,17 +8,8 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import load_from_params, stem
-from .options import (
-    Progress,
-    column_options,
-    json_option,
-    lang_option,
-    output_option,
-    quiet_option,
-    top_option,
-    words_for,
-)
 
 
 @click.command(
@@ -30,8 +21,8 @@ from .options import (
     "causes_activities.csv and causes_resources.csv into the output folder."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@output_option("reports/<log name>")
-@json_option("Print causes.json instead of tables.")
+@opt.output_option("reports/<log name>")
+@opt.json_option("Print causes.json instead of tables.")
 @click.option(
     "--calendar",
     "calendar_spec",
@@ -45,10 +36,10 @@ from .options import (
     is_flag=True,
     help="Treat each role/unit (--group column) as one resource pool instead of individuals.",
 )
-@top_option("Rows shown.")
-@lang_option()
-@quiet_option
-@column_options
+@opt.top_option("Rows shown.")
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
 def causes(
     log: Path,
     output: Path | None,
@@ -67,8 +58,8 @@ def causes(
     from ..errors import ColumnError
 
     calendar = load_calendar(calendar_spec)
-    w = words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
-    progress = Progress(quiet)
+    w = opt.words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
+    progress = opt.Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
     if group_pools and event_log.events["group"].isna().all():
         raise ColumnError(
@@ -89,12 +80,10 @@ def causes(
 
     files = causes_files(result)
     folder = output or Path("reports") / stem(log)
-    from ..io.write import write_files
-
-    written = write_files(folder, files)
-    progress.done()
-    if as_json:
-        click.echo(files["causes.json"], nl=False)
+    written = opt.write_outputs(
+        folder, files, progress, print_json="causes.json" if as_json else None
+    )
+    if written is None:
         return
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 100), 160)
     click.echo(causes_text(result, top=top, width=width, words=w))

@@ -8,19 +8,8 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import (
-    Progress,
-    calendar_option,
-    column_options,
-    formats_option,
-    json_option,
-    lang_option,
-    output_option,
-    parse_formats,
-    quiet_option,
-    words_for,
-)
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -94,7 +83,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     help="Report the share of cases not finished by this deadline after their first event: "
     "15wd (working days, needs --calendar), 15d (days), 8wh (working hours), 36h (hours).",
 )
-@calendar_option
+@opt.calendar_option
 @click.option(
     "--causes/--no-causes",
     default=True,
@@ -115,9 +104,9 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML [columns] mapping for the AFTER log only (over the shared options).",
 )
-@output_option("reports/<before>_vs_<after> or reports/<log>_split")
-@json_option("Print comparison.json to stdout instead of tables.")
-@formats_option("Graph")
+@opt.output_option("reports/<before>_vs_<after> or reports/<log>_split")
+@opt.json_option("Print comparison.json to stdout instead of tables.")
+@opt.formats_option("Graph")
 @click.option(
     "--top",
     default=10,
@@ -125,9 +114,9 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.IntRange(1),
     help="Rows of each terminal table (the files hold them all).",
 )
-@lang_option()
-@quiet_option
-@column_options
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
 def compare(
     before: Path,
     after: Path | None,
@@ -153,12 +142,12 @@ def compare(
 
     Give two logs (BEFORE AFTER), or one log and --split DATE.
     """
-    graph_formats = parse_formats(formats)
+    graph_formats = opt.parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
-    w = words_for(lang, calendar)
-    english = words_for("en", calendar)  # comparison.json's sentences, whatever --lang
+    w = opt.words_for(lang, calendar)
+    english = opt.words_for("en", calendar)  # comparison.json's sentences, whatever --lang
     from ..analysis.compare import CompareOptions, compare_logs, compare_split
 
     options = CompareOptions(
@@ -170,7 +159,7 @@ def compare(
         causes=causes,
         straddling=straddling,  # type: ignore[arg-type]
     )
-    progress = Progress(quiet)
+    progress = opt.Progress(quiet)
     said: str | None = None  # why the split date was chosen, in the terminal's words
     if after is not None:
         b_log = load_from_params(
@@ -211,7 +200,7 @@ def compare(
                 point = split_date(prepared if calendar is None else log)
                 at = point.date
                 description = describe(point, log.display_tz)
-                said = describe(point, log.display_tz, words_for(lang))
+                said = describe(point, log.display_tz, opt.words_for(lang))
             progress.stage("comparing the two periods")
             result = compare_split(prepared, at, options, description=description)
         folder = output or Path("reports") / f"{stem(before)}_split"
@@ -219,16 +208,14 @@ def compare(
     progress.stage("drawing the graphs")
     files, warning = render_comparison(result, graph_formats, w, english)
     progress.stage(f"writing {folder}")
-    from ..io.write import write_files
-
-    written = write_files(folder, files)
-    progress.done()
-    for note in result.warnings:
-        click.echo(f"warning: {note}", err=True)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    if as_json:
-        click.echo(files["comparison.json"], nl=False)
+    written = opt.write_outputs(
+        folder,
+        files,
+        progress,
+        warnings=[*result.warnings, warning],
+        print_json="comparison.json" if as_json else None,
+    )
+    if written is None:
         return
     from ..render.compare_sentences import finding_sentence
     from ..render.compare_text import findings_table, summary_text

@@ -7,20 +7,8 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import (
-    Progress,
-    calendar_option,
-    column_options,
-    formats_option,
-    json_option,
-    lang_option,
-    output_option,
-    parse_formats,
-    quiet_option,
-    top_option,
-    words_for,
-)
 
 
 @click.command(
@@ -61,17 +49,17 @@ from .options import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="BPMN 2.0 file of the procedure as drawn: list where the log deviates from it.",
 )
-@top_option("Variants to list.")
+@opt.top_option("Variants to list.")
 @click.option(
     "--alignments", is_flag=True, help="Also measure fitness by alignments (slow on big logs)."
 )
-@output_option("reports/<log name>-model")
-@json_option("Print discovery.json to stdout.")
-@formats_option("Picture")
-@calendar_option
-@lang_option()
-@quiet_option
-@column_options
+@opt.output_option("reports/<log name>-model")
+@opt.json_option("Print discovery.json to stdout.")
+@opt.formats_option("Picture")
+@opt.calendar_option
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
 def discover(
     log: Path,
     miner: str,
@@ -89,13 +77,13 @@ def discover(
     **params: Any,
 ) -> None:
     """Discover the process model, its variants, rework and hand-offs, annotated with time."""
-    graph_formats = parse_formats(formats)
+    graph_formats = opt.parse_formats(formats)
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
-    w = words_for(lang, calendar)
+    w = opt.words_for(lang, calendar)
     from ..io.read import read_reference_file
 
     ref = read_reference_file(reference) if reference is not None else None
-    progress = Progress(quiet)
+    progress = opt.Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
     from ..analysis.discovery import run_discovery
     from ..render.discovery_text import discovery_files, summary_text
@@ -115,14 +103,14 @@ def discover(
     files, warning = discovery_files(found, graph_formats, w)
     folder = output or Path("reports") / f"{stem(log)}-model"
     progress.stage(f"writing {folder}")
-    from ..io.write import write_files
-
-    written = write_files(folder, files)
-    progress.done()
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    if as_json:
-        click.echo(files["discovery.json"], nl=False)
+    written = opt.write_outputs(
+        folder,
+        files,
+        progress,
+        warnings=[warning],
+        print_json="discovery.json" if as_json else None,
+    )
+    if written is None:
         return
     click.echo(summary_text(found, w))
     click.echo(w("wrote", files=", ".join(str(p) for p in written)))

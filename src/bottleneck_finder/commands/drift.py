@@ -7,17 +7,8 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import (
-    Progress,
-    calendar_option,
-    column_options,
-    json_option,
-    lang_option,
-    output_option,
-    quiet_option,
-    words_for,
-)
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 
@@ -43,12 +34,12 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
     type=click.Choice(["day", "week"]),
     help="Period of the series (default: week if the log spans 12 weeks or more, else day).",
 )
-@output_option("reports/<log name>")
-@json_option("Print drift.json to stdout instead.")
-@calendar_option
-@lang_option()
-@quiet_option
-@column_options
+@opt.output_option("reports/<log name>")
+@opt.json_option("Print drift.json to stdout instead.")
+@opt.calendar_option
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
 def drift(
     log: Path,
     metric: str,
@@ -62,14 +53,13 @@ def drift(
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
-    w = words_for(lang, calendar)
-    english = words_for("en", calendar)  # drift.json's descriptions, whatever --lang
-    progress = Progress(quiet)
+    w = opt.words_for(lang, calendar)
+    english = opt.words_for("en", calendar)  # drift.json's descriptions, whatever --lang
+    progress = opt.Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
 
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift
-    from ..io.write import write_files
     from ..render.data import to_json
     from ..render.drift_plot import drift_picture
     from ..render.drift_text import drift_document, drift_text
@@ -90,10 +80,10 @@ def drift(
     }
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
-    written = write_files(folder, files)
-    progress.done()
-    if as_json:
-        click.echo(files["drift.json"], nl=False)
+    written = opt.write_outputs(
+        folder, files, progress, print_json="drift.json" if as_json else None
+    )
+    if written is None:
         return
     click.echo(drift_text(result, w))
     click.echo("")

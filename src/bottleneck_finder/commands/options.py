@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +190,27 @@ quiet_option: Decorator = click.option(
     "-q", "--quiet", is_flag=True, help="No progress or column announcements."
 )
 """`-q/--quiet`: no progress or column announcements."""
+
+
+def write_outputs(
+    folder: Path,
+    files: dict[str, bytes | str],
+    progress: Progress,
+    *,
+    warnings: Iterable[str | None] = (),
+    print_json: str | None = None,
+) -> list[Path] | None:
+    """Write every file at once (all or none), then say each warning on stderr. With
+    `print_json` (a file name) print that document to stdout and return None: the command says
+    nothing more. Else return the paths written."""
+    from ..io.write import write_files
+
+    written = write_files(folder, files)
+    progress.done()
+    for warning in warnings:
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
+    if print_json is not None:
+        click.echo(files[print_json], nl=False)
+        return None
+    return written

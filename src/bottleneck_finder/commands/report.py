@@ -8,16 +8,8 @@ from typing import Any
 
 import click
 
+from . import options as opt
 from .loading import load_calendar_and_deadline, load_from_params, stem
-from .options import (
-    Progress,
-    calendar_option,
-    column_options,
-    lang_option,
-    output_option,
-    quiet_option,
-    top_option,
-)
 
 
 @click.command(
@@ -31,8 +23,8 @@ from .options import (
     "identifiers never appear unless --no-anonymize is given."
 )
 @click.argument("log", type=click.Path(path_type=Path))
-@output_option("reports/<log name>-report")
-@lang_option(default="vi", text="Language of every heading, sentence, legend and unit.")
+@opt.output_option("reports/<log name>-report")
+@opt.lang_option(default="vi", text="Language of every heading, sentence, legend and unit.")
 @click.option("--title", help="Title on the first page (default: 'Báo cáo điểm nghẽn quy trình').")
 @click.option(
     "--anonymize/--no-anonymize",
@@ -57,10 +49,10 @@ from .options import (
     default="",
     help="Parts to leave out, comma-separated: drift, causes, flows, model (faster on big logs).",
 )
-@top_option("Bottlenecks to rank.")
-@calendar_option
-@quiet_option
-@column_options
+@opt.top_option("Bottlenecks to rank.")
+@opt.calendar_option
+@opt.quiet_option
+@opt.column_options
 def report(
     log: Path,
     output: Path | None,
@@ -95,7 +87,7 @@ def report(
             param_hint="--skip",
         )
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
-    progress = Progress(quiet)
+    progress = opt.Progress(quiet)
     event_log = load_from_params(log, params, quiet=quiet, progress=progress)
     other_log = None
     if compare_with is not None:

@@ -24,7 +24,7 @@ from .plot_style import (
 from .words import ENGLISH, Words, duration_unit
 
 # (group, title key, axis label key without a title, unit, [(metric, legend key, colour)]) per
-# panel, in the order drawn; the words are in render/messages_drift.py and messages_report.py
+# panel, in the order drawn; the words are in render/texts/drift.toml and report.toml
 PANELS: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "wait",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..analysis.flows import VARIANT_COLUMNS
 from .words import ENGLISH, Words
 
 
@@ -45,19 +46,7 @@ def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
     v, r, h = variants, rework, handoffs
     return {
         "variant_count": v.count,
-        "variants": json_rows(
-            v.table,
-            [
-                "rank",
-                "activities",
-                "cases",
-                "share",
-                "duration_median_s",
-                "duration_p90_s",
-                "slower_than_most_common_s",
-                "slower_ratio",
-            ],
-        ),
+        "variants": json_rows(v.table, [c for c in VARIANT_COLUMNS if c != "steps"]),
         "rework_summary": {
             "cases": r.cases,
             "cases_affected": r.cases_affected,

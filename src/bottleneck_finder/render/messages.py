@@ -1,23 +1,36 @@
-"""Every sentence and label in Vietnamese and English, by key: report, pictures and terminal."""
+"""Every sentence and label in Vietnamese and English, by key, from the tables in render/texts/.
+
+Each table (`texts/<topic>.toml`) maps a key to `[Vietnamese, English]`; placeholders are
+filled with str.format. Translators edit the tables, not the code; the topics share no key.
+"""
 
 from __future__ import annotations
 
-from .messages_causes import CAUSES_MESSAGES
-from .messages_compare import COMPARE_MESSAGES
-from .messages_drift import DRIFT_MESSAGES
-from .messages_maps import MAP_MESSAGES
-from .messages_report import REPORT_MESSAGES
-from .messages_terminal import TERMINAL_MESSAGES
-from .messages_topics import TOPIC_MESSAGES
+import tomllib
+from importlib import resources
 
-# key -> (Vietnamese, English). Placeholders are filled with str.format. The topic tables share
-# no key (tests/test_report.py checks it).
-MESSAGES: dict[str, tuple[str, str]] = {
-    **REPORT_MESSAGES,
-    **TOPIC_MESSAGES,
-    **MAP_MESSAGES,
-    **TERMINAL_MESSAGES,
-    **CAUSES_MESSAGES,
-    **DRIFT_MESSAGES,
-    **COMPARE_MESSAGES,
-}
+TOPICS = ("report", "topics", "maps", "terminal", "causes", "drift", "compare")
+"""report: the report's sentences; topics: its compare, drift, causes, flows and model
+sections; maps: the process map and model picture; terminal: analyze, discover, anonymize
+and the hand-off graph; causes, drift, compare: those commands' terminal text and pictures."""
+
+
+def read_topic(topic: str) -> dict[str, tuple[str, str]]:
+    """The messages of one table, in the order written."""
+    text = resources.files(__package__).joinpath("texts", f"{topic}.toml").read_text("utf-8")
+    return {key: (pair[0], pair[1]) for key, pair in tomllib.loads(text).items()}
+
+
+def _all_topics() -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for topic in TOPICS:
+        table = read_topic(topic)
+        repeated = sorted(set(table) & set(merged))
+        if repeated:
+            raise ValueError(f"texts/{topic}.toml repeats the keys {', '.join(repeated)}")
+        merged.update(table)
+    return merged
+
+
+MESSAGES: dict[str, tuple[str, str]] = _all_topics()
+"""key -> (Vietnamese, English), every table together."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .dot import MARK_COLOR
+from .dot import FONT, MARK_COLOR  # DejaVu Sans: ships with matplotlib, covers Vietnamese
 from .words import Words
 
-FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 SERIES_COLOURS = ("#a50026", "#f08a24", "#3a6ea5", "#6a3d9a", "#33a02c")
 LINE = SERIES_COLOURS[2]  # the main series (a median, the arrivals)
 LINE_2 = SERIES_COLOURS[1]  # the second series beside it (a P90)

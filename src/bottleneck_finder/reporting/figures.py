@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..render.dot import MARK_COLOR, html
 from ..render.graph import dot_available, render_dot
 from ..render.plot_style import (
-    FONT,
     PRINT_RC,
     date_axis,
     mark_dates,
@@ -220,12 +217,6 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
 # ---------------------------------------------------------------- process map
 
 
-def _wrap(text: str, width: int = 24) -> str:
-    """A name in lines of at most `width` characters, for an HTML-like label."""
-    lines = textwrap.wrap(" ".join(text.split()) or " ", width, break_long_words=True)
-    return "<BR/>".join(html(line) for line in lines)
-
-
 def _png_dpi(svg: str) -> float:
     """Print resolution (300 dpi), lowered for a large graph so that its longer side stays
     within an A3 page at 300 dpi (4961 px; the process map with its legend is taller than an
@@ -247,74 +238,6 @@ def graph_figure(dot: str, *, name: str, caption: str) -> Figure | None:
 
 
 # ---------------------------------------------------------------- comparison, drift, causes, model
-
-STATUS_COLOURS = {
-    "new": MARK_COLOR,
-    "slower": "#f08a24",
-    "faster": "#2c7fb8",
-    "removed": "#9aa3ad",
-    "unchanged": "#c8ced6",
-    "insufficient": "#c8ced6",
-}
-
-
-def difference_dot(transitions: pd.DataFrame, words: Words, *, max_edges: int = MAX_EDGES) -> str:
-    """DOT source of the before/after difference map: arrows coloured by what changed, labelled
-    with the median wait before → after."""
-    rows = transitions.to_dict(orient="records")
-
-    def weight(r: Mapping[Any, Any]) -> int:
-        return int(max(r["before_count"], r["after_count"]))
-
-    rows.sort(key=lambda r: (-weight(r), str(r["source"]), str(r["target"])))
-    changed = [r for r in rows if r["status"] in ("new", "slower", "faster", "removed")]
-    rest = [r for r in rows if r not in changed]
-    shown = (changed + rest)[: max(max_edges, len(changed))]
-    shown.sort(key=lambda r: (str(r["source"]), str(r["target"])))
-    names = sorted({str(r["source"]) for r in shown} | {str(r["target"]) for r in shown})
-    ids = {n: f"a{i}" for i, n in enumerate(names)}
-    largest = max([weight(r) for r in shown] + [1])
-    out = [
-        "digraph difference {",
-        f'  graph [rankdir=TB, fontname="{FONT}", fontsize=10, nodesep=0.3, ranksep=0.45, '
-        "bgcolor=white, pad=0.2, outputorder=edgesfirst, labelloc=b, labeljust=l, "
-        f"label=<{_status_legend(words)}>];",
-        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
-        'fillcolor="#f3f5f8", color="#5b6b7d", penwidth=1.2, margin="0.14,0.06"];',
-        f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];',
-    ]
-    out += [f"  {ids[n]} [label=<{_wrap(n)}>];" for n in names]
-    for r in shown:
-        status = str(r["status"])
-        before, after = float(r["before_wait_median_s"]), float(r["after_wait_median_s"])
-        if status == "new":
-            text = f"{words('status_new')} · {words.duration(after)}"
-        elif status == "removed":
-            text = f"{words('status_removed')} · {words.duration(before)}"
-        else:
-            text = f"{words.duration(before)} → {words.duration(after)}"
-        style = "dashed" if status == "removed" else "solid"
-        pen = 1.0 + 6.0 * weight(r) / largest
-        font = MARK_COLOR if status in ("new", "slower") else "#222222"
-        out.append(
-            f"  {ids[str(r['source'])]} -> {ids[str(r['target'])]} [label=<{html(text)}>, "
-            f'color="{STATUS_COLOURS.get(status, "#c8ced6")}", style={style}, '
-            f'penwidth={pen:.2f}, fontcolor="{font}"];'
-        )
-    out.append("}")
-    return "\n".join(out) + "\n"
-
-
-def _status_legend(words: Words) -> str:
-    cells = "".join(
-        f'<TD BGCOLOR="{STATUS_COLOURS[s]}" WIDTH="14"></TD><TD ALIGN="LEFT">'
-        f"{html(words('status_' + s))}</TD>"
-        for s in ("new", "slower", "faster", "removed", "unchanged")
-    )
-    return (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" COLOR="#9aa3ad" '
-        f'BGCOLOR="#fbfbfb"><TR>{cells}</TR></TABLE>'
-    )
 
 
 CAUSE_COLOURS = ("#3a6ea5", "#f08a24", "#6a3d9a", "#a50026", "#9aa3ad")

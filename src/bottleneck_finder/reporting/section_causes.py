@@ -5,18 +5,11 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from ..analysis.causes import CAUSES
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 from .phrases import TOP_ROWS
 from .sections import calendar_name
-
-CAUSES = (
-    "batching",
-    "resource_contention",
-    "prioritization",
-    "resource_unavailability",
-    "extraneous",
-)
 
 
 def causes_section(ctx: Context) -> Section | None:

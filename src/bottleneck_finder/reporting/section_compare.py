@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..render.compare_graph import comparison_dots
+from ..render.graph import dot_available
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 from .phrases import TOP_ROWS, change, p_value, signed, where
@@ -99,8 +101,10 @@ def compare_section(ctx: Context) -> Section | None:
             anchor="compare",
         )
     )
-    dot = figures.difference_dot(r.transitions, w)
-    figure = figures.graph_figure(dot, name="difference", caption=w("diff_caption"))
+    figure = None
+    if dot_available():  # the shared layout of the difference map itself needs Graphviz
+        dot = comparison_dots(r, w)["difference"]
+        figure = figures.graph_figure(dot, name="difference", caption=w("diff_caption"))
     blocks.append(Paragraph(w("diff_graph"), kind="subheading"))
     blocks.append(Paragraph(w("diff_intro")))
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
