@@ -61,7 +61,7 @@ def drift(
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift
     from ..render.data import to_json
-    from ..render.drift_plot import drift_picture
+    from ..render.drift_plot import drift_pictures
     from ..render.drift_text import drift_document, drift_text
 
     metrics = METRIC_GROUPS if metric == "all" else (metric,)
@@ -75,8 +75,7 @@ def drift(
     progress.stage("drawing the series")
     files: dict[str, bytes | str] = {
         "drift.json": to_json(drift_document(result, english)),
-        "drift.png": drift_picture(result, "png", w),
-        "drift.svg": drift_picture(result, "svg", w),
+        **{f"drift.{fmt}": data for fmt, data in drift_pictures(result, ("png", "svg"), w).items()},
     }
     folder = output or Path("reports") / stem(log)
     progress.stage(f"writing {folder}")
