@@ -30,9 +30,9 @@ def worker(path: str) -> None:
 
     from bottleneck_finder.analysis.drift import drift
     from bottleneck_finder.api import load_log
-    from bottleneck_finder.render.data import to_json
     from bottleneck_finder.render.drift_plot import drift_picture
     from bottleneck_finder.render.drift_text import drift_document
+    from bottleneck_finder.render.serialize import to_json
 
     t1 = time.perf_counter()
     log = load_log(path)

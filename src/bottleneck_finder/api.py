@@ -127,7 +127,7 @@ class JsonDocument:
 
     def to_json(self) -> str:
         """The document as the command line writes it."""
-        from .render.data import to_json
+        from .render.serialize import to_json
 
         return to_json(self.document())
 
@@ -158,7 +158,7 @@ class AnalyzeResult(JsonDocument):
 
     def document(self) -> dict[str, Any]:
         """The `bottleneck/analysis@1` document (docs/schema.md)."""
-        from .render.data import analysis_document
+        from .render.analysis_document import analysis_document
         from .render.flows import flows_document
 
         doc = analysis_document(self.analysis, time_basis=self.time_basis)

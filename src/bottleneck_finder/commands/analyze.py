@@ -252,8 +252,9 @@ def render_outputs(
     deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
     (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs; the
     process map speaks `words` (English calendar time by default)."""
-    from ..render.data import analysis_document, deadlines_document, to_csv, to_json
+    from ..render.analysis_document import analysis_document, deadlines_document
     from ..render.graph import GraphOptions, picture_files, process_dot
+    from ..render.serialize import to_csv, to_json
 
     document = analysis_document(
         result,

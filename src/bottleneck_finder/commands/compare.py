@@ -244,8 +244,8 @@ def render_comparison(
     default)."""
     from ..render.compare_graph import comparison_dots
     from ..render.compare_text import comparison_document
-    from ..render.data import to_csv, to_json
     from ..render.graph import GRAPHVIZ_HINT, dot_available, picture_files
+    from ..render.serialize import to_csv, to_json
     from ..render.words import ENGLISH
 
     weekly = result.demand.weekly

@@ -60,9 +60,9 @@ def drift(
 
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift
-    from ..render.data import to_json
     from ..render.drift_plot import drift_pictures
     from ..render.drift_text import drift_document, drift_text
+    from ..render.serialize import to_json
 
     metrics = METRIC_GROUPS if metric == "all" else (metric,)
     progress.stage("looking for change points")

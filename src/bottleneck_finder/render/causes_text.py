@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import __version__
 from ..analysis.causes import CAUSES, CauseBreakdown
-from .data import to_csv, to_json
+from .serialize import to_csv, to_json
 from .text import clip, column_width
 from .words import ENGLISH, Words
 

@@ -11,8 +11,8 @@ from .. import __version__
 from ..analysis.compare_types import STAT_COLUMNS, CaseComparison, Comparison
 from ..timeunits import local_time
 from .compare_sentences import demand_summary, finding_sentence, p_text, signed_duration
-from .data import clean, records
 from .messages import MESSAGES
+from .serialize import clean, records
 from .text import clip, column_width
 from .words import ENGLISH, Words
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .data import deadline_summary
+from .analysis_document import deadline_summary
 from .words import ENGLISH, Words
 
 

@@ -8,10 +8,10 @@ from .. import __version__
 from ..analysis.discover import bpmn_graph, petri_graph
 from ..analysis.discovery import Discovery
 from ..calendar import time_basis
-from .data import to_csv, to_json
 from .flows import flows_document, flows_files, flows_text, json_rows
 from .graph import GraphOptions, picture_files, process_dot
 from .model_graph import handoff_dot, model_dot
+from .serialize import to_csv, to_json
 from .words import ENGLISH, Words
 
 DISCOVERY_SCHEMA = "bottleneck/discovery@1"

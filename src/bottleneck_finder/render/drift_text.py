@@ -18,8 +18,8 @@ from ..analysis.drift_model import (
     metric_group,
 )
 from ..timeunits import local_time, pandas_zone, zone
-from .data import clean
 from .messages import MESSAGES
+from .serialize import clean
 from .words import ENGLISH, Words
 
 DRIFT_SCHEMA = "bottleneck/drift@1"

@@ -85,7 +85,7 @@ def flows_document(variants: Any, rework: Any, handoffs: Any) -> dict[str, Any]:
 
 def flows_files(variants: Any, rework: Any, handoffs: Any) -> dict[str, bytes | str]:
     """variants.csv (paths joined with " → "), rework.csv and handoffs.csv."""
-    from .data import to_csv
+    from .serialize import to_csv
 
     table = variants.table.copy()
     table["activities"] = [" → ".join(a) for a in table["activities"]]
