@@ -481,3 +481,43 @@ def test_golden_comparison_json_and_reproducible(
     ab = next(t for t in other["transitions"] if (t["source"], t["target"]) == ("A", "B"))
     ab0 = next(t for t in doc["transitions"] if (t["source"], t["target"]) == ("A", "B"))
     assert ab["p_value"] == ab0["p_value"]  # the seed only moves the bootstrap
+
+
+def test_warnings_are_figures_said_in_the_language_asked(tmp_path: Path) -> None:
+    """Few shared activities and start times on one side only: the comparison holds two
+    structured warnings; comparison.json says them in English, the terminal in Vietnamese."""
+    from bottleneck_finder.analysis.compare import compare_logs
+    from bottleneck_finder.api import load_log
+
+    before_rows = ["case,activity,timestamp"]
+    after_rows = ["case,activity,start,timestamp"]
+    for c in range(30):
+        day = 1 + c % 20
+        for i, act in enumerate("ABCDE"):
+            before_rows.append(f"b{c},{act},2025-01-{day:02d} {8 + i}:00:00")
+        for i, act in enumerate(("A", "X", "Y", "Z")):
+            after_rows.append(
+                f"a{c},{act},2025-03-{day:02d} {8 + i}:10:00,2025-03-{day:02d} {8 + i}:40:00"
+            )
+    before = write(tmp_path, "before.csv", "\n".join(before_rows) + "\n")
+    after = write(tmp_path, "after.csv", "\n".join(after_rows) + "\n")
+
+    result = compare_logs(load_log(before), load_log(after))
+    kinds = [(w.kind, w.common, w.total) for w in result.warnings]
+    assert kinds == [("few_common_activities", 1, 8), ("start_times_one_side", 0, 0)]
+
+    out = tmp_path / "out"
+    args = ["compare", str(before), str(after), "-o", str(out), "--format", "dot", "-q"]
+    english = CliRunner().invoke(cli, [*args, "--json"])
+    assert english.exit_code == 0, english.output
+    doc = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert doc["warnings"] == [
+        "only 1 of 8 activities occur on both sides: check that both logs name the steps the "
+        "same way",
+        "one side has start times and the other does not, so waiting times are measured "
+        "differently (start − previous end vs end − previous end) and are not comparable",
+    ]
+    vietnamese = CliRunner().invoke(cli, [*args, "--lang", "vi"])
+    assert vietnamese.exit_code == 0, vietnamese.output
+    assert "warning: chỉ 1 trên 8 bước có ở cả hai bên" in vietnamese.stderr
+    assert json.loads((out / "comparison.json").read_text(encoding="utf-8")) == doc

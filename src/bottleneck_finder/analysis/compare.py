@@ -38,6 +38,7 @@ from .compare_types import (
     CauseComparison,
     CompareError,
     CompareOptions,
+    CompareWarning,
     Comparison,
     DemandComparison,
     EmptySideError,
@@ -91,7 +92,7 @@ def _finish(
     options: CompareOptions,
     log: EventLog,
     demand: DemandComparison,
-    warnings: list[str],
+    warnings: list[CompareWarning],
     *,
     shares: tuple[float, float] | None = None,
     causes: CauseComparison | None = None,
@@ -116,15 +117,10 @@ def _finish(
         )
     share = len(common) / len(set(before.activities) | set(after.activities))
     if share < 0.25:
-        warnings.append(
-            f"only {len(common)} of {len(set(before.activities) | set(after.activities))} "
-            "activities occur on both sides: check that both logs name the steps the same way"
-        )
+        total = len(set(before.activities) | set(after.activities))
+        warnings.append(CompareWarning("few_common_activities", common=len(common), total=total))
     if before.summary.has_start_times != after.summary.has_start_times:
-        warnings.append(
-            "one side has start times and the other does not, so waiting times are measured "
-            "differently (start − previous end vs end − previous end) and are not comparable"
-        )
+        warnings.append(CompareWarning("start_times_one_side"))
     trans, acts, cases = compare_sides(before, after, options)
     if options.deadline is not None:
         nominal = {"d": 86_400.0, "h": 3_600.0}.get(options.deadline.unit)
@@ -297,12 +293,10 @@ def _compare_logs(b: PreparedLog, a: PreparedLog, options: CompareOptions) -> Co
     a_side, a_weekly = _one_log(a, 1)
     unit = unit_column(before)[1] or unit_column(after)[1]
     demand = compare_demand(b_weekly, a_weekly, unit, options.alpha)
-    warnings: list[str] = []
+    warnings: list[CompareWarning] = []
     if before.display_tz != after.display_tz:
-        warnings.append(
-            f"the logs are shown in different zones ({before.display_tz} and "
-            f"{after.display_tz}); times are compared in UTC, so durations are unaffected"
-        )
+        zones = (before.display_tz, after.display_tz)
+        warnings.append(CompareWarning("different_zones", zones=zones))
     sides = [(log, _all_in(log, period)) for period, log in enumerate((before, after))]
     shares = _deadline_shares(sides, options)
     causes = None

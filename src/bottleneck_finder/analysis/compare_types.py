@@ -108,6 +108,20 @@ class CompareOptions:
 
 
 @dataclass(frozen=True)
+class CompareWarning:
+    """Something that weakens a comparison, as figures (render says it in words).
+
+    `kind` is `few_common_activities` (only `common` of `total` activities on both sides),
+    `start_times_one_side` (waits measured differently on the two sides) or `different_zones`
+    (the two logs are shown in the zones `zones`; durations are unaffected)."""
+
+    kind: Literal["few_common_activities", "start_times_one_side", "different_zones"]
+    common: int = 0
+    total: int = 0
+    zones: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
 class SideSummary:
     """Size and span of one side: cases, their events, first and last event (UTC)."""
 
@@ -207,7 +221,7 @@ class Comparison:
     options: CompareOptions
     wait_definition: str
     display_tz: str
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[CompareWarning, ...] = field(default=())
     time_basis: str = "wall_clock"
     causes: CauseComparison | None = None
 

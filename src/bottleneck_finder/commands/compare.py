@@ -205,6 +205,8 @@ def compare(
             result = compare_split(prepared, at, options, description=description)
         folder = output or Path("reports") / f"{stem(before)}_split"
 
+    from ..render.compare_sentences import warning_sentence
+
     progress.stage("drawing the graphs")
     files, warning = render_comparison(result, graph_formats, w, english)
     progress.stage(f"writing {folder}")
@@ -212,7 +214,7 @@ def compare(
         folder,
         files,
         progress,
-        warnings=[*result.warnings, warning],
+        warnings=[*(warning_sentence(x, w) for x in result.warnings), warning],
         print_json="comparison.json" if as_json else None,
     )
     if written is None:

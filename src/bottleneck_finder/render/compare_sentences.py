@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.compare_types import DemandComparison
+from ..analysis.compare_types import CompareWarning, DemandComparison
 from .words import ENGLISH, Words
 
 
@@ -102,3 +102,12 @@ def demand_summary(demand: DemandComparison, words: Words = ENGLISH) -> str:
     if d.partial_weeks:
         summary += w("cmp_demand_partial")
     return summary
+
+
+def warning_sentence(warning: CompareWarning, words: Words = ENGLISH) -> str:
+    """What weakens the comparison, in words (comparison@1 `warnings` holds it in English)."""
+    if warning.kind == "few_common_activities":
+        return words("cmp_warn_few_common", common=warning.common, total=warning.total)
+    if warning.kind == "different_zones":
+        return words("cmp_warn_zones", before=warning.zones[0], after=warning.zones[1])
+    return words("cmp_warn_start_times")

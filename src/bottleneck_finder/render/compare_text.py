@@ -10,7 +10,13 @@ import pandas as pd
 from .. import __version__
 from ..analysis.compare_types import STAT_COLUMNS, CaseComparison, Comparison
 from ..timeunits import local_time
-from .compare_sentences import demand_summary, finding_sentence, p_text, signed_duration
+from .compare_sentences import (
+    demand_summary,
+    finding_sentence,
+    p_text,
+    signed_duration,
+    warning_sentence,
+)
 from .messages import MESSAGES
 from .serialize import clean, records
 from .text import clip, column_width
@@ -242,7 +248,7 @@ def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[
         "min_count": c.options.min_count,
         "bootstrap_resamples": c.options.n_boot,
         "seed": c.options.seed,
-        "warnings": list(c.warnings),
+        "warnings": [warning_sentence(x, words) for x in c.warnings],
         "transitions": _stat_records(c.transitions, ("source", "target")),
         "activities": _stat_records(c.activities, ("activity",)),
         "introduced_bottlenecks": _finding_records(c.introduced, words),
