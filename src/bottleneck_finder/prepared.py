@@ -65,11 +65,6 @@ class PreparedLog:
         return self.log.source
 
     @property
-    def on_working_clock(self) -> bool:
-        """Whether durations are measured in a calendar's working time."""
-        return self.calendar is not None
-
-    @property
     def time_basis(self) -> str:
         """How durations are measured: `wall_clock`, or `working:<calendar name>`."""
         return time_basis(self.calendar)
