@@ -18,9 +18,17 @@ EXIT_HELP = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 
 
 def fail(error: BottleneckError) -> NoReturn:
-    """Print the one-line message of `error` and exit with its code."""
+    """Print the one-line message of `error` (on a line of its own) and exit with its code."""
+    clear_progress()
     click.echo(f"error: {error.one_line()}", err=True)
     sys.exit(error.exit_code)
+
+
+def clear_progress() -> None:
+    """Wipe a progress line left open by the command that failed."""
+    from .commands.options import Progress
+
+    Progress.clear()
 
 
 def command_modules() -> list[str]:
@@ -78,6 +86,7 @@ class Guarded(click.Group):
         except BottleneckError as error:
             fail(error)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            clear_progress()
             raise
         except BrokenPipeError:
             # the reader (e.g. `| head`) went away: the files are written, stop quietly
@@ -85,9 +94,11 @@ class Guarded(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except KeyboardInterrupt:
+            clear_progress()
             click.echo("interrupted", err=True)
             sys.exit(130)
         except MemoryError:
+            clear_progress()
             click.echo(
                 "error: out of memory — analyze a smaller period or a Parquet file", err=True
             )
@@ -95,6 +106,7 @@ class Guarded(click.Group):
         except Exception as error:
             if os.environ.get("BOTTLENECK_DEBUG"):
                 raise
+            clear_progress()
             click.echo(
                 f"error: internal error ({type(error).__name__}: {error}) — please report it "
                 "with the command you ran; set BOTTLENECK_DEBUG=1 to see the details",

@@ -14,12 +14,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .columns import CANDIDATES, LogColumns, canonical_name, resolve_columns
+from .columns import CANDIDATES, Detection, LogColumns, canonical_name, detect_columns
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
 from .model import DataQuality, EventLog
 from .ordering import CaseOrder, by_case
-from .timestamps import ParsedTimes, parse_timestamps
+from .timestamps import ParsedTimes, holds_times, parse_timestamps
 
 BadRows = Literal["fail", "skip"]
 
@@ -34,6 +34,7 @@ class NormalizeOptions:
     tz: str | None = None
     bad_rows: BadRows = "fail"
     milestones: tuple[tuple[str, str], ...] = field(default=())
+    default_tz: str | None = None  # zone of times without an offset when `tz` is not given
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -222,11 +223,18 @@ def _duplicates(
     return duplicated
 
 
-def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> LogColumns:
-    """Resolve the column mapping against the raw table (milestone tables need only a case)."""
+def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Detection:
+    """Resolve the column mapping against the raw table (milestone tables need only a case);
+    a column is detected as a time only if most of a sample of its values are times."""
     names = [str(c) for c in raw.table.columns]
     if not options.milestones:
-        return resolve_columns(names, given, source=raw.source)
+        table = raw.table
+        return detect_columns(
+            names,
+            given,
+            source=raw.source,
+            holds_times=lambda c: holds_times(table[c], options.timestamp_format),
+        )
     for column, _ in options.milestones:
         if column not in names:
             raise ColumnError(
@@ -248,7 +256,7 @@ def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Lo
             fix="name it with --case COLUMN",
             source=raw.source,
         )
-    return LogColumns(case=case)
+    return Detection(LogColumns(case=case))
 
 
 def _melt_milestones(raw: RawLog, case: str, milestones: Sequence[tuple[str, str]]) -> RawLog:
@@ -279,7 +287,8 @@ def _melt_milestones(raw: RawLog, case: str, milestones: Sequence[tuple[str, str
 def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None = None) -> EventLog:
     """Map, parse and validate a raw log into the canonical event table of an `EventLog`."""
     options = options or NormalizeOptions()
-    columns = resolve_for(raw, given, options)
+    detection = resolve_for(raw, given, options)
+    columns = detection.columns
     source = raw.source
     table = raw.table
     rows_read = len(table)
@@ -304,7 +313,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     # thread while this one reads the other columns.
     def times(column: str) -> ParsedTimes:
         return parse_timestamps(
-            table[column], fmt=options.timestamp_format, tz=options.tz, column=column, source=source
+            table[column],
+            fmt=options.timestamp_format,
+            tz=options.tz or options.default_tz,
+            column=column,
+            source=source,
         )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -404,7 +417,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             "remove them",
         )
     )
-    warnings: list[str] = []
+    warnings: list[str] = list(detection.notes)
     bad = missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle
     clean = not bool(bad.any())  # the usual case: no count below needs a pass over the rows
     for mask, error, what, fix in problems:
@@ -462,6 +475,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         )
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
+    if start is not None and not has_start:
+        warnings.append(
+            f"start column '{columns.start}' holds no start times: waits run from the "
+            "previous step's end"
+        )
     quality = (
         DataQuality(rows_read=rows_read, rows_used=len(keep), warnings=tuple(warnings))
         if clean
@@ -480,7 +498,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             warnings=tuple(warnings),
         )
     )
-    display_tz = options.tz or end.offset or "UTC"
+    display_tz = options.tz or end.offset or options.default_tz or "UTC"
     return EventLog(
         events=events,
         case_order=None if rows_by_case is None else rows_by_case.positions,
