@@ -287,6 +287,11 @@ def test_calendar_vn_reads_naive_times_in_ho_chi_minh(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     explicit, err_b = _analyze(tmp_path / "b", log, "--calendar", "vn", "--tz", "Asia/Ho_Chi_Minh")
     assert "are read as" not in err_b
+    vi = CliRunner().invoke(
+        cli, ["analyze", str(log), "--calendar", "vn", "--lang", "vi", "-o", str(tmp_path / "d")]
+    )
+    assert vi.exit_code == 0, vi.output
+    assert "được đọc theo Asia/Ho_Chi_Minh" in vi.stderr
     assert explicit == plain
     (tmp_path / "c").mkdir()
     utc, _ = _analyze(tmp_path / "c", log, "--calendar", "vn", "--tz", "UTC")

@@ -78,11 +78,10 @@ def _announce(
     if not quiet:
         click.echo(f"{label}{announce_columns(event_log, words)}", err=True)
         if calendar is not None and tz is None and event_log.display_tz == calendar.tz:
-            click.echo(
-                f"{label}times without a UTC offset are read as {calendar.tz} (the zone of "
-                f"calendar {calendar.name}; --tz to change)",
-                err=True,
-            )
+            from ..render.words import ENGLISH
+
+            said = (words or ENGLISH)("ld_zone", zone=calendar.tz, calendar=calendar.name)
+            click.echo(f"{label}{said}", err=True)
     for warning in event_log.quality.warnings:
         click.echo(f"warning: {label}{warning}", err=True)
 
