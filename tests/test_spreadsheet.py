@@ -305,3 +305,19 @@ def test_csv_with_vietnamese_day_halves(tmp_path: Path) -> None:
     )
     doc = analysis_json(tmp_path, log)
     assert doc["transitions"][0]["wait_median_s"] == 90 * 60.0
+
+
+def test_anonymize_writes_a_workbook_as_csv(tmp_path: Path) -> None:
+    path = typed_workbook(tmp_path / "typed.xlsx")
+    out = tmp_path / "shared.csv"
+    key = tmp_path / "k.key"
+    args = ["anonymize", str(path), "-o", str(out), "--new-key", str(key), "-q"]
+    result = CliRunner().invoke(cli, [*args, "--resource", "officer"])
+    assert result.exit_code == 0, result.output
+    shared = pd.read_csv(out, dtype=str)
+    assert list(shared.columns) == ["case", "activity", "start", "end", "officer"]
+    assert len(shared) == 4 and shared["case"].nunique() == 2
+    assert not set(shared["case"]) & {"101", "102"}  # pseudonyms, not the ids
+    assert list(shared["activity"]) == ["Receive", "Check", "Receive", "Check"]
+    bad = CliRunner().invoke(cli, ["anonymize", str(path), "-o", str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 2 and "as CSV" in bad.output
