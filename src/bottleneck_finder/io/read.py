@@ -14,16 +14,17 @@ import tomllib
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
+import numpy as np
 import pandas as pd
 
 from ..columns import LogColumns
 from ..errors import ColumnError, EmptyLogError, InputFileError
-from .xes import UnsafeXmlError, XesStructureError, parse_xes
+from .xes import UnsafeXmlError, XesStructureError, parse_xes_traces
 
 Format = Literal["csv", "xes", "parquet", "dataframe"]
 ColumnSelector = Callable[[Sequence[str]], Sequence[str]]
@@ -36,7 +37,8 @@ class RawLog:
     """A log as read from its source, before any interpretation of its values.
 
     CSV values are all text; XES and Parquet values keep their types. `table` is owned by the
-    RawLog (never the caller's DataFrame).
+    RawLog (never the caller's DataFrame). `trace` (XES only) is each row's trace number in
+    the document, so that normalization can keep traces that share a case id apart.
     """
 
     table: pd.DataFrame
@@ -44,6 +46,7 @@ class RawLog:
     format: Format
     encoding: str | None = None
     delimiter: str | None = None
+    trace: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def row_label(self, index: int) -> str:
         """How a user finds the 0-based data row `index` in the source file."""
@@ -289,7 +292,7 @@ def read_xes(path: Path) -> RawLog:
     """Read an XES log (plain or gzipped): one row per event, trace attributes as `case:…`."""
     source = str(path)
     try:
-        table = parse_xes(_chunks(path))
+        table, trace = parse_xes_traces(_chunks(path))
     except UnsafeXmlError as exc:
         raise InputFileError(
             "refused: the XML declares a DTD or entities (possible entity-expansion attack)",
@@ -312,7 +315,7 @@ def read_xes(path: Path) -> RawLog:
         ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable(exc, source) from exc
-    return RawLog(table=table, source=source, format="xes")
+    return RawLog(table=table, source=source, format="xes", trace=trace)
 
 
 def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str]:
