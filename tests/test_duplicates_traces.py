@@ -265,3 +265,21 @@ def test_production_runs_with_defaults_and_keeps_its_duplicates(tmp_path: Path) 
     dropped = load_log(production, options=NormalizeOptions(duplicates="drop"))
     assert dropped.quality.dropped_duplicates == 120
     assert len(dropped.events) == quality["rows_read"] - 120
+
+
+def test_report_lists_kept_duplicates_and_traces_kept_apart(tmp_path: Path) -> None:
+    csv = tmp_path / "dup.csv"
+    csv.write_text(DUPLICATED, encoding="utf-8")
+    xes = _xes(tmp_path, FIRST, SECOND, AGAIN)
+    for log, row in (
+        (csv, "| exact duplicate rows (kept) | 1 |"),
+        (xes, "| XES traces sharing a case id (each kept as its own case) | 1 |"),
+    ):
+        out = tmp_path / f"report-{log.suffix[1:]}"
+        result = CliRunner().invoke(
+            cli, ["report", str(log), "-o", str(out), "--no-pdf", "--lang", "en", "-q"]
+        )
+        assert result.exit_code == 0, result.output
+        text = (out / "report.md").read_text("utf-8")
+        assert row in text
+        assert "No row was dropped." not in text
