@@ -114,6 +114,11 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."
         ),
+        click.option(
+            "--sheet",
+            help="Sheet of an Excel/OpenDocument workbook: its name or its number from 1 "
+            "(default: the first).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
