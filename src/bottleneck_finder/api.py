@@ -105,12 +105,7 @@ def load(
         return PreparedLog(source, calendar=calendar_of(calendar))
     opts = options or NormalizeOptions()
     if tz is not None:
-        opts = NormalizeOptions(
-            timestamp_format=opts.timestamp_format,
-            tz=tz,
-            bad_rows=opts.bad_rows,
-            milestones=opts.milestones,
-        )
+        opts = replace(opts, tz=tz)
     log = load_log(source, columns, options=opts, encoding=encoding, sheet=sheet)
     return PreparedLog(log, calendar=calendar_of(calendar))
 

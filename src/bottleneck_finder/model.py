@@ -70,6 +70,9 @@ class DataQuality:
     dropped_missing_case_or_activity: int = 0
     dropped_end_before_start: int = 0
     dropped_duplicates: int = 0
+    kept_duplicates: int = 0
+    repeated_trace_ids: int = 0
+    traces_keyed_apart: int = 0
     ignored_lifecycle_events: int = 0
     unmatched_starts: int = 0
     unmatched_completes: int = 0

@@ -67,6 +67,8 @@ def normalize_options(params: dict[str, Any]) -> Any:
         tz=params.get("tz"),
         bad_rows=params.get("bad_rows") or "fail",
         milestones=_milestones(params.get("milestones")),
+        duplicates=params.get("duplicates") or "keep",
+        merge_traces=bool(params.get("merge_traces")),
     )
 
 

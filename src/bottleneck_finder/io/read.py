@@ -14,17 +14,18 @@ import tomllib
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
+import numpy as np
 import pandas as pd
 
 from ..columns import LogColumns
 from ..errors import ColumnError, EmptyLogError, InputFileError
 from .spreadsheet import is_spreadsheet, read_sheet
-from .xes import UnsafeXmlError, XesStructureError, parse_xes
+from .xes import UnsafeXmlError, XesStructureError, parse_xes_traces
 
 Format = Literal["csv", "xes", "parquet", "spreadsheet", "dataframe"]
 ColumnSelector = Callable[[Sequence[str]], Sequence[str]]
@@ -38,7 +39,9 @@ class RawLog:
 
     CSV values are all text; XES, Parquet and spreadsheet values keep their types. `table` is
     owned by the RawLog (never the caller's DataFrame). A spreadsheet's `sheet` is the name of
-    the sheet read and `rows` the sheet row number of each row of `table`.
+    the sheet read and `rows` the sheet row number of each row of `table`. `trace` (XES only)
+    is each row's trace number in the document, so that normalization can keep traces that
+    share a case id apart.
     """
 
     table: pd.DataFrame
@@ -48,6 +51,7 @@ class RawLog:
     delimiter: str | None = None
     sheet: str | None = None
     rows: tuple[int, ...] | None = None
+    trace: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def row_label(self, index: int) -> str:
         """How a user finds the 0-based data row `index` in the source file."""
@@ -297,7 +301,7 @@ def read_xes(path: Path) -> RawLog:
     """Read an XES log (plain or gzipped): one row per event, trace attributes as `case:…`."""
     source = str(path)
     try:
-        table = parse_xes(_chunks(path))
+        table, trace = parse_xes_traces(_chunks(path))
     except UnsafeXmlError as exc:
         raise InputFileError(
             "refused: the XML declares a DTD or entities (possible entity-expansion attack)",
@@ -320,7 +324,7 @@ def read_xes(path: Path) -> RawLog:
         ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable(exc, source) from exc
-    return RawLog(table=table, source=source, format="xes")
+    return RawLog(table=table, source=source, format="xes", trace=trace)
 
 
 def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str]:
