@@ -249,6 +249,8 @@ def holds_times(values: pd.Series, fmt: str | None = None, sample: int = 200) ->
     head = head[head.notna() & (head != "")].iloc[:sample]
     if head.empty:
         return True
+    if bool(head.str.contains(_VIETNAMESE_MARKER).any()):
+        head = _english_markers(head)
     has_offset = bool(head.map(_offset_text).notna().any())
     chosen = fmt or choose_format(head, has_offset)
     if chosen is None:
