@@ -12,9 +12,11 @@ Normalizations, applied identically when writing and comparing:
   commands/report.py calls) during the report runs;
 - pm4py's model.bpmn and model.pnml carry uuid ids, id()-based arc ids and a time-stamped
   net id, and list their elements in an order that changes from process to process (pm4py
-  iterates sets of objects hashed by identity), so they are snapshotted in a canonical
-  form: random ids renamed ID1, ID2... by the graph structure around them (not by order of
-  appearance, which is itself unstable) and sibling elements sorted;
+  iterates sets of objects hashed by identity); the tool rewrites them with structural ids
+  (analysis/model_ids.py, tested byte-stable in test_stable_models.py), and they are
+  snapshotted in this independent canonical form as well: random ids renamed ID1, ID2...
+  by the graph structure around them (not by order of appearance, which is itself
+  unstable) and sibling elements sorted;
 - inline <svg> figures in report.html (graphviz and matplotlib with a fixed hashsalt, which
   are byte-stable) are replaced by their sha256 and size, to keep the golden small;
 - gzipped outputs (anonymize of an .xes.gz) are compared decompressed (gzip headers hold
