@@ -442,7 +442,13 @@ def _edge_line(
     ]
     mark = marks.get((edge.source, edge.target))
     if mark is None:
-        attrs.insert(0, f"label=<{text}>")
+        # A cell padding keeps neighbouring arrow labels apart.
+        attrs.insert(
+            0,
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD>'
+            f"{text}</TD></TR></TABLE>",
+        )
+        attrs[0] = f"label=<{attrs[0]}>"
     else:
         head = html(w("graph_mark", rank=mark.rank, share=w.percent(mark.share)))
         attrs.insert(
