@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +15,6 @@ from ..analysis.abstraction import (
     Limit,
     abstract_analysis,
 )
-from ..errors import BottleneckError
 from ..model import Analysis
 from .dot import (
     ENDPOINT_COLOR,
@@ -43,27 +40,40 @@ from .dot import (
     wrapped,
     wrapped_row,
 )
+from .graphviz import (
+    FORMATS,
+    GRAPHVIZ_HINT,
+    PNG_DPI,
+    RENDER_TIMEOUT_S,
+    RenderError,
+    dot_available,
+    picture_files,
+    render_dot,
+    render_plain,
+)
 from .words import ENGLISH, Words
 
 __all__ = [
     "CAUSE_COLORS",
     "FONT",
+    "FORMATS",
+    "GRAPHVIZ_HINT",
     "MAX_PEN",
     "MIN_PEN",
     "NODE_BORDER",
     "NODE_FILL",
     "PALETTE",
+    "PNG_DPI",
+    "RENDER_TIMEOUT_S",
     "GraphOptions",
     "RenderError",
     "dot_available",
     "picture_files",
     "process_dot",
     "render_dot",
+    "render_plain",
 ]
 
-FORMATS = ("svg", "png", "pdf")
-PNG_DPI = 150
-RENDER_TIMEOUT_S = 300
 # Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
 # distinct for the common colour-vision deficiencies; grey where no wait is attributed.
 CAUSE_COLORS = {
@@ -87,12 +97,6 @@ FIT_HEIGHT_PT = 1400.0
 """The tallest map, once scaled to that column."""
 """Characters of an activity name per line in its box."""
 """Characters of a legend line before it wraps: the legend stays narrower than a page column."""
-
-
-class RenderError(BottleneckError):
-    """The graph cannot be rendered: Graphviz is missing or failed."""
-
-    exit_code = 9
 
 
 @dataclass(frozen=True)
@@ -535,85 +539,3 @@ def _legend(
             )
         )
     return f"{LEGEND_TABLE}{''.join(rows)}</TABLE>"
-
-
-GRAPHVIZ_HINT = (
-    "install Graphviz: apt-get install graphviz, brew install graphviz, or "
-    "https://graphviz.org/download/"
-)
-
-
-def picture_files(
-    dots: dict[str, str], formats: list[str]
-) -> tuple[dict[str, bytes | str], str | None]:
-    """`{name}.{fmt}` files for each named DOT source and each of `formats` (`dot` writes the
-    source itself). Without Graphviz the sources are written instead of the pictures, with a
-    warning saying what to install."""
-    files: dict[str, bytes | str] = {}
-    pictures = [f for f in formats if f != "dot"]
-    missing = bool(pictures) and not dot_available()
-    if "dot" in formats or missing:
-        files.update({f"{name}.dot": text for name, text in dots.items()})
-    if missing:
-        names = ", ".join(f"{name}.{fmt}" for name in dots for fmt in pictures)
-        written = ", ".join(f"{name}.dot" for name in dots)
-        return files, (
-            f"Graphviz 'dot' is not installed, so {names} could not be drawn; {written} "
-            f"written instead — {GRAPHVIZ_HINT}"
-        )
-    for name, text in dots.items():
-        for fmt in pictures:
-            files[f"{name}.{fmt}"] = render_dot(text, fmt)
-    return files, None
-
-
-def render_plain(dot_source: str) -> str:
-    """Graphviz's plain-text layout of `dot_source` (sizes in inches), for measuring."""
-    return _run_dot(dot_source, ["-Tplain"]).decode("utf-8", "replace")
-
-
-def dot_available() -> bool:
-    """Whether the Graphviz `dot` program is on the PATH."""
-    return shutil.which("dot") is not None
-
-
-def render_dot(dot_source: str, fmt: str, dpi: float | None = None) -> bytes:
-    """DOT source rendered by Graphviz `dot` to `fmt` (svg, png or pdf), in memory; a PNG at
-    `dpi` (default `PNG_DPI`)."""
-    if fmt not in FORMATS:
-        raise RenderError(f"unknown graph format {fmt!r}", fix="use one of svg, png, pdf")
-    args = [f"-T{fmt}"]
-    if fmt == "png":
-        args.append(f"-Gdpi={PNG_DPI}" if dpi is None else f"-Gdpi={dpi:.1f}")
-    return _run_dot(dot_source, args)
-
-
-def _run_dot(dot_source: str, options: list[str]) -> bytes:
-    """The output of Graphviz `dot` with `options` on `dot_source`."""
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RenderError(
-            "Graphviz is not installed, so the process map cannot be drawn",
-            fix="install it (apt-get install graphviz / brew install graphviz / "
-            "https://graphviz.org/download/) and run again",
-        )
-    args = [exe, *options]
-    try:
-        done = subprocess.run(
-            args,
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=RENDER_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(
-            f"Graphviz took longer than {RENDER_TIMEOUT_S} s to draw the process map",
-            fix="show fewer arrows (a smaller maximum number of edges)",
-        ) from exc
-    except OSError as exc:
-        raise RenderError(f"Graphviz could not be run: {exc}") from exc
-    if done.returncode != 0 or not done.stdout:
-        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
-        raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
-    return done.stdout
