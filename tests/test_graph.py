@@ -201,22 +201,22 @@ def test_labels_are_hand_checkable() -> None:
     dot = process_dot(_analysis())
     # Node ids by sorted name: A=a0, B=a1, C=a2, D=a3.
     assert "#1 · 66% of wait" in _edge(dot, "a2", "a1")  # C → B: 172800 / 262800
-    assert "2× · wait 1 d" in _edge(dot, "a2", "a1")
+    assert "2×<BR/>1 d" in _edge(dot, "a2", "a1")
     assert "#2 · 33% of wait" in _edge(dot, "a1", "a2")  # B → C: 86400 / 262800
     assert "#3 · 1.1% of wait" in _edge(dot, "a2", "a3")
     assert "of wait" not in _edge(dot, "a0", "a1")
-    assert "10× · wait 1 min" in _edge(dot, "a0", "a1")
+    assert "10×<BR/>1 min" in _edge(dot, "a0", "a1")
     assert "12× · work 30 min" in dot  # B's median processing time
     assert "most waiting before: 66% of wait" in dot  # B waits 173400 / 262800
     assert "start -> a0 [" in dot and "a3 -> end [" in dot
-    assert "wait = start of next step − end of previous step" in dot
-    assert "hidden" not in dot
+    assert "wait = start of next step − end of previous step" in _flat(dot)
+    assert "Hidden" not in dot
 
 
 def test_without_start_times() -> None:
     dot = process_dot(_analysis(start_times=False))
     assert "× · work" not in dot and "median work time" not in dot
-    assert "includes the next step&#39;s own work" in dot
+    assert "includes the next step&#39;s own work" in _flat(dot)
 
 
 def test_marks_follow_rank_and_top_marked() -> None:
@@ -231,28 +231,33 @@ def test_colours_order_by_median_wait() -> None:
     by_wait = sorted(TRANSITIONS, key=lambda row: row[3])
     ids = {"A": "a0", "B": "a1", "C": "a2", "D": "a3"}
     levels = [PALETTE.index(_colour(_edge(dot, ids[s], ids[t]))) for s, t, *_ in by_wait]
-    assert levels == sorted(levels)
-    assert levels[0] == 0 and levels[-1] == len(PALETTE) - 1
-    assert len(set(levels)) == len(levels)
+    # The fixed scale: 1 min and 5 min < 10 min, 2 h in [1 h, 4 h), 1 d in [1 d, 3 d).
+    assert levels == [0, 0, 2, 4]
+    for label in ("< 10 min", "< 1 h", "< 4 h", "< 1 d", "< 3 d", "< 7 d", "≥ 7 d"):
+        assert f">{label}</FONT>" in dot.replace("&lt;", "<")
 
 
 def test_pruning_hides_arrows_and_says_how_many() -> None:
+    # B receives the most waiting, so it is shown with its widest paths from start and to end:
+    # start → A → B → C → D → end (5 arrows, more than the 2 asked for); C → B is hidden.
     dot = process_dot(_analysis(), GraphOptions(top_marked=0, max_edges=2))
-    assert _edge(dot, "a1", "a2") and _edge(dot, "a0", "a1")  # the two most frequent
-    assert not _edge(dot, "a2", "a1") and not _edge(dot, "a2", "a3")
-    # Hidden: C → B (2) and C → D (10) of 34 transitions.
-    assert "2 of 4 arrows hidden (35% of transitions)" in dot
+    assert _edge(dot, "a1", "a2") and _edge(dot, "a0", "a1") and _edge(dot, "a2", "a3")
+    assert not _edge(dot, "a2", "a1")
+    # Hidden: C → B, 2 of 34 transitions, 172,800 s = 2 d of 262,800 s = 3 d of waiting.
+    hidden = "Hidden: 0 of 4 activities, 1 of 6 arrows — 5.9% of transitions, 2 d of 3 d waiting"
+    assert hidden in _flat(dot)
 
     dot = process_dot(_analysis(), GraphOptions(top_marked=0, min_share=0.1))
     assert not _edge(dot, "a2", "a1")  # 2 / 34 < 10 %
-    assert "1 of 4 arrows hidden (5.9% of transitions)" in dot
+    assert hidden in _flat(dot)
+    assert "Hidden" not in process_dot(_analysis(), GraphOptions(top_marked=0))
 
 
 def test_marked_bottleneck_is_never_pruned() -> None:
     dot = process_dot(_analysis(), GraphOptions(top_marked=1, max_edges=1, min_share=0.5))
     assert "#1" in _edge(dot, "a2", "a1")
-    assert "3 of 4 arrows hidden" in dot
-    # Activities without a visible arrow stay as nodes.
+    # Every activity lies on the bottleneck's path from start to end: nothing is hidden.
+    assert "Hidden" not in dot
     assert re.search(r"^\s*a3 \[label=<D<BR/>", dot, re.MULTILINE)
 
 
@@ -342,7 +347,7 @@ def test_empty_transitions() -> None:
         bottlenecks=a.bottlenecks.iloc[0:0],
     )
     dot = process_dot(a)
-    assert "->" in dot  # start and end arrows remain
+    assert "start [" in dot and "end [" in dot
     assert "#1 ·" not in dot
 
 
@@ -359,7 +364,7 @@ def test_real_receipt_log() -> None:
     svg = render_dot(dot, "svg")
     text = "\n".join(_svg_text(svg))
     assert "#1 · 31% of wait" in text
-    assert "arrows hidden" in text
+    assert "Hidden: " in text
 
 
 # ---------------------------------------------------------------- one map in two languages
@@ -394,13 +399,12 @@ def test_vietnamese_map_has_no_english_words_left() -> None:
     dot = process_dot(_analysis(), options)
     assert "Cách đọc sơ đồ" in dot and "bắt đầu" in dot and "kết thúc" in dot
     assert "#1 · 66% tổng chờ" in dot
-    assert "2 lần · chờ 1 ngày" in dot
+    assert "2 lần<BR/>1 ngày" in dot
     assert "12 lần · xử lý 30 phút" in dot
     assert "nơi chờ nhiều nhất: 66% tổng chờ" in dot
-    assert "Ẩn 3 trên 4 mũi tên (94% số lần chuyển)" in dot
-    lonely = process_dot(_analysis(), replace(options, min_share=1.5))
-    assert "Các bước có mọi mũi tên đều bị ẩn" in lonely  # A and D
-    assert "chờ = lúc bước sau bắt đầu − lúc bước trước kết thúc" in dot
+    lonely = process_dot(_analysis(), replace(options, top_marked=0, max_edges=2))
+    assert "Ẩn: 0 trên 4 bước, 1 trên 6 mũi tên — 5,9% số lần chuyển" in _flat(lonely)
+    assert "chờ = lúc bước sau bắt đầu − lúc bước trước kết thúc" in _flat(dot)
     shown = _visible(dot) + _visible(lonely)
     for english in ("wait", "times", "hidden", "How to", "start", "Box", "Arrow", "bottleneck"):
         assert english not in shown, english
@@ -408,6 +412,11 @@ def test_vietnamese_map_has_no_english_words_left() -> None:
     assert "gom lô 80%" in causes and "chưa xác định" in causes
     for english in ("batching", "mostly", "none attributed", "Colour"):
         assert english not in _visible(causes), english
+
+
+def _flat(dot: str) -> str:
+    """The DOT source with the legend's wrapped lines joined by spaces."""
+    return dot.replace('<BR ALIGN="LEFT"/>', " ").replace("  ", " ")
 
 
 def _visible(dot: str) -> str:
@@ -418,8 +427,9 @@ def _visible(dot: str) -> str:
 
 def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
     dot = process_dot(_analysis(), GraphOptions(words=Words("vi", workday_s=8 * 3600.0)))
-    assert "2 lần · chờ 3 ngày làm việc" in dot  # C → B: 1 d of 8-hour working days
-    assert "12 lần · chờ 2 giờ" in dot  # B → C
+    assert "2 lần<BR/>3 ngày làm việc" in dot  # C → B: 1 d of 8-hour working days
+    assert "12 lần<BR/>2 giờ" in dot  # B → C
+    assert "&lt; 1 ngày làm việc" in dot and "≥ 5 ngày làm việc" in dot  # the calendar's scale
 
 
 def test_message_tables_share_no_key_and_have_both_languages() -> None:

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from bottleneck_finder.analysis.abstraction import DEFAULT_ACTIVITIES, DEFAULT_PATHS
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render.dot import LABEL_LIMIT, TEXT_LIMIT, escape, number, wrapped
-from bottleneck_finder.render.graph import MAX_DRAWN_EDGES
 from bottleneck_finder.render.serialize import to_csv
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
@@ -136,8 +136,8 @@ def test_two_thousand_five_hundred_activities(tmp_path: Path) -> None:
     out = analyze(tmp_path, write_log(tmp_path, rows), "--max-edges", "100000")
     dot = (out / "process.dot").read_text(encoding="utf-8")
     drawn = dot.count(" -> a")
-    assert drawn <= 2 * MAX_DRAWN_EDGES
-    assert "arrows hidden" in dot  # the legend says the map is abstracted
+    assert drawn <= DEFAULT_PATHS  # --max-edges and the default --paths: the smaller wins
+    assert "Hidden: " in dot  # the legend says the map is abstracted
     assert len(pd.read_csv(out / "transitions.csv")) == 5000  # the table keeps every arrow
 
 
@@ -160,8 +160,9 @@ def test_unlinked_activities_beyond_the_limit_are_left_out_and_said(tmp_path: Pa
         rows += [(str(case), f"only{case:03d}", "2024-01-01 00:00:00")]
     out = analyze(tmp_path, write_log(tmp_path, rows), "--min-share", "0.5")
     dot = (out / "process.dot").read_text(encoding="utf-8")
-    assert "250 more, the least frequent, not drawn" in dot
-    assert dot.count("only") == 50 * 2  # label and tooltip of each drawn box
+    assert "of 300 activities" in dot.replace('<BR ALIGN="LEFT"/>', " ")
+    # Hidden activities are not drawn: at most the default budget, label and tooltip each.
+    assert 0 < dot.count("only") <= DEFAULT_ACTIVITIES * 2
 
 
 @needs_dot

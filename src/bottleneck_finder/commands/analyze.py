@@ -45,15 +45,17 @@ FLOWS_AUTO_LIMIT = 2_000_000
     default=0.0,
     show_default=True,
     type=click.FloatRange(0, 1),
-    help="Hide arrows carrying less than this share of all transitions.",
+    help="Add no arrow carrying less than this share of all transitions beyond those that "
+    "connect the shown activities.",
 )
 @click.option(
     "--max-edges",
-    default=60,
-    show_default=True,
+    default=None,
     type=click.IntRange(1),
-    help="Draw at most this many arrows (the most frequent; bottlenecks always).",
+    help="Draw at most this many arrows (bottlenecks and connecting arrows always); with "
+    "--paths the smaller wins.",
 )
+@opt.map_options
 @click.option(
     "--color-by",
     type=click.Choice(["wait", "cause"]),
@@ -93,7 +95,9 @@ def analyze(
     top: int,
     formats: str,
     min_share: float,
-    max_edges: int,
+    max_edges: int | None,
+    map_activities: Any,
+    map_paths: Any,
     color_by: str,
     calendar_spec: str,
     deadline: str | None,
@@ -144,6 +148,7 @@ def analyze(
         min_share,
         max_edges,
         time_basis=prepared.time_basis,
+        map_settings=opt.map_settings(map_activities, map_paths),
         deadlines=report,
         procedure_column=procedure,
         edge_causes=edge_causes,
@@ -239,9 +244,10 @@ def render_outputs(
     result: Any,
     graph_formats: list[str],
     min_share: float,
-    max_edges: int,
+    max_edges: int | None,
     *,
     time_basis: str = "wall_clock",
+    map_settings: dict[str, Any] | None = None,
     deadlines: Any = None,
     procedure_column: str | None = None,
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None,
@@ -253,7 +259,8 @@ def render_outputs(
     `deadlines` (an `analysis.deadlines.DeadlineReport`) adds the `deadlines` section and
     deadlines.csv; `edge_causes` colours the arrows by their dominant waiting cause; `flows`
     (variants, rework, hand-offs from `analysis.flows.flows`) adds their fields and CSVs; the
-    process map speaks `words` (English calendar time by default)."""
+    process map speaks `words` (English calendar time by default) and shows what
+    `map_settings` (GraphOptions keywords: activities, paths, fit) choose."""
     from ..render.analysis_document import analysis_document, deadlines_document
     from ..render.graph import GraphOptions, picture_files, process_dot
     from ..render.serialize import to_csv, to_json
@@ -283,6 +290,7 @@ def render_outputs(
             max_edges=max_edges,
             edge_causes=edge_causes,
             **({} if words is None else {"words": words}),
+            **(map_settings or {}),
         ),
     )
     pictures, warning = picture_files({"process": dot}, graph_formats)

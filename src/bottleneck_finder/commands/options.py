@@ -245,3 +245,63 @@ def write_outputs(
         click.echo(files[print_json], nl=False)
         return None
     return written
+
+
+class LimitType(click.ParamType[Any]):
+    """`N`, `P%` or `all`: how many activities or arrows a map shows (a bad value is a usage
+    error, exit code 2)."""
+
+    name = "N|P%|all"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ..analysis.abstraction import Limit
+
+        if isinstance(value, Limit):
+            return value
+        try:
+            return Limit.parse(str(value))
+        except ValueError as exc:
+            self.fail(f"{exc}; give a whole number N, a share P% or all", param, ctx)
+
+
+def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--activities N|P%|all` and `--paths N|P%|all`: Disco's two sliders, the same on every
+    map (None when not given: the defaults, fitted to a page column)."""
+    from ..analysis.abstraction import DEFAULT_ACTIVITIES, DEFAULT_PATHS
+
+    options = [
+        click.option(
+            "--activities",
+            "map_activities",
+            type=LimitType(),
+            default=None,
+            help="Activities on the map, the most significant (frequent or waited-for) first: "
+            f"N, P% of them, or all (default: up to {DEFAULT_ACTIVITIES}, fewer where the map "
+            "would not fit a page column).",
+        ),
+        click.option(
+            "--paths",
+            "map_paths",
+            type=LimitType(),
+            default=None,
+            help="Arrows on the map (start and end arrows included), the most significant "
+            f"first: N, P% of them, or all (default: up to {DEFAULT_PATHS}); the arrows that "
+            "connect the shown activities and the bottlenecks are always drawn.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def map_settings(activities: Any, paths: Any) -> dict[str, Any]:
+    """GraphOptions keywords for the `--activities` / `--paths` values: given ones are used as
+    they are (no fitting to a page); absent ones keep the defaults."""
+    found: dict[str, Any] = {}
+    if activities is not None:
+        found["activities"] = activities
+    if paths is not None:
+        found["paths"] = paths
+    if found:
+        found["fit"] = False
+    return found

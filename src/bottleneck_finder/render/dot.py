@@ -83,19 +83,19 @@ def quoted(text: str) -> str:
     return escape(text, "quoted")
 
 
-def wrapped(name: str) -> str:
-    """The name, shortened to `LABEL_LIMIT` characters, in balanced lines of about `WRAP`
+def wrapped(name: str, wrap: int = WRAP) -> str:
+    """The name, shortened to `LABEL_LIMIT` characters, in balanced lines of about `wrap`
     characters, for an HTML-like label."""
     text = shorten(" ".join(clean(name).split()), LABEL_LIMIT)
     if not text:
         return " "
-    if len(text) <= WRAP + 4:
+    if len(text) <= wrap + 4:
         return html(text)
-    lines_wanted = math.ceil(len(text) / WRAP)
+    lines_wanted = math.ceil(len(text) / wrap)
     width = math.ceil(len(text) / lines_wanted)
     while True:
-        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
-        if len(lines) <= lines_wanted or width >= WRAP + 8:
+        lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= lines_wanted or width >= wrap + 8:
             break
         width += 1
     return "<BR/>".join(html(line) for line in lines)
@@ -169,3 +169,58 @@ def scale_row(scale: tuple[float, float] | None, duration: Callable[[float], str
             f'POINT-SIZE="9">{html(value)}</FONT></TD>'
         )
     return f"<TR>{''.join(cells)}</TR>"
+
+
+WAIT_THRESHOLDS: tuple[tuple[float, str], ...] = (
+    (600.0, "s"),
+    (3600.0, "s"),
+    (4 * 3600.0, "s"),
+    (1.0, "day"),
+    (3.0, "day"),
+    (1.0, "week"),
+)
+"""The one colour scale of waits, the upper edges of the first six of the seven `PALETTE` bins:
+< 10 min, < 1 h, < 4 h, < 1 day, < 3 days, < 1 week, ≥ 1 week. A day is 24 h and a week 7 days
+on the wall clock; with a working calendar a day is one working day and a week five."""
+
+
+def wait_thresholds(workday_s: float | None = None) -> tuple[float, ...]:
+    """The bin edges of `WAIT_THRESHOLDS` in seconds, on the clock in use (`workday_s`: the
+    length of the calendar's working day, None for the wall clock)."""
+    day = 86400.0 if workday_s is None else float(workday_s)
+    week = 7 * 86400.0 if workday_s is None else 5 * float(workday_s)
+    size = {"s": 1.0, "day": day, "week": week}
+    edges = [value * size[unit] for value, unit in WAIT_THRESHOLDS]
+    # A working day shorter than 4 h: keep the edges increasing.
+    for i in range(1, len(edges)):
+        edges[i] = max(edges[i], edges[i - 1])
+    return tuple(edges)
+
+
+def wait_bin(seconds: float, workday_s: float | None = None) -> int:
+    """The `PALETTE` index of a wait on the fixed scale (0 for no wait or NaN)."""
+    if not seconds > 0:
+        return 0
+    return sum(1 for edge in wait_thresholds(workday_s) if seconds >= edge)
+
+
+def wait_color(seconds: float, workday_s: float | None = None) -> str:
+    """The colour of a wait on the fixed scale: the same on every picture of a run."""
+    return PALETTE[wait_bin(seconds, workday_s)]
+
+
+def wait_labels(words: Words) -> tuple[str, ...]:
+    """The seven bin labels of the fixed scale in `words` ("< 10 min" … "≥ 7 d")."""
+    edges = wait_thresholds(words.workday_s)
+    labels = [f"< {words.duration(e)}" for e in edges]
+    return (*labels, f"≥ {words.duration(edges[-1])}")
+
+
+def wait_scale_row(words: Words, columns: int = 7) -> str:
+    """Legend rows of the fixed scale's seven swatches, `columns` to a row, each labelled."""
+    cells = [
+        f'<TD BGCOLOR="{PALETTE[i]}"><FONT COLOR="{PALETTE_TEXT[i]}">{html(label)}</FONT></TD>'
+        for i, label in enumerate(wait_labels(words))
+    ]
+    rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
+    return "".join(f"<TR>{''.join(r)}</TR>" for r in rows)

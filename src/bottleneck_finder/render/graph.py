@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import BottleneckError
+from ..analysis.abstraction import (
+    DEFAULT_ACTIVITIES,
+    DEFAULT_PATHS,
+    Abstraction,
+    Limit,
+    abstract_analysis,
+)
 from ..model import Analysis
 from .dot import (
     ENDPOINT_COLOR,
@@ -25,38 +29,50 @@ from .dot import (
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
-    bounds,
-    bucket,
     html,
     pen,
     quoted,
-    scale_row,
     to_float,
+    wait_color,
+    wait_scale_row,
     wait_text,
     weight,
     wrapped,
+    wrapped_row,
+)
+from .graphviz import (
+    FORMATS,
+    GRAPHVIZ_HINT,
+    PNG_DPI,
+    RENDER_TIMEOUT_S,
+    RenderError,
+    dot_available,
+    render_dot,
+    render_plain,
 )
 from .words import ENGLISH, Words
 
 __all__ = [
     "CAUSE_COLORS",
     "FONT",
+    "FORMATS",
+    "GRAPHVIZ_HINT",
     "MAX_PEN",
     "MIN_PEN",
     "NODE_BORDER",
     "NODE_FILL",
     "PALETTE",
+    "PNG_DPI",
+    "RENDER_TIMEOUT_S",
     "GraphOptions",
     "RenderError",
     "dot_available",
     "picture_files",
     "process_dot",
     "render_dot",
+    "render_plain",
 ]
 
-FORMATS = ("svg", "png", "pdf")
-PNG_DPI = 150
-RENDER_TIMEOUT_S = 300
 # Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
 # distinct for the common colour-vision deficiencies; grey where no wait is attributed.
 CAUSE_COLORS = {
@@ -67,29 +83,36 @@ CAUSE_COLORS = {
     "extraneous": "#009e73",
 }
 NO_CAUSE_COLOR = "#9aa3ad"
-ISOLATED_COLUMNS = 5
-# Graphviz's practical size: more arrows or unlinked boxes are left out, and the legend says so.
-MAX_DRAWN_EDGES, MAX_ISOLATED = 150, 50
-
-
-class RenderError(BottleneckError):
-    """The graph cannot be rendered: Graphviz is missing or failed."""
-
-    exit_code = 9
+LEGEND_WRAP = 56
+TEXT_PT = 12
+"""The one text size of the map (title and bottleneck marks larger): at the report's 180 mm
+column a map up to 85 × 12 = 1,020 pt wide keeps its text at 6 pt or more."""
+NAME_WRAP = 18
+FIT_WIDTH_PT = 85.0 * TEXT_PT
+"""The widest map whose text stays at 6 pt or more when scaled to a 510 pt (180 mm) column."""
+PAD_IN = 0.3
+"""The white margin around the map, in inches."""
+FIT_HEIGHT_PT = 1400.0
+"""The tallest map, once scaled to that column."""
+"""Characters of an activity name per line in its box."""
+"""Characters of a legend line before it wraps: the legend stays narrower than a page column."""
 
 
 @dataclass(frozen=True)
 class GraphOptions:
     """What the process map shows, in which words.
 
-    `top_marked` transition bottlenecks are marked #1, #2, …; at most `max_edges` arrows are drawn
-    (the most frequent first, `None` for all); arrows carrying less than `min_share` of all
-    transition occurrences are hidden (and start / end arrows under `min_share` of the cases). A
-    marked bottleneck is never hidden; activities left without arrows stay, grouped at the bottom.
+    `top_marked` transition bottlenecks are marked #1, #2, … . The map shows the significant
+    part of the log (`analysis.abstraction`): at most `activities` activities and `paths` arrows
+    (start and end arrows included; each `N`, `P%` or `all`), connected from start to end, the
+    marked bottlenecks and their two activities always. `max_edges` caps the arrows further (the
+    smaller of it and `paths` wins); arrows carrying less than `min_share` of all transitions
+    are not added beyond those that connect the shown activities. Hidden activities are not
+    drawn; the legend says what is hidden.
     """
 
     top_marked: int = 3
-    max_edges: int | None = 60
+    max_edges: int | None = None
     min_share: float = 0.0
     title: str | None = None
     edge_causes: tuple[tuple[str, str, str, float], ...] | None = None
@@ -97,6 +120,23 @@ class GraphOptions:
     arrow is coloured by its dominant waiting cause instead of its median wait."""
     words: Words = ENGLISH
     """The map's language and durations (with `workday_s`, in the calendar's working days)."""
+    activities: Limit | str | int | None = DEFAULT_ACTIVITIES
+    paths: Limit | str | int | None = DEFAULT_PATHS
+    fit: bool = True
+    """With Graphviz present, lay the map out to fit a 180 mm column with text of 6 pt or more:
+    a more compact ordering, else fewer activities and arrows than the budgets (the legend
+    says what is hidden). Off when the user sets `--activities` or `--paths` themselves."""
+
+    def abstraction(self, analysis: Analysis) -> Abstraction:
+        """What the map of `analysis` shows under these options."""
+        marks = _marks(analysis, self.top_marked)
+        return abstract_analysis(
+            analysis,
+            activities=self.activities,
+            paths=Limit.parse(self.paths).smaller(self.max_edges),
+            min_share=self.min_share,
+            required_arrows=list(marks),
+        )
 
 
 @dataclass(frozen=True)
@@ -178,25 +218,6 @@ def _most_waiting(analysis: Analysis) -> tuple[str, float] | None:
     return str(a["activity"].iloc[0]), to_float(a["share_of_total_wait"].iloc[0])
 
 
-def _prune(
-    edges: list[_Edge], marks: dict[tuple[str, str], _Mark], options: GraphOptions
-) -> list[_Edge]:
-    """Marked bottlenecks, then the most frequent arrows of at least `min_share`, up to the cap."""
-    total = sum(e.count for e in edges)
-    kept = [e for e in edges if (e.source, e.target) in marks]
-    cap = len(edges) if options.max_edges is None else max(options.max_edges, len(kept))
-    cap = min(cap, max(MAX_DRAWN_EDGES, len(kept)))
-    for e in edges:
-        if len(kept) >= cap:
-            break
-        if (e.source, e.target) in marks:
-            continue
-        if total > 0 and e.count / total < options.min_share:
-            continue
-        kept.append(e)
-    return sorted(kept, key=lambda e: (-e.count, e.source, e.target))
-
-
 def _endpoints(frame: pd.DataFrame) -> list[tuple[str, int]]:
     if len(frame) == 0:
         return []
@@ -221,7 +242,48 @@ def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
 
 
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
-    """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked."""
+    """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked;
+    with `options.fit` (and Graphviz), laid out to fit a page column (`FIT_WIDTH_PT`)."""
+    view = options.abstraction(analysis)
+    if not options.fit or not dot_available():
+        return _process_dot(analysis, options, view, compact=False)
+    budget = len(view.activities)
+    narrowest = (math.inf, "")
+    paths = Limit.parse(options.paths).smaller(options.max_edges)
+    while True:
+        for compact in (False, True):
+            dot = _process_dot(analysis, options, view, compact=compact)
+            width, height = _layout_size(dot)
+            scale = min(1.0, 510.0 / width) if width > 0 else 1.0
+            if width <= FIT_WIDTH_PT and height * scale <= FIT_HEIGHT_PT:
+                return dot
+            if width < narrowest[0]:
+                narrowest = (width, dot)
+        if budget <= 6:
+            return narrowest[1]
+        budget -= max(1, budget // 6)
+        view = abstract_analysis(
+            analysis,
+            activities=Limit.parse(options.activities).smaller(budget),
+            paths=paths.smaller(max(2, round(budget * 1.8))),
+            min_share=options.min_share,
+            required_arrows=list(_marks(analysis, options.top_marked)),
+        )
+
+
+def _layout_size(dot_source: str) -> tuple[float, float]:
+    """Width and height in points of the picture Graphviz makes of `dot_source` (the plain
+    layout's size and the margin around it)."""
+    plain = render_plain(dot_source)
+    head = plain.split("\n", 1)[0].split()
+    return (float(head[2]) + 2 * PAD_IN) * 72.0, (float(head[3]) + 2 * PAD_IN) * 72.0
+
+
+def _process_dot(
+    analysis: Analysis, options: GraphOptions, view: Abstraction, compact: bool
+) -> str:
+    """The DOT source of the map showing `view`; `compact` orders each box's outgoing arrows
+    as listed, which often makes a narrower layout."""
     words = options.words
     say = _Say(words, words.duration)
     rows = _activity_rows(analysis)
@@ -236,61 +298,46 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     ids = {name: f"a{i}" for i, name in enumerate(sorted(names))}
 
     marks = _marks(analysis, options.top_marked)
-    shown = _prune(edges, marks, options)
-    total_occ = sum(e.count for e in edges)
-    hidden = len(edges) - len(shown)
-    hidden_occ = total_occ - sum(e.count for e in shown)
-    scale = bounds(e.wait_median_s for e in shown)
+    kept = set(view.arrows)
+    shown = [e for e in edges if (e.source, e.target) in kept]
     started = sum(c for _, c in starts)
     ended = sum(c for _, c in ends)
-    cases = max(started, ended, 1)
-    start_shown = [(a, c) for a, c in starts if c / cases >= options.min_share][:MAX_ISOLATED]
-    end_shown = [(a, c) for a, c in ends if c / cases >= options.min_share][:MAX_ISOLATED]
+    start_shown = [(a, c) for a, c in starts if a in set(view.starts)]
+    end_shown = [(a, c) for a, c in ends if a in set(view.ends)]
     largest = max([e.count for e in shown] + [c for _, c in start_shown + end_shown] + [1])
     hot = _most_waiting(analysis)
     work = analysis.log.has_start_times
-
-    connected = {e.source for e in shown} | {e.target for e in shown}
-    connected.update(a for a, _ in start_shown)
-    connected.update(a for a, _ in end_shown)
-    isolated = [name for name in sorted(names) if name not in connected]
+    connected = set(view.activities)
 
     causes = (
         None
         if options.edge_causes is None
         else {(s, t): (c, share) for s, t, c, share in options.edge_causes}
     )
-    legend = _legend(
-        say,
-        analysis,
-        scale,
-        largest,
-        marks,
-        hot,
-        (hidden, len(edges), hidden_occ, total_occ),
-        work,
-        causes,
-    )
+    legend = _legend(say, analysis, largest, marks, hot, view, work, causes)
     out: list[str] = ["digraph process {"]
     graph_attrs = [
         "rankdir=TB",
+        *(["ordering=out"] if compact else []),
         f'fontname="{FONT}"',
-        "fontsize=11",
-        "nodesep=0.3",
+        f"fontsize={TEXT_PT}",
+        "nodesep=0.2",
         "ranksep=0.45",
         "outputorder=edgesfirst",
         "bgcolor=white",
-        "pad=0.3",
+        f"pad={PAD_IN}",
         f"label=<{legend}>",
         "labelloc=b",
         "labeljust=l",
     ]
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(
-        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
+        f'  node [fontname="{FONT}", fontsize={TEXT_PT}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, margin="0.14,0.06"];'
     )
-    out.append(f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];')
+    out.append(
+        f'  edge [fontname="{FONT}", fontsize={TEXT_PT}, arrowsize=0.7, fontcolor="#222222"];'
+    )
     indent = "  "
     if options.title:
         # The legend is the graph's label (bottom); the title labels a borderless outer cluster.
@@ -305,7 +352,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     for node, shape, sign, n in ends_drawn:
         body.append(
             f'{node} [shape={shape}, style=filled, fillcolor="{ENDPOINT_COLOR}", '
-            f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize=9, margin=0.02, '
+            f'color="{ENDPOINT_COLOR}", fontcolor=white, fontsize={TEXT_PT}, margin=0.02, '
             f"label=<{sign}<BR/>{html(words(f'graph_{node}'))}<BR/>{html(words.count(n))}>, "
             f"tooltip={quoted(words(f'graph_{node}_tip', count=words.count(n)))}];"
         )
@@ -315,10 +362,9 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     for name, n in start_shown:
         body.append(_endpoint_arrow(say, "start", ids[name], n, largest))
     for edge in sorted(shown, key=lambda e: (ids[e.source], ids[e.target])):
-        body.append(_edge_line(say, edge, ids, marks, scale, largest, causes))
+        body.append(_edge_line(say, edge, ids, marks, largest, causes))
     for name, n in end_shown:
         body.append(_endpoint_arrow(say, ids[name], "end", n, largest))
-    body += _isolated_block(say, isolated, ids, rows, hot, work)
     out += [indent + line if line else line for line in body]
     if options.title:
         out.append("  }")
@@ -348,11 +394,11 @@ def _node_line(
     if work and not math.isnan(median):
         stats += " · " + w("graph_work", work=say.duration(median))
         tip += w("graph_node_tip_work", work=say.duration(median))
-    label = f'{wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{html(stats)}</FONT>'
+    label = f'{wrapped(name, NAME_WRAP)}<BR/><FONT COLOR="#444444">{html(stats)}</FONT>'
     attrs: list[str] = []
     if hot is not None and hot[0] == name:
         label += (
-            f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}">'
+            f'<BR/><FONT COLOR="{MARK_COLOR}">'
             f"<B>{html(w('graph_hot', share=w.percent(hot[1])))}</B></FONT>"
         )
         attrs += [f'color="{MARK_COLOR}"', "penwidth=3", 'fillcolor="#fff1ee"']
@@ -361,53 +407,18 @@ def _node_line(
     return f"{node_id} [{', '.join(attrs)}];"
 
 
-def _isolated_block(
-    say: _Say,
-    isolated: list[str],
-    ids: dict[str, str],
-    rows: dict[str, tuple[int, float]],
-    hot: tuple[str, float] | None,
-    work: bool,
-) -> list[str]:
-    """Activities without a visible arrow, in a compact grid below the end node."""
-    if not isolated:
-        return []
-    title = say.words("graph_isolated")
-    if len(isolated) > MAX_ISOLATED:
-        more = say.words.count(len(isolated) - MAX_ISOLATED)
-        title += " " + say.words("graph_isolated_more", more=more)
-        top = sorted(isolated, key=lambda a: -rows.get(a, (0, 0.0))[0])[:MAX_ISOLATED]
-        isolated = sorted(top)
-    columns = min(ISOLATED_COLUMNS, len(isolated))
-    lines = [
-        "subgraph cluster_isolated {",
-        f"  graph [label=<{html(title)}>, fontsize=10, "
-        f'style="dashed,rounded", peripheries=1, color="{ENDPOINT_EDGE}", '
-        'fontcolor="#444444", margin=10, labeljust=c, labelloc=t];',
-    ]
-    lines += ["  " + _node_line(say, name, ids[name], rows, hot, work) for name in isolated]
-    for i, name in enumerate(isolated):
-        if i + columns < len(isolated):
-            lines.append(f"  {ids[name]} -> {ids[isolated[i + columns]]} [style=invis];")
-    lines.append("}")
-    # Outside the cluster, or `end` would become a member of it.
-    lines += [f"end -> {ids[name]} [style=invis, weight=0];" for name in isolated[:columns]]
-    return lines
-
-
 def _edge_line(
     say: _Say,
     edge: _Edge,
     ids: dict[str, str],
     marks: dict[tuple[str, str], _Mark],
-    scale: tuple[float, float] | None,
     largest: int,
     causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
     w, duration = say.words, say.duration
-    colour = PALETTE[bucket(edge.wait_median_s, scale)]
+    colour = wait_color(edge.wait_median_s, w.workday_s)
     wait = duration(edge.wait_median_s)
-    text = html(w("graph_times", count=w.count(edge.count)) + " · " + w("graph_wait", wait=wait))
+    text = html(w("graph_times", count=w.count(edge.count))) + "<BR/>" + html(wait)
     tip = w(
         "graph_edge_tip",
         source=edge.source,
@@ -434,13 +445,19 @@ def _edge_line(
     ]
     mark = marks.get((edge.source, edge.target))
     if mark is None:
-        attrs.insert(0, f"label=<{text}>")
+        # A cell padding keeps neighbouring arrow labels apart.
+        attrs.insert(
+            0,
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD>'
+            f"{text}</TD></TR></TABLE>",
+        )
+        attrs[0] = f"label=<{attrs[0]}>"
     else:
         head = html(w("graph_mark", rank=mark.rank, share=w.percent(mark.share)))
         attrs.insert(
             0,
             '<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD CELLPADDING="6">'
-            f'<FONT COLOR="{MARK_COLOR}" POINT-SIZE="11"><B>{head}</B></FONT><BR/>{text}'
+            f'<FONT COLOR="{MARK_COLOR}" POINT-SIZE="{TEXT_PT + 1}"><B>{head}</B></FONT><BR/>{text}'
             "</TD></TR></TABLE>",
         )
         attrs[0] = f"label=<{attrs[0]}>"
@@ -458,74 +475,69 @@ def _edge_line(
 def _legend(
     say: _Say,
     analysis: Analysis,
-    scale: tuple[float, float] | None,
     largest: int,
     marks: dict[tuple[str, str], _Mark],
     hot: tuple[str, float] | None,
-    hiding: tuple[int, int, int, int],
+    view: Abstraction,
     work: bool,
     causes: dict[tuple[str, str], tuple[str, float]] | None = None,
 ) -> str:
-    """An HTML-like table explaining colours, widths, numbers and the waiting definition;
-    `hiding` is (hidden arrows, all arrows, hidden occurrences, all occurrences)."""
+    """An HTML-like table explaining colours, widths, numbers, the waiting definition and what
+    the map hides; its lines wrap so that it stays narrow."""
     w, duration = say.words, say.duration
     n = len(PALETTE)
-    span = n if causes is None else len(CAUSE_COLORS) + 1
+    span = n if causes is None else 3
     rows: list[str] = []
 
-    def row(text: str) -> None:
-        rows.append(f'<TR><TD COLSPAN="{span}" ALIGN="LEFT">{text}</TD></TR>')
-
-    row(f"<B>{html(w('graph_legend_title'))}</B>")
-    row(html(w("graph_legend_box_work" if work else "graph_legend_box")))
-    row(html(w("graph_legend_arrow")))
-    if causes is not None:
-        row(html(w("graph_legend_cause")))
-        cells = [
-            f'<TD BGCOLOR="{CAUSE_COLORS[c]}" WIDTH="62"><FONT COLOR="#ffffff" '
-            f'POINT-SIZE="9">{html(w(f"graph_cause_{c}"))}</FONT></TD>'
-            for c in CAUSE_COLORS
-        ]
-        cells.append(
-            f'<TD BGCOLOR="{NO_CAUSE_COLOR}" WIDTH="62"><FONT COLOR="#000000" '
-            f'POINT-SIZE="9">{html(w("graph_cause_none"))}</FONT></TD>'
+    def row(text: str, head: str = "") -> None:
+        rows.append(
+            f'<TR><TD COLSPAN="{span}" ALIGN="LEFT" BALIGN="LEFT">{head}'
+            f"{wrapped_row(text, LEGEND_WRAP - len(head) // 8)}</TD></TR>"
         )
-        rows.append(f"<TR>{''.join(cells)}</TR>")
-    elif scale is None or scale[1] <= scale[0]:
-        only = duration(0.0 if scale is None else scale[0])
-        row(html(w("graph_legend_flat", zero=duration(0.0), only=only)))
+
+    rows.append(
+        f'<TR><TD COLSPAN="{span}" ALIGN="LEFT"><B>{html(w("graph_legend_title"))}</B></TD></TR>'
+    )
+    row(w("graph_legend_box_work" if work else "graph_legend_box"))
+    row(w("graph_legend_arrow"))
+    if causes is not None:
+        row(w("graph_legend_cause"))
+        names = [*CAUSE_COLORS, None]
+        cells = [
+            f'<TD BGCOLOR="{NO_CAUSE_COLOR if c is None else CAUSE_COLORS[c]}">'
+            f'<FONT COLOR="{"#000000" if c is None else "#ffffff"}">'
+            f"{html(w('graph_cause_none' if c is None else f'graph_cause_{c}'))}</FONT></TD>"
+            for c in names
+        ]
+        rows += [f"<TR>{''.join(cells[i : i + 3])}</TR>" for i in range(0, len(cells), 3)]
     else:
-        row(html(w("graph_legend_scale")))
-        rows.append(scale_row(scale, duration))
-    row(html(w("graph_legend_width", count=w.count(largest))))
+        row(w("graph_legend_scale"))
+        rows.append(wait_scale_row(w))
+    row(w("graph_legend_width", count=w.count(largest)))
     if marks:
-        row(f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>' + html(w("graph_legend_marks")))
+        row(w("graph_legend_marks"), f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>')
     if hot is not None:
         row(
-            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("graph_legend_hot_head"))}</B></FONT>'
-            + html(w("graph_legend_hot", share=w.percent(hot[1])))
+            w("graph_legend_hot", share=w.percent(hot[1])),
+            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("graph_legend_hot_head"))}</B></FONT>',
         )
-    row(html(wait_text(w, str(analysis.wait_definition))))
-    hidden, total_edges, hidden_occ, total_occ = hiding
-    if hidden > 0:
-        share = hidden_occ / total_occ if total_occ > 0 else 0.0
+    row(wait_text(w, str(analysis.wait_definition)))
+    if view.hides_anything:
+        total = view.total_occurrences
+        share = view.hidden_occurrences / total if total > 0 else 0.0
         row(
-            html(
-                w(
-                    "graph_legend_hidden",
-                    hidden=w.count(hidden),
-                    total=w.count(total_edges),
-                    share=w.percent(share),
-                )
+            w(
+                "graph_legend_hidden",
+                acts=w.count(view.hidden_activities),
+                acts_total=w.count(view.total_activities),
+                arrows=w.count(view.hidden_arrows),
+                arrows_total=w.count(view.total_arrows),
+                share=w.percent(share),
+                wait=duration(view.hidden_wait_s),
+                wait_total=duration(view.total_wait_s),
             )
         )
     return f"{LEGEND_TABLE}{''.join(rows)}</TABLE>"
-
-
-GRAPHVIZ_HINT = (
-    "install Graphviz: apt-get install graphviz, brew install graphviz, or "
-    "https://graphviz.org/download/"
-)
 
 
 def picture_files(
@@ -550,44 +562,3 @@ def picture_files(
         for fmt in pictures:
             files[f"{name}.{fmt}"] = render_dot(text, fmt)
     return files, None
-
-
-def dot_available() -> bool:
-    """Whether the Graphviz `dot` program is on the PATH."""
-    return shutil.which("dot") is not None
-
-
-def render_dot(dot_source: str, fmt: str, dpi: float | None = None) -> bytes:
-    """DOT source rendered by Graphviz `dot` to `fmt` (svg, png or pdf), in memory; a PNG at
-    `dpi` (default `PNG_DPI`)."""
-    if fmt not in FORMATS:
-        raise RenderError(f"unknown graph format {fmt!r}", fix="use one of svg, png, pdf")
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RenderError(
-            "Graphviz is not installed, so the process map cannot be drawn",
-            fix="install it (apt-get install graphviz / brew install graphviz / "
-            "https://graphviz.org/download/) and run again",
-        )
-    args = [exe, f"-T{fmt}"]
-    if fmt == "png":
-        args.append(f"-Gdpi={PNG_DPI}" if dpi is None else f"-Gdpi={dpi:.1f}")
-    try:
-        done = subprocess.run(
-            args,
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=RENDER_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(
-            f"Graphviz took longer than {RENDER_TIMEOUT_S} s to draw the process map",
-            fix="show fewer arrows (a smaller maximum number of edges)",
-        ) from exc
-    except OSError as exc:
-        raise RenderError(f"Graphviz could not be run: {exc}") from exc
-    if done.returncode != 0 or not done.stdout:
-        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
-        raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
-    return done.stdout

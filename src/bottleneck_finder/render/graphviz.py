@@ -1,0 +1,76 @@
+"""Running Graphviz: DOT source to SVG, PNG, PDF or a plain layout, and the files of pictures."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from ..errors import BottleneckError
+
+FORMATS = ("svg", "png", "pdf")
+PNG_DPI = 150
+RENDER_TIMEOUT_S = 300
+
+
+class RenderError(BottleneckError):
+    """The graph cannot be rendered: Graphviz is missing or failed."""
+
+    exit_code = 9
+
+
+GRAPHVIZ_HINT = (
+    "install Graphviz: apt-get install graphviz, brew install graphviz, or "
+    "https://graphviz.org/download/"
+)
+
+
+def render_plain(dot_source: str) -> str:
+    """Graphviz's plain-text layout of `dot_source` (sizes in inches), for measuring."""
+    return _run_dot(dot_source, ["-Tplain"]).decode("utf-8", "replace")
+
+
+def dot_available() -> bool:
+    """Whether the Graphviz `dot` program is on the PATH."""
+    return shutil.which("dot") is not None
+
+
+def render_dot(dot_source: str, fmt: str, dpi: float | None = None) -> bytes:
+    """DOT source rendered by Graphviz `dot` to `fmt` (svg, png or pdf), in memory; a PNG at
+    `dpi` (default `PNG_DPI`)."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown graph format {fmt!r}", fix="use one of svg, png, pdf")
+    args = [f"-T{fmt}"]
+    if fmt == "png":
+        args.append(f"-Gdpi={PNG_DPI}" if dpi is None else f"-Gdpi={dpi:.1f}")
+    return _run_dot(dot_source, args)
+
+
+def _run_dot(dot_source: str, options: list[str]) -> bytes:
+    """The output of Graphviz `dot` with `options` on `dot_source`."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RenderError(
+            "Graphviz is not installed, so the process map cannot be drawn",
+            fix="install it (apt-get install graphviz / brew install graphviz / "
+            "https://graphviz.org/download/) and run again",
+        )
+    args = [exe, *options]
+    try:
+        done = subprocess.run(
+            args,
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(
+            f"Graphviz took longer than {RENDER_TIMEOUT_S} s to draw the process map",
+            fix="show fewer arrows (a smaller maximum number of edges)",
+        ) from exc
+    except OSError as exc:
+        raise RenderError(f"Graphviz could not be run: {exc}") from exc
+    if done.returncode != 0 or not done.stdout:
+        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
+        raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
+    return done.stdout
