@@ -250,3 +250,29 @@ def test_no_printed_page_holds_only_a_heading(lang: str, tmp_path: Path) -> None
         last = lines[-1]
         assert last not in headings or lines.count(last) >= 2, (number, last)
         assert not all(line in headings for line in lines), (number, lines)
+
+
+def _smallest_text_pt(svg: str) -> tuple[float, float]:
+    """(width in pt, smallest font size in pt) of a matplotlib SVG whose text is glyph paths:
+    each glyph is placed with `scale(s -s)`, s being the font size / 100."""
+    width = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)
+    assert width is not None
+    sizes = [float(s) * 100 for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+    assert sizes, "no text found"
+    return float(width.group(1)), min(sizes)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_every_chart_is_legible_in_a_180_mm_column(lang: str) -> None:
+    """Every chart of the report (matplotlib: waits, weekly, throughput, drift, causes),
+    scaled to a 180 mm (510 pt) column, has no text under 6 pt and no TeX glyphs."""
+    built = _report(lang)
+    charts = {
+        name: str(svg)
+        for name, svg in built.figures.items()
+        if name.endswith(".svg") and 'class="node"' not in str(svg)
+    }
+    assert len(charts) >= 4, sorted(charts)
+    for name, svg in charts.items():
+        width, smallest = _smallest_text_pt(svg)
+        assert smallest * min(1.0, 510.0 / width) >= 6.0, (name, width, smallest)
