@@ -172,8 +172,14 @@ def weekly_plot(
         count_label=words("axis_arrivals"),
         period_label=words("axis_week"),
     )
-    if several:
-        top.legend(loc="upper right", fontsize=7.5, frameon=False)
+    if several:  # above the top panel, where it hides no point
+        top.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=len(weekly),
+            fontsize=7.5,
+            frameon=False,
+        )
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
 
