@@ -59,9 +59,8 @@ def legend_label(name: str, suffix: str = "", *, chars: int = LEGEND_CHARS) -> s
     (shortened after a whole word with "…" beyond), then `suffix` (a median, …) kept whole,
     on the last line when it fits, else on a line of its own. Never cut mid-word: the full
     name is in the table beside the plot."""
-    lines = textwrap.wrap(_clean(name), chars, break_long_words=False, break_on_hyphens=False) or [
-        ""
-    ]
+    wrapped = textwrap.wrap(_clean(name), chars, break_long_words=False, break_on_hyphens=False)
+    lines = wrapped or [""]
     if len(lines) > LEGEND_LINES:
         rest = shorten(" ".join(lines[LEGEND_LINES - 1 :]), chars)
         lines = [*lines[: LEGEND_LINES - 1], rest]
