@@ -78,15 +78,17 @@ def build_report(
     extra_sections: Sequence[SectionBuilder] = (),
     pdf: bool = True,
     chromium: str | None = None,
+    progress: Callable[[str], None] = lambda _stage: None,
 ) -> ReportFiles:
-    """All report files in memory: HTML, Markdown, figures, and the PDF when Chromium exists.
+    """All report files in memory: HTML, Markdown, figures, and the PDF when Chromium exists;
+    `progress` hears each section drawn and the PDF's printing.
 
     Everything but the generation time in `generated_at` is a function of the results, so two
     runs give the same bytes (the PDF's own creation date aside).
     """
     w = ctx.words
     data = ctx.data
-    sections = build_sections(ctx, extra_sections)
+    sections = build_sections(ctx, extra_sections, progress)
     title = ctx.options.title or w("default_title")
     source = Path(data.analysis.source).name
     subtitle = [w("source_line", source=source, period=period(ctx, data))]
@@ -112,6 +114,7 @@ def build_report(
                 "and figures/ were) — run scripts/ensure-chromium.sh or apt-get install chromium"
             )
         else:
+            progress("drawing the report: printing report.pdf with Chromium")
             try:
                 files["report.pdf"] = html_to_pdf(rendered.html, exe)
             except ChromiumError as error:
@@ -158,5 +161,7 @@ def make_report(
     )
     ctx = make_context(data, options, results=parts.results, others=parts.others)
     progress("drawing the report")
-    built = build_report(ctx, generated_at=generated_at, extra_sections=parts.sections, pdf=pdf)
+    built = build_report(
+        ctx, generated_at=generated_at, extra_sections=parts.sections, pdf=pdf, progress=progress
+    )
     return replace(built, notes=parts.notes)

@@ -20,6 +20,8 @@ from ..render.graph import dot_available, render_dot
 from ..render.plot_style import (
     PRINT_RC,
     date_axis,
+    legend_label,
+    log_axis,
     mark_dates,
     number_axis,
     plain,
@@ -101,9 +103,9 @@ def wait_distribution(series: Sequence[Series], words: Words, *, name: str, capt
                 color=s.colour,
                 linewidth=1.6,
                 linestyle=s.dashes,
-                label=plain(
-                    f"{s.label} — "
-                    + words("legend_median", value=words.duration(float(np.median(s.values_s))))
+                label=legend_label(
+                    s.label,
+                    words("legend_median", value=words.duration(float(np.median(s.values_s)))),
                 ),
             )
             ax.axvline(
@@ -113,7 +115,7 @@ def wait_distribution(series: Sequence[Series], words: Words, *, name: str, capt
                 linewidth=1.0,
             )
         ax.set_xscale("log")
-        number_axis(ax.xaxis, words)
+        log_axis(ax.xaxis, words, low, high)
     ax.set_xlabel(words("axis_wait", unit=words(unit)))
     ax.set_ylabel(words("axis_handovers"))
     number_axis(ax.yaxis, words)
@@ -150,7 +152,7 @@ def weekly_plot(
             marker="o",
             markersize=2.5,
             linewidth=1.4,
-            label=plain(label) if several else None,
+            label=legend_label(label) if several else None,
         )
         shift = pd.to_timedelta((i - (len(weekly) - 1) / 2) * width, unit="D")
         bottom.bar(
@@ -159,7 +161,7 @@ def weekly_plot(
             width=width,
             color=colour,
             alpha=0.75,
-            label=plain(label) if several else None,
+            label=legend_label(label) if several else None,
         )
     _finish_timeline(
         top,
@@ -170,8 +172,14 @@ def weekly_plot(
         count_label=words("axis_arrivals"),
         period_label=words("axis_week"),
     )
-    if several:
-        top.legend(loc="upper right", fontsize=7.5, frameon=False)
+    if several:  # above the top panel, where it hides no point
+        top.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=len(weekly),
+            fontsize=7.5,
+            frameon=False,
+        )
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
 
@@ -189,10 +197,10 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
             counts, edges = np.histogram(v, bins=bins)
             median = float(np.median(s.values_s))
             p90 = float(np.quantile(s.values_s, 0.9))
-            label = (
-                (f"{s.label}: " if len(series) > 1 else "")
-                + f"{words('legend_median', value=words.duration(median))}, "
-                + words("legend_p90", value=words.duration(p90))
+            label = legend_label(
+                s.label if len(series) > 1 else "",
+                f"{words('legend_median', value=words.duration(median))}, "
+                + words("legend_p90", value=words.duration(p90)),
             )
             ax.stairs(
                 counts,
@@ -201,7 +209,7 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
                 fill=len(series) == 1,
                 alpha=0.35 if len(series) == 1 else 1.0,
                 linewidth=1.4,
-                label=plain(label),
+                label=label,
             )
             ax.axvline(median / size, color=s.colour, linestyle="--", linewidth=1.1)
             ax.axvline(p90 / size, color=s.colour, linestyle=":", linewidth=1.1)
@@ -209,7 +217,8 @@ def throughput_plot(series: Sequence[Series], words: Words, *, name: str, captio
     ax.set_ylabel(words("axis_cases"))
     number_axis(ax.xaxis, words)
     number_axis(ax.yaxis, words)
-    ax.legend(loc="upper right", fontsize=7.5, frameon=False)
+    if series:  # below the plot, where it hides no bar
+        fig.legend(loc="outside lower center", fontsize=7.5, frameon=False)
     svg, png = _save(fig)
     return Figure(name=name, caption=caption, svg=svg, png=png, alt=caption)
 
@@ -267,7 +276,7 @@ def causes_plot(
             values,
             left=left,
             color=CAUSE_COLOURS[i % len(CAUSE_COLOURS)],
-            label=plain(cause),
+            label=legend_label(cause, chars=40),
             height=0.6,
         )
         left += values

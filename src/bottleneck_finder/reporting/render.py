@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +39,25 @@ class RenderedReport:
     sections: tuple[Section, ...]
 
 
-def build_sections(ctx: Context, extra: Sequence[SectionBuilder] = ()) -> tuple[Section, ...]:
-    """Run every section builder (optional ones may return None) and put the summary first."""
-    body = [s for b in (*CORE_BEFORE, *extra, *CORE_AFTER) if (s := b(ctx)) is not None]
+def builder_name(builder: SectionBuilder) -> str:
+    """A section builder's name for progress lines: `process_section` -> "process"."""
+    name = getattr(builder, "__name__", "section")
+    return name.removesuffix("_section").strip("_").replace("_", " ") or "section"
+
+
+def build_sections(
+    ctx: Context,
+    extra: Sequence[SectionBuilder] = (),
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> tuple[Section, ...]:
+    """Run every section builder (optional ones may return None) and put the summary first;
+    `progress` hears each section's name before it is drawn (the sections draw the figures)."""
+    builders = (*CORE_BEFORE, *extra, *CORE_AFTER)
+    body = []
+    for i, builder in enumerate(builders, start=1):
+        progress(f"drawing the report: {builder_name(builder)} ({i}/{len(builders)})")
+        if (section := builder(ctx)) is not None:
+            body.append(section)
     return (summary_section(ctx, body), *body)
 
 
