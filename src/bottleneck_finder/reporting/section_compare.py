@@ -13,7 +13,7 @@ from ..render.compare_graph import comparison_dots
 from ..render.graph import dot_available
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
-from .phrases import TOP_ROWS, change, p_value, signed, where
+from .phrases import TOP_ROWS, change, duration_change, p_value, signed, where
 from .sections import local
 
 
@@ -60,13 +60,13 @@ def compare_section(ctx: Context) -> Section | None:
                     w("col_median"),
                     w.duration(c.before_median_s),
                     w.duration(c.after_median_s),
-                    change(w, c.before_median_s, c.after_median_s),
+                    duration_change(w, c.before_median_s, c.after_median_s),
                 ),
                 (
                     w("col_p90"),
                     w.duration(c.before_p90_s),
                     w.duration(c.after_p90_s),
-                    change(w, c.before_p90_s, c.after_p90_s),
+                    duration_change(w, c.before_p90_s, c.after_p90_s),
                 ),
                 (
                     w("cmp_ci"),
@@ -87,7 +87,7 @@ def compare_section(ctx: Context) -> Section | None:
                 key,
                 before=w.duration(c.before_median_s),
                 after=w.duration(c.after_median_s),
-                change=change(w, c.before_median_s, c.after_median_s),
+                change=duration_change(w, c.before_median_s, c.after_median_s),
             ),
             evidence=w(
                 "e_cmp_cases",
