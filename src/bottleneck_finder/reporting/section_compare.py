@@ -179,10 +179,10 @@ def compare_section(ctx: Context) -> Section | None:
 def _finding_rows(ctx: Context, frame: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
     w = ctx.words
     rows = []
-    for i, r in enumerate(frame.head(TOP_ROWS).to_dict(orient="records")):
+    for r in frame.head(TOP_ROWS).to_dict(orient="records"):
         rows.append(
             (
-                str(i + 1),
+                f"#{int(r['rank'])}",
                 where(w, r),
                 w(f"status_{r['status']}"),
                 w.duration(float(r["before_wait_median_s"])),
@@ -211,19 +211,30 @@ def introduced_section(ctx: Context) -> Section | None:
     numeric = (True, False, False, True, True, True)
     blocks: list[Paragraph | Table] = [Paragraph(w("introduced_intro"))]
     findings: list[Finding] = []
-    t = r.transitions
-    counts_of = {
-        (str(source), str(target)): (before, after)
+    t, a = r.transitions, r.activities
+    counts_of: dict[tuple[str, ...], tuple[int, int]] = {
+        (str(source), str(target)): (int(before), int(after))
         for source, target, before, after in zip(
             t["source"], t["target"], t["before_count"], t["after_count"], strict=True
         )
     }
+    counts_of.update(
+        {
+            (str(name),): (int(before), int(after))
+            for name, before, after in zip(
+                a["activity"], a["before_count"], a["after_count"], strict=True
+            )
+        }
+    )
 
-    def key_of(row: Mapping[Any, Any]) -> tuple[str, str]:
+    def key_of(row: Mapping[Any, Any]) -> tuple[str, ...]:
+        if row["kind"] == "activity":
+            return (str(row["activity"]),)
         return (str(row["source"]), str(row["target"]))
 
-    # transitions only: an activity's row repeats the hand-offs into it
-    intro = r.introduced[r.introduced["kind"] == "transition"].reset_index(drop=True)
+    # the whole ranking of `compare` (waits before an activity and hand-offs, ranked together),
+    # numbered as there and as the #1, #2, … of the difference map
+    intro = r.introduced
     if len(intro):
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
         top = intro.iloc[0].to_dict()
@@ -233,7 +244,10 @@ def introduced_section(ctx: Context) -> Section | None:
             Finding(
                 text=w(
                     key,
-                    where=where(w, top),
+                    rank=int(top["rank"]),
+                    where=where(w, top)
+                    if top["kind"] == "activity"
+                    else w("where_on", where=where(w, top)),
                     before=w.duration(float(top["before_wait_median_s"])),
                     after=w.duration(float(top["after_wait_median_s"])),
                     added=w.duration(float(top["added_wait_per_case_s"])),
@@ -245,12 +259,12 @@ def introduced_section(ctx: Context) -> Section | None:
                 ),
                 priority=2,
                 anchor="introduced",
-                subject=("transition", *key_of(top)),
+                subject=(str(top["kind"]), *key_of(top)),
             )
         )
     else:
         blocks.append(Paragraph(w("none_introduced")))
-    better = r.improvements[r.improvements["kind"] == "transition"].reset_index(drop=True)
+    better = r.improvements
     if len(better):
         blocks.append(Paragraph(w("improvements"), kind="subheading"))
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, better), numeric=numeric))
