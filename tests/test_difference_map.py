@@ -83,7 +83,7 @@ def test_a_change_from_seconds_to_days_is_never_a_percentage(tmp_path: Path) -> 
         assert "(+100%)" in result.output  # B → C: 1 h → 2 h keeps its percentage
         dot = (out / "difference.dot").read_text("utf-8")
         assert not huge.search(dot)
-        edge = next(line for line in dot.splitlines() if "tooltip=\"A → B" in line)
+        edge = next(line for line in dot.splitlines() if 'tooltip="A → B' in line)
         label = re.search(r"label=<(.*?)>, pos", edge)
         assert label is not None and jump in label.group(1) and "%" not in label.group(1)
         assert re.search(r'tooltip="A → B: ' + re.escape(jump) + ",", edge)
