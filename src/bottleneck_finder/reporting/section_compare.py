@@ -237,7 +237,11 @@ def introduced_section(ctx: Context) -> Section | None:
     intro = r.introduced
     if len(intro):
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
-        top = intro.iloc[0].to_dict()
+        # the summary tells of the first hand-off (its rank as in the table): a wait before an
+        # activity repeats the hand-offs into it, and the hand-off meets the other sections'
+        # findings on the same arrow (one finding per subject)
+        hand_offs = intro[intro["kind"] == "transition"]
+        top = (hand_offs if len(hand_offs) else intro).iloc[0].to_dict()
         counts = counts_of[key_of(top)]
         key = "f_introduced_new" if top["status"] == "new" else "f_introduced_slower"
         findings.append(
@@ -254,6 +258,7 @@ def introduced_section(ctx: Context) -> Section | None:
                 ),
                 evidence=w(
                     "e_introduced",
+                    rank=int(top["rank"]),
                     nb=w.count(int(counts[0])),
                     na=w.count(int(counts[1])),
                 ),
@@ -268,7 +273,8 @@ def introduced_section(ctx: Context) -> Section | None:
     if len(better):
         blocks.append(Paragraph(w("improvements"), kind="subheading"))
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, better), numeric=numeric))
-        top = better.iloc[0].to_dict()
+        hand_offs = better[better["kind"] == "transition"]
+        top = (hand_offs if len(hand_offs) else better).iloc[0].to_dict()
         findings.append(
             Finding(
                 text=w(
@@ -280,6 +286,7 @@ def introduced_section(ctx: Context) -> Section | None:
                 ),
                 evidence=w(
                     "e_improved",
+                    rank=int(top["rank"]),
                     nb=w.count(int(counts_of[key_of(top)][0])),
                     na=w.count(int(counts_of[key_of(top)][1])),
                 ),
