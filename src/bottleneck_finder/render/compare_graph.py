@@ -238,7 +238,9 @@ def _name(name: str) -> str:
     if len(text) <= NAME_WRAP + 3:
         return html(text) or " "
     wanted = math.ceil(len(text) / NAME_WRAP)
-    width = math.ceil(len(text) / wanted)
+    # a word is cut only when it is longer than NAME_WRAP + 6 characters
+    word = max(len(part) for part in text.split(" "))
+    width = max(math.ceil(len(text) / wanted), min(word, NAME_WRAP + 6))
     while True:
         lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
         if len(lines) <= wanted or width >= NAME_WRAP + 6:
@@ -442,7 +444,7 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
         ids, eids, laid = _lay_out(comparison, acts, chosen, w)
         if _fits(laid) or max_edges <= MIN_EDGES:
             break
-        max_edges, max_activities = max_edges - 5, max_activities - 2
+        max_edges, max_activities = max_edges - 3, max_activities - 1
     edges, names = chosen.edges, chosen.activities
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     pos = {o["name"]: o for o in laid.get("objects", [])}
