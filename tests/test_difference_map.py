@@ -19,6 +19,7 @@ from bottleneck_finder.analysis.compare_types import Comparison
 from bottleneck_finder.api import load_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render import compare_graph as cg
+from bottleneck_finder.render import compare_style as cs
 from bottleneck_finder.render.compare_sentences import percent_change
 from bottleneck_finder.render.compare_text import change_text
 from bottleneck_finder.render.graph import dot_available
@@ -229,21 +230,21 @@ def _legible(dot: str, svg: Path) -> None:
 # --------------------------------------------------------------------------- emphasis
 def test_emphasis_follows_added_waiting_per_case() -> None:
     def item(status: str, added: float) -> Any:
-        return cg._Item(status, 10, 10, 60.0, 600.0, added)
+        return cs.Item(status, 10, 10, 60.0, 600.0, added)
 
     eight_min, five_days = item("new", 8 * 60), item("new", 5 * 86_400)
     (thin_attrs, thin), (thick_attrs, thick) = (
-        cg._edge_style(eight_min),
-        cg._edge_style(five_days),
+        cs.edge_style(eight_min),
+        cs.edge_style(five_days),
     )
-    assert cg.added_step(8 * 60) == 0 and cg.added_step(5 * 86_400) == 4
+    assert cs.added_step(8 * 60) == 0 and cs.added_step(5 * 86_400) == 4
     assert thin < thick and thin_attrs != thick_attrs
-    assert cg.MORE_WAIT[0] in thin_attrs and cg.MORE_WAIT[4] in thick_attrs
+    assert cs.MORE_WAIT[0] in thin_attrs and cs.MORE_WAIT[4] in thick_attrs
     # saved waiting is green, and removed arrows stay dashed, whatever the amount
-    removed_attrs, removed = cg._edge_style(item("removed", -5 * 86_400))
-    assert cg.LESS_WAIT[4] in removed_attrs and "dashed" in removed_attrs and removed == thick
+    removed_attrs, removed = cs.edge_style(item("removed", -5 * 86_400))
+    assert cs.LESS_WAIT[4] in removed_attrs and "dashed" in removed_attrs and removed == thick
     # the steps' edges: 10 min, 1 h, 8 h, 3 d
-    assert [cg.added_step(s) for s in (599, 600, 3_599, 3_600, 28_800, 259_200)] == [
+    assert [cs.added_step(s) for s in (599, 600, 3_599, 3_600, 28_800, 259_200)] == [
         0,
         1,
         1,

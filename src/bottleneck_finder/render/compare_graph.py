@@ -7,17 +7,38 @@ import math
 import re
 import shutil
 import subprocess
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..analysis.compare_types import Comparison
-from .compare_sentences import signed_duration
-from .compare_text import change_text, status_text
+from .compare_style import (
+    ADDED_STEPS_S,
+    FASTER,
+    INSUFFICIENT,
+    LESS_WAIT,
+    MORE_WAIT,
+    NAME_PT,
+    NEW,
+    SLOWER,
+    SMALL_PT,
+    STEP_TEXT,
+    UNCHANGED,
+    Edge,
+    Item,
+    diff_edge_label,
+    diff_node_label,
+    diff_node_style,
+    edge_style,
+    edge_tip,
+    item_of,
+    node_tip,
+    side_edge_label,
+    side_node_label,
+)
+from .compare_text import change_text
 from .dot import (
     FONT,
-    LABEL_LIMIT,
     MAX_PEN,
     MIN_PEN,
     NODE_BORDER,
@@ -25,30 +46,18 @@ from .dot import (
     PALETTE,
     PALETTE_TEXT,
     bucket,
-    clean,
     html,
     quoted,
-    shorten,
     wrapped_row,
 )
 from .graph import RENDER_TIMEOUT_S, RenderError
 from .words import ENGLISH, Words
 
-SLOWER = "#d7301f"
-FASTER = "#1a9850"
-UNCHANGED = "#8c96a0"
-INSUFFICIENT = "#c3c9cf"
-NEW = "#99000d"
-SLOWER_FILL, FASTER_FILL, NEW_FILL = "#fde0dd", "#e5f5e0", "#fcbba1"
 MAX_EDGES = 45
 """Arrows on the difference map at most (the introduced bottlenecks #1..#`MARKED` may add a few)."""
 MAX_ACTIVITIES = 25
 """Activities on the difference map at most."""
 MARKED = 10
-NAME_PT, SMALL_PT = 12, 10
-"""Font sizes of the comparison maps: activity names and legend; figures, arrow labels."""
-NAME_WRAP = 14
-"""Characters of a line of an activity name in a box: narrow boxes keep the map narrow."""
 COLUMN_PT, READABLE_PT = 510.0, 6.0
 """A report column (180 mm) and the smallest text readable in it: the difference map is
 drawn no wider than COLUMN_PT × SMALL_PT / READABLE_PT, so that scaled into the column its
@@ -61,51 +70,6 @@ MIN_EDGES = 15
 """The difference map is not thinned below this many arrows (plus #1..#MARKED) to fit."""
 """Characters of a legend line of the comparison maps before it wraps."""
 """The introduced bottlenecks #1..#MARKED (compare's ranking) are always drawn."""
-
-# Emphasis of an arrow: the waiting it adds (or saves) per case, on fixed steps, so that a new
-# step adding 8 minutes per case is drawn thin and light and one adding 5 days thick and dark.
-ADDED_STEPS_S = (600.0, 3_600.0, 8 * 3_600.0, 3 * 86_400.0)
-"""Upper edges of the emphasis steps of |added waiting per case|: 10 min, 1 h, 8 h, 3 d."""
-STEP_PENS = (1.0, 2.0, 3.4, 5.0, 7.0)
-MORE_WAIT = ("#fc9272", "#fb6a4a", "#e0301e", "#b5121b", "#67000d")
-LESS_WAIT = ("#a1d99b", "#74c476", "#31a354", "#1b7a3e", "#00441b")
-STEP_TEXT = ("#000000", "#000000", "#ffffff", "#ffffff", "#ffffff")
-MORE_TEXT, LESS_TEXT = "#99000d", "#14652f"
-
-_STATUS_COLOUR = {
-    "slower": SLOWER,
-    "faster": FASTER,
-    "unchanged": UNCHANGED,
-    "insufficient": INSUFFICIENT,
-    "new": NEW,
-    "removed": FASTER,
-}
-
-
-@dataclass(frozen=True)
-class _Item:
-    """One transition or activity row with the fields the pictures need."""
-
-    status: str
-    before_count: int
-    after_count: int
-    before_median: float
-    after_median: float
-    added: float
-
-
-def _item(row: Mapping[Any, Any]) -> _Item:
-    return _Item(
-        str(row["status"]),
-        int(row["before_count"]),
-        int(row["after_count"]),
-        float(row["before_wait_median_s"]),
-        float(row["after_wait_median_s"]),
-        float(row["added_wait_per_case_s"]),
-    )
-
-
-Edge = tuple[str, str, _Item]
 
 
 @dataclass(frozen=True)
@@ -149,13 +113,13 @@ def select_difference(
     biggest changes come first and the busiest paths keep the map readable as a process.
     Every drawn activity has a drawn arrow."""
     trans = comparison.transitions
-    rows = [(str(r["source"]), str(r["target"]), _item(r)) for r in trans.to_dict("records")]
+    rows = [(str(r["source"]), str(r["target"]), item_of(r)) for r in trans.to_dict("records")]
     by_key = {(s, t): (s, t, i) for s, t, i in rows}
     all_acts = {str(a) for a in comparison.activities["activity"]}
     all_acts |= {s for s, _, _ in rows} | {t for _, t, _ in rows}
     cases = (max(comparison.before.cases, 1), max(comparison.after.cases, 1))
 
-    def frequency(item: _Item) -> float:
+    def frequency(item: Item) -> float:
         return max(item.before_count / cases[0], item.after_count / cases[1])
 
     top_added = max([abs(i.added) for _, _, i in rows if not math.isnan(i.added)] + [0.0])
@@ -220,93 +184,9 @@ def select_difference(
     )
 
 
-def added_step(added: float) -> int:
-    """The emphasis step (0..4) of an arrow adding or saving `added` seconds per case."""
-    size = 0.0 if math.isnan(added) else abs(added)
-    return sum(size >= edge for edge in ADDED_STEPS_S)
-
-
 def _pen(count: int, largest: int) -> float:
     """The pen of an arrow on a before or after map: how often it is taken."""
     return MIN_PEN + (MAX_PEN - MIN_PEN) * (count / largest if largest > 0 else 0.0)
-
-
-def _name(name: str) -> str:
-    """An activity name for a box: shortened to `LABEL_LIMIT` characters, in balanced lines of
-    about `NAME_WRAP` characters (a word longer than that is cut)."""
-    text = shorten(" ".join(clean(name).split()), LABEL_LIMIT)
-    if len(text) <= NAME_WRAP + 3:
-        return html(text) or " "
-    wanted = math.ceil(len(text) / NAME_WRAP)
-    # a word is cut only when it is longer than NAME_WRAP + 6 characters
-    word = max(len(part) for part in text.split(" "))
-    width = max(math.ceil(len(text) / wanted), min(word, NAME_WRAP + 6))
-    while True:
-        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
-        if len(lines) <= wanted or width >= NAME_WRAP + 6:
-            return "<BR/>".join(html(line) for line in lines)
-        width += 1
-
-
-def _rank_mark(rank: int | None) -> str:
-    """`#3 ` in bold: the rank of an introduced bottleneck in compare's ranking."""
-    return "" if rank is None else f"<B>#{rank}</B> "
-
-
-LABEL_STEP = 2
-"""Arrows of a clear change adding or saving less waiting per case than emphasis step
-`LABEL_STEP` (1 h), and arrows without a clear change, carry no label on the difference map
-(their hover text has it): the labels are kept for what matters and the map stays narrow."""
-
-
-def _labelled(item: _Item, rank: int | None) -> bool:
-    """Whether an arrow of the difference map carries its label."""
-    if rank is not None:
-        return True
-    changed = item.status in ("new", "removed", "slower", "faster")
-    return changed and added_step(item.added) >= LABEL_STEP
-
-
-def _diff_edge_label(item: _Item, w: Words, rank: int | None = None) -> str:
-    if not _labelled(item, rank):
-        return ""
-    mark = _rank_mark(rank)
-    if item.status == "new":
-        wait = w("graph_wait", wait=w.duration(item.after_median))
-        return f"{mark}<B>{html(w('cg_new'))}</B> · {html(wait)}"
-    if item.status == "removed":
-        return mark + html(w("cg_gone", was=w.duration(item.before_median)))
-    text = html(change_text(item.before_median, item.after_median, w))
-    return mark + (f"<B>{text}</B>" if item.status in ("slower", "faster") else text)
-
-
-def _times(count: int, w: Words) -> str:
-    return w("graph_times", count=w.count(count))
-
-
-def _side_edge_label(count: int, median: float, w: Words) -> str:
-    return html(_times(count, w) + " · " + w("graph_wait", wait=w.duration(median)))
-
-
-def _diff_node_label(name: str, item: _Item | None, w: Words, rank: int | None = None) -> str:
-    label = _name(name)
-    if item is None:
-        return label if rank is None else f"{label}<BR/>{_rank_mark(rank)}"
-    if item.status == "new":
-        stats = f"<B>{html(w('cg_new'))}</B> · {html(_times(item.after_count, w))}"
-    elif item.status == "removed":
-        stats = html(w("cg_gone", was=_times(item.before_count, w)))
-    elif math.isnan(item.before_median) and math.isnan(item.after_median):
-        stats = html(f"{_times(item.before_count, w)} → {_times(item.after_count, w)}")
-    else:
-        stats = html(w("graph_wait", wait=change_text(item.before_median, item.after_median, w)))
-    return f'{label}<BR/><FONT POINT-SIZE="{SMALL_PT}">{_rank_mark(rank)}{stats}</FONT>'
-
-
-def _side_node_label(name: str, count: int, median: float, w: Words) -> str:
-    wait = "" if math.isnan(median) else " · " + w("cg_wait_before", wait=w.duration(median))
-    stats = html(_times(count, w) + wait)
-    return f'{_name(name)}<BR/><FONT POINT-SIZE="{SMALL_PT}" COLOR="#444444">{stats}</FONT>'
 
 
 def _layout(source: str) -> dict[str, Any]:
@@ -437,7 +317,7 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
     node positions and arrow routes (laid out once by `dot` over the union of both periods,
     then drawn with the `nop2` engine, which keeps given positions)."""
     w = words
-    acts = {str(r["activity"]): _item(r) for r in comparison.activities.to_dict("records")}
+    acts = {str(r["activity"]): item_of(r) for r in comparison.activities.to_dict("records")}
     max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
     while True:
         chosen = select_difference(comparison, max_activities, max_edges)
@@ -480,7 +360,7 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
 
 
 def _lay_out(
-    comparison: Comparison, acts: dict[str, _Item], chosen: DifferenceSelection, w: Words
+    comparison: Comparison, acts: dict[str, Item], chosen: DifferenceSelection, w: Words
 ) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]]:
     """Node and arrow ids of the selection, and the `dot` layout of the difference map over
     them (every box as large as its largest label on the three maps)."""
@@ -492,10 +372,10 @@ def _lay_out(
 
     def longest(name: str) -> str:
         item = acts.get(name)
-        candidates = [_diff_node_label(name, item, w, ranks.get(name))]
+        candidates = [diff_node_label(name, item, w, ranks.get(name))]
         if item is not None:
-            candidates.append(_side_node_label(name, item.before_count, item.before_median, w))
-            candidates.append(_side_node_label(name, item.after_count, item.after_median, w))
+            candidates.append(side_node_label(name, item.before_count, item.before_median, w))
+            candidates.append(side_node_label(name, item.after_count, item.after_median, w))
         return max(candidates, key=lambda s: len(re.sub("<[^>]*>", "", s.split("<BR/>")[-1])))
 
     layout_lines = [
@@ -514,7 +394,7 @@ def _lay_out(
     for s, t, item in edges:
         layout_lines.append(
             f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, "
-            f"label=<{_diff_edge_label(item, w, chosen.edge_ranks.get((s, t)))}>, "
+            f"label=<{diff_edge_label(item, w, chosen.edge_ranks.get((s, t)))}>, "
             f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
         )
     layout_lines.append("}")
@@ -535,8 +415,8 @@ def _picture(
     comparison: Comparison,
     names: list[str],
     ids: dict[str, str],
-    acts: dict[str, _Item],
-    edges: list[tuple[str, str, _Item]],
+    acts: dict[str, Item],
+    edges: list[tuple[str, str, Item]],
     eids: dict[tuple[str, str], str],
     pos: dict[str, Any],
     epos: dict[Any, Any],
@@ -558,7 +438,7 @@ def _picture(
         f'  edge [fontname="{FONT}", fontsize={SMALL_PT}, arrowsize=0.7, fontcolor="#222222"];',
     ]
 
-    def present(item: _Item | None) -> bool:
+    def present(item: Item | None) -> bool:
         if item is None or kind == "difference":
             return True
         return (item.before_count if kind == "before" else item.after_count) > 0
@@ -570,8 +450,8 @@ def _picture(
         p = pos[ids[name]]
         geometry = f'pos="{p["pos"]}", width={p["width"]}, height={p["height"]}'
         if kind == "difference":
-            label = _diff_node_label(name, item, w, chosen.activity_ranks.get(name))
-            style = _diff_node_style(item)
+            label = diff_node_label(name, item, w, chosen.activity_ranks.get(name))
+            style = diff_node_style(item)
         else:
             count = (
                 item.before_count
@@ -583,9 +463,9 @@ def _picture(
                 if item and kind == "before"
                 else (item.after_median if item else math.nan)
             )
-            label = _side_node_label(name, count, median, w)
+            label = side_node_label(name, count, median, w)
             style = ""
-        tip = _node_tip(name, item, w) if kind == "difference" else name
+        tip = node_tip(name, item, w) if kind == "difference" else name
         lines.append(f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={quoted(tip)}];")
     for s, t, item in edges:
         count = {"before": item.before_count, "after": item.after_count}.get(
@@ -602,71 +482,16 @@ def _picture(
         pen = _pen(count, largest)
         if kind == "difference":
             rank = chosen.edge_ranks.get((s, t))
-            label = _diff_edge_label(item, w, rank)
-            attrs, pen = _edge_style(item)
+            label = diff_edge_label(item, w, rank)
+            attrs, pen = edge_style(item)
         else:
             median = item.before_median if kind == "before" else item.after_median
-            label = _side_edge_label(count, median, w)
+            label = side_edge_label(count, median, w)
             attrs = f'color="{PALETTE[bucket(median, bounds)]}"'
-        tip = _edge_tip(s, t, item, w)
+        tip = edge_tip(s, t, item, w)
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
             f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _diff_node_style(item: _Item | None) -> str:
-    """A box on the difference map: filled by verdict, its border shaded like the arrows by
-    the waiting before it that is added or saved per case."""
-    if item is None:
-        return ""
-    step = added_step(item.added)
-    if item.status == "new":
-        return f', color="{MORE_WAIT[step]}", fillcolor="{NEW_FILL}", penwidth=3'
-    if item.status == "removed":
-        return f', style="rounded,dashed,filled", color="{LESS_WAIT[step]}", fontcolor="#555555"'
-    if item.status == "slower":
-        return f', color="{MORE_WAIT[step]}", fillcolor="{SLOWER_FILL}", penwidth=2.5'
-    if item.status == "faster":
-        return f', color="{LESS_WAIT[step]}", fillcolor="{FASTER_FILL}", penwidth=2.5'
-    return ""
-
-
-def _node_tip(name: str, item: _Item | None, w: Words) -> str:
-    """The hover text of a box on the difference map: the change of the median wait before
-    it, its verdict and the waiting before it added or saved per case."""
-    if item is None:
-        return name
-    change = change_text(item.before_median, item.after_median, w)
-    added = w("cg_tip_added", added=signed_duration(item.added, w))
-    return f"{name}: {change}, {status_text(item.status, w)}; {added}"
-
-
-def _edge_style(item: _Item) -> tuple[str, float]:
-    """Colour, line style and pen of an arrow on the difference map: hue by verdict (red more
-    waiting, green less, grey no clear change), shade and width by the emphasis step of the
-    waiting it adds or saves per case (`added_step`); new arrows solid, removed ones dashed,
-    too few waits dotted."""
-    step = added_step(item.added)
-    pen = STEP_PENS[step]
-    if item.status in ("new", "slower"):
-        attrs = f'color="{MORE_WAIT[step]}", fontcolor="{MORE_TEXT}"'
-    elif item.status in ("removed", "faster"):
-        attrs = f'color="{LESS_WAIT[step]}", fontcolor="{LESS_TEXT}"'
-    elif item.status == "insufficient":
-        attrs = f'color="{INSUFFICIENT}", fontcolor="#555555", style=dotted'
-    else:
-        attrs = f'color="{UNCHANGED}", fontcolor="#444444"'
-    if item.status == "removed":
-        attrs += ", style=dashed"
-    return attrs, pen
-
-
-def _edge_tip(source: str, target: str, item: _Item, w: Words) -> str:
-    """The hover text of an arrow: the change of its median wait, its verdict and the waiting
-    it adds or saves per case."""
-    change = change_text(item.before_median, item.after_median, w)
-    added = w("cg_tip_added", added=signed_duration(item.added, w))
-    return f"{source} → {target}: {change}, {status_text(item.status, w)}; {added}"
