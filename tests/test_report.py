@@ -515,11 +515,18 @@ def test_comparison_numbers_come_from_the_compare_module(vi_report: Path) -> Non
     c = result.cases
     medians = f"| {words.duration(c.before_median_s)} | {words.duration(c.after_median_s)} |"
     assert medians in section
-    intro = result.introduced[result.introduced["kind"] == "transition"].iloc[0]
+    # the introduced table is compare's ranking, numbered as there (#1, #2, …)
     table = md[md.index('<a id="introduced">') :]
-    first_row = next(line for line in table.splitlines() if line.startswith("| 1 |"))
-    assert str(intro["source"]) in first_row and str(intro["target"]) in first_row
-    assert words.duration(float(intro["added_wait_per_case_s"])) in first_row
+    ranked = [line for line in table.splitlines() if line.startswith("| #")]
+    top = result.introduced.head(8).to_dict("records")
+    assert len(top) == 8  # the introduced table comes first, then the improvements
+    for line, intro in zip(ranked[:8], top, strict=True):
+        assert line.startswith(f"| #{intro['rank']} |")
+        if intro["kind"] == "transition":
+            assert str(intro["source"]) in line and str(intro["target"]) in line
+        else:
+            assert f"trước «{intro['activity']}»" in line
+        assert words.duration(float(intro["added_wait_per_case_s"])) in line
     # the first finding is the change in throughput time
     summary = md[md.index("## Tóm tắt") : md.index('<a id="process">')]
     assert f"trung vị {words.duration(c.after_median_s)} thay vì" in summary

@@ -4,16 +4,39 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from ..analysis.compare_types import Comparison
-from .compare_text import change_text, status_text
+from .compare_style import (
+    ADDED_STEPS_S,
+    FASTER,
+    INSUFFICIENT,
+    LESS_WAIT,
+    MORE_WAIT,
+    NAME_PT,
+    NEW,
+    SLOWER,
+    SMALL_PT,
+    STEP_TEXT,
+    UNCHANGED,
+    Edge,
+    Item,
+    diff_edge_label,
+    diff_node_label,
+    diff_node_style,
+    edge_style,
+    edge_tip,
+    item_of,
+    node_tip,
+    side_edge_label,
+    side_node_label,
+)
+from .compare_text import change_text
 from .dot import (
     FONT,
     MAX_PEN,
@@ -25,109 +48,145 @@ from .dot import (
     bucket,
     html,
     quoted,
-    wrapped,
+    wrapped_row,
 )
 from .graph import RENDER_TIMEOUT_S, RenderError
 from .words import ENGLISH, Words
 
-SLOWER = "#d7301f"
-FASTER = "#1a9850"
-UNCHANGED = "#8c96a0"
-INSUFFICIENT = "#c3c9cf"
-NEW = "#99000d"
-SLOWER_FILL, FASTER_FILL, NEW_FILL = "#fde0dd", "#e5f5e0", "#fcbba1"
-MAX_EDGES = 40
-
-_STATUS_COLOUR = {
-    "slower": SLOWER,
-    "faster": FASTER,
-    "unchanged": UNCHANGED,
-    "insufficient": INSUFFICIENT,
-    "new": NEW,
-    "removed": FASTER,
-}
+MAX_EDGES = 45
+"""Arrows on the difference map at most (the introduced bottlenecks #1..#`MARKED` may add a few)."""
+MAX_ACTIVITIES = 25
+"""Activities on the difference map at most."""
+MARKED = 10
+COLUMN_PT, READABLE_PT = 510.0, 6.0
+"""A report column (180 mm) and the smallest text readable in it: the difference map is
+drawn no wider than COLUMN_PT × SMALL_PT / READABLE_PT, so that scaled into the column its
+smallest text stays readable (fewer arrows and activities are drawn until it fits)."""
+LEGEND_WRAP = 62
+NODESEP, RANKSEP = 0.15, 0.4
+PAD_PT, PAGE_PT = 21.6, 1400.0
+"""The margin around a comparison map (0.3 in) and the tallest map, scaled into the column."""
+MIN_EDGES = 15
+"""The difference map is not thinned below this many arrows (plus #1..#MARKED) to fit."""
+"""Characters of a legend line of the comparison maps before it wraps."""
+"""The introduced bottlenecks #1..#MARKED (compare's ranking) are always drawn."""
 
 
 @dataclass(frozen=True)
-class _Item:
-    """One transition or activity row with the fields the pictures need."""
+class DifferenceSelection:
+    """What the difference map shows: `edges` (source, target, figures; sorted) between
+    `activities`, the rank in compare's `introduced` list of every drawn introduced bottleneck
+    (`edge_ranks` for hand-offs, `activity_ranks` for waits before an activity), and the totals
+    the legend compares them with."""
 
-    status: str
-    before_count: int
-    after_count: int
-    before_median: float
-    after_median: float
-    added: float
+    edges: list[Edge]
+    activities: list[str]
+    edge_ranks: dict[tuple[str, str], int]
+    activity_ranks: dict[str, int]
+    total_edges: int
+    total_activities: int
+
+    @property
+    def hidden_edges(self) -> int:
+        """Arrows of either period not drawn."""
+        return self.total_edges - len(self.edges)
+
+    @property
+    def hidden_activities(self) -> int:
+        """Activities of either period not drawn."""
+        return self.total_activities - len(self.activities)
 
 
-def _item(row: Mapping[Any, Any]) -> _Item:
-    return _Item(
-        str(row["status"]),
-        int(row["before_count"]),
-        int(row["after_count"]),
-        float(row["before_wait_median_s"]),
-        float(row["after_wait_median_s"]),
-        float(row["added_wait_per_case_s"]),
+def select_difference(
+    comparison: Comparison,
+    max_activities: int = MAX_ACTIVITIES,
+    max_edges: int = MAX_EDGES,
+    marked: int = MARKED,
+) -> DifferenceSelection:
+    """The arrows and activities of the difference map, chosen by the significance of the change.
+
+    First the introduced bottlenecks #1..#`marked` of compare's ranking: a hand-off with its two
+    end activities, a wait before an activity with the activity and its incoming arrow that adds
+    the most. Then, while at most `max_edges` arrows and `max_activities` activities are drawn,
+    the arrows by score: |added waiting per case| over the largest on the map, plus half the
+    share of cases taking the arrow (the larger period's) over the largest share, so the
+    biggest changes come first and the busiest paths keep the map readable as a process.
+    Every drawn activity has a drawn arrow."""
+    trans = comparison.transitions
+    rows = [(str(r["source"]), str(r["target"]), item_of(r)) for r in trans.to_dict("records")]
+    by_key = {(s, t): (s, t, i) for s, t, i in rows}
+    all_acts = {str(a) for a in comparison.activities["activity"]}
+    all_acts |= {s for s, _, _ in rows} | {t for _, t, _ in rows}
+    cases = (max(comparison.before.cases, 1), max(comparison.after.cases, 1))
+
+    def frequency(item: Item) -> float:
+        return max(item.before_count / cases[0], item.after_count / cases[1])
+
+    top_added = max([abs(i.added) for _, _, i in rows if not math.isnan(i.added)] + [0.0])
+    top_freq = max([frequency(i) for _, _, i in rows] + [0.0])
+
+    def score(edge: Edge) -> float:
+        item = edge[2]
+        added = 0.0 if math.isnan(item.added) else abs(item.added)
+        change = added / top_added if top_added > 0 else 0.0
+        busy = frequency(item) / top_freq if top_freq > 0 else 0.0
+        return change + 0.5 * busy
+
+    keep: dict[tuple[str, str], Edge] = {}
+    acts: set[str] = set()
+    edge_ranks: dict[tuple[str, str], int] = {}
+    activity_ranks: dict[str, int] = {}
+    intro = comparison.introduced
+    for rec in intro.head(marked).to_dict("records"):
+        rank = int(rec["rank"])
+        if rec["kind"] == "transition":
+            key = (str(rec["source"]), str(rec["target"]))
+            if key in by_key:
+                keep[key] = by_key[key]
+                acts |= set(key)
+        else:
+            name = str(rec["activity"])
+            activity_ranks[name] = rank
+            acts.add(name)
+            incoming = [e for e in rows if e[1] == name and (e[0], e[1]) not in keep]
+            if incoming and not any(k[1] == name for k in keep):
+                best = max(incoming, key=lambda e: (e[2].added, e[2].after_count, e[0]))
+                keep[(best[0], best[1])] = best
+                acts.add(best[0])
+    for edge in sorted(rows, key=lambda e: (-score(e), e[0], e[1])):
+        if len(keep) >= max_edges:
+            break
+        key = (edge[0], edge[1])
+        if key in keep:
+            continue
+        if len(acts | set(key)) > max_activities:
+            continue
+        keep[key] = edge
+        acts |= set(key)
+    # every drawn introduced bottleneck carries its rank, whether or not it is among #1..#marked
+    for rec in intro.to_dict("records"):
+        if rec["kind"] == "transition":
+            key = (str(rec["source"]), str(rec["target"]))
+            if key in keep:
+                edge_ranks[key] = int(rec["rank"])
+        elif str(rec["activity"]) in acts:
+            activity_ranks.setdefault(str(rec["activity"]), int(rec["rank"]))
+    edges = sorted(keep.values(), key=lambda e: (e[0], e[1]))
+    if not edges:  # a log of one-step cases: the activities alone
+        acts = set(all_acts) if len(all_acts) <= max_activities else acts
+    return DifferenceSelection(
+        edges=edges,
+        activities=sorted(acts),
+        edge_ranks=edge_ranks,
+        activity_ranks=activity_ranks,
+        total_edges=len(rows),
+        total_activities=len(all_acts),
     )
-
-
-def _shown_edges(trans: pd.DataFrame) -> list[tuple[str, str, _Item]]:
-    """The changed arrows (largest change in wait per case first), then the busiest others,
-    `MAX_EDGES` in all."""
-    rows = [(str(r["source"]), str(r["target"]), _item(r)) for r in trans.to_dict("records")]
-    changed = sorted(
-        (e for e in rows if e[2].status in ("new", "removed", "slower", "faster")),
-        key=lambda e: (-abs(e[2].added), e[0], e[1]),
-    )[:MAX_EDGES]
-    others = sorted(
-        (e for e in rows if e not in changed),
-        key=lambda e: (-max(e[2].before_count, e[2].after_count), e[0], e[1]),
-    )
-    keep = changed + others[: max(0, MAX_EDGES - len(changed))]
-    return sorted(keep, key=lambda e: (e[0], e[1]))
 
 
 def _pen(count: int, largest: int) -> float:
+    """The pen of an arrow on a before or after map: how often it is taken."""
     return MIN_PEN + (MAX_PEN - MIN_PEN) * (count / largest if largest > 0 else 0.0)
-
-
-def _diff_edge_label(item: _Item, w: Words) -> str:
-    if item.status == "new":
-        wait = w("graph_wait", wait=w.duration(item.after_median))
-        return f"<B>{html(w('cg_new'))}</B> · {html(wait)}"
-    if item.status == "removed":
-        return html(w("cg_gone", was=w.duration(item.before_median)))
-    text = html(change_text(item.before_median, item.after_median, w))
-    return f"<B>{text}</B>" if item.status in ("slower", "faster") else text
-
-
-def _times(count: int, w: Words) -> str:
-    return w("graph_times", count=w.count(count))
-
-
-def _side_edge_label(count: int, median: float, w: Words) -> str:
-    return html(_times(count, w) + " · " + w("graph_wait", wait=w.duration(median)))
-
-
-def _diff_node_label(name: str, item: _Item | None, w: Words) -> str:
-    label = wrapped(name)
-    if item is None:
-        return label
-    if item.status == "new":
-        stats = f"<B>{html(w('cg_new'))}</B> · {html(_times(item.after_count, w))}"
-    elif item.status == "removed":
-        stats = html(w("cg_gone", was=_times(item.before_count, w)))
-    elif math.isnan(item.before_median) and math.isnan(item.after_median):
-        stats = html(f"{_times(item.before_count, w)} → {_times(item.after_count, w)}")
-    else:
-        stats = html(w("graph_wait", wait=change_text(item.before_median, item.after_median, w)))
-    return f'{label}<BR/><FONT POINT-SIZE="9">{stats}</FONT>'
-
-
-def _side_node_label(name: str, count: int, median: float, w: Words) -> str:
-    wait = "" if math.isnan(median) else " · " + w("cg_wait_before", wait=w.duration(median))
-    stats = html(_times(count, w) + wait)
-    return f'{wrapped(name)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{stats}</FONT>'
 
 
 def _layout(source: str) -> dict[str, Any]:
@@ -163,21 +222,25 @@ def _legend(
     kind: str,
     comparison: Comparison,
     bounds: tuple[float, float] | None,
-    hidden: int,
+    chosen: DifferenceSelection,
     w: Words,
 ) -> str:
     rows: list[str] = []
+    span = len(ADDED_STEPS_S) + 1
 
     def row(text: str) -> None:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{len(PALETTE)}">{text}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{text}</TD></TR>')
+
+    def lines(text: str) -> str:
+        return wrapped_row(text, LEGEND_WRAP)
 
     c = comparison.cases
     options = comparison.options
     level = round((1.0 - options.alpha) * 100)
     if kind == "difference":
         row(f"<B>{html(w('cg_diff_title'))}</B>")
-        row(html(w("cg_cases", change=change_text(c.before_median_s, c.after_median_s, w))))
-        row(html(w("cg_text")))
+        row(lines(w("cg_cases", change=change_text(c.before_median_s, c.after_median_s, w))))
+        row(lines(w("cg_text")))
         for colour, text in (
             (SLOWER, w("cg_slower", alpha=w.fixed(options.alpha, "g"), level=level)),
             (FASTER, w("cg_faster")),
@@ -185,41 +248,62 @@ def _legend(
             (UNCHANGED, w("cg_unchanged")),
             (INSUFFICIENT, w("cg_insufficient", count=options.min_count)),
         ):
-            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {html(text)}')
-        row(html(w("cg_width")))
+            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {lines(text)}')
+        row(lines(w("cg_width")))
+        for name, palette in (("cg_more", MORE_WAIT), ("cg_less", LESS_WAIT)):
+            row(html(w(name)))
+            rows.append(f"<TR>{_step_cells(palette, w)}</TR>")
+        if chosen.edge_ranks or chosen.activity_ranks:
+            row(lines(w("cg_ranks")))
     else:
         row(f"<B>{html(w(f'cg_title_{kind}'))}</B>")
         side = comparison.before if kind == "before" else comparison.after
         median = c.before_median_s if kind == "before" else c.after_median_s
-        row(html(w("cg_side_cases", cases=w.count(side.cases), median=w.duration(median))))
-        row(html(w("cg_side_text")))
+        row(lines(w("cg_side_cases", cases=w.count(side.cases), median=w.duration(median))))
+        row(lines(w("cg_side_text")))
         if bounds is not None and bounds[1] > bounds[0]:
             lo, hi = bounds
             step = (math.log(hi) - math.log(lo)) / len(PALETTE)
             cells = "".join(
-                f'<TD BGCOLOR="{PALETTE[i]}"><FONT POINT-SIZE="8" COLOR="{PALETTE_TEXT[i]}">'
+                f'<TD BGCOLOR="{PALETTE[i]}">'
+                f'<FONT POINT-SIZE="{SMALL_PT}" COLOR="{PALETTE_TEXT[i]}">'
                 f"{html(('≥ ' if i else '< ') + _edge_value(lo, step, i, w))}"
                 "</FONT></TD>"
                 for i in range(len(PALETTE))
             )
-            row(html(w("cg_colour")))
-            rows.append(f"<TR>{cells}</TR>")
-        row(html(w("cg_same_layout")))
-    shown = len(_shown_edges(comparison.transitions))
-    if shown < len(comparison.transitions) or hidden:
+            row(lines(w("cg_colour")))
+            rows.append(
+                f'<TR><TD COLSPAN="{span}"><TABLE BORDER="0"><TR>{cells}</TR></TABLE></TD></TR>'
+            )
+        row(lines(w("cg_same_layout")))
+    if chosen.hidden_edges or chosen.hidden_activities:
         row(
-            html(
+            lines(
                 w(
                     "cg_shown",
-                    shown=shown,
-                    total=len(comparison.transitions),
-                    hidden=hidden,
+                    shown=w.count(len(chosen.edges)),
+                    total=w.count(chosen.total_edges),
+                    acts=w.count(len(chosen.activities)),
+                    all_acts=w.count(chosen.total_activities),
+                    hidden=w.count(chosen.hidden_edges),
+                    hidden_acts=w.count(chosen.hidden_activities),
                 )
             )
         )
     return (
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="#9aa3ad" '
         f'BGCOLOR="#fbfbfb">{"".join(rows)}</TABLE>'
+    )
+
+
+def _step_cells(palette: tuple[str, ...], w: Words) -> str:
+    """One legend cell per emphasis step of added (or saved) waiting per case."""
+    names = [f"< {w.duration(ADDED_STEPS_S[0])}"]
+    names += [f"≥ {w.duration(edge)}" for edge in ADDED_STEPS_S]
+    return "".join(
+        f'<TD BGCOLOR="{colour}"><FONT POINT-SIZE="{SMALL_PT}" COLOR="{STEP_TEXT[i]}">{html(name)}'
+        "</FONT></TD>"
+        for i, (colour, name) in enumerate(zip(palette, names, strict=True))
     )
 
 
@@ -233,43 +317,16 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
     node positions and arrow routes (laid out once by `dot` over the union of both periods,
     then drawn with the `nop2` engine, which keeps given positions)."""
     w = words
-    acts = {str(r["activity"]): _item(r) for r in comparison.activities.to_dict("records")}
-    edges = _shown_edges(comparison.transitions)
-    linked = {e[0] for e in edges} | {e[1] for e in edges}
-    # activities left without a drawn arrow are not drawn (the legend counts them)
-    names = sorted(linked) if linked else sorted(acts)
-    hidden = len(set(acts) - set(names))
-    ids = {name: f"a{i}" for i, name in enumerate(names)}
-    eids = {(s, t): f"e{i}" for i, (s, t, _) in enumerate(edges)}
-
-    def longest(name: str) -> str:
-        item = acts.get(name)
-        candidates = [_diff_node_label(name, item, w)]
-        if item is not None:
-            candidates.append(_side_node_label(name, item.before_count, item.before_median, w))
-            candidates.append(_side_node_label(name, item.after_count, item.after_median, w))
-        return max(candidates, key=lambda s: len(s.split("<BR/>")[-1]))
-
-    layout_lines = [
-        "digraph layout {",
-        "  graph [rankdir=TB, nslimit=2, nslimit1=2, searchsize=10, "
-        f'fontname="{FONT}", fontsize=11, nodesep=0.35, ranksep=0.5, '
-        f"label=<{_legend('difference', comparison, None, hidden, w)}>, labelloc=b, "
-        "labeljust=c];",
-        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
-        'margin="0.14,0.06", penwidth=3];',
-        f'  edge [fontname="{FONT}", fontsize=9];',
-    ]
-    for name in names:
-        layout_lines.append(f"  {ids[name]} [label=<{longest(name)}>];")
+    acts = {str(r["activity"]): item_of(r) for r in comparison.activities.to_dict("records")}
+    max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
+    while True:
+        chosen = select_difference(comparison, max_activities, max_edges)
+        ids, eids, laid = _lay_out(comparison, acts, chosen, w)
+        if _fits(laid) or max_edges <= MIN_EDGES:
+            break
+        max_edges, max_activities = max_edges - 3, max_activities - 1
+    edges, names = chosen.edges, chosen.activities
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
-    for s, t, item in edges:
-        layout_lines.append(
-            f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, label=<{_diff_edge_label(item, w)}>, "
-            f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
-        )
-    layout_lines.append("}")
-    laid = _layout("\n".join(layout_lines) + "\n")
     pos = {o["name"]: o for o in laid.get("objects", [])}
     epos = {e.get("id"): e for e in laid.get("edges", [])}
     frame = (laid["bb"], laid.get("lp", "0,0"))
@@ -296,10 +353,61 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
             frame,
             bounds,
             largest,
-            hidden,
+            chosen,
             w,
         )
     return out
+
+
+def _lay_out(
+    comparison: Comparison, acts: dict[str, Item], chosen: DifferenceSelection, w: Words
+) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]]:
+    """Node and arrow ids of the selection, and the `dot` layout of the difference map over
+    them (every box as large as its largest label on the three maps)."""
+    edges = chosen.edges
+    names = chosen.activities
+    ranks = chosen.activity_ranks
+    ids = {name: f"a{i}" for i, name in enumerate(names)}
+    eids = {(s, t): f"e{i}" for i, (s, t, _) in enumerate(edges)}
+
+    def longest(name: str) -> str:
+        item = acts.get(name)
+        candidates = [diff_node_label(name, item, w, ranks.get(name))]
+        if item is not None:
+            candidates.append(side_node_label(name, item.before_count, item.before_median, w))
+            candidates.append(side_node_label(name, item.after_count, item.after_median, w))
+        return max(candidates, key=lambda s: len(re.sub("<[^>]*>", "", s.split("<BR/>")[-1])))
+
+    layout_lines = [
+        "digraph layout {",
+        "  graph [rankdir=TB, nslimit=2, nslimit1=2, searchsize=10, "
+        f'fontname="{FONT}", fontsize={NAME_PT}, nodesep={NODESEP}, ranksep={RANKSEP}, '
+        f"label=<{_legend('difference', comparison, None, chosen, w)}>, labelloc=b, "
+        "labeljust=c];",
+        f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
+        'margin="0.14,0.06", penwidth=3];',
+        f'  edge [fontname="{FONT}", fontsize={SMALL_PT}];',
+    ]
+    for name in names:
+        layout_lines.append(f"  {ids[name]} [label=<{longest(name)}>];")
+    largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
+    for s, t, item in edges:
+        layout_lines.append(
+            f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, "
+            f"label=<{diff_edge_label(item, w, chosen.edge_ranks.get((s, t)))}>, "
+            f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
+        )
+    layout_lines.append("}")
+    return ids, eids, _layout("\n".join(layout_lines) + "\n")
+
+
+def _fits(laid: Mapping[str, Any]) -> bool:
+    """Whether a laid-out difference map, scaled into a report column, keeps its smallest text
+    readable (`COLUMN_PT`, `READABLE_PT`) and its height within a page (`PAGE_PT`)."""
+    x0, y0, x1, y1 = (float(v) for v in str(laid["bb"]).split(","))
+    width, height = x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT
+    scale = min(1.0, COLUMN_PT / width)
+    return SMALL_PT * scale >= READABLE_PT and height * scale <= PAGE_PT
 
 
 def _picture(
@@ -307,30 +415,30 @@ def _picture(
     comparison: Comparison,
     names: list[str],
     ids: dict[str, str],
-    acts: dict[str, _Item],
-    edges: list[tuple[str, str, _Item]],
+    acts: dict[str, Item],
+    edges: list[tuple[str, str, Item]],
     eids: dict[tuple[str, str], str],
     pos: dict[str, Any],
     epos: dict[Any, Any],
     frame: tuple[str, str],
     bounds: tuple[float, float] | None,
     largest: int,
-    hidden: int,
+    chosen: DifferenceSelection,
     w: Words,
 ) -> str:
     bb, lp = frame
     lines = [
         f"digraph {kind} {{",
-        f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize=11, '
-        f"label=<{_legend(kind, comparison, bounds, hidden, w)}>, labelloc=b, labeljust=c, "
+        f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize={NAME_PT}, '
+        f"label=<{_legend(kind, comparison, bounds, chosen, w)}>, labelloc=b, labeljust=c, "
         "outputorder=edgesfirst, bgcolor=white, pad=0.3];",
-        f'  node [fontname="{FONT}", fontsize=11, shape=box, style="rounded,filled", '
+        f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, fixedsize=true, '
         'margin="0.14,0.06"];',
-        f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.7, fontcolor="#222222"];',
+        f'  edge [fontname="{FONT}", fontsize={SMALL_PT}, arrowsize=0.7, fontcolor="#222222"];',
     ]
 
-    def present(item: _Item | None) -> bool:
+    def present(item: Item | None) -> bool:
         if item is None or kind == "difference":
             return True
         return (item.before_count if kind == "before" else item.after_count) > 0
@@ -342,8 +450,8 @@ def _picture(
         p = pos[ids[name]]
         geometry = f'pos="{p["pos"]}", width={p["width"]}, height={p["height"]}'
         if kind == "difference":
-            label = _diff_node_label(name, item, w)
-            style = _diff_node_style(item)
+            label = diff_node_label(name, item, w, chosen.activity_ranks.get(name))
+            style = diff_node_style(item)
         else:
             count = (
                 item.before_count
@@ -355,9 +463,10 @@ def _picture(
                 if item and kind == "before"
                 else (item.after_median if item else math.nan)
             )
-            label = _side_node_label(name, count, median, w)
+            label = side_node_label(name, count, median, w)
             style = ""
-        lines.append(f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={quoted(name)}];")
+        tip = node_tip(name, item, w) if kind == "difference" else name
+        lines.append(f"  {ids[name]} [label=<{label}>, {geometry}{style}, tooltip={quoted(tip)}];")
     for s, t, item in edges:
         count = {"before": item.before_count, "after": item.after_count}.get(
             kind, item.after_count or item.before_count
@@ -372,40 +481,17 @@ def _picture(
             geometry += f', lp="{e["lp"]}"'
         pen = _pen(count, largest)
         if kind == "difference":
-            label = _diff_edge_label(item, w)
-            colour = _STATUS_COLOUR.get(item.status, UNCHANGED)
-            text_colour = colour if item.status != "unchanged" else "#444444"
-            attrs = f'color="{colour}", fontcolor="{text_colour}"'
-            if item.status == "new":
-                pen = max(pen, 4.0)
-                attrs += ", arrowsize=1.0"
-            if item.status == "removed":
-                attrs += ", style=dashed"
-            if item.status == "insufficient":
-                attrs += ", style=dotted"
+            rank = chosen.edge_ranks.get((s, t))
+            label = diff_edge_label(item, w, rank)
+            attrs, pen = edge_style(item)
         else:
             median = item.before_median if kind == "before" else item.after_median
-            label = _side_edge_label(count, median, w)
+            label = side_edge_label(count, median, w)
             attrs = f'color="{PALETTE[bucket(median, bounds)]}"'
-        change = change_text(item.before_median, item.after_median, w)
-        tip = f"{s} → {t}: {change}, {status_text(item.status, w)}"
+        tip = edge_tip(s, t, item, w)
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
             f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _diff_node_style(item: _Item | None) -> str:
-    if item is None:
-        return ""
-    if item.status == "new":
-        return f', color="{NEW}", fillcolor="{NEW_FILL}", penwidth=3'
-    if item.status == "removed":
-        return f', style="rounded,dashed,filled", color="{FASTER}", fontcolor="#555555"'
-    if item.status == "slower":
-        return f', color="{SLOWER}", fillcolor="{SLOWER_FILL}", penwidth=2.5'
-    if item.status == "faster":
-        return f', color="{FASTER}", fillcolor="{FASTER_FILL}", penwidth=2.5'
-    return ""

@@ -11,6 +11,21 @@ import pandas as pd
 from ..analysis.compare_types import CompareWarning, DemandComparison
 from .words import ENGLISH, Words
 
+PERCENT_FLOOR_S = 60.0
+"""Below this wait before (1 min), a change is shown as `0 s → 3 d`, never as a percentage."""
+PERCENT_CEILING = 10.0
+"""A relative change above this (+1000%) is shown as `2 min → 3 d`, never as a percentage."""
+
+
+def percent_change(before: float, after: float) -> float | None:
+    """The relative change `after / before − 1` of two durations, or None where a percentage
+    would mislead: a side missing, a wait before of less than `PERCENT_FLOOR_S`, or a change
+    of more than `PERCENT_CEILING` (+1000%), which read `0 s → 3 d` instead."""
+    if math.isnan(before) or math.isnan(after) or before < PERCENT_FLOOR_S:
+        return None
+    change = after / before - 1.0
+    return None if change > PERCENT_CEILING else change
+
 
 def signed_duration(seconds: float, words: Words = ENGLISH) -> str:
     """`+2.1 d` or `−3 h` (– when missing)."""
@@ -60,10 +75,11 @@ def finding_sentence(row: Mapping[Any, Any], words: Words = ENGLISH) -> str:
     elif status == "removed":
         text = w("cmp_finding_removed", before=hd(before), where=where, thing=thing, effect=effect)
     else:
+        relative = percent_change(before, after)
         change = (
-            w.fixed((after / before - 1.0) * 100, "+.0f") + "%"
-            if before > 0
-            else w("cmp_from_zero")
+            f"{hd(before)} → {hd(after)}"
+            if relative is None
+            else w.fixed(relative * 100, "+.0f") + "%"
         )
         lo, hi = float(row["median_delta_ci95_low_s"]), float(row["median_delta_ci95_high_s"])
         text = w(

@@ -14,6 +14,7 @@ from .compare_sentences import (
     demand_summary,
     finding_sentence,
     p_text,
+    percent_change,
     signed_duration,
     warning_sentence,
 )
@@ -33,13 +34,13 @@ _JSON_STATS = tuple(
 
 
 def _pct(before: float, after: float, words: Words) -> str:
-    if math.isnan(before) or math.isnan(after) or before <= 0:
-        return ""
-    return f" ({words.fixed((after / before - 1.0) * 100, '+.0f')}%)"
+    change = percent_change(before, after)
+    return "" if change is None else f" ({words.fixed(change * 100, '+.0f')}%)"
 
 
 def change_text(before: float, after: float, words: Words = ENGLISH) -> str:
-    """`2.1 d → 4.0 d (+90%)`; a missing side is shown as –."""
+    """`2.1 d → 4.0 d (+90%)`; a missing side is shown as –, and a change too large for a
+    percentage (`percent_change`) without one: `0 s → 3 d`."""
     w = words
     return f"{w.duration(before)} → {w.duration(after)}{_pct(before, after, w)}"
 

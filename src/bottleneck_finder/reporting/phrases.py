@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..render.compare_sentences import percent_change
 from ..render.words import Words
 
 TOP_ROWS = 8
@@ -19,6 +20,18 @@ def change(w: Words, before: float, after: float) -> str:
         return "–"
     pct = (after / before - 1.0) * 100.0
     return ("+" if pct >= 0 else "−") + w.number(abs(pct), 0) + "%"
+
+
+def duration_change(w: Words, before: float, after: float) -> str:
+    """The change of a duration in percent ("+12%"), or, where a percentage would mislead
+    (`render.compare_sentences.percent_change`: from under a minute, or above +1000%), the
+    two durations ("0 s → 3 d"); "–" when a side is unknown."""
+    if math.isnan(before) or math.isnan(after):
+        return "–"
+    relative = percent_change(before, after)
+    if relative is None:
+        return f"{w.duration(before)} → {w.duration(after)}"
+    return ("+" if relative >= 0 else "−") + w.number(abs(relative) * 100, 0) + "%"
 
 
 def signed(w: Words, seconds: float) -> str:

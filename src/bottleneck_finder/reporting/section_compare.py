@@ -13,7 +13,7 @@ from ..render.compare_graph import comparison_dots
 from ..render.graph import dot_available
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
-from .phrases import TOP_ROWS, change, p_value, signed, where
+from .phrases import TOP_ROWS, change, duration_change, p_value, signed, where
 from .sections import local
 
 
@@ -60,13 +60,13 @@ def compare_section(ctx: Context) -> Section | None:
                     w("col_median"),
                     w.duration(c.before_median_s),
                     w.duration(c.after_median_s),
-                    change(w, c.before_median_s, c.after_median_s),
+                    duration_change(w, c.before_median_s, c.after_median_s),
                 ),
                 (
                     w("col_p90"),
                     w.duration(c.before_p90_s),
                     w.duration(c.after_p90_s),
-                    change(w, c.before_p90_s, c.after_p90_s),
+                    duration_change(w, c.before_p90_s, c.after_p90_s),
                 ),
                 (
                     w("cmp_ci"),
@@ -87,7 +87,7 @@ def compare_section(ctx: Context) -> Section | None:
                 key,
                 before=w.duration(c.before_median_s),
                 after=w.duration(c.after_median_s),
-                change=change(w, c.before_median_s, c.after_median_s),
+                change=duration_change(w, c.before_median_s, c.after_median_s),
             ),
             evidence=w(
                 "e_cmp_cases",
@@ -179,10 +179,10 @@ def compare_section(ctx: Context) -> Section | None:
 def _finding_rows(ctx: Context, frame: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
     w = ctx.words
     rows = []
-    for i, r in enumerate(frame.head(TOP_ROWS).to_dict(orient="records")):
+    for r in frame.head(TOP_ROWS).to_dict(orient="records"):
         rows.append(
             (
-                str(i + 1),
+                f"#{int(r['rank'])}",
                 where(w, r),
                 w(f"status_{r['status']}"),
                 w.duration(float(r["before_wait_median_s"])),
@@ -211,50 +211,70 @@ def introduced_section(ctx: Context) -> Section | None:
     numeric = (True, False, False, True, True, True)
     blocks: list[Paragraph | Table] = [Paragraph(w("introduced_intro"))]
     findings: list[Finding] = []
-    t = r.transitions
-    counts_of = {
-        (str(source), str(target)): (before, after)
+    t, a = r.transitions, r.activities
+    counts_of: dict[tuple[str, ...], tuple[int, int]] = {
+        (str(source), str(target)): (int(before), int(after))
         for source, target, before, after in zip(
             t["source"], t["target"], t["before_count"], t["after_count"], strict=True
         )
     }
+    counts_of.update(
+        {
+            (str(name),): (int(before), int(after))
+            for name, before, after in zip(
+                a["activity"], a["before_count"], a["after_count"], strict=True
+            )
+        }
+    )
 
-    def key_of(row: Mapping[Any, Any]) -> tuple[str, str]:
+    def key_of(row: Mapping[Any, Any]) -> tuple[str, ...]:
+        if row["kind"] == "activity":
+            return (str(row["activity"]),)
         return (str(row["source"]), str(row["target"]))
 
-    # transitions only: an activity's row repeats the hand-offs into it
-    intro = r.introduced[r.introduced["kind"] == "transition"].reset_index(drop=True)
+    # the whole ranking of `compare` (waits before an activity and hand-offs, ranked together),
+    # numbered as there and as the #1, #2, … of the difference map
+    intro = r.introduced
     if len(intro):
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
-        top = intro.iloc[0].to_dict()
+        # the summary tells of the first hand-off (its rank as in the table): a wait before an
+        # activity repeats the hand-offs into it, and the hand-off meets the other sections'
+        # findings on the same arrow (one finding per subject)
+        hand_offs = intro[intro["kind"] == "transition"]
+        top = (hand_offs if len(hand_offs) else intro).iloc[0].to_dict()
         counts = counts_of[key_of(top)]
         key = "f_introduced_new" if top["status"] == "new" else "f_introduced_slower"
         findings.append(
             Finding(
                 text=w(
                     key,
-                    where=where(w, top),
+                    rank=int(top["rank"]),
+                    where=where(w, top)
+                    if top["kind"] == "activity"
+                    else w("where_on", where=where(w, top)),
                     before=w.duration(float(top["before_wait_median_s"])),
                     after=w.duration(float(top["after_wait_median_s"])),
                     added=w.duration(float(top["added_wait_per_case_s"])),
                 ),
                 evidence=w(
                     "e_introduced",
+                    rank=int(top["rank"]),
                     nb=w.count(int(counts[0])),
                     na=w.count(int(counts[1])),
                 ),
                 priority=2,
                 anchor="introduced",
-                subject=("transition", *key_of(top)),
+                subject=(str(top["kind"]), *key_of(top)),
             )
         )
     else:
         blocks.append(Paragraph(w("none_introduced")))
-    better = r.improvements[r.improvements["kind"] == "transition"].reset_index(drop=True)
+    better = r.improvements
     if len(better):
         blocks.append(Paragraph(w("improvements"), kind="subheading"))
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, better), numeric=numeric))
-        top = better.iloc[0].to_dict()
+        hand_offs = better[better["kind"] == "transition"]
+        top = (hand_offs if len(hand_offs) else better).iloc[0].to_dict()
         findings.append(
             Finding(
                 text=w(
@@ -266,6 +286,7 @@ def introduced_section(ctx: Context) -> Section | None:
                 ),
                 evidence=w(
                     "e_improved",
+                    rank=int(top["rank"]),
                     nb=w.count(int(counts_of[key_of(top)][0])),
                     na=w.count(int(counts_of[key_of(top)][1])),
                 ),
