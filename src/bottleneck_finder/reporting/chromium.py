@@ -7,6 +7,7 @@ talks to this process through two pipes (`--remote-debugging-pipe`), not a port.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -88,7 +89,13 @@ class Browser:
                 "Chromium is not installed, so the PDF cannot be printed",
                 fix="run scripts/ensure-chromium.sh or apt-get install chromium",
             )
+        # one private folder holds the profile and Chromium's own temporary files (its
+        # TMPDIR: `org.chromium.Chromium.*`), so removing it leaves nothing behind
         self._profile = tempfile.mkdtemp(prefix="bottleneck-chromium-")
+        profile, scratch = Path(self._profile) / "profile", Path(self._profile) / "tmp"
+        profile.mkdir()
+        scratch.mkdir()
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         import fcntl
 
         low_r, self._to_child = os.pipe()
@@ -105,7 +112,8 @@ class Browser:
 
         try:
             self._proc = subprocess.Popen(
-                [exe, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
+                [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -123,6 +131,13 @@ class Browser:
         self._events: list[dict[str, Any]] = []
         self.session = ""
         self.report = PageReport()
+        try:
+            self._attach()
+        except BaseException:  # also Ctrl-C or SIGTERM: stop Chromium, remove its files
+            self.close()
+            raise
+
+    def _attach(self) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
         attached = self.call(
             "Target.attachToTarget",
@@ -140,19 +155,19 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        """Stop Chromium and remove its temporary profile."""
+        """Stop Chromium and remove its temporary profile and files (safe to call twice)."""
+        for fd in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
         try:
-            os.close(self._to_child)
-            os.close(self._from_child)
-        except OSError:
-            pass
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        shutil.rmtree(self._profile, ignore_errors=True)
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        finally:
+            shutil.rmtree(self._profile, ignore_errors=True)
 
     def _send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message).encode("utf-8") + b"\0"
