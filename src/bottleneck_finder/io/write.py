@@ -56,7 +56,7 @@ def write_files(folder: str | Path, files: Mapping[str, bytes | str]) -> list[Pa
             with open(target, "wb") as stream:
                 stream.write(data)
             os.chmod(target, 0o666 & ~umask)
-        with _signals_held():
+        with signals_held():
             if fresh:
                 os.chmod(stage, 0o777 & ~umask)  # made private by mkdtemp
                 os.rename(stage, folder)
@@ -146,7 +146,7 @@ def _swap_in(stage: Path, folder: Path, names: list[PurePosixPath]) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold back Ctrl-C and SIGTERM (delivered right after) while files are being swapped."""
     if threading.current_thread() is not threading.main_thread():
         yield
