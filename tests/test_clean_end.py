@@ -306,3 +306,36 @@ def test_a_file_name_outside_the_folder_is_refused(tmp_path: Path, name: str) ->
     with pytest.raises(OutputError):
         write_files(tmp_path / "out", {name: "x"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_xes_with_an_unknown_encoding_is_one_line_exit_3(tmp_path: Path) -> None:
+    """It was an internal error (LookupError: unknown encoding)."""
+    log = tmp_path / "enc.xes"
+    log.write_bytes(
+        b'<?xml version="1.0" encoding="x-unknown-enc"?>\n<log><trace>'
+        b'<string key="concept:name" value="1"/><event><string key="concept:name" value="A"/>'
+        b'<date key="time:timestamp" value="2025-01-01T08:00:00"/></event></trace></log>\n'
+    )
+    result = CliRunner().invoke(cli, ["analyze", str(log), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 3, result.output
+    assert result.output == (
+        f"error: {log}: the XML declares an unknown encoding (unknown encoding: x-unknown-enc) "
+        '— save the log as UTF-8 with encoding="UTF-8" in its first line\n'
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_columns_file_that_is_not_utf8_is_one_line_exit_4(tmp_path: Path) -> None:
+    """It was an internal error (UnicodeDecodeError)."""
+    log = tmp_path / "log.csv"
+    log.write_bytes(SMALL)
+    mapping = tmp_path / "cols.toml"
+    mapping.write_bytes(b'case = "case_id"\nactivity = "ho\xe0t"\n')  # Latin-1
+    result = CliRunner().invoke(
+        cli, ["analyze", str(log), "--columns", str(mapping), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 4, result.output
+    assert result.output.startswith(f"error: {mapping}: is not UTF-8 text (byte ")
+    assert result.output.endswith(" cannot be decoded) — save the mapping file as UTF-8\n")
+    assert result.output.count("\n") == 1
+    assert not (tmp_path / "o").exists()

@@ -87,4 +87,6 @@ EXIT_CODES: dict[int, str] = {
     7: "inconsistent events: end before start, duplicate events",
     8: "output cannot be written",
     9: "the process graph cannot be drawn (Graphviz failed or timed out)",
+    130: "interrupted by Ctrl-C (SIGINT); nothing half-written is left",
+    143: "stopped by SIGTERM; nothing half-written is left",
 }

@@ -310,6 +310,12 @@ def read_xes(path: Path) -> RawLog:
             fix="export or download the log again",
             source=source,
         ) from exc
+    except LookupError as exc:  # expat: an encoding declaration Python does not know
+        raise InputFileError(
+            f"the XML declares an unknown encoding ({exc})",
+            fix='save the log as UTF-8 with encoding="UTF-8" in its first line',
+            source=source,
+        ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable(exc, source) from exc
     return RawLog(table=table, source=source, format="xes")
@@ -406,6 +412,12 @@ def read_columns_file(path: str | Path) -> LogColumns:
     except FileNotFoundError as exc:
         raise ColumnError(
             "no such mapping file", fix="check the --columns path", source=source
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ColumnError(
+            f"is not UTF-8 text (byte {exc.start + 1} cannot be decoded)",
+            fix="save the mapping file as UTF-8",
+            source=source,
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ColumnError(
