@@ -46,11 +46,6 @@ CASES: dict[str, tuple[bytes, int, str]] = {
         7,
         "1 row ends ('end_time') before it starts ('start_time'): line 2",
     ),
-    "duplicates.csv": (
-        b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n1,A,2025-01-01 08:00\n",
-        7,
-        "exact duplicate of an earlier row: line 3",
-    ),
     "extra_field.csv": (
         b"case_id,activity,timestamp\n1,A,2025-01-01 08:00,extra\n",
         3,

@@ -245,8 +245,8 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
     if tied is not None:  # exactly the four rows of the two repeated pairs
         assert tied.tolist() == [2, 3, 6, 7]
     with pytest.raises(LogValidationError, match="2 rows are exact duplicates"):
-        load_log(frame)
-    log = load_log(frame, options=NormalizeOptions(bad_rows="skip"))
+        load_log(frame, options=NormalizeOptions(duplicates="fail"))
+    log = load_log(frame, options=NormalizeOptions(duplicates="drop"))
     assert log.quality.dropped_duplicates == 2
     assert len(log.events) == len(rows)
     # the (case, position) order survives the dropped rows and is accepted by the engine

@@ -49,8 +49,10 @@ def read_raw(
     options: NormalizeOptions,
     *,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> RawLog:
-    """The raw table of a path or DataFrame, loading only needed columns where the format allows."""
+    """The raw table of a path or DataFrame, loading only needed columns where the format allows
+    (`sheet`: the sheet of a workbook, by name or by number from 1; the first by default)."""
     if isinstance(source, pd.DataFrame):
         return from_dataframe(source)
 
@@ -59,7 +61,7 @@ def read_raw(
             return names
         return [c for _, c in resolve_columns(names, columns, source=str(source)).items()]
 
-    return read_log(source, encoding=encoding, select=select)
+    return read_log(source, encoding=encoding, select=select, sheet=sheet)
 
 
 def load_log(
@@ -68,11 +70,12 @@ def load_log(
     *,
     options: NormalizeOptions | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> EventLog:
     """Read and normalize a log; a caller's DataFrame is never modified."""
     columns = columns or LogColumns()
     options = options or NormalizeOptions()
-    raw = read_raw(source, columns, options, encoding=encoding)
+    raw = read_raw(source, columns, options, encoding=encoding, sheet=sheet)
     return normalize(raw, columns, options)
 
 
@@ -89,24 +92,21 @@ def load(
     tz: str | None = None,
     options: NormalizeOptions | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> PreparedLog:
     """A log read, normalized and prepared once for every analysis (close it, or use `with`).
 
     `tz` is the zone of timestamps written without an offset (and of dates shown); `calendar`
-    measures every duration in working time. A prepared log is returned as it is."""
+    measures every duration in working time; `sheet` chooses the sheet of an Excel or
+    OpenDocument workbook (a name, or a number from 1). A prepared log is returned as it is."""
     if isinstance(source, PreparedLog):
         return source
     if isinstance(source, EventLog):
         return PreparedLog(source, calendar=calendar_of(calendar))
     opts = options or NormalizeOptions()
     if tz is not None:
-        opts = NormalizeOptions(
-            timestamp_format=opts.timestamp_format,
-            tz=tz,
-            bad_rows=opts.bad_rows,
-            milestones=opts.milestones,
-        )
-    log = load_log(source, columns, options=opts, encoding=encoding)
+        opts = replace(opts, tz=tz)
+    log = load_log(source, columns, options=opts, encoding=encoding, sheet=sheet)
     return PreparedLog(log, calendar=calendar_of(calendar))
 
 
@@ -493,6 +493,8 @@ def analyze_log(
     options: NormalizeOptions | None = None,
     encoding: str | None = None,
     top: int | None = 10,
+    sheet: str | int | None = None,
 ) -> Analysis:
     """Analyze a log file or DataFrame: the same `Analysis` that `bottleneck analyze` writes."""
-    return run_analyze(load_log(source, columns, options=options, encoding=encoding), top=top)
+    log = load_log(source, columns, options=options, encoding=encoding, sheet=sheet)
+    return run_analyze(log, top=top)

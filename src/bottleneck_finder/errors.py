@@ -79,7 +79,8 @@ EXIT_CODES: dict[int, str] = {
     1: "unexpected internal error (please report it with the command you ran)",
     2: "command-line usage error (unknown option, bad option value, split date outside the "
     "log, bad calendar file or deadline, no key for anonymize)",
-    3: "input file missing, unreadable, truncated, binary, unsafe XML or unknown format",
+    3: "input file missing, unreadable, truncated, binary, unsafe XML or unknown format; a "
+    "workbook protected by a password, or its sheet missing or empty",
     4: "column missing, misnamed or ambiguous; bad column-mapping file",
     5: "timestamps cannot be parsed; unknown time zone",
     6: "empty log, or too little data: no usable events, a comparison side left empty, a log "

@@ -11,6 +11,8 @@ import pandas as pd
 from .columns import LogColumns
 
 WaitDefinition = Literal["start_to_previous_end", "end_to_previous_end"]
+START_WAIT: WaitDefinition = "start_to_previous_end"  # the target has start times
+END_WAIT: WaitDefinition = "end_to_previous_end"  # the target is complete-only
 
 TRANSITION_COLUMNS = (
     "source",
@@ -23,6 +25,7 @@ TRANSITION_COLUMNS = (
     "wait_p90_s",
     "wait_max_s",
     "wait_total_s",
+    "wait_definition",
 )
 ACTIVITY_COLUMNS = (
     "activity",
@@ -41,6 +44,7 @@ ACTIVITY_COLUMNS = (
     "wait_before_max_s",
     "wait_before_total_s",
     "rework",
+    "wait_definition",
 )
 BOTTLENECK_COLUMNS = (
     "rank",
@@ -66,9 +70,13 @@ class DataQuality:
     dropped_missing_case_or_activity: int = 0
     dropped_end_before_start: int = 0
     dropped_duplicates: int = 0
+    kept_duplicates: int = 0
+    repeated_trace_ids: int = 0
+    traces_keyed_apart: int = 0
     ignored_lifecycle_events: int = 0
     unmatched_starts: int = 0
     unmatched_completes: int = 0
+    complete_only_events: int = 0
     warnings: tuple[str, ...] = ()
 
 
@@ -145,3 +153,6 @@ class Analysis:
     display_tz: str
     timestamp_format: str | None = None
     notes: tuple[str, ...] = field(default=())
+    # some activities have start times and others are complete-only: each transition row's
+    # `wait_definition` (that of its target) says which wait it measures
+    mixed_wait_definitions: bool = False

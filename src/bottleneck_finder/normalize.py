@@ -1,7 +1,10 @@
 """Raw table -> canonical event table: columns mapped, times in UTC microseconds, rows checked.
 
 Never mutates its input. Every dropped or rejected row is counted; by default a bad row stops
-the run with a message naming the rows, and `bad_rows="skip"` drops them with a warning.
+the run with a message naming the rows, and `bad_rows="skip"` drops them with a warning. Exact
+duplicate rows are not bad: they are kept with a warning (`duplicates="keep"`), or dropped
+(`"drop"`) or refused (`"fail"`). XES traces sharing a case id stay separate cases
+(`io.xes.key_traces_apart`) unless `merge_traces`.
 """
 
 from __future__ import annotations
@@ -17,23 +20,28 @@ import pandas as pd
 from .columns import CANDIDATES, LogColumns, canonical_name, resolve_columns
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
+from .io.xes import TRACE_CASE, key_traces_apart
 from .model import DataQuality, EventLog
 from .ordering import CaseOrder, by_case
 from .timestamps import ParsedTimes, parse_timestamps
 
 BadRows = Literal["fail", "skip"]
+Duplicates = Literal["keep", "drop", "fail"]
 
 SHOWN_ROWS = 5
 
 
 @dataclass(frozen=True)
 class NormalizeOptions:
-    """How to interpret raw values: timestamp format, time zone, bad rows, milestone columns."""
+    """How to interpret raw values: timestamp format, time zone, bad rows, exact duplicate rows
+    (kept by default), milestone columns, and whether XES traces sharing an id are one case."""
 
     timestamp_format: str | None = None
     tz: str | None = None
     bad_rows: BadRows = "fail"
     milestones: tuple[tuple[str, str], ...] = field(default=())
+    duplicates: Duplicates = "keep"
+    merge_traces: bool = False
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -315,6 +323,16 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         resource = _labels(table[columns.resource], nfc=True) if columns.resource else None
         group = _labels(table[columns.group], nfc=True) if columns.group else None
         case = case_job.result()
+    traces = None
+    if raw.trace is not None and columns.case == TRACE_CASE and not options.merge_traces:
+        traces = key_traces_apart(case.cat.codes.to_numpy(), list(case.cat.categories), raw.trace)
+        if traces.renamed:
+            case = pd.Series(
+                pd.Categorical.from_codes(
+                    traces.codes, categories=pd.Index(traces.categories, dtype="string")
+                ),
+                index=case.index,
+            )
     missing_key = (case.cat.codes.to_numpy() < 0) | (activity.cat.codes.to_numpy() < 0)
 
     bad_time = end.unparseable | end.missing
@@ -356,13 +374,15 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         order=rows_by_case,
     )
 
-    problems: list[tuple[np.ndarray, type[BottleneckError], str, str]] = [
+    bad_rows = "fail" if options.bad_rows == "fail" else "drop"
+    problems: list[tuple[np.ndarray, type[BottleneckError], str, str, str]] = [
         (
             missing_key,
             LogValidationError,
             "rows without a case id or activity name "
             f"(columns '{columns.case}', '{columns.activity}')",
             "fill them in",
+            bad_rows,
         ),
         (
             end.unparseable,
@@ -370,12 +390,14 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             f"timestamps in column '{columns.timestamp}' cannot be parsed"
             + (f" as {end.format}" if end.format else ""),
             "correct them or give --timestamp-format",
+            bad_rows,
         ),
         (
             end.missing,
             TimestampError,
             f"rows have no timestamp in column '{columns.timestamp}'",
             "fill them in",
+            bad_rows,
         ),
     ]
     if start is not None:
@@ -386,6 +408,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
                 f"timestamps in column '{columns.start}' cannot be parsed"
                 + (f" as {start.format}" if start.format else ""),
                 "correct them or give --timestamp-format",
+                bad_rows,
             )
         )
         problems.append(
@@ -394,31 +417,56 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
                 LogValidationError,
                 f"rows end ('{columns.timestamp}') before they start ('{columns.start}')",
                 "correct them",
+                bad_rows,
             )
         )
+    other_bad = missing_key | bad_time | end_before_start
+    # exact duplicates of otherwise good rows (a bad row is dropped or refused as bad); kept
+    # ones that an odd lifecycle leaves out are not counted as kept
+    repeated = duplicated & ~other_bad
+    if options.duplicates == "keep":
+        repeated &= ~ignored_lifecycle
     problems.append(
         (
-            duplicated,
+            repeated,
             LogValidationError,
             "rows are exact duplicates of an earlier row",
             "remove them",
+            options.duplicates,
         )
     )
     warnings: list[str] = []
-    bad = missing_key | bad_time | end_before_start | duplicated | ignored_lifecycle
+    if traces is not None and traces.renamed:
+        shown = ", ".join(repr(name) for name in traces.examples)
+        more = traces.repeated_ids - len(traces.examples)
+        warnings.append(
+            f"{traces.repeated_ids} case {'id names' if traces.repeated_ids == 1 else 'ids name'}"
+            f" several XES traces ({shown}{f' and {more} more' if more > 0 else ''}): "
+            f"kept {traces.renamed} later {'trace' if traces.renamed == 1 else 'traces'} apart "
+            "as <id>#2, <id>#3, …; pass --merge-traces to merge traces sharing an id"
+        )
+    bad = other_bad | ignored_lifecycle
+    if options.duplicates != "keep":
+        bad = bad | duplicated
     clean = not bool(bad.any())  # the usual case: no count below needs a pass over the rows
-    for mask, error, what, fix in problems:
-        count = 0 if clean else int(mask.sum())
+    for mask, error, what, fix, mode in problems:
+        count = int(mask.sum()) if not clean or mask is repeated else 0
         if not count:
             continue
         where = _rows(raw, mask, file_row)
-        if options.bad_rows == "fail":
-            raise error(
-                f"{_count(count, what)}: {where}",
-                fix=f"{fix}, or pass --bad-rows skip to drop them",
-                source=source,
+        if mode == "fail":
+            how = (
+                "pass --duplicates keep (or drop) to analyse (or drop) them"
+                if mask is repeated
+                else "pass --bad-rows skip to drop them"
             )
-        warnings.append(f"dropped {_count(count, what)} ({where})")
+            raise error(f"{_count(count, what)}: {where}", fix=f"{fix}, or {how}", source=source)
+        if mode == "keep":
+            warnings.append(
+                f"kept {_count(count, what)} ({where}); pass --duplicates drop to drop them"
+            )
+        else:
+            warnings.append(f"dropped {_count(count, what)} ({where})")
 
     keep = ~bad
     every = clean
@@ -462,8 +510,22 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         )
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
+    keyed = {
+        "repeated_trace_ids": 0 if traces is None else traces.repeated_ids,
+        "traces_keyed_apart": 0 if traces is None else traces.renamed,
+    }
+    kept_duplicates = int(repeated.sum()) if options.duplicates == "keep" else 0
+    ignored = ignored_lifecycle & ~other_bad
+    if options.duplicates != "keep":
+        ignored &= ~duplicated
     quality = (
-        DataQuality(rows_read=rows_read, rows_used=len(keep), warnings=tuple(warnings))
+        DataQuality(
+            rows_read=rows_read,
+            rows_used=len(keep),
+            kept_duplicates=kept_duplicates,
+            warnings=tuple(warnings),
+            **keyed,
+        )
         if clean
         else DataQuality(
             rows_read=rows_read,
@@ -471,13 +533,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             dropped_bad_timestamp=int((bad_time & ~missing_key).sum()),
             dropped_missing_case_or_activity=int(missing_key.sum()),
             dropped_end_before_start=int((end_before_start & ~bad_time & ~missing_key).sum()),
-            dropped_duplicates=int(
-                (duplicated & ~bad_time & ~missing_key & ~end_before_start).sum()
-            ),
-            ignored_lifecycle_events=int(
-                (ignored_lifecycle & ~duplicated & ~bad_time & ~missing_key).sum()
-            ),
+            dropped_duplicates=0 if options.duplicates == "keep" else int(repeated.sum()),
+            kept_duplicates=kept_duplicates,
+            ignored_lifecycle_events=int(ignored.sum()),
             warnings=tuple(warnings),
+            **keyed,
         )
     )
     display_tz = options.tz or end.offset or "UTC"

@@ -1,4 +1,9 @@
-"""Timestamp text -> UTC microseconds: format detection on a sample, zones, an Arrow fast path."""
+"""Timestamp text -> UTC microseconds: format detection on a sample, zones, an Arrow fast path.
+
+Also read: AM/PM times with the English markers or the Vietnamese ones (`SA`, sáng = AM;
+`CH`, chiều = PM), and Excel serial dates (days since 1899-12-30, the fraction being the time
+of day) in a numeric column whose values all lie between `SERIAL_MIN` and `SERIAL_MAX`.
+"""
 
 from __future__ import annotations
 
@@ -31,8 +36,19 @@ TIMESTAMP_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y",
     "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
+    "%d-%m-%Y %I:%M:%S %p",
+    "%d-%m-%Y %I:%M %p",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
     "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
 )
+SERIAL_FORMAT = "Excel serial date"
+SERIAL_EPOCH_DAY = -25_569  # Excel's day 0, 1899-12-30 (its 1900 leap-year bug included)
+SERIAL_MIN = 18_264  # 1950-01-01
+SERIAL_MAX = 73_051  # 2100-01-01
+_VIETNAMESE_MARKER = re.compile(r"(?i)\s(?:SA|CH)$")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 SAMPLE = 2000
 
@@ -113,6 +129,38 @@ def _arrow_iso8601(text: pd.Series, utc: bool) -> pd.Series | None:
     return pd.Series(parsed.to_pandas(), index=text.index)
 
 
+def _english_markers(text: pd.Series) -> pd.Series:
+    """Vietnamese day halves as English ones: `08:03:00 SA` -> `08:03:00 AM`, `CH` -> `PM`."""
+    return text.str.replace(r"(?i)\sSA$", " AM", regex=True).str.replace(
+        r"(?i)\sCH$", " PM", regex=True
+    )
+
+
+def _excel_serials(
+    values: pd.Series, missing: np.ndarray, tz: str | None, column: str, source: str
+) -> ParsedTimes:
+    """A numeric column read as Excel serial dates (local wall-clock times, to the
+    millisecond), when every value lies in the plausible range; else the numbers are refused."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    present = numbers[~missing]
+    if present.size and not ((present >= SERIAL_MIN) & (present <= SERIAL_MAX)).all():
+        low, high = float(np.nanmin(present)), float(np.nanmax(present))
+        raise TimestampError(
+            f"column '{column}' holds numbers, not dates and times (from {low:g} to {high:g}; "
+            f"Excel serial dates from {SERIAL_MIN} (1950) to {SERIAL_MAX} (2100) are read as "
+            "times)",
+            fix="map the right column with --timestamp / --start-timestamp",
+            source=source,
+        )
+    millis = np.round(np.where(missing, 0.0, numbers) * 86_400_000).astype(np.int64)
+    base = SERIAL_EPOCH_DAY * 86_400_000  # in milliseconds since 1970-01-01
+    wall = (millis + base).astype("datetime64[ms]")
+    wall[missing] = np.datetime64("NaT")
+    stamps = _localize(pd.Series(wall, index=values.index), tz)
+    micros, valid = _to_micros(stamps)
+    return ParsedTimes(micros, valid, np.zeros(len(values), bool), missing, SERIAL_FORMAT, None)
+
+
 def choose_format(sample: pd.Series, utc: bool) -> str | None:
     """The candidate format that parses the most values of `sample` (None if none parses any)."""
     best, best_count = None, 0
@@ -136,11 +184,7 @@ def parse_timestamps(
         micros, valid = _to_micros(stamps)
         return ParsedTimes(micros, valid, np.zeros(len(values), bool), missing, None, offset)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        raise TimestampError(
-            f"column '{column}' holds numbers, not dates and times",
-            fix="map the right column with --timestamp / --start-timestamp",
-            source=source,
-        )
+        return _excel_serials(values, missing, tz, column, source)
     text = values.astype("string").str.strip()
     missing = (text.isna() | (text == "")).to_numpy()
     any_missing = bool(missing.any())
@@ -155,6 +199,10 @@ def parse_timestamps(
             None,
         )
     sample = present.iloc[:SAMPLE]
+    if bool(sample.str.contains(_VIETNAMESE_MARKER).any()):
+        text = _english_markers(text)
+        present = text[~missing] if any_missing else text
+        sample = present.iloc[:SAMPLE]
     offsets = sample.map(_offset_text)
     has_offset = bool(offsets.notna().any())
     chosen = fmt or choose_format(sample, has_offset)

@@ -9,6 +9,8 @@ import pandas as pd
 from ..engine import Engine, instances, stats
 from ..model import (
     ACTIVITY_COLUMNS,
+    END_WAIT,
+    START_WAIT,
     TRANSITION_COLUMNS,
     Analysis,
     CaseStats,
@@ -58,9 +60,12 @@ def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
     row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
     quality = log.quality
     if log.has_lifecycle:
-        un = eng.frame(instances.unmatched_counts("neighbours")).iloc[0]
+        un = eng.frame(instances.unmatched_counts("lifecycle_queue")).iloc[0]
         quality = _with_unmatched(
-            quality, int(un["unmatched_starts"]), int(un["unmatched_completes"])
+            quality,
+            int(un["unmatched_starts"]),
+            int(un["unmatched_completes"]),
+            int(un["complete_only_events"]),
         )
 
     names = log.events["activity"].cat.categories
@@ -74,11 +79,22 @@ def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
     trans["source"], trans["target"] = label(trans["source"]), label(trans["target"])
     _ints(trans, "count", "cases", "overlaps")
     trans = trans.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
-    trans = trans[list(TRANSITION_COLUMNS)]
 
     acts = _seconds(acts)
     acts["activity"] = label(acts["activity"])
     _ints(acts, "count", "cases", "processing_count", "wait_before_count", "starts", "ends")
+    # an activity with a known start on some instance waits until its start; one that never
+    # starts (complete-only by design) waits until its end
+    acts["wait_definition"] = pd.Series(
+        [START_WAIT if n > 0 else END_WAIT for n in acts["processing_count"]],
+        index=acts.index,
+        dtype="string",
+    )
+    by_target = dict(zip(acts["activity"], acts["wait_definition"], strict=True))
+    trans["wait_definition"] = pd.Series(
+        [by_target.get(t, END_WAIT) for t in trans["target"]], index=trans.index, dtype="string"
+    )
+    trans = trans[list(TRANSITION_COLUMNS)]
     acts["rework"] = acts["count"] - acts["cases"]
     acts = acts.sort_values("activity", kind="stable").reset_index(drop=True)
     starts_df = _endpoint(acts, "starts")
@@ -107,7 +123,8 @@ def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
         source=log.source,
         columns=log.columns,
         log=summary,
-        wait_definition="start_to_previous_end" if log.has_start_times else "end_to_previous_end",
+        wait_definition=START_WAIT if log.has_start_times else END_WAIT,
+        mixed_wait_definitions=acts["wait_definition"].nunique() > 1,
         transitions=trans,
         activities=acts,
         cases=cases,
@@ -128,7 +145,11 @@ def _endpoint(acts: pd.DataFrame, column: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _with_unmatched(quality: DataQuality, starts: int, completes: int) -> DataQuality:
+def _with_unmatched(
+    quality: DataQuality, starts: int, completes: int, complete_only: int
+) -> DataQuality:
+    """The pairing's counts and warnings; the completes of complete-only activities (which
+    never start anywhere in the log) are counted but not warned about."""
     notes = list(quality.warnings)
     if starts:
         notes.append(f"{starts} start events have no matching complete and were left out")
@@ -137,5 +158,9 @@ def _with_unmatched(quality: DataQuality, starts: int, completes: int) -> DataQu
             f"{completes} complete events have no matching start (processing time unknown)"
         )
     return replace(
-        quality, unmatched_starts=starts, unmatched_completes=completes, warnings=tuple(notes)
+        quality,
+        unmatched_starts=starts,
+        unmatched_completes=completes,
+        complete_only_events=complete_only,
+        warnings=tuple(notes),
     )

@@ -17,6 +17,7 @@ from ..errors import BottleneckError
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from .flows import flow_session
+from .model_ids import stable_xml
 
 Miner = Literal["inductive", "heuristics", "dfg"]
 MINERS: tuple[str, ...] = ("inductive", "heuristics", "dfg")
@@ -295,9 +296,9 @@ def _discover(
                         f"alignments were not computed: pm4py cannot align on this {miner} "
                         f"model ({' '.join(str(exc).split())[:120]})"
                     )
-        bpmn_xml = bytes(bpmn_exporter.get_xml_string(bpmn))
+        bpmn_xml = stable_xml(bytes(bpmn_exporter.get_xml_string(bpmn)))
         pnml = pnml_exporter.export_petri_as_string(net, im, fm)
-        pnml_bytes = pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8")
+        pnml_bytes = stable_xml(pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8"))
     return DiscoveredModel(
         miner=miner,
         source=source,

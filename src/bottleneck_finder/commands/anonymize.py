@@ -43,6 +43,7 @@ def _names(text: str | None) -> list[str]:
 @click.option("--pseudonymize", help="More columns to pseudonymize, comma-separated.")
 @click.option("--drop", help="Columns to leave out (free text, ID numbers), comma-separated.")
 @click.option("--encoding", help="Text encoding of a CSV file (default: detected).")
+@click.option("--sheet", help="Sheet of a workbook: its name or number from 1 (default: first).")
 @opt.lang_option(text="Language of the lines printed; the log written is the same in both.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def anonymize(
@@ -55,6 +56,7 @@ def anonymize(
     pseudonymize: str | None,
     drop: str | None,
     encoding: str | None,
+    sheet: str | None,
     lang: str,
     quiet: bool,
 ) -> None:
@@ -67,8 +69,12 @@ def anonymize(
 
     if key_file is not None and new_key is not None:
         raise click.UsageError("give either --key-file or --new-key, not both")
-    raw = read_log(log, encoding=encoding)
+    raw = read_log(log, encoding=encoding, sheet=sheet)
     suffix = "".join(log.suffixes[-2:]) if log.name.lower().endswith(".gz") else log.suffix
+    if raw.format == "spreadsheet":  # a workbook's sheet is written as CSV
+        suffix = ".csv"
+        if output is not None and not output.name.lower().endswith((".csv", ".csv.gz")):
+            raise click.UsageError("a workbook is anonymized as CSV: give -o with a .csv name")
     target = output or Path("reports") / f"{stem(log)}-anonymized{suffix or '.csv'}"
     if anon.same_file(log, target):
         raise OutputError(

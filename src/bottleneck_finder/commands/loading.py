@@ -10,6 +10,8 @@ import click
 from ..columns import LogColumns
 from .options import Progress
 
+SPREADSHEETS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
 
 def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
     """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
@@ -65,6 +67,8 @@ def normalize_options(params: dict[str, Any]) -> Any:
         tz=params.get("tz"),
         bad_rows=params.get("bad_rows") or "fail",
         milestones=_milestones(params.get("milestones")),
+        duplicates=params.get("duplicates") or "keep",
+        merge_traces=bool(params.get("merge_traces")),
     )
 
 
@@ -89,6 +93,7 @@ def load_from_params(
         build_columns(params),
         options=normalize_options(params),
         encoding=params.get("encoding"),
+        sheet=params.get("sheet"),
     )
     progress.done()
     if not quiet:
@@ -129,7 +134,9 @@ def load_with_columns(
         wanted = [c for _, c in resolve_columns(names, columns, source=str(log)).items()]
         return [*wanted, *(c for c in extra if c in names and c not in wanted)]
 
-    raw = read_log(log, encoding=params.get("encoding"), select=select)  # as api.read_raw
+    raw = read_log(
+        log, encoding=params.get("encoding"), select=select, sheet=params.get("sheet")
+    )  # as api.read_raw
     missing = [c for c in extra if c not in raw.table.columns]
     if missing:
         shown = ", ".join(repr(str(c)) for c in list(raw.table.columns)[:20])
@@ -204,7 +211,7 @@ def deadline_report_from_params(
 def stem(path: Path) -> str:
     """The name of a log file without its log and compression suffixes."""
     name = path.name
-    for suffix in (".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt", ".pq"):
+    for suffix in (".gz", ".xes", ".csv", ".parquet", ".tsv", ".txt", ".pq", *SPREADSHEETS):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or "log"

@@ -95,11 +95,29 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["fail", "skip"]),
             default="fail",
             show_default=True,
-            help="Stop at rows with bad times, missing ids or duplicates, "
-            "or drop them with a warning.",
+            help="Stop at rows with bad times or missing ids, or drop them with a warning.",
+        ),
+        click.option(
+            "--duplicates",
+            type=click.Choice(["keep", "drop", "fail"]),
+            default="keep",
+            show_default=True,
+            help="Rows that repeat an earlier row in every column: keep them (with a warning), "
+            "drop them (counted), or stop.",
+        ),
+        click.option(
+            "--merge-traces",
+            is_flag=True,
+            help="XES: merge traces that share a case id into one case (default: each trace is "
+            "its own case, the later ones keyed <id>#2, <id>#3, …).",
         ),
         click.option(
             "--encoding", help="Text encoding of a CSV file (default: UTF-8/UTF-16 detected)."
+        ),
+        click.option(
+            "--sheet",
+            help="Sheet of an Excel/OpenDocument workbook: its name or its number from 1 "
+            "(default: the first).",
         ),
     ]
     for option in reversed(options):

@@ -15,13 +15,15 @@ from . import Engine, event_table, in_process, instances, stats, transitions
 def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
     """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
     times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
-    queryable in `engine`; with lifecycle pairing also `neighbours` (see
-    `engine.instances.neighbours`)."""
+    queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
+    `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
-    if log.has_lifecycle:  # the neighbour window is computed once for pairing and counting
+    if log.has_lifecycle:  # the queue is computed once for pairing and counting
         engine.register("events", event_table(log.events))
-        engine.materialize("neighbours", instances.neighbours("events"))
-        engine.materialize("instances", instances.activity_instances("neighbours", paired=True))
+        engine.materialize("lifecycle_queue", instances.queue("events"))
+        engine.materialize(
+            "instances", instances.activity_instances("lifecycle_queue", paired=True)
+        )
         paired = engine.arrow("SELECT * FROM instances")
         inst = "SELECT * FROM instances"
         if in_process.register_steps(engine, paired, **options):

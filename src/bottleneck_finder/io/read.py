@@ -14,18 +14,20 @@ import tomllib
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
+import numpy as np
 import pandas as pd
 
 from ..columns import LogColumns
 from ..errors import ColumnError, EmptyLogError, InputFileError
-from .xes import UnsafeXmlError, XesStructureError, parse_xes
+from .spreadsheet import is_spreadsheet, read_sheet
+from .xes import UnsafeXmlError, XesStructureError, parse_xes_traces
 
-Format = Literal["csv", "xes", "parquet", "dataframe"]
+Format = Literal["csv", "xes", "parquet", "spreadsheet", "dataframe"]
 ColumnSelector = Callable[[Sequence[str]], Sequence[str]]
 SAMPLE_BYTES = 256 * 1024
 REPETITION_SAMPLE = 65_536  # rows of a Parquet file looked at to choose dictionary columns
@@ -35,8 +37,11 @@ REPETITION_SAMPLE = 65_536  # rows of a Parquet file looked at to choose diction
 class RawLog:
     """A log as read from its source, before any interpretation of its values.
 
-    CSV values are all text; XES and Parquet values keep their types. `table` is owned by the
-    RawLog (never the caller's DataFrame).
+    CSV values are all text; XES, Parquet and spreadsheet values keep their types. `table` is
+    owned by the RawLog (never the caller's DataFrame). A spreadsheet's `sheet` is the name of
+    the sheet read and `rows` the sheet row number of each row of `table`. `trace` (XES only)
+    is each row's trace number in the document, so that normalization can keep traces that
+    share a case id apart.
     """
 
     table: pd.DataFrame
@@ -44,6 +49,9 @@ class RawLog:
     format: Format
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None
+    rows: tuple[int, ...] | None = None
+    trace: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def row_label(self, index: int) -> str:
         """How a user finds the 0-based data row `index` in the source file."""
@@ -51,6 +59,8 @@ class RawLog:
             return f"line {index + 2}"
         if self.format == "xes":
             return f"event #{index + 1}"
+        if self.format == "spreadsheet" and self.rows is not None and index < len(self.rows):
+            return f"sheet {self.sheet!r} row {self.rows[index]}"
         return f"row {index + 1}"
 
 
@@ -77,6 +87,8 @@ def _peek(path: Path) -> bytes:
 def detect_format(path: Path, head: bytes) -> Format:
     """The log format from the file name, confirmed or found by looking at the first bytes."""
     name = path.name.lower()
+    if is_spreadsheet(path, head):
+        return "spreadsheet"
     if name.endswith((".parquet", ".pq")) or head.startswith(b"PAR1"):
         return "parquet"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -87,7 +99,7 @@ def detect_format(path: Path, head: bytes) -> Format:
     if _looks_binary(head):
         raise InputFileError(
             "is a binary file, not an event log",
-            fix="give a .csv, .xes, .xes.gz or .parquet export",
+            fix="give a .csv, .xes, .xes.gz, .parquet, .xlsx, .xls or .ods export",
             source=str(path),
         )
     return "csv"
@@ -289,7 +301,7 @@ def read_xes(path: Path) -> RawLog:
     """Read an XES log (plain or gzipped): one row per event, trace attributes as `case:…`."""
     source = str(path)
     try:
-        table = parse_xes(_chunks(path))
+        table, trace = parse_xes_traces(_chunks(path))
     except UnsafeXmlError as exc:
         raise InputFileError(
             "refused: the XML declares a DTD or entities (possible entity-expansion attack)",
@@ -318,7 +330,7 @@ def read_xes(path: Path) -> RawLog:
         ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable(exc, source) from exc
-    return RawLog(table=table, source=source, format="xes")
+    return RawLog(table=table, source=source, format="xes", trace=trace)
 
 
 def _repetitive_text_columns(parquet: Any, wanted: list[str] | None) -> list[str]:
@@ -374,10 +386,29 @@ def read_parquet(path: Path, *, select: ColumnSelector | None = None) -> RawLog:
     return RawLog(table=table, source=source, format="parquet")
 
 
-def read_log(
-    path: str | Path, *, encoding: str | None = None, select: ColumnSelector | None = None
+def read_spreadsheet(
+    path: Path, *, sheet: str | int | None = None, select: ColumnSelector | None = None
 ) -> RawLog:
-    """Read any supported log file; `select` picks the columns to load from the names found."""
+    """Read one sheet of an Excel or OpenDocument workbook (the first unless `sheet` names
+    one, or numbers it from 1), keeping the cells' types."""
+    found = read_sheet(path, sheet)
+    table = found.table
+    if select is not None:
+        table = table[list(select(list(table.columns)))]
+    return RawLog(
+        table=table, source=str(path), format="spreadsheet", sheet=found.name, rows=found.rows
+    )
+
+
+def read_log(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    select: ColumnSelector | None = None,
+    sheet: str | int | None = None,
+) -> RawLog:
+    """Read any supported log file; `select` picks the columns to load from the names found;
+    `sheet` chooses the sheet of a workbook (by name, or by number from 1)."""
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -394,6 +425,8 @@ def read_log(
         return read_parquet(path, select=select)
     if fmt == "xes":
         return read_xes(path)
+    if fmt == "spreadsheet":
+        return read_spreadsheet(path, sheet=sheet, select=select)
     return read_csv(path, encoding=encoding)
 
 

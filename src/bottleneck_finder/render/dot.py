@@ -6,6 +6,8 @@ import math
 import textwrap
 from collections.abc import Callable, Iterable
 
+from .words import Words
+
 FONT = "DejaVu Sans"
 # Median wait, calm to alarming: a grey-blue, then ColorBrewer YlOrRd from orange to deep red.
 # Lightness falls monotonically after the first colour, so the order survives colour blindness
@@ -29,28 +31,62 @@ LEGEND_TABLE = (
 """The opening tag of every legend table."""
 
 
+LABEL_LIMIT = 120
+"""Characters of a name shown in a picture's label; a longer name ends in "…" there (tables and
+JSON keep it whole)."""
+TEXT_LIMIT = 4000
+"""Characters of any one piece of text (a legend line, a tooltip) put into DOT: far below
+Graphviz's 16,384-character limit per string even when every character is escaped."""
+
+
 def clean(text: str) -> str:
     """Control characters become spaces; text that cannot be UTF-8 encoded becomes '?'."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
 
 
-def html(text: str) -> str:
-    """Text for an HTML-like label: XML-escaped, backslashes doubled (Graphviz reads `\\N`)."""
-    out = clean(text).replace("\\", "\\\\")
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def escape(text: object, kind: str = "html", limit: int = TEXT_LIMIT) -> str:
+    """The one way text enters DOT: any value as text (numbers in fixed notation, never an
+    exponent), control characters as spaces, at most `limit` characters, then escaped for an
+    HTML-like label (`kind="html"`: XML entities, backslashes doubled since Graphviz reads `\\N`)
+    or as a double-quoted escString (`kind="quoted"`, returned with its quotes)."""
+    raw = number(text) if isinstance(text, int | float) else str(text)
+    out = shorten(clean(raw), limit).replace("\\", "\\\\")
+    if kind == "quoted":
+        return '"' + out.replace('"', '\\"') + '"'
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return out.replace('"', "&quot;").replace("'", "&#39;")
 
 
+def number(value: float, digits: int = 2) -> str:
+    """A number for a DOT attribute: fixed notation with `digits` decimals at most (no exponent,
+    trailing zeros dropped); NaN and infinities as 0."""
+    x = float(value)
+    if not math.isfinite(x):
+        return "0"
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits > 0 else f"{x:.0f}"
+    return "0" if text in ("-0", "") else text
+
+
+def html(text: str) -> str:
+    """Text for an HTML-like label (see `escape`)."""
+    return escape(text, "html")
+
+
 def quoted(text: str) -> str:
-    """A double-quoted DOT string for an escString attribute such as a tooltip."""
-    out = clean(text).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{out}"'
+    """A double-quoted DOT string for an escString attribute such as a tooltip (see `escape`)."""
+    return escape(text, "quoted")
 
 
 def wrapped(name: str) -> str:
-    """The name in balanced lines of about `WRAP` characters, for an HTML-like label."""
-    text = " ".join(clean(name).split())
+    """The name, shortened to `LABEL_LIMIT` characters, in balanced lines of about `WRAP`
+    characters, for an HTML-like label."""
+    text = shorten(" ".join(clean(name).split()), LABEL_LIMIT)
     if not text:
         return " "
     if len(text) <= WRAP + 4:
@@ -68,6 +104,15 @@ def wrapped(name: str) -> str:
 def wrapped_row(text: str, width: int = 110) -> str:
     """A long legend line wrapped into left-aligned lines of about `width` characters."""
     return "".join(html(line) + '<BR ALIGN="LEFT"/>' for line in textwrap.wrap(text, width))
+
+
+def wait_text(words: Words, definition: str) -> str:
+    """The waiting-time definition of an analysis as a legend line."""
+    key = f"graph_wait_{definition}"
+    try:
+        return words(key)
+    except KeyError:
+        return str(definition)
 
 
 def to_float(value: object) -> float:

@@ -32,6 +32,7 @@ from .dot import (
     quoted,
     scale_row,
     to_float,
+    wait_text,
     weight,
     wrapped,
 )
@@ -67,6 +68,8 @@ CAUSE_COLORS = {
 }
 NO_CAUSE_COLOR = "#9aa3ad"
 ISOLATED_COLUMNS = 5
+# Graphviz's practical size: more arrows or unlinked boxes are left out, and the legend says so.
+MAX_DRAWN_EDGES, MAX_ISOLATED = 150, 50
 
 
 class RenderError(BottleneckError):
@@ -182,6 +185,7 @@ def _prune(
     total = sum(e.count for e in edges)
     kept = [e for e in edges if (e.source, e.target) in marks]
     cap = len(edges) if options.max_edges is None else max(options.max_edges, len(kept))
+    cap = min(cap, max(MAX_DRAWN_EDGES, len(kept)))
     for e in edges:
         if len(kept) >= cap:
             break
@@ -216,15 +220,6 @@ def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
     return out
 
 
-def wait_text(words: Words, definition: str) -> str:
-    """The waiting-time definition of an analysis as a legend line."""
-    key = f"graph_wait_{definition}"
-    try:
-        return words(key)
-    except KeyError:
-        return str(definition)
-
-
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
     """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked."""
     words = options.words
@@ -249,8 +244,8 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
     started = sum(c for _, c in starts)
     ended = sum(c for _, c in ends)
     cases = max(started, ended, 1)
-    start_shown = [(a, c) for a, c in starts if c / cases >= options.min_share]
-    end_shown = [(a, c) for a, c in ends if c / cases >= options.min_share]
+    start_shown = [(a, c) for a, c in starts if c / cases >= options.min_share][:MAX_ISOLATED]
+    end_shown = [(a, c) for a, c in ends if c / cases >= options.min_share][:MAX_ISOLATED]
     largest = max([e.count for e in shown] + [c for _, c in start_shown + end_shown] + [1])
     hot = _most_waiting(analysis)
     work = analysis.log.has_start_times
@@ -315,7 +310,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
             f"tooltip={quoted(words(f'graph_{node}_tip', count=words.count(n)))}];"
         )
     for name in sorted(names):
-        if name not in isolated:
+        if name in connected:
             body.append(_node_line(say, name, ids[name], rows, hot, work))
     for name, n in start_shown:
         body.append(_endpoint_arrow(say, "start", ids[name], n, largest))
@@ -333,7 +328,7 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
 
 def _endpoint_arrow(say: _Say, source: str, target: str, n: int, largest: int) -> str:
     return (
-        f'{source} -> {target} [label="{say.words.count(n)}", style=dashed, '
+        f"{source} -> {target} [label={quoted(say.words.count(n))}, style=dashed, "
         f'color="{ENDPOINT_EDGE}", penwidth={pen(n, largest)}, weight={weight(n, largest)}];'
     )
 
@@ -377,10 +372,16 @@ def _isolated_block(
     """Activities without a visible arrow, in a compact grid below the end node."""
     if not isolated:
         return []
+    title = say.words("graph_isolated")
+    if len(isolated) > MAX_ISOLATED:
+        more = say.words.count(len(isolated) - MAX_ISOLATED)
+        title += " " + say.words("graph_isolated_more", more=more)
+        top = sorted(isolated, key=lambda a: -rows.get(a, (0, 0.0))[0])[:MAX_ISOLATED]
+        isolated = sorted(top)
     columns = min(ISOLATED_COLUMNS, len(isolated))
     lines = [
         "subgraph cluster_isolated {",
-        f"  graph [label=<{html(say.words('graph_isolated'))}>, fontsize=10, "
+        f"  graph [label=<{html(title)}>, fontsize=10, "
         f'style="dashed,rounded", peripheries=1, color="{ENDPOINT_EDGE}", '
         'fontcolor="#444444", margin=10, labeljust=c, labelloc=t];',
     ]
@@ -424,7 +425,7 @@ def _edge_line(
         else:
             colour = CAUSE_COLORS[found[0]]
             name = w(f"graph_cause_{found[0]}")
-            text += f"<BR/>{html(name)} {w.percent(found[1])}"
+            text += "<BR/>" + html(f"{name} {w.percent(found[1])}")
             tip += w("graph_cause_tip", cause=name, share=w.percent(found[1]))
     attrs = [
         f'color="{colour}"',

@@ -24,10 +24,10 @@ from .dot import (
     pen,
     quoted,
     scale_row,
+    wait_text,
     wrapped,
     wrapped_row,
 )
-from .graph import wait_text
 from .words import ENGLISH, Words
 
 PLUMBING = "#7b8794"

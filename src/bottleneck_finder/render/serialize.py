@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from typing import Any
@@ -50,6 +51,43 @@ def to_json(document: dict[str, Any]) -> str:
     return _pretty(document, 0) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula (OWASP CSV injection)."""
+
+
+def neutralize(value: Any) -> Any:
+    """A text cell starting like a formula, prefixed by a single quote (OWASP's rule); anything
+    else (numbers included, negative ones too) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    """A result table as CSV text with full-precision floats."""
-    return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+    """A result table as CSV text with full-precision floats; text cells that a spreadsheet
+    would run as a formula are neutralized (`neutralize`)."""
+    text_columns = [
+        c
+        for c in frame.columns
+        if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))
+    ]
+    risky = [c for c in text_columns if any(_is_formula(v) for v in frame[c].tolist())]
+    if risky:
+        frame = frame.copy()
+        for c in risky:
+            frame[c] = pd.Series(
+                [neutralize(v) for v in frame[c].tolist()], index=frame.index, dtype=object
+            )
+    # The writer quotes a "\n" but not a lone "\r", which a reader takes for a line break.
+    lone_cr = any(isinstance(v, str) and "\r" in v for c in text_columns for v in frame[c].tolist())
+    text = frame.to_csv(
+        index=False,
+        lineterminator="\n",
+        float_format="%.6f",
+        quoting=csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL,
+    )
+    return str(text)
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)

@@ -42,10 +42,17 @@ def summary_text(analysis: Analysis, words: Words = ENGLISH) -> str:
             mean=w.duration(analysis.cases.duration_mean_s),
             p90=w.duration(analysis.cases.duration_p90_s),
         ),
-        w(definition),
+        w(definition) if not analysis.mixed_wait_definitions else _mixed(analysis, w),
         w("t_total_wait", total=w.duration(analysis.total_wait_s)),
     ]
     return "\n".join(lines)
+
+
+def _mixed(analysis: Analysis, w: Words) -> str:
+    """The waiting-time line of a log mixing activities with and without start times."""
+    definitions = analysis.activities["wait_definition"]
+    started = int((definitions == "start_to_previous_end").sum())
+    return w("t_wait_mixed", started=started, complete_only=len(definitions) - started)
 
 
 def bottleneck_table(

@@ -398,6 +398,8 @@ def dropped_rows(ctx: Context, data: ReportData) -> list[tuple[str, str]]:
         ("drop_missing", q.dropped_missing_case_or_activity),
         ("drop_end_before_start", q.dropped_end_before_start),
         ("drop_duplicates", q.dropped_duplicates),
+        ("drop_kept_duplicates", q.kept_duplicates),
+        ("drop_traces_apart", q.traces_keyed_apart),
         ("drop_lifecycle", q.ignored_lifecycle_events),
         ("drop_unmatched_starts", q.unmatched_starts),
         ("drop_unmatched_completes", q.unmatched_completes),
