@@ -22,7 +22,6 @@ import bottleneck_finder.io.write as write_module
 from bottleneck_finder.cli import cli
 from bottleneck_finder.errors import OutputError
 from bottleneck_finder.io.write import write_files
-from bottleneck_finder.reporting.chromium import find_chromium
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 SMALL = b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n1,B,2025-01-01 09:00\n"
@@ -102,61 +101,6 @@ def test_a_stop_signal_ends_quietly_leaving_nothing(
     assert not out.exists() and not (tmp_path / "out").exists()
     assert list(scratch.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.parquet", "tmp"]
-
-
-@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
-@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
-def test_a_stop_signal_while_chromium_prints_removes_its_files(tmp_path: Path, name: str) -> None:
-    log = tmp_path / "log.csv"
-    log.write_bytes(SMALL)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(scratch)}
-    env.pop("BOTTLENECK_CHROMIUM", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bottleneck_finder", "report", str(log), "-o", str(out), "-q"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    profile: list[Path] = []
-    while not profile and time.monotonic() < deadline:  # Chromium is starting or printing
-        assert process.poll() is None, process.communicate()
-        profile = [p for p in scratch.glob("bottleneck-chromium-*") if (p / "tmp").exists()]
-        time.sleep(0.01)
-    assert profile, "Chromium never started"
-    time.sleep(0.2)
-    process.send_signal(getattr(signal, name))
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], stderr
-    assert stderr == STOP_LINES[name]
-    assert not out.exists()
-    assert list(scratch.iterdir()) == []
-    chromiums = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert str(profile[0]) not in chromiums
-
-
-@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
-def test_the_report_leaves_no_temporary_file_chromium_included(tmp_path: Path) -> None:
-    """Chromium wrote `org.chromium.Chromium.*` folders into $TMPDIR and left them there."""
-    log = tmp_path / "log.csv"
-    log.write_bytes(SMALL)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(scratch)}
-    env.pop("BOTTLENECK_CHROMIUM", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bottleneck_finder", "report", str(log), "-o", str(tmp_path / "r")],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "r" / "report.pdf").read_bytes().startswith(b"%PDF-")
-    assert list(scratch.iterdir()) == []
 
 
 def interrupted_query(signum: int) -> Any:

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BottleneckError
-from ..io.write import signals_held
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -91,20 +89,6 @@ class Browser:
                 "Chromium is not installed, so the PDF cannot be printed",
                 fix="run scripts/ensure-chromium.sh or apt-get install chromium",
             )
-        with signals_held():  # a stop signal waits until Chromium has started and is known
-            self._start(exe)
-        self._buffer = b""
-        self._next_id = 0
-        self._events: list[dict[str, Any]] = []
-        self.session = ""
-        self.report = PageReport()
-        try:
-            self._attach()
-        except BaseException:  # also Ctrl-C or SIGTERM: stop Chromium, remove its files
-            self.close()
-            raise
-
-    def _start(self, exe: str) -> None:
         # one private folder holds the profile and Chromium's own temporary files (its
         # TMPDIR: `org.chromium.Chromium.*`), so removing it leaves nothing behind
         self._profile = tempfile.mkdtemp(prefix="bottleneck-chromium-")
@@ -125,7 +109,6 @@ class Browser:
         def wire() -> None:  # in the child: DevTools reads fd 3 and writes fd 4
             os.dup2(to_child_r, 3)
             os.dup2(from_child_w, 4)
-            signal.pthread_sigmask(signal.SIG_SETMASK, set())  # held only in this process
 
         try:
             self._proc = subprocess.Popen(
@@ -143,6 +126,16 @@ class Browser:
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+        self.session = ""
+        self.report = PageReport()
+        try:
+            self._attach()
+        except BaseException:  # also Ctrl-C or SIGTERM: stop Chromium, remove its files
+            self.close()
+            raise
 
     def _attach(self) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
