@@ -23,7 +23,7 @@ from .analysis.discovery import Discovery
 from .analysis.drift_model import ChangePoint, DriftResult, Granularity
 from .analysis.flows import Handoffs, Rework, Variants
 from .calendar import WorkCalendar, load_calendar
-from .columns import LogColumns, resolve_columns
+from .columns import LogColumns, resolve_columns, time_candidates
 from .io.read import RawLog, from_dataframe, read_log, read_reference_file
 from .model import Analysis, EventLog
 from .normalize import NormalizeOptions, normalize
@@ -59,7 +59,8 @@ def read_raw(
     def select(names: Sequence[str]) -> Sequence[str]:
         if options.milestones:
             return names
-        return [c for _, c in resolve_columns(names, columns, source=str(source)).items()]
+        wanted = [c for _, c in resolve_columns(names, columns, source=str(source)).items()]
+        return [*wanted, *(c for c in time_candidates(names) if c not in wanted)]
 
     return read_log(source, encoding=encoding, select=select, sheet=sheet)
 
@@ -97,17 +98,21 @@ def load(
     """A log read, normalized and prepared once for every analysis (close it, or use `with`).
 
     `tz` is the zone of timestamps written without an offset (and of dates shown); `calendar`
-    measures every duration in working time; `sheet` chooses the sheet of an Excel or
-    OpenDocument workbook (a name, or a number from 1). A prepared log is returned as it is."""
+    measures every duration in working time, and without `tz` its zone is that of times
+    written without an offset; `sheet` chooses the sheet of an Excel or OpenDocument workbook
+    (a name, or a number from 1). A prepared log is returned as it is."""
     if isinstance(source, PreparedLog):
         return source
     if isinstance(source, EventLog):
         return PreparedLog(source, calendar=calendar_of(calendar))
     opts = options or NormalizeOptions()
+    cal = calendar_of(calendar)
     if tz is not None:
         opts = replace(opts, tz=tz)
+    if cal is not None and opts.default_tz is None:  # as the command line's --calendar
+        opts = replace(opts, default_tz=cal.tz)
     log = load_log(source, columns, options=opts, encoding=encoding, sheet=sheet)
-    return PreparedLog(log, calendar=calendar_of(calendar))
+    return PreparedLog(log, calendar=cal)
 
 
 def _english(calendar: WorkCalendar | None) -> Words:

@@ -67,16 +67,25 @@ class StopSignals:
 def stopped(signum: int) -> NoReturn:
     """Say that a stop signal ended the run, and exit 130 (SIGINT) or 143 (SIGTERM)."""
     code, message = STOP_MESSAGES[signal.Signals(signum)]
+    clear_progress()
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
 def fail(error: BottleneckError) -> NoReturn:
-    """Print the one-line message of `error` and exit with its code."""
+    """Print the one-line message of `error` (on a line of its own) and exit with its code."""
     if StopSignals.received:  # e.g. Chromium killed by the same Ctrl-C
         stopped(StopSignals.received[0])
+    clear_progress()
     click.echo(f"error: {error.one_line()}", err=True)
     sys.exit(error.exit_code)
+
+
+def clear_progress() -> None:
+    """Wipe a progress line left open by the command that failed."""
+    from .commands.options import Progress
+
+    Progress.clear()
 
 
 def command_modules() -> list[str]:
@@ -139,6 +148,7 @@ class Guarded(click.Group):
         except BottleneckError as error:
             fail(error)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            clear_progress()
             raise
         except BrokenPipeError:
             # the reader (e.g. `| head`) went away: the files are written, stop quietly
@@ -150,6 +160,7 @@ class Guarded(click.Group):
         except Terminated:
             stopped(signal.SIGTERM)
         except MemoryError:
+            clear_progress()
             click.echo(
                 "error: out of memory — analyze a smaller period or a Parquet file", err=True
             )
@@ -159,6 +170,7 @@ class Guarded(click.Group):
                 stopped(StopSignals.received[0])
             if os.environ.get("BOTTLENECK_DEBUG"):
                 raise
+            clear_progress()
             click.echo(
                 f"error: internal error ({type(error).__name__}: {error}) — please report it "
                 "with the command you ran; set BOTTLENECK_DEBUG=1 to see the details",

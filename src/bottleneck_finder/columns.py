@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from .errors import ColumnError, MissingColumnError
@@ -24,6 +24,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "application_id",
         "ma_ho_so",
         "so_ho_so",
+        "ma_hs",
+        "so_bien_nhan",
         "ho_so",
     ),
     "activity": (
@@ -39,7 +41,13 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "buoc",
         "ten_buoc",
         "buoc_xu_ly",
+        "buoc_thuc_hien",
         "cong_viec",
+        "ten_cong_viec",
+        "hoat_dong",
+        "ten_hoat_dong",
+        "thao_tac",
+        "cong_doan",
     ),
     "timestamp": (
         "time:timestamp",
@@ -53,19 +61,29 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "end_date",
         "time",
         "datetime",
+        "thoi_diem_ket_thuc",
         "thoi_gian_ket_thuc",
-        "thoi_gian",
+        "ngay_gio_ket_thuc",
         "ngay_ket_thuc",
+        "thoi_diem_hoan_thanh",
+        "thoi_gian_hoan_thanh",
+        "ngay_hoan_thanh",
+        "ngay_gio",
+        "thoi_diem",
+        "thoi_gian",
         "ngay_xu_ly",
         "end",
         "complete",
+        "ngay_tiep_nhan",
     ),
     "start": (
         "start_timestamp",
         "start_time",
         "starttime",
         "start_date",
+        "thoi_diem_bat_dau",
         "thoi_gian_bat_dau",
+        "ngay_gio_bat_dau",
         "ngay_bat_dau",
         "start",
         "begin",
@@ -81,6 +99,8 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "can_bo",
         "nguoi_xu_ly",
         "can_bo_xu_ly",
+        "nguoi_thuc_hien",
+        "chuyen_vien",
     ),
     "group": (
         "org:group",
@@ -91,7 +111,9 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
         "department",
         "team",
         "don_vi",
+        "don_vi_xu_ly",
         "phong_ban",
+        "bo_phan",
         "co_quan",
     ),
     "lifecycle": ("lifecycle:transition", "lifecycle", "transition", "event_type"),
@@ -187,14 +209,86 @@ def _listing(available: Sequence[str]) -> str:
     return shown + (f", … ({len(available)} in all)" if len(available) > 25 else "")
 
 
+# Words of English and Vietnamese time column names (after `canonical_name`, split on `_`):
+# `started_at`, `Start Date`, `Ngày bắt đầu` start a step; `finished_at`, `completed_time`,
+# `Thời điểm hoàn thành` end one. Used when no candidate name above matches exactly.
+TIME_WORDS = frozenset(
+    {"at", "time", "date", "timestamp", "ts", "datetime", "thoi", "gian", "diem", "ngay", "gio"}
+)
+START_WORDS = (("start",), ("started",), ("begin",), ("began",), ("bat", "dau"))
+END_WORDS = (
+    ("end",),
+    ("ended",),
+    ("finish",),
+    ("finished",),
+    ("complete",),
+    ("completed",),
+    ("completion",),
+    ("done",),
+    ("closed",),
+    ("ket", "thuc"),
+    ("hoan", "thanh"),
+)
+TIME_ROLES = ("timestamp", "start")
+
+
+def _has_words(tokens: list[str], words: tuple[str, ...]) -> bool:
+    n = len(words)
+    return any(tuple(tokens[i : i + n]) == words for i in range(len(tokens) - n + 1))
+
+
+def time_role_of_name(name: str) -> str | None:
+    """ "start" or "timestamp" when a column's name says it holds a step's start or end time
+    (`started_at`, `finished_at`, `Thời điểm bắt đầu`), else None."""
+    tokens = canonical_name(name).split("_")
+    if not TIME_WORDS.intersection(tokens) and len(tokens) > 1:
+        return None
+    if any(_has_words(tokens, w) for w in START_WORDS):
+        return "start"
+    if any(_has_words(tokens, w) for w in END_WORDS):
+        return "timestamp"
+    return None
+
+
+def time_candidates(available: Sequence[str]) -> list[str]:
+    """Every column whose name could make it the end or start time (to read before choosing)."""
+    names = {canonical_name(n) for role in TIME_ROLES for n in CANDIDATES[role]}
+    return [c for c in available if canonical_name(c) in names or time_role_of_name(c)]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The resolved columns and notes on columns that look like a role but are not used."""
+
+    columns: LogColumns
+    notes: tuple[str, ...] = ()
+
+
 def resolve_columns(
-    available: Sequence[str], given: LogColumns, *, source: str | None = None
+    available: Sequence[str],
+    given: LogColumns,
+    *,
+    source: str | None = None,
+    holds_times: Callable[[str], bool] | None = None,
 ) -> LogColumns:
     """Complete `given` by detecting the unset roles among `available` column names.
 
     Explicitly given columns must exist (else `MissingColumnError` with the nearest name);
-    case, activity and timestamp must be found. A column is used for one role only.
+    case, activity and timestamp must be found. A column is used for one role only. With
+    `holds_times`, a column is detected as a time only when it holds times in most rows.
     """
+    return detect_columns(available, given, source=source, holds_times=holds_times).columns
+
+
+def detect_columns(
+    available: Sequence[str],
+    given: LogColumns,
+    *,
+    source: str | None = None,
+    holds_times: Callable[[str], bool] | None = None,
+) -> Detection:
+    """`resolve_columns` with its notes: a start column that looks present (by name) but is
+    not used, because its values are not times, is named in a note, never passed over silently."""
     available = list(available)
     for role, column in given.items():
         if column and column not in available:
@@ -204,29 +298,58 @@ def resolve_columns(
                 fix=_suggest(column, available),
                 source=source,
             )
+    is_time = holds_times or (lambda _column: True)
     used = {column for _, column in given.items()}
     folded: dict[str, str] = {}
     for column in available:
         folded.setdefault(canonical_name(column), column)
     detected: dict[str, str] = {}
+    rejected: dict[str, list[str]] = {role: [] for role in TIME_ROLES}
+
+    def fits(role: str, column: str) -> bool:
+        if role not in TIME_ROLES:
+            return True
+        if column in rejected[role]:
+            return False
+        if is_time(column):
+            return True
+        rejected[role].append(column)
+        return False
+
     for role, names in CANDIDATES.items():
         if getattr(given, role) is not None:
             continue
-        for name in names:
-            found = folded.get(canonical_name(name))
-            if found is not None and found not in used:
+        found_names = [folded.get(canonical_name(name)) for name in names]
+        if role in TIME_ROLES:  # then `started_at`, `Ngày giờ kết thúc hồ sơ`, in file order
+            found_names += [c for c in available if time_role_of_name(c) == role]
+        for found in found_names:
+            if found is not None and found not in used and fits(role, found):
                 detected[role] = found
                 used.add(found)
                 break
+    if given.timestamp is None and "timestamp" not in detected and rejected["timestamp"]:
+        # no candidate holds times: take the first one, so that reading it says what is wrong
+        detected["timestamp"] = rejected["timestamp"][0]
+        used.add(detected["timestamp"])
     result = replace(given, **detected)
     result = replace(result, **{role: None for role, column in result.items() if column == ""})
     for role in REQUIRED:
         if getattr(result, role) is None:
             unmapped = [c for c in available if c not in used]
+            if role in TIME_ROLES:  # never offer a column of names as the time
+                unmapped = [c for c in unmapped if c not in rejected[role] and is_time(c)]
             example = f", e.g. {ROLE_HELP[role]} '{unmapped[0]}'" if unmapped else ""
             raise MissingColumnError(
                 f"no {role} column found (columns found: {_listing(available)})",
                 fix=f"name it with {ROLE_HELP[role]} COLUMN{example}, or in a --columns file",
                 source=source,
             )
-    return result
+    notes = []
+    if result.start is None and given.start is None:
+        for column in rejected["start"]:
+            notes.append(
+                f"column '{column}' looks like start times but most of its values are not "
+                "times: not used, so waits run from the previous step's end; pass "
+                f"--start-timestamp '{column}' to use it"
+            )
+    return Detection(result, tuple(notes))

@@ -17,13 +17,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .columns import CANDIDATES, LogColumns, canonical_name, resolve_columns
+from .columns import CANDIDATES, Detection, LogColumns, canonical_name, detect_columns
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
 from .io.xes import TRACE_CASE, key_traces_apart
 from .model import DataQuality, EventLog
 from .ordering import CaseOrder, by_case
-from .timestamps import ParsedTimes, parse_timestamps
+from .timestamps import ParsedTimes, holds_times, parse_timestamps
 
 BadRows = Literal["fail", "skip"]
 Duplicates = Literal["keep", "drop", "fail"]
@@ -42,6 +42,7 @@ class NormalizeOptions:
     milestones: tuple[tuple[str, str], ...] = field(default=())
     duplicates: Duplicates = "keep"
     merge_traces: bool = False
+    default_tz: str | None = None  # zone of times without an offset when `tz` is not given
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -230,11 +231,18 @@ def _duplicates(
     return duplicated
 
 
-def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> LogColumns:
-    """Resolve the column mapping against the raw table (milestone tables need only a case)."""
+def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Detection:
+    """Resolve the column mapping against the raw table (milestone tables need only a case);
+    a column is detected as a time only if most of a sample of its values are times."""
     names = [str(c) for c in raw.table.columns]
     if not options.milestones:
-        return resolve_columns(names, given, source=raw.source)
+        table = raw.table
+        return detect_columns(
+            names,
+            given,
+            source=raw.source,
+            holds_times=lambda c: holds_times(table[c], options.timestamp_format),
+        )
     for column, _ in options.milestones:
         if column not in names:
             raise ColumnError(
@@ -256,7 +264,7 @@ def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Lo
             fix="name it with --case COLUMN",
             source=raw.source,
         )
-    return LogColumns(case=case)
+    return Detection(LogColumns(case=case))
 
 
 def _melt_milestones(raw: RawLog, case: str, milestones: Sequence[tuple[str, str]]) -> RawLog:
@@ -287,7 +295,8 @@ def _melt_milestones(raw: RawLog, case: str, milestones: Sequence[tuple[str, str
 def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None = None) -> EventLog:
     """Map, parse and validate a raw log into the canonical event table of an `EventLog`."""
     options = options or NormalizeOptions()
-    columns = resolve_for(raw, given, options)
+    detection = resolve_for(raw, given, options)
+    columns = detection.columns
     source = raw.source
     table = raw.table
     rows_read = len(table)
@@ -312,7 +321,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     # thread while this one reads the other columns.
     def times(column: str) -> ParsedTimes:
         return parse_timestamps(
-            table[column], fmt=options.timestamp_format, tz=options.tz, column=column, source=source
+            table[column],
+            fmt=options.timestamp_format,
+            tz=options.tz or options.default_tz,
+            column=column,
+            source=source,
         )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -435,7 +448,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             options.duplicates,
         )
     )
-    warnings: list[str] = []
+    warnings: list[str] = list(detection.notes)
     if traces is not None and traces.renamed:
         shown = ", ".join(repr(name) for name in traces.examples)
         more = traces.repeated_ids - len(traces.examples)
@@ -510,6 +523,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         )
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
+    if start is not None and not has_start:
+        warnings.append(
+            f"start column '{columns.start}' holds no start times: waits run from the "
+            "previous step's end"
+        )
     keyed = {
         "repeated_trace_ids": 0 if traces is None else traces.repeated_ids,
         "traces_keyed_apart": 0 if traces is None else traces.renamed,
@@ -540,7 +558,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             **keyed,
         )
     )
-    display_tz = options.tz or end.offset or "UTC"
+    display_tz = options.tz or end.offset or options.default_tz or "UTC"
     return EventLog(
         events=events,
         case_order=None if rows_by_case is None else rows_by_case.positions,

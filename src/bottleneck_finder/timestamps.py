@@ -161,10 +161,14 @@ def _excel_serials(
     return ParsedTimes(micros, valid, np.zeros(len(values), bool), missing, SERIAL_FORMAT, None)
 
 
-def choose_format(sample: pd.Series, utc: bool) -> str | None:
-    """The candidate format that parses the most values of `sample` (None if none parses any)."""
+def choose_format(sample: pd.Series, utc: bool, order: str | None = None) -> str | None:
+    """The candidate format that parses the most values of `sample` (None if none parses any);
+    with a day/month `order` ("dmy", "mdy"; see `date_order`) only formats of that order or
+    year-first ones are tried."""
     best, best_count = None, 0
     for fmt in TIMESTAMP_FORMATS:
+        if order in ("dmy", "mdy") and date_order(fmt) not in (order, "ymd"):
+            continue
         count = int(_parse_text(sample, fmt, utc).notna().sum())
         if count > best_count:
             best, best_count = fmt, count
@@ -174,9 +178,16 @@ def choose_format(sample: pd.Series, utc: bool) -> str | None:
 
 
 def parse_timestamps(
-    values: pd.Series, *, fmt: str | None, tz: str | None, column: str, source: str
+    values: pd.Series,
+    *,
+    fmt: str | None,
+    tz: str | None,
+    column: str,
+    source: str,
+    order: str | None = None,
 ) -> ParsedTimes:
-    """Parse one timestamp column into UTC microseconds, detecting the format unless given."""
+    """Parse one timestamp column into UTC microseconds, detecting the format unless given
+    (with `order`, among the formats of that day/month order, as `choose_format`)."""
     missing = values.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = _localize(pd.Series(values), tz)
@@ -205,7 +216,7 @@ def parse_timestamps(
         sample = present.iloc[:SAMPLE]
     offsets = sample.map(_offset_text)
     has_offset = bool(offsets.notna().any())
-    chosen = fmt or choose_format(sample, has_offset)
+    chosen = fmt or choose_format(sample, has_offset, order)
     if chosen is None:
         raise TimestampError(
             f"column '{column}' does not hold timestamps in any known format "
@@ -222,3 +233,77 @@ def parse_timestamps(
     first_offset = next((o for o in offsets if isinstance(o, str)), None)
     micros, valid = _to_micros(stamps)
     return ParsedTimes(micros, valid, unparseable, missing, chosen, first_offset)
+
+
+def holds_times(values: pd.Series, fmt: str | None = None, sample: int = 200) -> bool:
+    """Whether a column holds times in most rows: true for datetimes and for text whose first
+    `sample` non-empty values mostly parse in one format (`fmt`, else the best known one);
+    true also for an empty column (nothing says otherwise); numbers only when they are Excel
+    serial dates (1950 to 2100)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return True
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = pd.to_numeric(values.iloc[: sample * 10], errors="coerce").dropna()
+        return bool(((numbers >= SERIAL_MIN) & (numbers <= SERIAL_MAX)).all())
+    head = values.iloc[: sample * 10].astype("string").str.strip()
+    head = head[head.notna() & (head != "")].iloc[:sample]
+    if head.empty:
+        return True
+    if bool(head.str.contains(_VIETNAMESE_MARKER).any()):
+        head = _english_markers(head)
+    has_offset = bool(head.map(_offset_text).notna().any())
+    chosen = fmt or choose_format(head, has_offset)
+    if chosen is None:
+        return False
+    return int(_parse_text(head, chosen, has_offset).notna().sum()) * 2 > len(head)
+
+
+DateOrder = str  # "dmy" (day first), "mdy" (month first) or "ymd" (year first: ISO)
+
+
+def date_order(fmt: str | None) -> DateOrder | None:
+    """The day/month order of a detected or given timestamp format (`%d/%m/%Y %H:%M` ->
+    "dmy"), or None when the format is unknown (times already typed, no format detected)."""
+    if not fmt:
+        return None
+    if fmt == "ISO8601":
+        return "ymd"
+    places = {"d": fmt.find("%d"), "m": fmt.find("%m"), "y": fmt.find("%Y")}
+    if min(places.values()) < 0:
+        return None
+    return "".join(sorted(places, key=lambda k: places[k]))
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?=$|[ T])(.*)$")
+
+
+class AmbiguousDateError(ValueError):
+    """A date option such as 03/04/2025 that could be 3 April or 4 March."""
+
+
+def read_date_text(text: str, order: DateOrder | None) -> pd.Timestamp:
+    """A date (and time) given by the user, read with the log's day/month `order`.
+
+    `dd/mm/yyyy`-shaped text (also with `-` or `.`) is read in `order` when the log has a
+    day-first or month-first format; without one (ISO or unknown), it is read only when it
+    cannot be taken the other way (14/04/2025) and else refused (`AmbiguousDateError`), as is
+    a two-digit year. Other text (2025-04-03, ISO times) is read as ISO. `ValueError` when the
+    text is not a date.
+    """
+    value = text.strip()
+    match = _NUMERIC_DATE.match(value)
+    if match is None:
+        return pd.Timestamp(value)
+    first, _sep, second, year, rest = match.groups()
+    a, b = int(first), int(second)
+    if len(year) == 2:
+        raise AmbiguousDateError(value)
+    if order == "dmy":
+        day, month = a, b
+    elif order == "mdy":
+        day, month = b, a
+    elif a == b or (a > 12) != (b > 12):
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+    else:
+        raise AmbiguousDateError(value)
+    return pd.Timestamp(f"{year}-{month:02d}-{day:02d}{rest}")

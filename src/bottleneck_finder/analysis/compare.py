@@ -150,13 +150,30 @@ def _finish(
     )
 
 
-def to_utc(at: pd.Timestamp | dt.datetime | str, tz: str) -> pd.Timestamp:
-    """A split date as a UTC timestamp; a date without a zone is read in the log's zone `tz`."""
+def to_utc(
+    at: pd.Timestamp | dt.datetime | str, tz: str, timestamp_format: str | None = None
+) -> pd.Timestamp:
+    """A split date as a UTC timestamp; a date without a zone is read in the log's zone `tz`.
+
+    Text is read with the day/month order of the log's `timestamp_format` (its detected
+    format): `03/04/2025` is 3 April in a day-first log, 4 March in a month-first one, and
+    refused when the log's order is ISO or unknown (write YYYY-MM-DD)."""
+    from ..timestamps import AmbiguousDateError, date_order, read_date_text
+
+    order = date_order(timestamp_format)
     try:
-        stamp = pd.Timestamp(at)
-    except (ValueError, TypeError) as exc:
+        stamp = read_date_text(at, order) if isinstance(at, str) else pd.Timestamp(at)
+    except AmbiguousDateError as exc:
         raise SplitDateError(
-            f"cannot read the split date {at!r}", fix="write it as YYYY-MM-DD or an ISO time"
+            f"the split date {at!r} could be day/month or month/day, and the log's own "
+            "dates do not say which",
+            fix="write it as YYYY-MM-DD",
+        ) from exc
+    except (ValueError, TypeError) as exc:
+        how = {"dmy": " day first, as the log's dates", "mdy": " month first, as the log's dates"}
+        raise SplitDateError(
+            f"cannot read the split date {at!r}{how.get(order or '', '')}",
+            fix="write it as YYYY-MM-DD or an ISO time",
         ) from exc
     if pd.isna(stamp):
         raise SplitDateError(f"cannot read the split date {at!r}", fix="write it as YYYY-MM-DD")
@@ -190,7 +207,7 @@ def _compare_split(
     description: str | None,
 ) -> Comparison:
     real, log = p.log, p.timed
-    split_at = to_utc(at, log.display_tz)
+    split_at = to_utc(at, log.display_tz, real.timestamp_format)
     split_us = int(split_at.value // 1000)
     engine = p.session("detail")
     case_table(engine, log)
@@ -245,7 +262,7 @@ def split_log(
     on the side `straddling` names)."""
     with prepared(log) as p:
         real = p.log
-        split_us = int(to_utc(at, real.display_tz).value // 1000)
+        split_us = int(to_utc(at, real.display_tz, real.timestamp_format).value // 1000)
         engine = p.session("detail")
         case_table(engine, p.timed)
         n_straddling = split_periods(engine, split_us, straddling)

@@ -263,15 +263,28 @@ def _per_procedure(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse_due_column(
-    values: pd.Series, *, column: str, source: str, tz: str, fmt: str | None = None
+    values: pd.Series,
+    *,
+    column: str,
+    source: str,
+    tz: str,
+    fmt: str | None = None,
+    log_format: str | None = None,
 ) -> pd.Series:
     """A due-date column (text or datetimes, one value per case) as UTC microseconds. A date
-    without a time of day means the end of that day (in `tz`)."""
-    from ..timestamps import parse_timestamps
+    without a time of day means the end of that day (in `tz`). Dates are read with the
+    day/month order of the log's own format `log_format` when it has one (03/04/2025 is 3
+    April beside day-first event times)."""
+    from ..timestamps import date_order, parse_timestamps
 
     present = values.dropna()
     parsed = parse_timestamps(
-        present.reset_index(drop=True), fmt=fmt, tz=tz, column=column, source=source
+        present.reset_index(drop=True),
+        fmt=fmt,
+        tz=tz,
+        column=column,
+        source=source,
+        order=date_order(log_format),
     )
     if parsed.unparseable.any():
         bad = present.iloc[int(np.flatnonzero(parsed.unparseable)[0])]

@@ -115,10 +115,12 @@ def analyze(
     values: dict[str, Any] = {}
     if extra:
         event_log, values = load_with_columns(
-            log, params, extra, quiet=quiet, progress=progress, words=w
+            log, params, extra, quiet=quiet, progress=progress, words=w, calendar=calendar
         )
     else:
-        event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
+        event_log = load_from_params(
+            log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+        )
 
     from ..prepared import PreparedLog
 

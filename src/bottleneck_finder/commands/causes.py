@@ -60,7 +60,9 @@ def causes(
     calendar = load_calendar(calendar_spec)
     w = opt.words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
     progress = opt.Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
+    event_log = load_from_params(
+        log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+    )
     if group_pools and event_log.events["group"].isna().all():
         raise ColumnError(
             "--group-pools needs a group (role/unit) column and the log has none",

@@ -168,6 +168,7 @@ def compare(
             quiet=quiet,
             label=w("cmp_side_before") + ": ",
             words=w,
+            calendar=calendar,
         )
         a_log = load_from_params(
             after,
@@ -175,6 +176,7 @@ def compare(
             quiet=quiet,
             label=w("cmp_side_after") + ": ",
             words=w,
+            calendar=calendar,
         )
         progress.stage("comparing the two logs")
         result = compare_logs(b_log, a_log, options)
@@ -184,7 +186,9 @@ def compare(
             raise click.UsageError(
                 "--before-columns / --after-columns need two logs; use --columns with --split"
             )
-        log = load_from_params(before, _side_params(params, None), quiet=quiet, words=w)
+        log = load_from_params(
+            before, _side_params(params, None), quiet=quiet, words=w, calendar=calendar
+        )
         from ..prepared import PreparedLog
 
         description = None

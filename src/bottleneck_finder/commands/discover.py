@@ -84,7 +84,9 @@ def discover(
 
     ref = read_reference_file(reference) if reference is not None else None
     progress = opt.Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
+    event_log = load_from_params(
+        log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+    )
     from ..analysis.discovery import run_discovery
     from ..render.discovery_text import discovery_files, summary_text
 

@@ -56,7 +56,9 @@ def drift(
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # drift.json's descriptions, whatever --lang
     progress = opt.Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress, words=w)
+    event_log = load_from_params(
+        log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+    )
 
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift

@@ -58,8 +58,9 @@ def build_columns(params: dict[str, Any]) -> LogColumns:
     return base.merged(given)
 
 
-def normalize_options(params: dict[str, Any]) -> Any:
-    """The `NormalizeOptions` that the column options in `params` ask for."""
+def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
+    """The `NormalizeOptions` that the column options in `params` ask for; with a working
+    `calendar` (`--calendar vn`), times without an offset are read in its zone unless --tz."""
     from ..normalize import NormalizeOptions
 
     return NormalizeOptions(
@@ -69,7 +70,24 @@ def normalize_options(params: dict[str, Any]) -> Any:
         milestones=_milestones(params.get("milestones")),
         duplicates=params.get("duplicates") or "keep",
         merge_traces=bool(params.get("merge_traces")),
+        default_tz=None if calendar is None else calendar.tz,
     )
+
+
+def _announce(
+    event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None
+) -> None:
+    """The column announcement (unless `quiet`), the zone a calendar chose for times without
+    an offset, and the data-quality warnings (always: dropped rows are never silent)."""
+    if not quiet:
+        click.echo(f"{label}{announce_columns(event_log, words)}", err=True)
+        if calendar is not None and tz is None and event_log.display_tz == calendar.tz:
+            from ..render.words import ENGLISH
+
+            said = (words or ENGLISH)("ld_zone", zone=calendar.tz, calendar=calendar.name)
+            click.echo(f"{label}{said}", err=True)
+    for warning in event_log.quality.warnings:
+        click.echo(f"warning: {label}{warning}", err=True)
 
 
 def load_from_params(
@@ -80,6 +98,7 @@ def load_from_params(
     progress: Progress | None = None,
     label: str = "",
     words: Any = None,
+    calendar: Any = None,
 ) -> Any:
     """Read and normalize `log` as the `column_options` in `params` say; announce the columns
     on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
@@ -91,15 +110,12 @@ def load_from_params(
     event_log = load_log(
         log,
         build_columns(params),
-        options=normalize_options(params),
+        options=normalize_options(params, calendar),
         encoding=params.get("encoding"),
         sheet=params.get("sheet"),
     )
     progress.done()
-    if not quiet:
-        click.echo(f"{label}{announce_columns(event_log, words)}", err=True)
-    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
-        click.echo(f"warning: {label}{warning}", err=True)
+    _announce(event_log, label, words, calendar, quiet, params.get("tz"))
     return event_log
 
 
@@ -111,6 +127,7 @@ def load_with_columns(
     quiet: bool,
     progress: Progress | None = None,
     words: Any = None,
+    calendar: Any = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
     procedure), each as a Series aligned with the rows of the file as read (so that
@@ -118,12 +135,12 @@ def load_with_columns(
     columns are asked for, so a plain `analyze` reads nothing more."""
     import numpy as np
 
-    from ..columns import resolve_columns
+    from ..columns import resolve_columns, time_candidates
     from ..errors import ColumnError
     from ..normalize import normalize
 
     columns = build_columns(params)
-    options = normalize_options(params)
+    options = normalize_options(params, calendar)
     progress = progress or Progress(quiet)
     progress.stage(f"reading {log}")
     from ..io.read import read_log
@@ -132,7 +149,8 @@ def load_with_columns(
         if options.milestones:
             return names
         wanted = [c for _, c in resolve_columns(names, columns, source=str(log)).items()]
-        return [*wanted, *(c for c in extra if c in names and c not in wanted)]
+        more = [*time_candidates(names), *(c for c in extra if c in names)]
+        return [*wanted, *dict.fromkeys(c for c in more if c not in wanted)]
 
     raw = read_log(
         log, encoding=params.get("encoding"), select=select, sheet=params.get("sheet")
@@ -152,10 +170,7 @@ def load_with_columns(
         for c, series in values.items():
             values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
     progress.done()
-    if not quiet:
-        click.echo(announce_columns(event_log, words), err=True)
-    for warning in event_log.quality.warnings:  # dropped rows are never silent, even with -q
-        click.echo(f"warning: {warning}", err=True)
+    _announce(event_log, "", words, calendar, quiet, params.get("tz"))
     return event_log, values
 
 
@@ -170,6 +185,8 @@ def announce_columns(log: Any, words: Any = None) -> str:
         how = w("ld_lifecycle")
     elif log.has_start_times:
         how = w("ld_start_times")
+    elif log.columns.start:
+        how = w("ld_empty_start")
     else:
         how = w("ld_no_start_times")
     fmt = w("ld_format", format=log.timestamp_format) if log.timestamp_format else ""
@@ -197,6 +214,7 @@ def deadline_report_from_params(
             source=event_log.source,
             tz=event_log.display_tz,
             fmt=params.get("timestamp_format"),
+            log_format=event_log.timestamp_format,
         )
     return deadline_report(
         event_log,

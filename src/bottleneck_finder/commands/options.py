@@ -17,7 +17,12 @@ GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
 
 
 class Progress:
-    """Stage messages on stderr while a long run works (only on a terminal, never with --quiet)."""
+    """Stage messages on stderr while a long run works (only on a terminal, never with --quiet).
+
+    A stage line stays open (no newline) until `done`; `Progress.clear()` wipes an open one, so
+    that an error or warning printed meanwhile starts on its own line."""
+
+    pending = False  # a stage line is open on stderr (one process, one terminal)
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
@@ -27,10 +32,18 @@ class Progress:
         if self.enabled:
             elapsed = time.monotonic() - self.started
             click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", err=True, nl=False)
+            Progress.pending = True
 
     def done(self) -> None:
         if self.enabled:
+            Progress.clear()
+
+    @staticmethod
+    def clear() -> None:
+        """Wipe an open stage line, if any."""
+        if Progress.pending:
             click.echo("\r\033[K", err=True, nl=False)
+            Progress.pending = False
 
 
 class OutputPath(click.Path):

@@ -87,11 +87,16 @@ def report(
         )
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     progress = opt.Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    event_log = load_from_params(log, params, quiet=quiet, progress=progress, calendar=calendar)
     other_log = None
     if compare_with is not None:
         other_log = load_from_params(
-            compare_with, params, quiet=quiet, progress=progress, label="before: "
+            compare_with,
+            params,
+            quiet=quiet,
+            progress=progress,
+            label="before: ",
+            calendar=calendar,
         )
     options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top, calendar=calendar)
     with contextlib.ExitStack() as logs:  # one prepared log per log, closed once measured

@@ -152,7 +152,7 @@ def _parts(
             else:
                 from ..analysis.compare import to_utc
 
-                at = to_utc(split, p.log.display_tz)
+                at = to_utc(split, p.log.display_tz, p.log.timestamp_format)
             result = compare_split(p, at, compare_options)
             before_log, after_log, straddling = split_log(p, at)
             with PreparedLog(after_log, calendar=cal) as side:
