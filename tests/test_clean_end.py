@@ -6,22 +6,26 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import bottleneck_finder.io.write as write_module
+import bottleneck_finder.reporting.chromium as chromium_module
 from bottleneck_finder.cli import cli
 from bottleneck_finder.errors import OutputError
+from bottleneck_finder.holds import HOLD_S, VARIABLE
 from bottleneck_finder.io.write import write_files
+from bottleneck_finder.reporting.chromium import find_chromium
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 SMALL = b"case_id,activity,timestamp\n1,A,2025-01-01 08:00\n1,B,2025-01-01 09:00\n"
@@ -31,22 +35,6 @@ STOP_LINES = {
 }
 
 
-def big_log(path: Path, events: int = 3_000_000) -> Path:
-    """A five-step process, `events` events, as Parquet (quick to write, a few seconds to run)."""
-    rng = np.random.default_rng(1)
-    cases = np.repeat(np.arange(events // 5), 5)
-    seconds = cases * 600 + np.tile(np.arange(5), events // 5) * 3600 + rng.integers(0, 600, events)
-    pd.DataFrame(
-        {
-            "case_id": cases.astype(str),
-            "activity": np.tile(np.array(list("ABCDE")), events // 5),
-            "timestamp": np.datetime64("2024-01-01") + seconds.astype("timedelta64[s]"),
-            "resource": rng.integers(0, 50, events).astype(str),
-        }
-    ).to_parquet(path)
-    return path
-
-
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (hidden ones too) by relative name, with its bytes."""
     return {
@@ -54,53 +42,166 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def start(args: list[str], tmp: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(tmp), "BOTTLENECK_CHROMIUM": ""}
+def held_run(
+    args: list[str], tmp_path: Path, point: str, *, chromium: Path | None = None
+) -> tuple[subprocess.Popen[str], Path]:
+    """Start the CLI in a child that stops at the hold `point` (see `holds.reached`), and wait
+    until it is there: its signal handlers are installed and it is inside that phase. Returns
+    the child and its private $TMPDIR (`chromium`, when given: Chromium is used then)."""
+    scratch = chromium or tmp_path / "tmp"
+    scratch.mkdir(exist_ok=True)
+    marker = tmp_path / "held"
+    env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(scratch)}
+    env[VARIABLE] = f"{point}={marker}"
     env.pop("BOTTLENECK_DEBUG", None)
-    return subprocess.Popen(
+    if chromium is not None:
+        env.pop("BOTTLENECK_CHROMIUM", None)
+    else:
+        env["BOTTLENECK_CHROMIUM"] = ""
+    process = subprocess.Popen(
         [sys.executable, "-m", "bottleneck_finder", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_for_module(process: subprocess.Popen[str], name: str, timeout: float = 60.0) -> None:
-    """Wait until the process has loaded the library `name` (it is then inside the command)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        if name in Path(f"/proc/{process.pid}/maps").read_text():
-            return
+    deadline = time.monotonic() + HOLD_S
+    while not marker.exists():  # no timing guess: the child says when it is held
+        if process.poll() is not None:
+            raise AssertionError(f"the run ended before {point!r}: {process.communicate()}")
+        assert time.monotonic() < deadline, f"the run never reached {point!r}"
         time.sleep(0.02)
-    raise AssertionError(f"{name} never loaded")
+    assert marker.read_text() == f"{process.pid}\n"
+    marker.unlink()
+    return process, scratch
 
 
-@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def stop(process: subprocess.Popen[str], name: str) -> str:
+    """Send the signal `name`; check the exit code and that stdout stayed empty; the stderr."""
+    process.send_signal(getattr(signal, name))
+    stdout, stderr = process.communicate(timeout=HOLD_S)
+    assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], stderr
+    assert stdout == ""
+    return stderr
+
+
 @pytest.mark.parametrize(
-    ("name", "command", "code"),
-    [("SIGINT", "analyze", 130), ("SIGTERM", "report", 143), ("SIGINT", "report", 130)],
+    ("name", "command", "point"),
+    [
+        ("SIGINT", "analyze", "reading"),
+        ("SIGTERM", "analyze", "measuring"),
+        ("SIGINT", "report", "staged"),
+        ("SIGTERM", "discover", "staged"),
+    ],
 )
 def test_a_stop_signal_ends_quietly_leaving_nothing(
-    tmp_path: Path, name: str, command: str, code: int
+    tmp_path: Path, name: str, command: str, point: str
 ) -> None:
-    log = big_log(tmp_path / "big.parquet")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    log = tmp_path / "log.csv"
+    log.write_bytes(SMALL)
     out = tmp_path / "out" / "run"
     extra = ["--no-pdf"] if command == "report" else []
-    process = start([command, str(log), "-o", str(out), "-q", *extra], scratch)
-    wait_for_module(process, "_duckdb")  # the log is being read or analyzed
-    time.sleep(0.3)
-    process.send_signal(getattr(signal, name))
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == code, stderr
-    assert stderr == STOP_LINES[name]
-    assert stdout == ""
-    assert not out.exists() and not (tmp_path / "out").exists()
+    process, scratch = held_run([command, str(log), "-o", str(out), "-q", *extra], tmp_path, point)
+    if point == "staged":  # every file is written aside: the stage is what must go
+        assert [p.name.endswith(".partial") for p in (tmp_path / "out").iterdir()] == [True]
+        assert not out.exists()
+    assert stop(process, name) == STOP_LINES[name]
+    assert not (tmp_path / "out").exists()  # neither the folder, the stage, nor their parent
     assert list(scratch.iterdir()) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.parquet", "tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv", "tmp"]
+    assert log.read_bytes() == SMALL
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_before_the_swap_leaves_an_existing_folder_as_it_was(
+    tmp_path: Path, name: str
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_bytes(SMALL)
+    out = tmp_path / "r"
+    args = ["report", str(log), "-o", str(out), "--no-pdf", "-q", "--skip", "drift,causes"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    (out / "report.md").write_text("an older report")
+    (out / "notes.txt").write_text("mine")
+    before = tree(out)
+    process, scratch = held_run(args, tmp_path, "staged")
+    assert any(p.name.endswith(".partial") for p in out.iterdir())  # the new files, aside
+    assert stop(process, name) == STOP_LINES[name]
+    assert tree(out) == before
+    assert list(scratch.iterdir()) == []
+    assert log.read_bytes() == SMALL
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A temporary folder with a short path, as Chromium needs (see `private_folder`)."""
+    folder = Path(tempfile.mkdtemp(prefix="bn-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_while_chromium_runs_stops_it_and_removes_its_files(
+    tmp_path: Path, short_tmp: Path, name: str
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_bytes(SMALL)
+    out = tmp_path / "out"
+    args = ["report", str(log), "-o", str(out), "-q", "--skip", "drift,causes"]
+    process, scratch = held_run(args, tmp_path, "chromium", chromium=short_tmp)
+    held = sorted(p.name for p in scratch.iterdir())
+    assert len(held) == 2 and held[0].startswith("bottleneck-chromium-"), held  # and the page
+    assert (scratch / held[0] / "profile" / "Default").is_dir()  # Chromium is up
+    assert stop(process, name) == STOP_LINES[name]
+    assert not out.exists()
+    assert list(scratch.iterdir()) == []  # its profile, its own temporary files, report.html
+    running = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert held[0] not in running
+    assert log.read_bytes() == SMALL
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_a_long_temporary_folder_path_still_gives_a_pdf(
+    tmp_path: Path, short_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chromium's lock socket lives in $TMPDIR: past ~60 characters it stopped at once ("Chromium
+    stopped unexpectedly", no report.pdf). Its folder then goes to the short /tmp."""
+    long = tmp_path / ("x" * 80)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    monkeypatch.setattr(chromium_module, "SHORT_TMP", str(short_tmp))
+    assert len(str(long)) + len("/bottleneck-chromium-12345678/tmp") > chromium_module.MAX_SCRATCH
+    seen: list[str] = []
+    real = chromium_module.private_folder
+
+    def spy() -> str:
+        seen.append(real())
+        return seen[-1]
+
+    monkeypatch.setattr(chromium_module, "private_folder", spy)
+    assert chromium_module.html_to_pdf("<p>x</p>").startswith(b"%PDF-")
+    assert Path(seen[0]).parent == short_tmp
+    assert list(long.iterdir()) == [] and list(short_tmp.iterdir()) == []
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_the_report_leaves_no_temporary_file_chromium_included(tmp_path: Path) -> None:
+    """Chromium wrote `org.chromium.Chromium.*` folders into $TMPDIR and left them there."""
+    log = tmp_path / "log.csv"
+    log.write_bytes(SMALL)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(scratch)}
+    env.pop("BOTTLENECK_CHROMIUM", None)
+    env.pop(VARIABLE, None)
+    args = ["report", str(log), "-o", str(tmp_path / "r"), "-q", "--skip", "drift,causes"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bottleneck_finder", *args], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r" / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert list(scratch.iterdir()) == []
 
 
 def interrupted_query(signum: int) -> Any:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import holds
 from ..errors import BottleneckError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -38,6 +39,9 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 TIMEOUT_S = 120.0
+MAX_SCRATCH = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
+"""The longest temporary folder Chromium can start in (a socket address holds 107 bytes)."""
+SHORT_TMP = "/tmp"
 A4_WIDTH_IN, A4_HEIGHT_IN = 8.27, 11.69
 FOOTER = (
     "<div style=\"width:100%;font-family:'DejaVu Sans',sans-serif;font-size:8px;color:#555;"
@@ -62,6 +66,17 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+def private_folder() -> str:
+    """A new folder for Chromium's profile and temporary files, in the temporary folder unless
+    that path is too long for Chromium: its lock socket (`<tmp>/org.chromium.Chromium.XXXXXX/
+    SingletonSocket`) must fit a Unix socket address, else Chromium stops at once."""
+    folder = tempfile.mkdtemp(prefix="bottleneck-chromium-")
+    if len(os.fsencode(folder)) + len("/tmp") > MAX_SCRATCH and os.access(SHORT_TMP, os.W_OK):
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="bottleneck-chromium-", dir=SHORT_TMP)
+    return folder
 
 
 @dataclass
@@ -91,7 +106,7 @@ class Browser:
             )
         # one private folder holds the profile and Chromium's own temporary files (its
         # TMPDIR: `org.chromium.Chromium.*`), so removing it leaves nothing behind
-        self._profile = tempfile.mkdtemp(prefix="bottleneck-chromium-")
+        self._profile = private_folder()
         profile, scratch = Path(self._profile) / "profile", Path(self._profile) / "tmp"
         profile.mkdir()
         scratch.mkdir()
@@ -133,6 +148,7 @@ class Browser:
         self.report = PageReport()
         try:
             self._attach()
+            holds.reached("chromium")  # a no-op outside signal tests
         except BaseException:  # also Ctrl-C or SIGTERM: stop Chromium, remove its files
             self.close()
             raise
