@@ -62,6 +62,7 @@ def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
     """The `NormalizeOptions` that the column options in `params` ask for; with a working
     `calendar` (`--calendar vn`), times without an offset are read in its zone unless --tz."""
     from ..normalize import NormalizeOptions
+    from ..timeunits import CALENDAR_YEARS
 
     return NormalizeOptions(
         timestamp_format=params.get("timestamp_format"),
@@ -71,6 +72,7 @@ def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
         duplicates=params.get("duplicates") or "keep",
         merge_traces=bool(params.get("merge_traces")),
         default_tz=None if calendar is None else calendar.tz,
+        calendar_years=None if calendar is None else CALENDAR_YEARS,
     )
 
 
