@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from .duplicates import duplicate_rows
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
 from .io.xes import TRACE_CASE, key_traces_apart
-from .model import DataQuality, EventLog
+from .model import DataQuality, EventLog, QualityWarning
 from .ordering import CaseOrder, by_case
 from .timestamps import ParsedTimes, holds_times, parse_timestamps
 from .timeunits import year_start_us
@@ -46,6 +46,20 @@ class NormalizeOptions:
     merge_traces: bool = False
     default_tz: str | None = None  # zone of times without an offset when `tz` is not given
     calendar_years: tuple[int, int] | None = None  # with a working calendar: the years it covers
+
+
+class Problem(NamedTuple):
+    """Rows with one kind of problem: the error and fix when they stop the run, the warning
+    (`QualityWarning` kind `dropped_<kind>` or `kept_<kind>`) when they are dropped or kept."""
+
+    mask: np.ndarray
+    error: type[BottleneckError]
+    what: str
+    fix: str
+    mode: str  # fail, drop (bad rows skipped, duplicates dropped) or keep
+    kind: str
+    columns: tuple[str, ...] = ()
+    detail: str = ""
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -332,62 +346,78 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     )
 
     bad_rows = "fail" if options.bad_rows == "fail" else "drop"
-    problems: list[tuple[np.ndarray, type[BottleneckError], str, str, str]] = [
-        (
+    end_column, start_column = str(columns.timestamp), str(columns.start)
+    problems = [
+        Problem(
             missing_key,
             LogValidationError,
             "rows without a case id or activity name "
             f"(columns '{columns.case}', '{columns.activity}')",
             "fill them in",
             bad_rows,
+            "missing_key",
+            (str(columns.case), str(columns.activity)),
         ),
-        (
+        Problem(
             end.unparseable,
             TimestampError,
-            f"timestamps in column '{columns.timestamp}' cannot be parsed"
+            f"timestamps in column '{end_column}' cannot be parsed"
             + (f" as {end.format}" if end.format else ""),
             "correct them or give --timestamp-format",
             bad_rows,
+            "unparseable",
+            (end_column,),
+            end.format or "",
         ),
-        (
+        Problem(
             end.missing,
             TimestampError,
-            f"rows have no timestamp in column '{columns.timestamp}'",
+            f"rows have no timestamp in column '{end_column}'",
             "fill them in",
             bad_rows,
+            "no_time",
+            (end_column,),
         ),
     ]
     if options.calendar_years is not None:
         first, last = options.calendar_years
         problems.append(
-            (
+            Problem(
                 outside,
                 TimestampError,
                 f"rows with times outside the years {first}–{last} that a working calendar "
-                f"covers (column '{columns.timestamp}'"
-                + (f" or '{columns.start}')" if start is not None else ")"),
+                f"covers (column '{end_column}'"
+                + (f" or '{start_column}')" if start is not None else ")"),
                 "correct them or run without --calendar",
                 bad_rows,
+                "outside_calendar",
+                (end_column, start_column) if start is not None else (end_column,),
+                f"{first}–{last}",
             )
         )
     if start is not None:
         problems.append(
-            (
+            Problem(
                 start.unparseable,
                 TimestampError,
-                f"timestamps in column '{columns.start}' cannot be parsed"
+                f"timestamps in column '{start_column}' cannot be parsed"
                 + (f" as {start.format}" if start.format else ""),
                 "correct them or give --timestamp-format",
                 bad_rows,
+                "unparseable",
+                (start_column,),
+                start.format or "",
             )
         )
         problems.append(
-            (
+            Problem(
                 end_before_start,
                 LogValidationError,
-                f"rows end ('{columns.timestamp}') before they start ('{columns.start}')",
+                f"rows end ('{end_column}') before they start ('{start_column}')",
                 "correct them",
                 bad_rows,
+                "end_before_start",
+                (end_column, start_column),
             )
         )
     other_bad = missing_key | bad_time | end_before_start
@@ -397,46 +427,57 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     if options.duplicates == "keep":
         repeated &= ~ignored_lifecycle
     problems.append(
-        (
+        Problem(
             repeated,
             LogValidationError,
             "rows are exact duplicates of an earlier row",
             "remove them",
             options.duplicates,
+            "duplicate",
         )
     )
-    warnings: list[str] = list(detection.notes)
+    warnings = [QualityWarning("start_not_times", columns=(c,)) for c in detection.unused_start]
     if traces is not None and traces.renamed:
-        shown = ", ".join(repr(name) for name in traces.examples)
-        more = traces.repeated_ids - len(traces.examples)
         warnings.append(
-            f"{traces.repeated_ids} case {'id names' if traces.repeated_ids == 1 else 'ids name'}"
-            f" several XES traces ({shown}{f' and {more} more' if more > 0 else ''}): "
-            f"kept {traces.renamed} later {'trace' if traces.renamed == 1 else 'traces'} apart "
-            "as <id>#2, <id>#3, …; pass --merge-traces to merge traces sharing an id"
+            QualityWarning(
+                "traces_apart",
+                count=traces.repeated_ids,
+                examples=tuple(repr(name) for name in traces.examples),
+                more=traces.repeated_ids - len(traces.examples),
+                other=traces.renamed,
+            )
         )
     bad = other_bad | ignored_lifecycle
     if options.duplicates != "keep":
         bad = bad | duplicated
     clean = not bool(bad.any())  # the usual case: no count below needs a pass over the rows
-    for mask, error, what, fix, mode in problems:
+    for problem in problems:
+        mask = problem.mask
         count = int(mask.sum()) if not clean or mask is repeated else 0
         if not count:
             continue
-        where = _rows(raw, mask, file_row)
-        if mode == "fail":
+        if problem.mode == "fail":
             how = (
                 "pass --duplicates keep (or drop) to analyse (or drop) them"
                 if mask is repeated
                 else "pass --bad-rows skip to drop them"
             )
-            raise error(f"{_count(count, what)}: {where}", fix=f"{fix}, or {how}", source=source)
-        if mode == "keep":
-            warnings.append(
-                f"kept {_count(count, what)} ({where}); pass --duplicates drop to drop them"
+            raise problem.error(
+                f"{_count(count, problem.what)}: {_rows(raw, mask, file_row)}",
+                fix=f"{problem.fix}, or {how}",
+                source=source,
             )
-        else:
-            warnings.append(f"dropped {_count(count, what)} ({where})")
+        shown = file_row[mask][:SHOWN_ROWS]
+        warnings.append(
+            QualityWarning(
+                f"{'kept' if problem.mode == 'keep' else 'dropped'}_{problem.kind}",
+                count=count,
+                columns=problem.columns,
+                rows=tuple(raw.row_place(int(i)) for i in shown),
+                more=count - len(shown),
+                detail=problem.detail,
+            )
+        )
 
     keep = ~bad
     every = clean
@@ -483,17 +524,11 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             source=source,
         )
     if not clean and int(ignored_lifecycle.sum()):
-        warnings.append(
-            f"ignored {int(ignored_lifecycle.sum())} events whose lifecycle is "
-            "neither start nor complete"
-        )
+        warnings.append(QualityWarning("ignored_lifecycle", count=int(ignored_lifecycle.sum())))
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
     if start is not None and not has_start:
-        warnings.append(
-            f"start column '{columns.start}' holds no start times: waits run from the "
-            "previous step's end"
-        )
+        warnings.append(QualityWarning("start_empty", columns=(start_column,)))
     keyed = {
         "repeated_trace_ids": 0 if traces is None else traces.repeated_ids,
         "traces_keyed_apart": 0 if traces is None else traces.renamed,
