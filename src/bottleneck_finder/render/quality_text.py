@@ -30,14 +30,17 @@ def quality_sentence(warning: QualityWarning, words: Words = ENGLISH) -> str:
         key,
         count=_number(warning.count, words),
         column=columns[0],
-        other=columns[1] if warning.kind != "traces_apart" else _number(warning.other, words),
+        other=columns[1],
         columns=spans,
         where=where,
         format=words("dq_format", format=warning.detail) if warning.detail else "",
         years=warning.detail,
         examples=", ".join(warning.examples),
         more=words("dq_more_ids", more=_number(more_ids, words)) if more_ids > 0 else "",
-        s="" if warning.other == 1 else "s",
+        traces=words(
+            "dq_later_traces_one" if warning.other == 1 else "dq_later_traces",
+            count=_number(warning.other, words),
+        ),
     )
 
 
