@@ -116,7 +116,7 @@ def test_a_time_column_must_hold_times() -> None:
     names = ["case", "activity", "time", "finished_at"]
     found = detect_columns(names, LogColumns(), holds_times=lambda c: c != "time")
     assert found.columns.timestamp == "finished_at"
-    assert found.notes == ()
+    assert found.unused_start == ()
 
 
 def test_a_procedure_column_is_never_offered_as_the_timestamp(tmp_path: Path) -> None:

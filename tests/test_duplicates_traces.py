@@ -17,6 +17,7 @@ from bottleneck_finder.cli import cli
 from bottleneck_finder.errors import EXIT_CODES, LogValidationError
 from bottleneck_finder.io.xes import key_traces_apart
 from bottleneck_finder.normalize import NormalizeOptions
+from bottleneck_finder.render.quality_text import quality_sentence
 
 from .conftest import shared_log
 
@@ -135,7 +136,8 @@ def test_bad_rows_skip_no_longer_decides_duplicates(tmp_path: Path) -> None:
 def test_duplicates_through_the_api(duplicated: Path) -> None:
     kept = load_log(duplicated)
     assert kept.quality.kept_duplicates == 1 and len(kept.events) == 5
-    assert kept.quality.warnings[0].startswith("kept 1 row is an exact duplicate")
+    assert quality_sentence(kept.quality.warnings[0]).startswith("kept 1 row is an exact duplicate")
+    assert kept.quality.warnings[0].kind == "kept_duplicate"
     dropped = load_log(duplicated, options=NormalizeOptions(duplicates="drop"))
     assert dropped.quality.dropped_duplicates == 1 and len(dropped.events) == 4
     assert dropped.events["row"].tolist() == [0, 1, 3, 4]  # the later copy goes

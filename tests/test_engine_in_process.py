@@ -234,13 +234,13 @@ def test_duplicates_found_whether_or_not_cases_are_in_time_order(order: str) -> 
 
     rows = TIME_SORTED if order == "time" else list(reversed(TIME_SORTED))
     frame = _with_duplicates(rows)
-    from bottleneck_finder.normalize import _tied_rows
+    from bottleneck_finder.duplicates import tied_rows
     from bottleneck_finder.ordering import by_case as case_order
 
     codes = pd.factorize(frame["case_id"])[0]
     activities = pd.factorize(frame["activity"])[0]
     ends = pd.to_datetime(frame["timestamp"]).to_numpy().view(np.int64)
-    tied = _tied_rows(activities, ends, case_order(codes))
+    tied = tied_rows(activities, ends, case_order(codes))
     assert (tied is not None) is (order == "time")  # which way the candidates are found
     if tied is not None:  # exactly the four rows of the two repeated pairs
         assert tied.tolist() == [2, 3, 6, 7]

@@ -14,6 +14,8 @@ import pytest
 from bottleneck_finder import analyze_log
 from bottleneck_finder.cli import cli
 from bottleneck_finder.engine import Engine, event_table, instances
+from bottleneck_finder.model import QualityWarning
+from bottleneck_finder.render.quality_text import quality_sentence
 
 from .conftest import write
 
@@ -62,10 +64,15 @@ def test_parallel_instances_pair_by_resource_first_in_first_out(tmp_path: Path) 
 def test_mixed_log_waits_follow_the_target(tmp_path: Path) -> None:
     a = analyze_log(write(tmp_path, "log.csv", MIXED))
     assert a.mixed_wait_definitions
-    assert not any("no matching start" in w and "4" in w for w in a.quality.warnings)
-    assert [w for w in a.quality.warnings if "matching" in w] == [
+    said = [quality_sentence(w) for w in a.quality.warnings]
+    assert not any("no matching start" in w and "4" in w for w in said)
+    assert [w for w in said if "matching" in w] == [
         "1 start events have no matching complete and were left out",
         "1 complete events have no matching start (processing time unknown)",
+    ]
+    assert [w for w in a.quality.warnings if w.kind.startswith("unmatched")] == [
+        QualityWarning("unmatched_starts", count=1),
+        QualityWarning("unmatched_completes", count=1),
     ]
     acts = a.activities.set_index("activity")["wait_definition"].to_dict()
     assert acts == {

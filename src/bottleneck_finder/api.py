@@ -111,6 +111,10 @@ def load(
         opts = replace(opts, tz=tz)
     if cal is not None and opts.default_tz is None:  # as the command line's --calendar
         opts = replace(opts, default_tz=cal.tz)
+    if cal is not None and opts.calendar_years is None:  # rows a calendar cannot cover named
+        from .timeunits import CALENDAR_YEARS
+
+        opts = replace(opts, calendar_years=CALENDAR_YEARS)
     log = load_log(source, columns, options=opts, encoding=encoding, sheet=sheet)
     return PreparedLog(log, calendar=cal)
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import CalendarError as CalendarError
 from .model import EventLog
-from .timeunits import DAY_US, MINUTE_US, zone
+from .timeunits import CALENDAR_YEARS, DAY_US, MINUTE_US, zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -94,6 +94,13 @@ class WorkCalendar:
 
         Local times that do not exist (clocks spring forward) move forward to the first that
         does; times that occur twice (clocks fall back) are taken at their first occurrence."""
+        years = tuple((_EPOCH + dt.timedelta(microseconds=us)).year for us in (lo_us, hi_us))
+        if years[0] < CALENDAR_YEARS[0] - 1 or years[1] > CALENDAR_YEARS[1] + 1:
+            raise CalendarError(
+                f"the times run from {years[0]} to {years[1]}, and a working calendar covers "
+                f"the years {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]}",
+                fix="correct the times outside those years, or run without a calendar",
+            )
         first = dt.date(_local_date(lo_us, self.zone).year, 1, 1) - dt.timedelta(days=7)
         last = dt.date(_local_date(hi_us, self.zone).year, 12, 31) + dt.timedelta(days=7)
         key = (first.toordinal(), last.toordinal())

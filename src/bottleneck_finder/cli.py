@@ -6,9 +6,14 @@ only lists and loads them, lazily, so `--help` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
-from typing import Any, NoReturn
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -17,8 +22,60 @@ from .errors import EXIT_CODES, BottleneckError
 EXIT_HELP = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
 
 
+STOP_MESSAGES = {
+    signal.SIGINT: (130, "interrupted (Ctrl-C): stopped, nothing half-written was left behind"),
+    signal.SIGTERM: (143, "terminated (SIGTERM): stopped, nothing half-written was left behind"),
+}
+"""Exit code and message of each stop signal (128 + its number, as a shell reports it)."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds the run like Ctrl-C's KeyboardInterrupt, cleaning up on the way."""
+
+
+class StopSignals:
+    """The stop signals received while a command runs (only the first one interrupts)."""
+
+    received: ClassVar[list[int]] = []
+
+    @classmethod
+    def handle(cls, signum: int, _frame: FrameType | None) -> None:
+        first = not cls.received
+        cls.received.append(signum)
+        if not first:  # a second Ctrl-C must not break the clean-up of the first
+            return
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Terminated
+
+    @classmethod
+    @contextlib.contextmanager
+    def caught(cls) -> Iterator[None]:
+        """Turn SIGINT and SIGTERM into exceptions that unwind the command (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        cls.received = []
+        old = {s: signal.signal(s, cls.handle) for s in STOP_MESSAGES}
+        try:
+            yield
+        finally:
+            for s, handler in old.items():
+                signal.signal(s, handler)
+
+
+def stopped(signum: int) -> NoReturn:
+    """Say that a stop signal ended the run, and exit 130 (SIGINT) or 143 (SIGTERM)."""
+    code, message = STOP_MESSAGES[signal.Signals(signum)]
+    clear_progress()
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
 def fail(error: BottleneckError) -> NoReturn:
     """Print the one-line message of `error` (on a line of its own) and exit with its code."""
+    if StopSignals.received:  # e.g. Chromium killed by the same Ctrl-C
+        stopped(StopSignals.received[0])
     clear_progress()
     click.echo(f"error: {error.one_line()}", err=True)
     sys.exit(error.exit_code)
@@ -81,6 +138,11 @@ class Guarded(click.Group):
             ) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        with StopSignals.caught():
+            return self.guarded_invoke(ctx)
+
+    def guarded_invoke(self, ctx: click.Context) -> Any:
+        """Run the command; every error becomes one line and its documented exit code."""
         try:
             return super().invoke(ctx)
         except BottleneckError as error:
@@ -94,9 +156,9 @@ class Guarded(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except KeyboardInterrupt:
-            clear_progress()
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            stopped(signal.SIGINT)
+        except Terminated:
+            stopped(signal.SIGTERM)
         except MemoryError:
             clear_progress()
             click.echo(
@@ -104,6 +166,8 @@ class Guarded(click.Group):
             )
             sys.exit(1)
         except Exception as error:
+            if StopSignals.received:  # e.g. DuckDB's "Query interrupted" after a Ctrl-C
+                stopped(StopSignals.received[0])
             if os.environ.get("BOTTLENECK_DEBUG"):
                 raise
             clear_progress()

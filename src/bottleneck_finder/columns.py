@@ -258,10 +258,11 @@ def time_candidates(available: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Detection:
-    """The resolved columns and notes on columns that look like a role but are not used."""
+    """The resolved columns, and the columns named like start times that are not used (their
+    values are not times): a warning names them (`QualityWarning` `start_not_times`)."""
 
     columns: LogColumns
-    notes: tuple[str, ...] = ()
+    unused_start: tuple[str, ...] = ()
 
 
 def resolve_columns(
@@ -344,12 +345,7 @@ def detect_columns(
                 fix=f"name it with {ROLE_HELP[role]} COLUMN{example}, or in a --columns file",
                 source=source,
             )
-    notes = []
+    unused: tuple[str, ...] = ()
     if result.start is None and given.start is None:
-        for column in rejected["start"]:
-            notes.append(
-                f"column '{column}' looks like start times but most of its values are not "
-                "times: not used, so waits run from the previous step's end; pass "
-                f"--start-timestamp '{column}' to use it"
-            )
-    return Detection(result, tuple(notes))
+        unused = tuple(rejected["start"])
+    return Detection(result, unused)

@@ -81,11 +81,13 @@ EXIT_CODES: dict[int, str] = {
     "log, bad calendar file or deadline, no key for anonymize)",
     3: "input file missing, unreadable, truncated, binary, unsafe XML or unknown format; a "
     "workbook protected by a password, or its sheet missing or empty",
-    4: "column missing, misnamed or ambiguous; bad column-mapping file",
-    5: "timestamps cannot be parsed; unknown time zone",
-    6: "empty log, or too little data: no usable events, a comparison side left empty, a log "
-    "too short for drift or without a change point for --split auto",
+    4: "column missing, misnamed, ambiguous or nested (struct/list); bad column-mapping file",
+    5: "timestamps cannot be parsed or lie outside a working calendar's years; unknown time zone",
+    6: "empty log, or too little data: no usable events (or start events only), a comparison "
+    "side left empty, a log too short for drift or without a change point for --split auto",
     7: "inconsistent events: end before start, duplicate events",
     8: "output cannot be written",
     9: "the process graph cannot be drawn (Graphviz failed or timed out)",
+    130: "interrupted by Ctrl-C (SIGINT); nothing half-written is left",
+    143: "stopped by SIGTERM; nothing half-written is left",
 }

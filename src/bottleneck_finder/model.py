@@ -61,6 +61,47 @@ BOTTLENECK_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class RowPlace:
+    """Where a row of the source file is: `line` of a CSV (its header is line 1), `event` of an
+    XES, `sheet_row` of a workbook sheet (`sheet` named), or a data `row` of anything else."""
+
+    unit: Literal["line", "event", "sheet_row", "row"]
+    number: int
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        """In English, as errors name rows: `line 4`, `event #3`, `sheet 'Nhật ký' row 12`."""
+        if self.unit == "line":
+            return f"line {self.number}"
+        if self.unit == "event":
+            return f"event #{self.number}"
+        if self.unit == "sheet_row":
+            return f"sheet {self.sheet!r} row {self.number}"
+        return f"row {self.number}"
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    """One data-quality warning as figures; `render.quality_text` says it in words (vi or en).
+
+    `kind` names the sentence (`dropped_unparseable`, `kept_duplicate`, `traces_apart`, …:
+    the keys of render/texts/quality.toml without their `dq_` prefix); `count` is how many rows,
+    events or ids it concerns; `columns` the columns it names; `rows` where the first rows are
+    in the file (`line 4`, `event #2`) and `more` how many further ones there are; `examples`
+    the first ids (`traces_apart`), `other` a second count (the traces keyed apart) and
+    `detail` a format or a span of years."""
+
+    kind: str
+    count: int = 0
+    columns: tuple[str, ...] = ()
+    rows: tuple[RowPlace, ...] = ()
+    more: int = 0
+    examples: tuple[str, ...] = ()
+    other: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class DataQuality:
     """What reading and normalizing did to the rows: counts of everything dropped or repaired."""
 
@@ -77,7 +118,7 @@ class DataQuality:
     unmatched_starts: int = 0
     unmatched_completes: int = 0
     complete_only_events: int = 0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[QualityWarning, ...] = ()
 
 
 @dataclass(frozen=True)

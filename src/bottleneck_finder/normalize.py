@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .columns import CANDIDATES, Detection, LogColumns, canonical_name, detect_columns
+from .columns import CANDIDATES, ROLE_HELP, Detection, LogColumns, canonical_name, detect_columns
+from .duplicates import duplicate_rows
 from .errors import BottleneckError, ColumnError, EmptyLogError, LogValidationError, TimestampError
 from .io.read import RawLog
 from .io.xes import TRACE_CASE, key_traces_apart
-from .model import DataQuality, EventLog
+from .model import DataQuality, EventLog, QualityWarning
 from .ordering import CaseOrder, by_case
 from .timestamps import ParsedTimes, holds_times, parse_timestamps
+from .timeunits import year_start_us
 
 BadRows = Literal["fail", "skip"]
 Duplicates = Literal["keep", "drop", "fail"]
@@ -43,6 +45,21 @@ class NormalizeOptions:
     duplicates: Duplicates = "keep"
     merge_traces: bool = False
     default_tz: str | None = None  # zone of times without an offset when `tz` is not given
+    calendar_years: tuple[int, int] | None = None  # with a working calendar: the years it covers
+
+
+class Problem(NamedTuple):
+    """Rows with one kind of problem: the error and fix when they stop the run, the warning
+    (`QualityWarning` kind `dropped_<kind>` or `kept_<kind>`) when they are dropped or kept."""
+
+    mask: np.ndarray
+    error: type[BottleneckError]
+    what: str
+    fix: str
+    mode: str  # fail, drop (bad rows skipped, duplicates dropped) or keep
+    kind: str
+    columns: tuple[str, ...] = ()
+    detail: str = ""
 
 
 def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
@@ -140,95 +157,27 @@ def _nullable(times: ParsedTimes | None, keep: np.ndarray, every: bool) -> pd.Se
     return pd.Series(pd.arrays.IntegerArray(micros, ~valid))
 
 
-def _tied_rows(
-    activity_codes: np.ndarray, end_micros: np.ndarray, order: CaseOrder | None
-) -> np.ndarray | None:
-    """Rows sharing case, end and activity with another row, found as neighbours in
-    `ordering.by_case`: when every case lists its events in time order, rows with equal case and
-    end are neighbours. None when some case does not, or without an order."""
-    if order is None:
-        return None
-    positions, case = order.positions, order.case
-    end = end_micros[positions]
-    same = case[1:] == case[:-1]
-    if bool((same & (end[1:] < end[:-1])).any()):
-        return None
-    tie = same & (end[1:] == end[:-1])
-    tied = np.zeros(len(positions), bool)
-    tied[1:] |= tie
-    tied[:-1] |= tie
-    at = np.flatnonzero(tied)
-    if not len(at):
-        return at
-    # which run of equal (case, end) each tied row is in: a run starts at a row not tied to
-    # the row before it
-    joined = np.zeros(len(at), bool)
-    inner = at > 0
-    joined[inner] = tie[at[inner] - 1]
-    run = np.cumsum(~joined)
-    key = run * np.int64(int(activity_codes.max(initial=0)) + 2) + activity_codes[positions[at]]
-    ordered = np.sort(key)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    return np.sort(positions[at[np.isin(key, repeated)]])
-
-
-def _rows_with_repeated_hash(
-    case_codes: np.ndarray, activity_codes: np.ndarray, end_micros: np.ndarray
-) -> np.ndarray:
-    """Rows whose hash of (case, activity, end) is shared with another row."""
-    # (case, activity) as one exact integer, spread by an odd constant and offset by the end:
-    # int64 arithmetic wraps, and unequal triples share a hash only by rare coincidence (a
-    # coincidence only adds a candidate that the exact comparison then clears)
-    pair = case_codes.astype(np.int64) * (int(activity_codes.max(initial=0)) + 2) + activity_codes
-    hashed = pair * np.int64(-7046029254386353131) + end_micros
-    ordered = np.sort(hashed)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(repeated):
-        return np.zeros(0, np.int64)
-    return np.flatnonzero(pd.Series(hashed, copy=False).isin(repeated).to_numpy())
-
-
-def _duplicates(
-    table: pd.DataFrame,
-    columns: LogColumns,
-    case: pd.Series,
-    activity: pd.Series,
-    end: ParsedTimes,
-    start: ParsedTimes | None,
-    *labels: pd.Series | None,
-    order: CaseOrder | None = None,
-) -> np.ndarray:
-    """Rows identical to an earlier row in every column read (mapped columns as parsed).
-
-    Two identical rows share their case, activity and end. The candidates are the rows tied
-    on case and end with a neighbour in `order` (see `ordering.by_case`; when every case is in time
-    order), otherwise the rows whose hash of those three repeats; the candidates alone are
-    then compared exactly on every column, so a hash collision can never report a false
-    duplicate.
-    """
-    missing_time = np.iinfo(np.int64).min
-    case_codes = case.cat.codes.to_numpy()
-    activity_codes = activity.cat.codes.to_numpy()
-    end_micros = end.micros if end.valid.all() else np.where(end.valid, end.micros, missing_time)
-    rows = _tied_rows(activity_codes, end_micros, order)
-    if rows is None:
-        rows = _rows_with_repeated_hash(case_codes, activity_codes, end_micros)
-    if not len(rows):
-        return np.zeros(len(table), bool)
-    parts: list[np.ndarray] = [case_codes[rows], activity_codes[rows], end_micros[rows]]
-    if start is not None:
-        parts.append(np.where(start.valid[rows], start.micros[rows], missing_time))
-    parts += [series.cat.codes.to_numpy()[rows] for series in labels if series is not None]
-    mapped = {column for _, column in columns.items()}
-    parts += [
-        pd.factorize(table[column].iloc[rows], use_na_sentinel=True)[0]
-        for column in table.columns
-        if column not in mapped
-    ]
-    duplicated = np.zeros(len(table), bool)
-    subset = pd.DataFrame({i: part for i, part in enumerate(parts)})
-    duplicated[rows] = subset.duplicated().to_numpy()
-    return duplicated
+def _plain_values(raw: RawLog, columns: LogColumns) -> None:
+    """Refuse a mapped column holding nested values (a Parquet struct or list, a dict in a
+    DataFrame): they are no labels or times, and would fail deep inside the analysis."""
+    for role, column in columns.items():
+        values = raw.table[column]
+        if values.dtype != object:
+            continue
+        at = values.first_valid_index()
+        first = None if at is None else values.loc[at]
+        if isinstance(first, dict | list | tuple | np.ndarray):
+            kind = "a struct" if isinstance(first, dict) else "a list"
+            shown = repr(first.tolist() if isinstance(first, np.ndarray) else first)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            row = raw.row_label(int(np.flatnonzero(values.index == at)[0]))
+            raise ColumnError(
+                f"the {role} column '{column}' holds nested values ({kind}, e.g. {shown} in "
+                f"{row}), not plain text or times",
+                fix=f"flatten it into a plain column in the export, or name another column with "
+                f"{ROLE_HELP.get(role, '--' + role)}",
+                source=raw.source,
+            )
 
 
 def resolve_for(raw: RawLog, given: LogColumns, options: NormalizeOptions) -> Detection:
@@ -315,6 +264,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     if rows_read == 0 or len(table) == 0:
         raise EmptyLogError("the log has no events", fix="check the export", source=source)
     assert columns.case and columns.activity and columns.timestamp
+    _plain_values(raw, columns)
 
     # Case ids are the one column with about as many distinct values as rows; Arrow's
     # dictionary encoding behind `_labels` releases the GIL, so they are encoded on a second
@@ -348,7 +298,15 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
             )
     missing_key = (case.cat.codes.to_numpy() < 0) | (activity.cat.codes.to_numpy() < 0)
 
-    bad_time = end.unparseable | end.missing
+    outside = np.zeros(len(table), bool)  # times a working calendar cannot cover
+    if options.calendar_years is not None:
+        lo, hi = (
+            year_start_us(y) for y in (options.calendar_years[0], options.calendar_years[1] + 1)
+        )
+        for times_read in (end, start):
+            if times_read is not None:
+                outside |= times_read.valid & ((times_read.micros < lo) | (times_read.micros >= hi))
+    bad_time = end.unparseable | end.missing | outside
     if start is not None:
         bad_time = bad_time | start.unparseable
     end_before_start = np.zeros(len(table), bool)
@@ -374,7 +332,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         )
 
     rows_by_case = by_case(case.cat.codes.to_numpy(), positions=order)
-    duplicated = _duplicates(
+    duplicated = duplicate_rows(
         table,
         columns,
         case,
@@ -388,49 +346,78 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     )
 
     bad_rows = "fail" if options.bad_rows == "fail" else "drop"
-    problems: list[tuple[np.ndarray, type[BottleneckError], str, str, str]] = [
-        (
+    end_column, start_column = str(columns.timestamp), str(columns.start)
+    problems = [
+        Problem(
             missing_key,
             LogValidationError,
             "rows without a case id or activity name "
             f"(columns '{columns.case}', '{columns.activity}')",
             "fill them in",
             bad_rows,
+            "missing_key",
+            (str(columns.case), str(columns.activity)),
         ),
-        (
+        Problem(
             end.unparseable,
             TimestampError,
-            f"timestamps in column '{columns.timestamp}' cannot be parsed"
+            f"timestamps in column '{end_column}' cannot be parsed"
             + (f" as {end.format}" if end.format else ""),
             "correct them or give --timestamp-format",
             bad_rows,
+            "unparseable",
+            (end_column,),
+            end.format or "",
         ),
-        (
+        Problem(
             end.missing,
             TimestampError,
-            f"rows have no timestamp in column '{columns.timestamp}'",
+            f"rows have no timestamp in column '{end_column}'",
             "fill them in",
             bad_rows,
+            "no_time",
+            (end_column,),
         ),
     ]
+    if options.calendar_years is not None:
+        first, last = options.calendar_years
+        problems.append(
+            Problem(
+                outside,
+                TimestampError,
+                f"rows with times outside the years {first}–{last} that a working calendar "
+                f"covers (column '{end_column}'"
+                + (f" or '{start_column}')" if start is not None else ")"),
+                "correct them or run without --calendar",
+                bad_rows,
+                "outside_calendar",
+                (end_column, start_column) if start is not None else (end_column,),
+                f"{first}–{last}",
+            )
+        )
     if start is not None:
         problems.append(
-            (
+            Problem(
                 start.unparseable,
                 TimestampError,
-                f"timestamps in column '{columns.start}' cannot be parsed"
+                f"timestamps in column '{start_column}' cannot be parsed"
                 + (f" as {start.format}" if start.format else ""),
                 "correct them or give --timestamp-format",
                 bad_rows,
+                "unparseable",
+                (start_column,),
+                start.format or "",
             )
         )
         problems.append(
-            (
+            Problem(
                 end_before_start,
                 LogValidationError,
-                f"rows end ('{columns.timestamp}') before they start ('{columns.start}')",
+                f"rows end ('{end_column}') before they start ('{start_column}')",
                 "correct them",
                 bad_rows,
+                "end_before_start",
+                (end_column, start_column),
             )
         )
     other_bad = missing_key | bad_time | end_before_start
@@ -440,46 +427,57 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
     if options.duplicates == "keep":
         repeated &= ~ignored_lifecycle
     problems.append(
-        (
+        Problem(
             repeated,
             LogValidationError,
             "rows are exact duplicates of an earlier row",
             "remove them",
             options.duplicates,
+            "duplicate",
         )
     )
-    warnings: list[str] = list(detection.notes)
+    warnings = [QualityWarning("start_not_times", columns=(c,)) for c in detection.unused_start]
     if traces is not None and traces.renamed:
-        shown = ", ".join(repr(name) for name in traces.examples)
-        more = traces.repeated_ids - len(traces.examples)
         warnings.append(
-            f"{traces.repeated_ids} case {'id names' if traces.repeated_ids == 1 else 'ids name'}"
-            f" several XES traces ({shown}{f' and {more} more' if more > 0 else ''}): "
-            f"kept {traces.renamed} later {'trace' if traces.renamed == 1 else 'traces'} apart "
-            "as <id>#2, <id>#3, …; pass --merge-traces to merge traces sharing an id"
+            QualityWarning(
+                "traces_apart",
+                count=traces.repeated_ids,
+                examples=tuple(repr(name) for name in traces.examples),
+                more=traces.repeated_ids - len(traces.examples),
+                other=traces.renamed,
+            )
         )
     bad = other_bad | ignored_lifecycle
     if options.duplicates != "keep":
         bad = bad | duplicated
     clean = not bool(bad.any())  # the usual case: no count below needs a pass over the rows
-    for mask, error, what, fix, mode in problems:
+    for problem in problems:
+        mask = problem.mask
         count = int(mask.sum()) if not clean or mask is repeated else 0
         if not count:
             continue
-        where = _rows(raw, mask, file_row)
-        if mode == "fail":
+        if problem.mode == "fail":
             how = (
                 "pass --duplicates keep (or drop) to analyse (or drop) them"
                 if mask is repeated
                 else "pass --bad-rows skip to drop them"
             )
-            raise error(f"{_count(count, what)}: {where}", fix=f"{fix}, or {how}", source=source)
-        if mode == "keep":
-            warnings.append(
-                f"kept {_count(count, what)} ({where}); pass --duplicates drop to drop them"
+            raise problem.error(
+                f"{_count(count, problem.what)}: {_rows(raw, mask, file_row)}",
+                fix=f"{problem.fix}, or {how}",
+                source=source,
             )
-        else:
-            warnings.append(f"dropped {_count(count, what)} ({where})")
+        shown = file_row[mask][:SHOWN_ROWS]
+        warnings.append(
+            QualityWarning(
+                f"{'kept' if problem.mode == 'keep' else 'dropped'}_{problem.kind}",
+                count=count,
+                columns=problem.columns,
+                rows=tuple(raw.row_place(int(i)) for i in shown),
+                more=count - len(shown),
+                detail=problem.detail,
+            )
+        )
 
     keep = ~bad
     every = clean
@@ -516,18 +514,21 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
         raise EmptyLogError(
             "no usable events remain after dropping bad rows", fix="check the export", source=source
         )
-    if not clean and int(ignored_lifecycle.sum()):
-        warnings.append(
-            f"ignored {int(ignored_lifecycle.sum())} events whose lifecycle is "
-            "neither start nor complete"
+    if lifecycle is not None and not bool((events["lifecycle"] == "complete").any()):
+        starts = keep & (lifecycle == "start").to_numpy(dtype=bool, na_value=False)
+        raise EmptyLogError(
+            f"the lifecycle column '{columns.lifecycle}' holds only start events "
+            f"({_rows(raw, starts, file_row)}): no step is recorded as finished",
+            fix="export the complete events too, or pass --lifecycle '' to read each start "
+            "as the time its step happened",
+            source=source,
         )
+    if not clean and int(ignored_lifecycle.sum()):
+        warnings.append(QualityWarning("ignored_lifecycle", count=int(ignored_lifecycle.sum())))
     has_lifecycle = lifecycle is not None and bool((events["lifecycle"] == "start").any())
     has_start = start is not None and bool(events["start_us"].notna().any())
     if start is not None and not has_start:
-        warnings.append(
-            f"start column '{columns.start}' holds no start times: waits run from the "
-            "previous step's end"
-        )
+        warnings.append(QualityWarning("start_empty", columns=(start_column,)))
     keyed = {
         "repeated_trace_ids": 0 if traces is None else traces.repeated_ids,
         "traces_keyed_apart": 0 if traces is None else traces.renamed,

@@ -307,3 +307,24 @@ def read_date_text(text: str, order: DateOrder | None) -> pd.Timestamp:
     else:
         raise AmbiguousDateError(value)
     return pd.Timestamp(f"{year}-{month:02d}-{day:02d}{rest}")
+
+
+def column_date_order(values: pd.Series) -> tuple[DateOrder | None, str | None]:
+    """The day/month order the `dd/mm/yyyy`-shaped values of a text column themselves show,
+    by the rule of `read_date_text`: ("dmy", None) when a value has a first part above 12,
+    ("mdy", None) when one has a second part above 12, (None, None) when no value has that
+    shape or each reads the same both ways (04/04/2025); (None, example) when values could be
+    read either way and none says which, with the first such value as `example`."""
+    text = values.dropna().astype("string").str.strip()
+    parts = text.str.extract(_NUMERIC_DATE).dropna(subset=[0])
+    if parts.empty:
+        return None, None
+    a, b = parts[0].astype(int), parts[2].astype(int)
+    if bool((a > 12).any()):
+        return "dmy", None
+    if bool((b > 12).any()):
+        return "mdy", None
+    either = a != b
+    if not bool(either.any()):
+        return None, None
+    return None, str(text[either.index[either.to_numpy()]].iloc[0])

@@ -16,6 +16,9 @@ HOUR_US = 60 * MINUTE_US
 DAY_US = 24 * HOUR_US
 WEEK_US = 7 * DAY_US
 MONDAY_SHIFT_US = 3 * DAY_US
+CALENDAR_YEARS = (1901, 2100)
+"""The years a working calendar covers: those whose public holidays are known (Vietnam's lunar
+holidays are tabulated for 1901–2100); times outside them cannot be put on a working clock."""
 """1970-01-01 was a Thursday: `(t + MONDAY_SHIFT_US) // WEEK_US` numbers weeks from Mondays."""
 MONDAY_US = 4 * DAY_US
 """1970-01-05 00:00 UTC, the first Monday after the epoch."""
@@ -55,3 +58,8 @@ def utc_offset_us(tz: str, at_us: int) -> int:
 def local_time(stamp: pd.Timestamp, tz: str) -> str:
     """A UTC timestamp shown in the display zone `tz` (a name or an offset like +07:00)."""
     return stamp.tz_convert(pandas_zone(tz)).isoformat(timespec="seconds")
+
+
+def year_start_us(year: int) -> int:
+    """1 January of `year`, 00:00 UTC, in microseconds since 1970."""
+    return (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days * DAY_US

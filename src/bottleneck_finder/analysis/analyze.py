@@ -17,6 +17,7 @@ from ..model import (
     DataQuality,
     EventLog,
     LogSummary,
+    QualityWarning,
 )
 from ..prepared import PreparedLog, prepared
 from ..timeunits import US
@@ -152,11 +153,9 @@ def _with_unmatched(
     never start anywhere in the log) are counted but not warned about."""
     notes = list(quality.warnings)
     if starts:
-        notes.append(f"{starts} start events have no matching complete and were left out")
+        notes.append(QualityWarning("unmatched_starts", count=starts))
     if completes:
-        notes.append(
-            f"{completes} complete events have no matching start (processing time unknown)"
-        )
+        notes.append(QualityWarning("unmatched_completes", count=completes))
     return replace(
         quality,
         unmatched_starts=starts,

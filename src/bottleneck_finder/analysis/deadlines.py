@@ -262,6 +262,14 @@ def _per_procedure(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _typed(values: pd.Series) -> bool:
+    """Whether a column holds typed dates or numbers (no day/month order to read)."""
+    return bool(
+        pd.api.types.is_datetime64_any_dtype(values.dtype)
+        or pd.api.types.is_numeric_dtype(values.dtype)
+    )
+
+
 def parse_due_column(
     values: pd.Series,
     *,
@@ -274,17 +282,29 @@ def parse_due_column(
     """A due-date column (text or datetimes, one value per case) as UTC microseconds. A date
     without a time of day means the end of that day (in `tz`). Dates are read with the
     day/month order of the log's own format `log_format` when it has one (03/04/2025 is 3
-    April beside day-first event times)."""
-    from ..timestamps import date_order, parse_timestamps
+    April beside day-first event times); otherwise with the order the column's own values
+    show (a 14/04/2025 among them), and refused when they show none (`DeadlineError`), as an
+    ambiguous date option is."""
+    from ..timestamps import column_date_order, date_order, parse_timestamps
 
     present = values.dropna()
+    order = date_order(log_format)
+    if fmt is None and order not in ("dmy", "mdy") and not _typed(present):
+        order, example = column_date_order(present)
+        if example is not None:  # neither the log's times nor the column say which
+            raise DeadlineError(
+                f"column '{column}' holds due dates such as '{example}' that read as day/month "
+                "or as month/day, and neither its other values nor the log's times say which",
+                fix="write the due dates as YYYY-MM-DD",
+                source=source,
+            )
     parsed = parse_timestamps(
         present.reset_index(drop=True),
         fmt=fmt,
         tz=tz,
         column=column,
         source=source,
-        order=date_order(log_format),
+        order=order,
     )
     if parsed.unparseable.any():
         bad = present.iloc[int(np.flatnonzero(parsed.unparseable)[0])]

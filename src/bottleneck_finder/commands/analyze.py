@@ -172,8 +172,10 @@ def analyze(
     if calendar is not None:
         hours = w.fixed(calendar.workday_seconds / 3600, "g")
         click.echo(w("an_working_time", calendar=calendar.name, hours=hours))
+    from ..render.quality_text import quality_sentence
+
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
-        click.echo(w("note", note=note))
+        click.echo(w("note", note=quality_sentence(note, w)))
     if flows_note:
         click.echo(w("note", note=flows_note))
     if color_by == "cause" and not edge_causes:

@@ -62,6 +62,7 @@ def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
     """The `NormalizeOptions` that the column options in `params` ask for; with a working
     `calendar` (`--calendar vn`), times without an offset are read in its zone unless --tz."""
     from ..normalize import NormalizeOptions
+    from ..timeunits import CALENDAR_YEARS
 
     return NormalizeOptions(
         timestamp_format=params.get("timestamp_format"),
@@ -71,6 +72,7 @@ def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
         duplicates=params.get("duplicates") or "keep",
         merge_traces=bool(params.get("merge_traces")),
         default_tz=None if calendar is None else calendar.tz,
+        calendar_years=None if calendar is None else CALENDAR_YEARS,
     )
 
 
@@ -78,16 +80,19 @@ def _announce(
     event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None
 ) -> None:
     """The column announcement (unless `quiet`), the zone a calendar chose for times without
-    an offset, and the data-quality warnings (always: dropped rows are never silent)."""
+    an offset, and the data-quality warnings (always: dropped rows are never silent), in the
+    language of `words`."""
+    from ..render.quality_text import quality_sentence
+    from ..render.words import ENGLISH
+
     if not quiet:
         click.echo(f"{label}{announce_columns(event_log, words)}", err=True)
         if calendar is not None and tz is None and event_log.display_tz == calendar.tz:
-            from ..render.words import ENGLISH
-
             said = (words or ENGLISH)("ld_zone", zone=calendar.tz, calendar=calendar.name)
             click.echo(f"{label}{said}", err=True)
+    w = words or ENGLISH
     for warning in event_log.quality.warnings:
-        click.echo(f"warning: {label}{warning}", err=True)
+        click.echo(w("dq_warning", warning=label + quality_sentence(warning, w)), err=True)
 
 
 def load_from_params(

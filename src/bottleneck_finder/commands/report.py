@@ -71,7 +71,6 @@ def report(
     """Write a report a director can read: summary, map, tables, charts, methods, data."""
     import pandas as pd
 
-    from ..errors import OutputError
     from ..io.write import write_files
     from ..prepared import PreparedLog
     from ..reporting import ReportOptions, make_report
@@ -117,18 +116,8 @@ def report(
         )
     folder = output or Path("reports") / f"{stem(log)}-report"
     progress.stage(f"writing {folder}")
-    figures = folder / "figures"
-    had_figures = figures.exists()
-    written = write_files(figures, built.figures)
-    try:
-        written += write_files(folder, built.files)
-    except OutputError:
-        for path in written:  # figures without their report are a partial output
-            path.unlink(missing_ok=True)
-        if not had_figures:
-            with contextlib.suppress(OSError):
-                figures.rmdir()
-        raise
+    files = {**{f"figures/{name}": data for name, data in built.figures.items()}, **built.files}
+    written = write_files(folder, files)  # the figures and the report: all or none
     progress.done()
     for note in built.notes:
         click.echo(f"note: {note}", err=True)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..columns import LogColumns
 from ..errors import ColumnError, EmptyLogError, InputFileError
+from ..model import RowPlace
 from .spreadsheet import is_spreadsheet, read_sheet
 from .xes import UnsafeXmlError, XesStructureError, parse_xes_traces
 
@@ -53,15 +54,19 @@ class RawLog:
     rows: tuple[int, ...] | None = None
     trace: np.ndarray | None = field(default=None, compare=False, repr=False)
 
-    def row_label(self, index: int) -> str:
-        """How a user finds the 0-based data row `index` in the source file."""
+    def row_place(self, index: int) -> RowPlace:
+        """Where a user finds the 0-based data row `index` in the source file."""
         if self.format == "csv":
-            return f"line {index + 2}"
+            return RowPlace("line", index + 2)
         if self.format == "xes":
-            return f"event #{index + 1}"
+            return RowPlace("event", index + 1)
         if self.format == "spreadsheet" and self.rows is not None and index < len(self.rows):
-            return f"sheet {self.sheet!r} row {self.rows[index]}"
-        return f"row {index + 1}"
+            return RowPlace("sheet_row", self.rows[index], self.sheet or "")
+        return RowPlace("row", index + 1)
+
+    def row_label(self, index: int) -> str:
+        """`row_place` in English words: `line 4`, `event #3`, `sheet 'Nhật ký' row 12`."""
+        return str(self.row_place(index))
 
 
 def _open_bytes(path: Path) -> io.BufferedIOBase:
@@ -322,6 +327,12 @@ def read_xes(path: Path) -> RawLog:
             fix="export or download the log again",
             source=source,
         ) from exc
+    except LookupError as exc:  # expat: an encoding declaration Python does not know
+        raise InputFileError(
+            f"the XML declares an unknown encoding ({exc})",
+            fix='save the log as UTF-8 with encoding="UTF-8" in its first line',
+            source=source,
+        ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise _unreadable(exc, source) from exc
     return RawLog(table=table, source=source, format="xes", trace=trace)
@@ -439,6 +450,12 @@ def read_columns_file(path: str | Path) -> LogColumns:
     except FileNotFoundError as exc:
         raise ColumnError(
             "no such mapping file", fix="check the --columns path", source=source
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ColumnError(
+            f"is not UTF-8 text (byte {exc.start + 1} cannot be decoded)",
+            fix="save the mapping file as UTF-8",
+            source=source,
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ColumnError(

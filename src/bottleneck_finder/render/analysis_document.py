@@ -9,6 +9,7 @@ import pandas as pd
 from .. import __version__
 from ..model import Analysis
 from ..timeunits import local_time
+from .quality_text import quality_sentence
 from .serialize import records
 
 ANALYSIS_SCHEMA = "bottleneck/analysis@1"
@@ -63,7 +64,7 @@ def analysis_document(
             "unmatched_starts": q.unmatched_starts,
             "unmatched_completes": q.unmatched_completes,
             "complete_only_events": q.complete_only_events,
-            "warnings": list(q.warnings),
+            "warnings": [quality_sentence(w) for w in q.warnings],
         },
         "wait_definition": analysis.wait_definition,
         "mixed_wait_definitions": analysis.mixed_wait_definitions,

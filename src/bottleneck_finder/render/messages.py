@@ -9,10 +9,11 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
-TOPICS = ("report", "topics", "maps", "terminal", "causes", "drift", "compare")
+TOPICS = ("report", "topics", "maps", "terminal", "causes", "drift", "compare", "quality")
 """report: the report's sentences; topics: its compare, drift, causes, flows and model
 sections; maps: the process map and model picture; terminal: analyze, discover, anonymize
-and the hand-off graph; causes, drift, compare: those commands' terminal text and pictures."""
+and the hand-off graph; causes, drift, compare: those commands' terminal text and pictures;
+quality: the data-quality warnings of every command (and of analysis.json, in English)."""
 
 
 def read_topic(topic: str) -> dict[str, tuple[str, str]]:

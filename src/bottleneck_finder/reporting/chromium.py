@@ -7,6 +7,7 @@ talks to this process through two pipes (`--remote-debugging-pipe`), not a port.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import holds
 from ..errors import BottleneckError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -37,6 +39,9 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 TIMEOUT_S = 120.0
+MAX_SCRATCH = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
+"""The longest temporary folder Chromium can start in (a socket address holds 107 bytes)."""
+SHORT_TMP = "/tmp"
 A4_WIDTH_IN, A4_HEIGHT_IN = 8.27, 11.69
 FOOTER = (
     "<div style=\"width:100%;font-family:'DejaVu Sans',sans-serif;font-size:8px;color:#555;"
@@ -61,6 +66,17 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+def private_folder() -> str:
+    """A new folder for Chromium's profile and temporary files, in the temporary folder unless
+    that path is too long for Chromium: its lock socket (`<tmp>/org.chromium.Chromium.XXXXXX/
+    SingletonSocket`) must fit a Unix socket address, else Chromium stops at once."""
+    folder = tempfile.mkdtemp(prefix="bottleneck-chromium-")
+    if len(os.fsencode(folder)) + len("/tmp") > MAX_SCRATCH and os.access(SHORT_TMP, os.W_OK):
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="bottleneck-chromium-", dir=SHORT_TMP)
+    return folder
 
 
 @dataclass
@@ -88,7 +104,13 @@ class Browser:
                 "Chromium is not installed, so the PDF cannot be printed",
                 fix="run scripts/ensure-chromium.sh or apt-get install chromium",
             )
-        self._profile = tempfile.mkdtemp(prefix="bottleneck-chromium-")
+        # one private folder holds the profile and Chromium's own temporary files (its
+        # TMPDIR: `org.chromium.Chromium.*`), so removing it leaves nothing behind
+        self._profile = private_folder()
+        profile, scratch = Path(self._profile) / "profile", Path(self._profile) / "tmp"
+        profile.mkdir()
+        scratch.mkdir()
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         import fcntl
 
         low_r, self._to_child = os.pipe()
@@ -105,7 +127,8 @@ class Browser:
 
         try:
             self._proc = subprocess.Popen(
-                [exe, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
+                [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -123,6 +146,14 @@ class Browser:
         self._events: list[dict[str, Any]] = []
         self.session = ""
         self.report = PageReport()
+        try:
+            self._attach()
+            holds.reached("chromium")  # a no-op outside signal tests
+        except BaseException:  # also Ctrl-C or SIGTERM: stop Chromium, remove its files
+            self.close()
+            raise
+
+    def _attach(self) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
         attached = self.call(
             "Target.attachToTarget",
@@ -140,19 +171,19 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        """Stop Chromium and remove its temporary profile."""
+        """Stop Chromium and remove its temporary profile and files (safe to call twice)."""
+        for fd in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
         try:
-            os.close(self._to_child)
-            os.close(self._from_child)
-        except OSError:
-            pass
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        shutil.rmtree(self._profile, ignore_errors=True)
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        finally:
+            shutil.rmtree(self._profile, ignore_errors=True)
 
     def _send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message).encode("utf-8") + b"\0"
