@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from ..errors import BottleneckError
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from .flows import flow_session
+from .mining import DFG, MineFunction, MiningTask, mine_model, mine_within, ticking
 from .model_ids import stable_xml
 
 Miner = Literal["inductive", "heuristics", "dfg"]
@@ -29,6 +31,14 @@ VARIANT_LIMIT = 50_000  # distinct variants
 # Token-based replay (fitness, precision) reads every case up to this many activity instances;
 # above it, a deterministic sample of cases of about this size is replayed.
 REPLAY_LIMIT = 500_000
+TIME_LIMIT = 120.0  # seconds the miner asked may take before a simpler model is mined
+FALLBACK_ACTIVITIES = 25  # the simpler model: at most this many activities (the map's default)
+FALLBACK_NOISE = 0.2  # … mined by IMf with at least this noise threshold
+FALLBACK_SHARE = 0.25  # … within this share of the time limit
+FALLBACK_MIN_S = 5.0  # … but at least this many seconds
+FLOWER_PRECISION = 0.2  # below this precision a model allows almost any order
+FLOWER_LOOP_SHARE = 0.5  # … as it does when one loop holds more than this share of activities
+FLOWER_LOOP_MIN = 3  # … and at least this many
 
 
 @dataclass(frozen=True)
@@ -58,8 +68,13 @@ class DiscoveredModel:
     token-based replay log fitness and `precision` the token-based (ETConformance) precision,
     both in [0, 1] (None when not computed); `replayed_cases` of `cases` were replayed.
     `alignment_fitness` is set when alignments were asked for. `net`, `initial`, `final`,
-    `bpmn` are the pm4py objects; `bpmn_xml` and `pnml` the exported files; `notes` say what
-    could not be computed.
+    `bpmn` are the pm4py objects; `bpmn_xml` and `pnml` the exported files (`bpmn` and
+    `bpmn_xml` None when BPMN was not asked for); `notes` say what could not be computed.
+
+    `algorithm` is what made the model (IMf, IM, IMd, heuristics, dfg); `bpmn_diagram` the
+    BPMN drawing-neutral graph; `projection` the activities mined on; `fell_back` the miner
+    asked did not finish within `time_limit` seconds; `loop_activities` the activities in the
+    model's largest loop; `flower` the model allows almost any order; `warnings` say both.
     """
 
     miner: str
@@ -74,9 +89,17 @@ class DiscoveredModel:
     initial: Any
     final: Any
     bpmn: Any
-    bpmn_xml: bytes
+    bpmn_xml: bytes | None
     pnml: bytes
     notes: tuple[str, ...] = ()
+    algorithm: str = ""
+    bpmn_diagram: ModelGraph | None = None
+    projection: Projection | None = None
+    time_limit: float | None = None
+    fell_back: bool = False
+    loop_activities: int = 0
+    flower: bool = False
+    warnings: tuple[ModelWarning, ...] = ()
 
 
 @contextlib.contextmanager
@@ -118,7 +141,7 @@ def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
     )
 
 
-def _dfg(p: PreparedLog) -> tuple[dict[tuple[str, str], int], ...]:
+def _dfg(p: PreparedLog) -> DFG:
     """Directly-follows counts, activity counts, start and end counts, from the engine."""
     engine, log = flow_session(p, real=True)
     names = _names(log)
@@ -143,7 +166,7 @@ def _dfg(p: PreparedLog) -> tuple[dict[tuple[str, str], int], ...]:
             start[names[int(a)]] = int(s)
         if int(e):
             end[names[int(a)]] = int(e)
-    return dfg, occ, start, end  # type: ignore[return-value]
+    return dfg, occ, start, end
 
 
 def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
@@ -179,36 +202,69 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ mining
 
 
-def _inductive(
-    variants: Counter[tuple[str, ...]] | None, dfg: Any, noise: float
-) -> tuple[Any, ...]:
-    import pm4py
-    from pm4py.algo.discovery.inductive.dtypes.im_dfg import InductiveDFG
-    from pm4py.algo.discovery.inductive.dtypes.im_ds import (
-        IMDataStructureDFG,
-        IMDataStructureUVCL,
-    )
-    from pm4py.algo.discovery.inductive.variants.im import IMUVCL
-    from pm4py.algo.discovery.inductive.variants.imd import IMD
-    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
-    from pm4py.objects.process_tree.utils import generic as pt_util
-    from pm4py.objects.process_tree.utils.generic import tree_sort
+def project_variants(
+    variants: Counter[tuple[str, ...]], keep: Collection[str]
+) -> Counter[tuple[str, ...]]:
+    """The variants with only the activities in `keep` (a case with none of them becomes the
+    empty sequence); cases that end up with the same sequence are counted together."""
+    projected: Counter[tuple[str, ...]] = Counter()
+    for variant, n in variants.items():
+        projected[tuple(a for a in variant if a in keep)] += n
+    return projected
 
-    # What pm4py.discover_process_tree_inductive does with a log: its variants, IMf with noise.
-    params: dict[str, Any] = {
-        "noise_threshold": noise,
-        "multiprocessing": False,
-        "disable_fallthroughs": False,
-    }
-    if variants is not None:
-        miner: Any = IMFUVCL(params) if noise > 0 else IMUVCL(params)
-        tree = miner.apply(IMDataStructureUVCL(variants), params)
-    else:
-        tree = IMD(params).apply(IMDataStructureDFG(InductiveDFG(dfg=dfg, skip=False)), params)
-    tree = pt_util.fold(tree)
-    tree_sort(tree)
-    net, im, fm = pm4py.convert_to_petri_net(tree)
-    return net, im, fm, pm4py.convert_to_bpmn(tree)
+
+def variants_dfg(variants: Counter[tuple[str, ...]]) -> DFG:
+    """Directly-follows counts, activity counts, start and end counts of the variants."""
+    dfg: Counter[tuple[str, str]] = Counter()
+    occ: Counter[str] = Counter()
+    start: Counter[str] = Counter()
+    end: Counter[str] = Counter()
+    for variant, n in variants.items():
+        if not variant:
+            continue
+        start[variant[0]] += n
+        end[variant[-1]] += n
+        for a in variant:
+            occ[a] += n
+        for pair in itertools.pairwise(variant):
+            dfg[pair] += n
+    return dict(dfg), dict(occ), dict(start), dict(end)
+
+
+def occurrences(variants: Counter[tuple[str, ...]]) -> Counter[str]:
+    """How often each activity occurs in the cases."""
+    occ: Counter[str] = Counter()
+    for variant, n in variants.items():
+        for a in variant:
+            occ[a] += n
+    return occ
+
+
+@dataclass(frozen=True)
+class ModelWarning:
+    """Something the reader of the model must know: `kind` is `time_limit` (the miner asked did
+    not finish in time, a simpler model is shown) or `flower` (the model allows almost any
+    order); `values` fill its sentence (render/texts: ds_warn_<kind>)."""
+
+    kind: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The activities the model was mined on: `mined` of `total` activities (`limit` as asked,
+    e.g. "25", "30%", "all"), and `events_left_out` of `events_total` activity instances."""
+
+    limit: str
+    total: int
+    mined: int
+    events_total: int
+    events_left_out: int
+    names: tuple[str, ...] = ()  # the activities mined on, most frequent first
+
+    @property
+    def left_out(self) -> int:
+        return self.total - self.mined
 
 
 def discover(
@@ -220,102 +276,287 @@ def discover(
     alignments: bool = False,
     event_limit: int = EVENT_LEVEL_LIMIT,
     replay_limit: int = REPLAY_LIMIT,
+    activities: Sequence[str] | None = None,
+    limit_text: str = "all",
+    bpmn: bool = True,
+    time_limit: float | None = TIME_LIMIT,
+    progress: Callable[[str], None] = lambda _stage: None,
+    mine: MineFunction = mine_model,
 ) -> DiscoveredModel:
     """Mine a model of `log` with pm4py (inductive miner with its noise threshold, heuristics
     miner, or the directly-follows graph as a net), measure fitness and precision by
-    token-based replay (and alignments if asked), and export it as BPMN 2.0 XML and PNML.
+    token-based replay (and alignments if asked), and export it as PNML and, with `bpmn`,
+    BPMN 2.0 XML.
+
+    `activities` (most significant first; None: all): mine the log projected onto them
+    (`limit_text` says how they were chosen). The miner runs in a worker process stopped
+    after `time_limit` seconds (None: no limit); then the inductive miner (IMf) mines the more
+    significant half of the activities (at most 25) instead, within a quarter of that time
+    (at least 5 s), and failing that their directly-follows graph is the model; a warning says
+    so. `mine` is the mining function of the first attempt (tests inject slow ones).
 
     The model is mined from the real order of the events, whatever the clock."""
-    with prepared(log) as p:
-        return _discover(p, miner, noise, quality, alignments, event_limit, replay_limit)
-
-
-def _discover(
-    p: PreparedLog,
-    miner: str,
-    noise: float,
-    quality: bool,
-    alignments: bool,
-    event_limit: int,
-    replay_limit: int,
-) -> DiscoveredModel:
     if miner not in MINERS:
         raise BottleneckError(f"unknown miner {miner!r}", fix="use inductive, heuristics or dfg")
     if not 0.0 <= noise <= 1.0:
         raise BottleneckError(f"noise {noise} is outside [0, 1]", fix="use e.g. --noise 0.2")
-    engine, _ = flow_session(p, real=True)
-    instances = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
-    variants = log_variants(p)
-    cases = sum(variants.values())
-    event_level = instances <= event_limit and len(variants) <= VARIANT_LIMIT
-    source = "event log" if event_level else "directly-follows graph"
-    dfg, occ, start, end = _dfg(p)
+    with prepared(log) as p:
+        setup = _Setup(
+            miner, noise, quality, alignments, event_limit, replay_limit, bpmn, time_limit
+        )
+        return _discover(p, setup, activities, limit_text, progress, mine)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    miner: str
+    noise: float
+    quality: bool
+    alignments: bool
+    event_limit: int
+    replay_limit: int
+    bpmn: bool
+    time_limit: float | None
+
+
+def _task(
+    p: PreparedLog,
+    s: _Setup,
+    miner: str,
+    noise: float,
+    variants: Counter[tuple[str, ...]],
+    keep: Collection[str] | None,
+) -> tuple[MiningTask, str, pd.DataFrame | None]:
+    """The mining task on the activities `keep` (None: all), where it is mined from, and the
+    heuristics miner's frame when it was made."""
+    instances = sum(len(v) * n for v, n in variants.items())
+    event_level = instances <= s.event_limit and len(variants) <= VARIANT_LIMIT
+    dfg = _dfg(p) if keep is None else variants_dfg(variants)
+    frame = None
+    if miner == "heuristics" and event_level:
+        frame = _projected(replay_frame(p, limit=max(instances, 1)), keep)
+    task = MiningTask(miner, noise, variants if event_level else None, dfg, frame, s.bpmn)
+    return task, ("event log" if event_level else "directly-follows graph"), frame
+
+
+def _projected(frame: pd.DataFrame, keep: Collection[str] | None) -> pd.DataFrame:
+    if keep is None:
+        return frame
+    return frame[frame["concept:name"].isin(set(keep))].reset_index(drop=True)
+
+
+def _discover(
+    p: PreparedLog,
+    s: _Setup,
+    activities: Sequence[str] | None,
+    limit_text: str,
+    progress: Callable[[str], None],
+    mine: MineFunction,
+) -> DiscoveredModel:
+    all_variants = log_variants(p)
+    cases = sum(all_variants.values())
+    occ = occurrences(all_variants)
+    events_total = sum(occ.values())
+    ranked = sorted(occ, key=lambda a: (-occ[a], a))
+    asked = ranked if activities is None else [a for a in activities if a in occ]
+    keep: list[str] | None = asked if len(asked) < len(occ) else None
+    variants = all_variants if keep is None else project_variants(all_variants, set(keep))
+    warnings: list[ModelWarning] = []
+
+    def ticker(what: str, n: int, limit: float | None) -> Callable[[float], None]:
+        of = "" if limit is None else f" of {limit:.0f}"
+        return lambda t: progress(
+            f"mining the process model ({what}, {n:,} activities; {t:.0f}{of} s)"
+        )
+
+    n_asked = len(asked)
+    task, source, frame = _task(p, s, s.miner, s.noise, variants, keep)
+    progress(f"mining the process model ({s.miner}, {n_asked:,} activities)")
+    mined = mine_within(task, s.time_limit, mine=mine, tick=ticker(s.miner, n_asked, s.time_limit))
+    miner, noise = s.miner, s.noise
+    if mined is None:
+        assert s.time_limit is not None
+        fewer = asked[: max(2, min(FALLBACK_ACTIVITIES, -(-n_asked // 2)))]
+        keep = fewer if len(fewer) < len(occ) else None
+        variants = all_variants if keep is None else project_variants(all_variants, set(fewer))
+        miner, noise = "inductive", max(s.noise, FALLBACK_NOISE)
+        budget = max(FALLBACK_MIN_S, s.time_limit * FALLBACK_SHARE)
+        task, source, frame = _task(p, s, miner, noise, variants, keep)
+        progress(f"mining a simpler model (IMf, {len(fewer):,} activities)")
+        mined = mine_within(task, budget, tick=ticker("IMf", len(fewer), budget))
+        simpler = "IMf"
+        if mined is None:
+            miner, noise = "dfg", 0.0
+            task, source, frame = _task(p, s, miner, noise, variants, keep)
+            progress(f"drawing the directly-follows graph ({len(fewer):,} activities)")
+            with ticking(ticker("dfg", len(fewer), None)):
+                mined = mine_model(task)
+            simpler = "dfg"
+        warnings.append(
+            ModelWarning(
+                "time_limit",
+                {
+                    "seconds": s.time_limit,
+                    "miner": s.miner,
+                    "activities": n_asked,
+                    "model": simpler,
+                    "kept": len(fewer),
+                },
+            )
+        )
+    kept = set(occ) if keep is None else set(keep)
+    projection = Projection(
+        limit=limit_text,
+        total=len(occ),
+        mined=len(kept),
+        events_total=events_total,
+        events_left_out=events_total - sum(occ[a] for a in kept),
+        names=tuple(a for a in ranked if a in kept),
+    )
     with quiet():
-        import pm4py
-        from pm4py.objects.bpmn.exporter.variants import etree as bpmn_exporter
-        from pm4py.objects.petri_net.exporter.variants import pnml as pnml_exporter
+        from pm4py.objects.bpmn.importer.variants import lxml as bpmn_importer
+        from pm4py.objects.petri_net.importer.variants import pnml as pnml_importer
 
-        frame: pd.DataFrame | None = None
-        if miner == "inductive":
-            from pm4py.objects.dfg.obj import DFG
+        net, im, fm = pnml_importer.import_net_from_string(mined.pnml)
+        bpmn_obj = None
+        if mined.bpmn_xml is not None:
+            from lxml import etree  # type: ignore[import-untyped]
 
-            dfg_obj = None if event_level else DFG(dfg, start, end)
-            net, im, fm, bpmn = _inductive(variants if event_level else None, dfg_obj, noise)
-        elif miner == "heuristics":
-            if event_level:
-                frame = replay_frame(p, limit=max(instances, 1))
-                net, im, fm = pm4py.discover_petri_net_heuristics(frame.copy())
-            else:
-                from pm4py.algo.discovery.heuristics import algorithm as heuristics
-
-                net, im, fm = heuristics.apply_dfg(
-                    dfg,
-                    activities=sorted(occ),
-                    activities_occurrences=occ,
-                    start_activities=start,
-                    end_activities=end,
-                )
-            bpmn = pm4py.convert_to_bpmn(net, im, fm)
-        else:
-            net, im, fm = pm4py.convert_to_petri_net(dfg, start, end)
-            bpmn = pm4py.convert_to_bpmn(net, im, fm)
+            root = etree.fromstring(mined.bpmn_xml, etree.XMLParser(resolve_entities=False))
+            bpmn_obj = bpmn_importer.import_xml_tree_from_root(root)
         fitness = precision = align = None
         replayed = 0
         notes: list[str] = []
-        if quality:
-            if frame is None or instances > replay_limit:
-                frame = replay_frame(p, limit=replay_limit)
+        instances = events_total - projection.events_left_out
+        if s.quality:
+            if frame is None or instances > s.replay_limit:
+                frame = _projected(replay_frame(p, limit=s.replay_limit), keep)
             replayed = int(frame["case:concept:name"].nunique())
-            fitness, precision = _replay(frame, net, im, fm)
-            if alignments:
+            progress(f"measuring fitness and precision ({replayed:,} cases)")
+            with ticking(
+                lambda t: progress(
+                    f"measuring fitness and precision ({replayed:,} cases; {t:.0f} s)"
+                )
+            ):
+                fitness, precision = _replay(frame, net, im, fm)
+            if s.alignments:
+                progress("aligning the cases with the model")
                 try:
-                    result = pm4py.fitness_alignments(frame.copy(), net, im, fm)
+                    result = pm4py_fitness_alignments(frame, net, im, fm)
                     align = float(result["log_fitness"])
                 except Exception as exc:  # pm4py refuses nets that are not easy sound
                     notes.append(
                         f"alignments were not computed: pm4py cannot align on this {miner} "
                         f"model ({' '.join(str(exc).split())[:120]})"
                     )
-        bpmn_xml = stable_xml(bytes(bpmn_exporter.get_xml_string(bpmn)))
-        pnml = pnml_exporter.export_petri_as_string(net, im, fm)
-        pnml_bytes = stable_xml(pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8"))
+        pnml_bytes = stable_xml(mined.pnml)
+    loop = largest_loop(net)
+    labelled = len({t.label for t in net.transitions if t.label is not None})
+    precision = unit_interval(precision)
+    flower = (precision is not None and precision < FLOWER_PRECISION) or (
+        loop >= FLOWER_LOOP_MIN and loop > FLOWER_LOOP_SHARE * labelled
+    )
+    if flower:
+        warnings.append(
+            ModelWarning(
+                "flower",
+                {"precision": precision, "loop": loop, "activities": labelled},
+            )
+        )
     return DiscoveredModel(
         miner=miner,
         source=source,
         noise=noise if miner == "inductive" else 0.0,
         fitness=unit_interval(fitness),
-        precision=unit_interval(precision),
+        precision=precision,
         alignment_fitness=unit_interval(align),
         cases=cases,
         replayed_cases=replayed,
         net=net,
         initial=im,
         final=fm,
-        bpmn=bpmn,
-        bpmn_xml=bpmn_xml,
+        bpmn=bpmn_obj,
+        bpmn_xml=None if mined.bpmn_xml is None else stable_xml(mined.bpmn_xml),
         pnml=pnml_bytes,
         notes=tuple(notes),
+        algorithm=mined.algorithm,
+        bpmn_diagram=mined.bpmn_graph,
+        projection=projection,
+        time_limit=s.time_limit,
+        fell_back=any(w.kind == "time_limit" for w in warnings),
+        loop_activities=loop,
+        flower=flower,
+        warnings=tuple(warnings),
     )
+
+
+def pm4py_fitness_alignments(frame: pd.DataFrame, net: Any, im: Any, fm: Any) -> Any:
+    """pm4py's alignment-based fitness of the cases on the net."""
+    import pm4py
+
+    return pm4py.fitness_alignments(frame.copy(), net, im, fm)
+
+
+def largest_loop(net: Any) -> int:
+    """The number of distinct activities in the largest loop of the net (its largest strongly
+    connected part); 0 when the net has no loop."""
+    nodes = list(net.places) + list(net.transitions)
+    succ: dict[Any, list[Any]] = {n: [] for n in nodes}
+    for arc in net.arcs:
+        succ[arc.source].append(arc.target)
+    best = 0
+    for component in _components(nodes, succ):
+        if len(component) < 2:
+            continue
+        labels = {n.label for n in component if getattr(n, "label", None) is not None}
+        best = max(best, len(labels))
+    return best
+
+
+def _components(nodes: list[Any], succ: dict[Any, list[Any]]) -> list[list[Any]]:
+    """Strongly connected components (Tarjan's algorithm, without recursion)."""
+    index: dict[Any, int] = {}
+    low: dict[Any, int] = {}
+    on_stack: set[Any] = set()
+    stack: list[Any] = []
+    found: list[list[Any]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            for j in range(i, len(succ[node])):
+                nxt = succ[node][j]
+                if nxt not in index:
+                    work.append((node, j + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top is node:
+                        break
+                found.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
 
 
 PARALLEL_REPLAY_MIN = 20_000  # activity instances from which precision runs in its own process
