@@ -17,8 +17,9 @@ import pandas as pd
 from ..errors import BottleneckError
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
+from . import mining
 from .flows import flow_session
-from .mining import DFG, MineFunction, MiningTask, mine_model, mine_within, ticking
+from .mining import DFG, MineFunction, MiningTask, mine_within, ticking
 from .model_ids import stable_xml
 
 Miner = Literal["inductive", "heuristics", "dfg"]
@@ -39,6 +40,7 @@ FALLBACK_MIN_S = 5.0  # … but at least this many seconds
 FLOWER_PRECISION = 0.2  # below this precision a model allows almost any order
 FLOWER_LOOP_SHARE = 0.5  # … as it does when one loop holds more than this share of activities
 FLOWER_LOOP_MIN = 3  # … and at least this many
+FLOWER_ANY_ORDER = 0.5  # … which may follow each other directly in this share of their pairs
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,7 @@ def discover(
     bpmn: bool = True,
     time_limit: float | None = TIME_LIMIT,
     progress: Callable[[str], None] = lambda _stage: None,
-    mine: MineFunction = mine_model,
+    mine: MineFunction | None = None,
 ) -> DiscoveredModel:
     """Mine a model of `log` with pm4py (inductive miner with its noise threshold, heuristics
     miner, or the directly-follows graph as a net), measure fitness and precision by
@@ -293,7 +295,8 @@ def discover(
     after `time_limit` seconds (None: no limit); then the inductive miner (IMf) mines the more
     significant half of the activities (at most 25) instead, within a quarter of that time
     (at least 5 s), and failing that their directly-follows graph is the model; a warning says
-    so. `mine` is the mining function of the first attempt (tests inject slow ones).
+    so. `mine` replaces pm4py's mining (`mining.mine_model`) in every attempt (tests inject
+    slow ones).
 
     The model is mined from the real order of the events, whatever the clock."""
     if miner not in MINERS:
@@ -351,7 +354,7 @@ def _discover(
     activities: Sequence[str] | None,
     limit_text: str,
     progress: Callable[[str], None],
-    mine: MineFunction,
+    mine: MineFunction | None,
 ) -> DiscoveredModel:
     all_variants = log_variants(p)
     cases = sum(all_variants.values())
@@ -372,7 +375,8 @@ def _discover(
     n_asked = len(asked)
     task, source, frame = _task(p, s, s.miner, s.noise, variants, keep)
     progress(f"mining the process model ({s.miner}, {n_asked:,} activities)")
-    mined = mine_within(task, s.time_limit, mine=mine, tick=ticker(s.miner, n_asked, s.time_limit))
+    use = mine if mine is not None else mining.mine_model
+    mined = mine_within(task, s.time_limit, mine=use, tick=ticker(s.miner, n_asked, s.time_limit))
     miner, noise = s.miner, s.noise
     if mined is None:
         assert s.time_limit is not None
@@ -383,14 +387,14 @@ def _discover(
         budget = max(FALLBACK_MIN_S, s.time_limit * FALLBACK_SHARE)
         task, source, frame = _task(p, s, miner, noise, variants, keep)
         progress(f"mining a simpler model (IMf, {len(fewer):,} activities)")
-        mined = mine_within(task, budget, tick=ticker("IMf", len(fewer), budget))
+        mined = mine_within(task, budget, mine=use, tick=ticker("IMf", len(fewer), budget))
         simpler = "IMf"
         if mined is None:
             miner, noise = "dfg", 0.0
             task, source, frame = _task(p, s, miner, noise, variants, keep)
             progress(f"drawing the directly-follows graph ({len(fewer):,} activities)")
             with ticking(ticker("dfg", len(fewer), None)):
-                mined = mine_model(task)
+                mined = use(task)
             simpler = "dfg"
         warnings.append(
             ModelWarning(
@@ -450,17 +454,26 @@ def _discover(
                         f"model ({' '.join(str(exc).split())[:120]})"
                     )
         pnml_bytes = stable_xml(mined.pnml)
-    loop = largest_loop(net)
+    follows = mined.follows if mined.follows is not None else net_follows(net)
+    loop, any_order = largest_loop(follows)
     labelled = len({t.label for t in net.transitions if t.label is not None})
     precision = unit_interval(precision)
-    flower = (precision is not None and precision < FLOWER_PRECISION) or (
-        loop >= FLOWER_LOOP_MIN and loop > FLOWER_LOOP_SHARE * labelled
+    low_precision = precision is not None and precision < FLOWER_PRECISION
+    one_loop = (
+        loop >= FLOWER_LOOP_MIN
+        and loop > FLOWER_LOOP_SHARE * labelled
+        and any_order >= FLOWER_ANY_ORDER
     )
+    flower = low_precision or one_loop
     if flower:
         warnings.append(
             ModelWarning(
                 "flower",
-                {"precision": precision, "loop": loop, "activities": labelled},
+                {
+                    "precision": precision if low_precision else None,
+                    "loop": loop if one_loop else None,
+                    "activities": labelled,
+                },
             )
         )
     return DiscoveredModel(
@@ -497,20 +510,51 @@ def pm4py_fitness_alignments(frame: pd.DataFrame, net: Any, im: Any, fm: Any) ->
     return pm4py.fitness_alignments(frame.copy(), net, im, fm)
 
 
-def largest_loop(net: Any) -> int:
-    """The number of distinct activities in the largest loop of the net (its largest strongly
-    connected part); 0 when the net has no loop."""
-    nodes = list(net.places) + list(net.transitions)
-    succ: dict[Any, list[Any]] = {n: [] for n in nodes}
+def net_follows(net: Any) -> frozenset[tuple[str, str]]:
+    """The activity pairs (a, b) joined in the net by a path through places and silent
+    transitions only: which activity may follow which directly (structurally; an activity in
+    a parallel branch is not seen to follow one in another)."""
+    succ: dict[Any, list[Any]] = {}
     for arc in net.arcs:
-        succ[arc.source].append(arc.target)
-    best = 0
-    for component in _components(nodes, succ):
-        if len(component) < 2:
+        succ.setdefault(arc.source, []).append(arc.target)
+    pairs = set()
+    for t in net.transitions:
+        if t.label is None:
             continue
-        labels = {n.label for n in component if getattr(n, "label", None) is not None}
-        best = max(best, len(labels))
-    return best
+        seen: set[Any] = set()
+        todo = list(succ.get(t, []))
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            label = getattr(node, "label", None)
+            if isinstance(node, type(t)) and label is not None:
+                pairs.add((str(t.label), str(label)))
+                continue
+            todo.extend(succ.get(node, []))
+    return frozenset(pairs)
+
+
+def largest_loop(follows: Collection[tuple[str, str]]) -> tuple[int, float]:
+    """The model's largest loop: the largest set of activities that can each be followed,
+    directly or through the others, by every other (a strongly connected part of the
+    directly-follows relation), and the share of its ordered pairs of distinct activities that
+    may follow each other directly (1.0: any order, as in a flower). (0, 0.0) without a loop."""
+    acts = sorted({a for pair in follows for a in pair})
+    succ: dict[Any, list[Any]] = {a: [] for a in acts}
+    for a, b in sorted(follows):
+        if a != b:
+            succ[a].append(b)
+    best: list[Any] = []
+    for component in _components(list(acts), succ):
+        if len(component) > len(best) or (len(component) == len(best) and component < best):
+            best = sorted(component)
+    if len(best) < 2:
+        return 0, 0.0
+    inside = set(best)
+    direct = sum(1 for a, b in follows if a != b and a in inside and b in inside)
+    return len(best), direct / (len(best) * (len(best) - 1))
 
 
 def _components(nodes: list[Any], succ: dict[Any, list[Any]]) -> list[list[Any]]:

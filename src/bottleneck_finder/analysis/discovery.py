@@ -16,7 +16,7 @@ from .analyze import analyze
 from .conformance import Conformance, conformance, read_reference
 from .discover import TIME_LIMIT, DiscoveredModel, discover, log_variants
 from .flows import Handoffs, Rework, Variants, handoffs, rework, variants
-from .mining import MineFunction, mine_model
+from .mining import MineFunction
 
 DEFAULT_ACTIVITIES = "25"
 """By default the model is mined on the 25 most significant activities (the map's default)."""
@@ -102,14 +102,14 @@ def run_discovery(
     calendar: WorkCalendar | None = None,
     activities: str | int = DEFAULT_ACTIVITIES,
     time_limit: float | None = TIME_LIMIT,
-    mine: MineFunction = mine_model,
+    mine: MineFunction | None = None,
 ) -> Discovery:
     """Analyze, mine and measure `log` once prepared (pure: no files, no printing; `progress`
     hears the name of each stage, and every second or so of a long one).
 
     The model is mined on the `activities` (N, P% or all) most significant activities, within
     `time_limit` seconds (then a simpler model; see `discover`); BPMN is made unless the
-    notation is `petri`. `mine` replaces the miner's first attempt (tests).
+    notation is `petri`. `mine` replaces pm4py's mining (tests).
 
     On a working calendar (the prepared log's, or `calendar`) every time annotation (waits,
     work, variant durations, rework and hand-off waits) is working time; the model is mined

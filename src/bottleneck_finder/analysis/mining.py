@@ -43,6 +43,7 @@ class MinedModel:
     pnml: bytes
     bpmn_xml: bytes | None
     bpmn_graph: Any  # ModelGraph | None (discover.py imports this module)
+    follows: frozenset[tuple[str, str]] | None = None  # pairs the model lets follow directly
 
 
 MineFunction = Callable[[MiningTask], MinedModel]
@@ -103,6 +104,12 @@ def mine_model(task: MiningTask) -> MinedModel:
             dfg_obj = None if task.variants is not None else DFGObject(dfg, start, end)
             source = _inductive(task.variants, dfg_obj, task.noise)
             net, im, fm = pm4py.convert_to_petri_net(source)
+            from pm4py.algo.discovery.footprints.tree.variants import bottomup
+
+            footprint = bottomup.apply(source)
+            follows: frozenset[tuple[str, str]] | None = frozenset(
+                (str(a), str(b)) for a, b in footprint["sequence"] | footprint["parallel"]
+            )
         elif task.miner == "heuristics":
             if task.frame is not None:
                 net, im, fm = pm4py.discover_petri_net_heuristics(task.frame.copy())
@@ -117,9 +124,11 @@ def mine_model(task: MiningTask) -> MinedModel:
                     end_activities=end,
                 )
             source = (net, im, fm)
+            follows = None
         else:
             net, im, fm = pm4py.convert_to_petri_net(dfg, start, end)
             source = (net, im, fm)
+            follows = frozenset(dfg)
         bpmn_xml = graph = None
         if task.bpmn:
             bpmn = (
@@ -131,7 +140,7 @@ def mine_model(task: MiningTask) -> MinedModel:
             graph = bpmn_graph(bpmn)
         pnml = pnml_exporter.export_petri_as_string(net, im, fm)
     pnml_bytes = pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8")
-    return MinedModel(algorithm(task), pnml_bytes, bpmn_xml, graph)
+    return MinedModel(algorithm(task), pnml_bytes, bpmn_xml, graph, follows)
 
 
 def _child(connection: Any, mine: MineFunction, task: MiningTask) -> None:

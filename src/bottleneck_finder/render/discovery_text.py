@@ -5,14 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..analysis.discover import (
-    FLOWER_LOOP_MIN,
-    FLOWER_LOOP_SHARE,
-    FLOWER_PRECISION,
-    DiscoveredModel,
-    bpmn_graph,
-    petri_graph,
-)
+from ..analysis.discover import DiscoveredModel, bpmn_graph, petri_graph
 from ..analysis.discovery import Discovery
 from ..calendar import time_basis
 from .flows import flows_document, flows_files, flows_text, json_rows
@@ -116,10 +109,9 @@ def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
             )
         elif warning.kind == "flower":
             why = []
-            precision = v["precision"]
-            if precision is not None and precision < FLOWER_PRECISION:
-                why.append(w("ds_flower_precision", precision=w.fixed(float(precision), ".3f")))
-            if v["loop"] >= FLOWER_LOOP_MIN and v["loop"] > FLOWER_LOOP_SHARE * v["activities"]:
+            if v["precision"] is not None:
+                why.append(w("ds_flower_precision", precision=w.fixed(v["precision"], ".3f")))
+            if v["loop"] is not None:
                 why.append(
                     w(
                         "ds_flower_loop",
