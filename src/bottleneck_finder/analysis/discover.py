@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
-import itertools
-import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,8 +14,33 @@ from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from . import mining
 from .flows import flow_session
-from .mining import DFG, MineFunction, MiningTask, mine_within, ticking
+from .mining import DFG, MineFunction, MiningTask, mine_within, quiet, ticking
+from .model_graphs import ModelGraph, Node, bpmn_graph, petri_graph
 from .model_ids import stable_xml
+from .model_shape import (
+    ModelWarning,
+    Projection,
+    largest_loop,
+    net_follows,
+    occurrences,
+    project_variants,
+    variants_dfg,
+)
+
+__all__ = [
+    "DiscoveredModel",
+    "ModelGraph",
+    "ModelWarning",
+    "Node",
+    "Projection",
+    "bpmn_graph",
+    "discover",
+    "log_variants",
+    "petri_graph",
+    "quiet",
+    "replay_frame",
+    "unit_interval",
+]
 
 Miner = Literal["inductive", "heuristics", "dfg"]
 MINERS: tuple[str, ...] = ("inductive", "heuristics", "dfg")
@@ -41,24 +61,6 @@ FLOWER_PRECISION = 0.2  # below this precision a model allows almost any order
 FLOWER_LOOP_SHARE = 0.5  # … as it does when one loop holds more than this share of activities
 FLOWER_LOOP_MIN = 3  # … and at least this many
 FLOWER_ANY_ORDER = 0.5  # … which may follow each other directly in this share of their pairs
-
-
-@dataclass(frozen=True)
-class Node:
-    """One element of a drawn model: `kind` is task, start, end, xor, and, or, place or silent."""
-
-    id: str
-    kind: str
-    label: str
-
-
-@dataclass(frozen=True)
-class ModelGraph:
-    """A BPMN diagram or Petri net as plain nodes and arcs, in a deterministic order."""
-
-    notation: str
-    nodes: tuple[Node, ...]
-    arcs: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -102,21 +104,6 @@ class DiscoveredModel:
     loop_activities: int = 0
     flower: bool = False
     warnings: tuple[ModelWarning, ...] = ()
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Silence pm4py: its import banner, progress bars and warnings."""
-    with (
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(io.StringIO()),
-        warnings.catch_warnings(),
-    ):
-        warnings.simplefilter("ignore")
-        import pm4py.util.constants as pm4py_constants
-
-        pm4py_constants.SHOW_PROGRESS_BAR = False
-        yield
 
 
 # ------------------------------------------------------------------------- inputs from engine
@@ -202,71 +189,6 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------ mining
-
-
-def project_variants(
-    variants: Counter[tuple[str, ...]], keep: Collection[str]
-) -> Counter[tuple[str, ...]]:
-    """The variants with only the activities in `keep` (a case with none of them becomes the
-    empty sequence); cases that end up with the same sequence are counted together."""
-    projected: Counter[tuple[str, ...]] = Counter()
-    for variant, n in variants.items():
-        projected[tuple(a for a in variant if a in keep)] += n
-    return projected
-
-
-def variants_dfg(variants: Counter[tuple[str, ...]]) -> DFG:
-    """Directly-follows counts, activity counts, start and end counts of the variants."""
-    dfg: Counter[tuple[str, str]] = Counter()
-    occ: Counter[str] = Counter()
-    start: Counter[str] = Counter()
-    end: Counter[str] = Counter()
-    for variant, n in variants.items():
-        if not variant:
-            continue
-        start[variant[0]] += n
-        end[variant[-1]] += n
-        for a in variant:
-            occ[a] += n
-        for pair in itertools.pairwise(variant):
-            dfg[pair] += n
-    return dict(dfg), dict(occ), dict(start), dict(end)
-
-
-def occurrences(variants: Counter[tuple[str, ...]]) -> Counter[str]:
-    """How often each activity occurs in the cases."""
-    occ: Counter[str] = Counter()
-    for variant, n in variants.items():
-        for a in variant:
-            occ[a] += n
-    return occ
-
-
-@dataclass(frozen=True)
-class ModelWarning:
-    """Something the reader of the model must know: `kind` is `time_limit` (the miner asked did
-    not finish in time, a simpler model is shown) or `flower` (the model allows almost any
-    order); `values` fill its sentence (render/texts: ds_warn_<kind>)."""
-
-    kind: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Projection:
-    """The activities the model was mined on: `mined` of `total` activities (`limit` as asked,
-    e.g. "25", "30%", "all"), and `events_left_out` of `events_total` activity instances."""
-
-    limit: str
-    total: int
-    mined: int
-    events_total: int
-    events_left_out: int
-    names: tuple[str, ...] = ()  # the activities mined on, most frequent first
-
-    @property
-    def left_out(self) -> int:
-        return self.total - self.mined
 
 
 def discover(
@@ -510,99 +432,6 @@ def pm4py_fitness_alignments(frame: pd.DataFrame, net: Any, im: Any, fm: Any) ->
     return pm4py.fitness_alignments(frame.copy(), net, im, fm)
 
 
-def net_follows(net: Any) -> frozenset[tuple[str, str]]:
-    """The activity pairs (a, b) joined in the net by a path through places and silent
-    transitions only: which activity may follow which directly (structurally; an activity in
-    a parallel branch is not seen to follow one in another)."""
-    succ: dict[Any, list[Any]] = {}
-    for arc in net.arcs:
-        succ.setdefault(arc.source, []).append(arc.target)
-    pairs = set()
-    for t in net.transitions:
-        if t.label is None:
-            continue
-        seen: set[Any] = set()
-        todo = list(succ.get(t, []))
-        while todo:
-            node = todo.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            label = getattr(node, "label", None)
-            if isinstance(node, type(t)) and label is not None:
-                pairs.add((str(t.label), str(label)))
-                continue
-            todo.extend(succ.get(node, []))
-    return frozenset(pairs)
-
-
-def largest_loop(follows: Collection[tuple[str, str]]) -> tuple[int, float]:
-    """The model's largest loop: the largest set of activities that can each be followed,
-    directly or through the others, by every other (a strongly connected part of the
-    directly-follows relation), and the share of its ordered pairs of distinct activities that
-    may follow each other directly (1.0: any order, as in a flower). (0, 0.0) without a loop."""
-    acts = sorted({a for pair in follows for a in pair})
-    succ: dict[Any, list[Any]] = {a: [] for a in acts}
-    for a, b in sorted(follows):
-        if a != b:
-            succ[a].append(b)
-    best: list[Any] = []
-    for component in _components(list(acts), succ):
-        if len(component) > len(best) or (len(component) == len(best) and component < best):
-            best = sorted(component)
-    if len(best) < 2:
-        return 0, 0.0
-    inside = set(best)
-    direct = sum(1 for a, b in follows if a != b and a in inside and b in inside)
-    return len(best), direct / (len(best) * (len(best) - 1))
-
-
-def _components(nodes: list[Any], succ: dict[Any, list[Any]]) -> list[list[Any]]:
-    """Strongly connected components (Tarjan's algorithm, without recursion)."""
-    index: dict[Any, int] = {}
-    low: dict[Any, int] = {}
-    on_stack: set[Any] = set()
-    stack: list[Any] = []
-    found: list[list[Any]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            recurse = False
-            for j in range(i, len(succ[node])):
-                nxt = succ[node][j]
-                if nxt not in index:
-                    work.append((node, j + 1))
-                    work.append((nxt, 0))
-                    recurse = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if recurse:
-                continue
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    top = stack.pop()
-                    on_stack.discard(top)
-                    component.append(top)
-                    if top is node:
-                        break
-                found.append(component)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return found
-
-
 PARALLEL_REPLAY_MIN = 20_000  # activity instances from which precision runs in its own process
 
 
@@ -661,119 +490,6 @@ def unit_interval(value: float | None) -> float | None:
     if value is None:
         return None
     return min(1.0, max(0.0, value))
-
-
-# ------------------------------------------------------------------- drawing-neutral graphs
-
-
-def _canonical(
-    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]], notation: str
-) -> ModelGraph:
-    """Nodes and arcs with ids and order that do not depend on pm4py's random names: nodes by
-    distance from the start, then by a signature refined from their neighbours' signatures."""
-    succ: dict[Any, list[Any]] = {n: [] for n in kinds}
-    pred: dict[Any, list[Any]] = {n: [] for n in kinds}
-    for s, t in arcs:
-        succ[s].append(t)
-        pred[t].append(s)
-    sig = {n: f"{k}:{lab}" for n, (k, lab) in kinds.items()}
-    for _ in range(4):
-        sig = {
-            n: hashlib.sha1(
-                "|".join(
-                    [
-                        sig[n],
-                        ",".join(sorted(sig[p] for p in pred[n])),
-                        ",".join(sorted(sig[s] for s in succ[n])),
-                    ]
-                ).encode("utf-8")
-            ).hexdigest()
-            for n in kinds
-        }
-    roots = [n for n in kinds if not pred[n]] or list(kinds)
-    depth: dict[Any, int] = {}
-    frontier = sorted(roots, key=lambda n: sig[n])
-    for n in frontier:
-        depth[n] = 0
-    while frontier:
-        nxt = []
-        for n in frontier:
-            for t in sorted(succ[n], key=lambda m: sig[m]):
-                if t not in depth:
-                    depth[t] = depth[n] + 1
-                    nxt.append(t)
-        frontier = nxt
-    order = sorted(kinds, key=lambda n: (depth.get(n, 1 << 30), kinds[n][1], sig[n]))
-    ids = {n: f"n{i}" for i, n in enumerate(order)}
-    nodes = tuple(Node(ids[n], kinds[n][0], kinds[n][1]) for n in order)
-    edges = sorted(
-        {(ids[s], ids[t]) for s, t in arcs}, key=lambda e: (int(e[0][1:]), int(e[1][1:]))
-    )
-    return ModelGraph(notation, nodes, tuple(edges))
-
-
-def bpmn_graph(bpmn: Any) -> ModelGraph:
-    """The BPMN diagram's tasks, events and gateways and its sequence flows."""
-    with quiet():
-        from pm4py.objects.bpmn.obj import BPMN
-
-        kinds: dict[Any, tuple[str, str]] = {}
-        for node in bpmn.get_nodes():
-            if isinstance(node, BPMN.StartEvent):
-                kind = "start"
-            elif isinstance(node, BPMN.EndEvent):
-                kind = "end"
-            elif isinstance(node, BPMN.ParallelGateway):
-                kind = "and"
-            elif isinstance(node, BPMN.InclusiveGateway):
-                kind = "or"
-            elif isinstance(node, BPMN.Gateway):
-                kind = "xor"
-            elif isinstance(node, BPMN.Activity):
-                kind = "task"
-            else:
-                kind = "event"
-            label = str(node.get_name() or "") if kind == "task" else ""
-            kinds[node] = (kind, label)
-        arcs = [(f.get_source(), f.get_target()) for f in bpmn.get_flows()]
-        arcs = [(s, t) for s, t in arcs if s in kinds and t in kinds]
-    kinds, arcs = _contract_pass_through(kinds, arcs)
-    return _canonical(kinds, arcs, "bpmn")
-
-
-def _contract_pass_through(
-    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]]
-) -> tuple[dict[Any, tuple[str, str]], list[tuple[Any, Any]]]:
-    """Drop gateways with one way in and one way out (they decide nothing): the picture gets
-    narrower and the process means the same."""
-    arcs = list(dict.fromkeys(arcs))
-    changed = True
-    while changed:
-        changed = False
-        for node, (kind, _) in list(kinds.items()):
-            if kind not in ("xor", "and", "or"):
-                continue
-            ins = [a for a in arcs if a[1] is node]
-            outs = [a for a in arcs if a[0] is node]
-            if len(ins) == 1 and len(outs) == 1 and ins[0][0] is not outs[0][1]:
-                arcs = [a for a in arcs if a is not ins[0] and a is not outs[0]]
-                if (ins[0][0], outs[0][1]) not in arcs:
-                    arcs.append((ins[0][0], outs[0][1]))
-                del kinds[node]
-                changed = True
-    return kinds, arcs
-
-
-def petri_graph(net: Any, initial: Any, final: Any) -> ModelGraph:
-    """The Petri net's places (start / end places marked) and transitions (silent or labelled)."""
-    kinds: dict[Any, tuple[str, str]] = {}
-    for place in net.places:
-        kind = "start" if place in initial else ("end" if place in final else "place")
-        kinds[place] = (kind, "")
-    for tr in net.transitions:
-        kinds[tr] = ("task", str(tr.label)) if tr.label is not None else ("silent", "")
-    arcs = [(a.source, a.target) for a in net.arcs]
-    return _canonical(kinds, arcs, "petri")
 
 
 # -------------------------------------------------------------------------------- reference

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +19,21 @@ import pandas as pd
 # activity pair -> count; activity -> occurrences; start and end activity -> cases
 DFG = tuple[dict[tuple[str, str], int], dict[str, int], dict[str, int], dict[str, int]]
 TICK_S = 1.0  # how often a long phase says it is still working
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence pm4py: its import banner, progress bars and warnings."""
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")
+        import pm4py.util.constants as pm4py_constants
+
+        pm4py_constants.SHOW_PROGRESS_BAR = False
+        yield
 
 
 @dataclass(frozen=True)
@@ -89,7 +106,7 @@ def algorithm(task: MiningTask) -> str:
 
 def mine_model(task: MiningTask) -> MinedModel:
     """Mine `task` with pm4py; convert to BPMN only when `task.bpmn`."""
-    from .discover import bpmn_graph, quiet
+    from .model_graphs import bpmn_graph
 
     with quiet():
         import pm4py
