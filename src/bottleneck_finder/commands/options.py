@@ -27,11 +27,13 @@ class Progress:
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
         self.started = time.monotonic()
+        # the terminal itself: a stage said while pm4py's output is silenced still shows
+        self.stream = sys.stderr
 
     def stage(self, text: str) -> None:
         if self.enabled:
             elapsed = time.monotonic() - self.started
-            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", err=True, nl=False)
+            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", file=self.stream, nl=False)
             Progress.pending = True
 
     def done(self) -> None:
