@@ -313,7 +313,8 @@ def test_flower_warning_on_a_hand_made_flower_log(tmp_path: Path) -> None:
         "the model is a flower or close to one (one loop holds 6 of 6 activities, in almost "
         "any order)"
     )
-    assert "--activities 15" in model["warnings"][0] and "--noise" in model["warnings"][0]
+    # what to try: half the activities, more noise, a filtered log
+    assert "--activities 3" in model["warnings"][0] and "--noise" in model["warnings"][0]
     assert "warning: the model is a flower or close to one" in result.stderr
 
 

@@ -395,6 +395,7 @@ def _discover(
                     "precision": precision if low_precision else None,
                     "loop": loop if one_loop else None,
                     "activities": labelled,
+                    "fewer": max(2, min(15, labelled // 2)),
                 },
             )
         )

@@ -119,7 +119,8 @@ def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
                         activities=w.count(int(v["activities"])),
                     )
                 )
-            out.append(w("ds_warn_flower", why="; ".join(why)))
+            fewer = w.count(int(v["fewer"]))
+            out.append(w("ds_warn_flower", why="; ".join(why), fewer=fewer))
     return out
 
 
