@@ -297,6 +297,8 @@ def _discover(
     n_asked = len(asked)
     task, source, frame = _task(p, s, s.miner, s.noise, variants, keep)
     progress(f"mining the process model ({s.miner}, {n_asked:,} activities)")
+    with quiet():  # imported once, here: the mining worker inherits it instead of importing it
+        import pm4py  # noqa: F401
     use = mine if mine is not None else mining.mine_model
     mined = mine_within(task, s.time_limit, mine=use, tick=ticker(s.miner, n_asked, s.time_limit))
     miner, noise = s.miner, s.noise
