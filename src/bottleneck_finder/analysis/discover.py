@@ -345,12 +345,16 @@ def _discover(
         from pm4py.objects.bpmn.importer.variants import lxml as bpmn_importer
         from pm4py.objects.petri_net.importer.variants import pnml as pnml_importer
 
-        net, im, fm = pnml_importer.import_net_from_string(mined.pnml)
+        # the files with stable ids and order: the net is rebuilt in the same order every run,
+        # so token replay (which follows the order of pm4py's sets) gives the same figures
+        pnml_bytes = stable_xml(mined.pnml)
+        bpmn_xml = None if mined.bpmn_xml is None else stable_xml(mined.bpmn_xml)
+        net, im, fm = pnml_importer.import_net_from_string(pnml_bytes)
         bpmn_obj = None
-        if mined.bpmn_xml is not None:
+        if bpmn_xml is not None:
             from lxml import etree  # type: ignore[import-untyped]
 
-            root = etree.fromstring(mined.bpmn_xml, etree.XMLParser(resolve_entities=False))
+            root = etree.fromstring(bpmn_xml, etree.XMLParser(resolve_entities=False))
             bpmn_obj = bpmn_importer.import_xml_tree_from_root(root)
         fitness = precision = align = None
         replayed = 0
@@ -377,7 +381,6 @@ def _discover(
                         f"alignments were not computed: pm4py cannot align on this {miner} "
                         f"model ({' '.join(str(exc).split())[:120]})"
                     )
-        pnml_bytes = stable_xml(mined.pnml)
     follows = mined.follows if mined.follows is not None else net_follows(net)
     loop, any_order = largest_loop(follows)
     labelled = len({t.label for t in net.transitions if t.label is not None})
@@ -414,7 +417,7 @@ def _discover(
         initial=im,
         final=fm,
         bpmn=bpmn_obj,
-        bpmn_xml=None if mined.bpmn_xml is None else stable_xml(mined.bpmn_xml),
+        bpmn_xml=bpmn_xml,
         pnml=pnml_bytes,
         notes=tuple(notes),
         algorithm=mined.algorithm,

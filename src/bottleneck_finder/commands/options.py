@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -23,6 +23,7 @@ class Progress:
     that an error or warning printed meanwhile starts on its own line."""
 
     pending = False  # a stage line is open on stderr (one process, one terminal)
+    stream: TextIO | None = None  # the terminal captured when the run started
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
@@ -33,7 +34,9 @@ class Progress:
     def stage(self, text: str) -> None:
         if self.enabled:
             elapsed = time.monotonic() - self.started
-            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", file=self.stream, nl=False)
+            click.echo(
+                f"\r\033[K[{elapsed:5.1f}s] {text}…", file=self.stream or sys.stderr, nl=False
+            )
             Progress.pending = True
 
     def done(self) -> None:
