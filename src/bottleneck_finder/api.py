@@ -420,15 +420,25 @@ def discover(
     noise: float = 0.2,
     top: int = 10,
     reference: str | Path | None = None,
+    activities: str | int = "25",
+    time_limit: float | None = 120.0,
 ) -> DiscoverResult:
     """Mine the process model, as `bottleneck discover` does (`reference`: a BPMN file the log
-    is aligned with)."""
+    is aligned with; `activities`: N, "P%" or "all" most significant activities mined on;
+    `time_limit`: seconds before a simpler model is mined, None for no limit)."""
     from .analysis.discovery import run_discovery
 
     ref = None if reference is None else read_reference_file(Path(reference))
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
         found = run_discovery(
-            p, miner=miner, notation=notation, noise=noise, top=top, reference=ref
+            p,
+            miner=miner,
+            notation=notation,
+            noise=noise,
+            top=top,
+            reference=ref,
+            activities=activities,
+            time_limit=time_limit,
         )
         return DiscoverResult(found)
 

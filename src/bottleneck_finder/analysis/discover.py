@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
-import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,8 +12,35 @@ import pandas as pd
 from ..errors import BottleneckError
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
+from . import mining
 from .flows import flow_session
+from .mining import DFG, MineFunction, MiningTask, mine_within, quiet, ticking
+from .model_graphs import ModelGraph, Node, bpmn_graph, petri_graph
 from .model_ids import stable_xml
+from .model_shape import (
+    ModelWarning,
+    Projection,
+    largest_loop,
+    net_follows,
+    occurrences,
+    project_variants,
+    variants_dfg,
+)
+
+__all__ = [
+    "DiscoveredModel",
+    "ModelGraph",
+    "ModelWarning",
+    "Node",
+    "Projection",
+    "bpmn_graph",
+    "discover",
+    "log_variants",
+    "petri_graph",
+    "quiet",
+    "replay_frame",
+    "unit_interval",
+]
 
 Miner = Literal["inductive", "heuristics", "dfg"]
 MINERS: tuple[str, ...] = ("inductive", "heuristics", "dfg")
@@ -29,24 +52,15 @@ VARIANT_LIMIT = 50_000  # distinct variants
 # Token-based replay (fitness, precision) reads every case up to this many activity instances;
 # above it, a deterministic sample of cases of about this size is replayed.
 REPLAY_LIMIT = 500_000
-
-
-@dataclass(frozen=True)
-class Node:
-    """One element of a drawn model: `kind` is task, start, end, xor, and, or, place or silent."""
-
-    id: str
-    kind: str
-    label: str
-
-
-@dataclass(frozen=True)
-class ModelGraph:
-    """A BPMN diagram or Petri net as plain nodes and arcs, in a deterministic order."""
-
-    notation: str
-    nodes: tuple[Node, ...]
-    arcs: tuple[tuple[str, str], ...]
+TIME_LIMIT = 120.0  # seconds the miner asked may take before a simpler model is mined
+FALLBACK_ACTIVITIES = 25  # the simpler model: at most this many activities (the map's default)
+FALLBACK_NOISE = 0.2  # … mined by IMf with at least this noise threshold
+FALLBACK_SHARE = 0.25  # … within this share of the time limit
+FALLBACK_MIN_S = 5.0  # … but at least this many seconds
+FLOWER_PRECISION = 0.2  # below this precision a model allows almost any order
+FLOWER_LOOP_SHARE = 0.5  # … as it does when one loop holds more than this share of activities
+FLOWER_LOOP_MIN = 3  # … and at least this many
+FLOWER_ANY_ORDER = 0.5  # … which may follow each other directly in this share of their pairs
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,13 @@ class DiscoveredModel:
     token-based replay log fitness and `precision` the token-based (ETConformance) precision,
     both in [0, 1] (None when not computed); `replayed_cases` of `cases` were replayed.
     `alignment_fitness` is set when alignments were asked for. `net`, `initial`, `final`,
-    `bpmn` are the pm4py objects; `bpmn_xml` and `pnml` the exported files; `notes` say what
-    could not be computed.
+    `bpmn` are the pm4py objects; `bpmn_xml` and `pnml` the exported files (`bpmn` and
+    `bpmn_xml` None when BPMN was not asked for); `notes` say what could not be computed.
+
+    `algorithm` is what made the model (IMf, IM, IMd, heuristics, dfg); `bpmn_diagram` the
+    BPMN drawing-neutral graph; `projection` the activities mined on; `fell_back` the miner
+    asked did not finish within `time_limit` seconds; `loop_activities` the activities in the
+    model's largest loop; `flower` the model allows almost any order; `warnings` say both.
     """
 
     miner: str
@@ -74,24 +93,17 @@ class DiscoveredModel:
     initial: Any
     final: Any
     bpmn: Any
-    bpmn_xml: bytes
+    bpmn_xml: bytes | None
     pnml: bytes
     notes: tuple[str, ...] = ()
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Silence pm4py: its import banner, progress bars and warnings."""
-    with (
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.redirect_stderr(io.StringIO()),
-        warnings.catch_warnings(),
-    ):
-        warnings.simplefilter("ignore")
-        import pm4py.util.constants as pm4py_constants
-
-        pm4py_constants.SHOW_PROGRESS_BAR = False
-        yield
+    algorithm: str = ""
+    bpmn_diagram: ModelGraph | None = None
+    projection: Projection | None = None
+    time_limit: float | None = None
+    fell_back: bool = False
+    loop_activities: int = 0
+    flower: bool = False
+    warnings: tuple[ModelWarning, ...] = ()
 
 
 # ------------------------------------------------------------------------- inputs from engine
@@ -118,7 +130,7 @@ def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
     )
 
 
-def _dfg(p: PreparedLog) -> tuple[dict[tuple[str, str], int], ...]:
+def _dfg(p: PreparedLog) -> DFG:
     """Directly-follows counts, activity counts, start and end counts, from the engine."""
     engine, log = flow_session(p, real=True)
     names = _names(log)
@@ -143,7 +155,7 @@ def _dfg(p: PreparedLog) -> tuple[dict[tuple[str, str], int], ...]:
             start[names[int(a)]] = int(s)
         if int(e):
             end[names[int(a)]] = int(e)
-    return dfg, occ, start, end  # type: ignore[return-value]
+    return dfg, occ, start, end
 
 
 def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
@@ -179,38 +191,6 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ mining
 
 
-def _inductive(
-    variants: Counter[tuple[str, ...]] | None, dfg: Any, noise: float
-) -> tuple[Any, ...]:
-    import pm4py
-    from pm4py.algo.discovery.inductive.dtypes.im_dfg import InductiveDFG
-    from pm4py.algo.discovery.inductive.dtypes.im_ds import (
-        IMDataStructureDFG,
-        IMDataStructureUVCL,
-    )
-    from pm4py.algo.discovery.inductive.variants.im import IMUVCL
-    from pm4py.algo.discovery.inductive.variants.imd import IMD
-    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
-    from pm4py.objects.process_tree.utils import generic as pt_util
-    from pm4py.objects.process_tree.utils.generic import tree_sort
-
-    # What pm4py.discover_process_tree_inductive does with a log: its variants, IMf with noise.
-    params: dict[str, Any] = {
-        "noise_threshold": noise,
-        "multiprocessing": False,
-        "disable_fallthroughs": False,
-    }
-    if variants is not None:
-        miner: Any = IMFUVCL(params) if noise > 0 else IMUVCL(params)
-        tree = miner.apply(IMDataStructureUVCL(variants), params)
-    else:
-        tree = IMD(params).apply(IMDataStructureDFG(InductiveDFG(dfg=dfg, skip=False)), params)
-    tree = pt_util.fold(tree)
-    tree_sort(tree)
-    net, im, fm = pm4py.convert_to_petri_net(tree)
-    return net, im, fm, pm4py.convert_to_bpmn(tree)
-
-
 def discover(
     log: EventLog | PreparedLog,
     *,
@@ -220,102 +200,242 @@ def discover(
     alignments: bool = False,
     event_limit: int = EVENT_LEVEL_LIMIT,
     replay_limit: int = REPLAY_LIMIT,
+    activities: Sequence[str] | None = None,
+    limit_text: str = "all",
+    bpmn: bool = True,
+    time_limit: float | None = TIME_LIMIT,
+    progress: Callable[[str], None] = lambda _stage: None,
+    mine: MineFunction | None = None,
 ) -> DiscoveredModel:
     """Mine a model of `log` with pm4py (inductive miner with its noise threshold, heuristics
     miner, or the directly-follows graph as a net), measure fitness and precision by
-    token-based replay (and alignments if asked), and export it as BPMN 2.0 XML and PNML.
+    token-based replay (and alignments if asked), and export it as PNML and, with `bpmn`,
+    BPMN 2.0 XML.
+
+    `activities` (most significant first; None: all): mine the log projected onto them
+    (`limit_text` says how they were chosen). The miner runs in a worker process stopped
+    after `time_limit` seconds (None: no limit); then the inductive miner (IMf) mines the more
+    significant half of the activities (at most 25) instead, within a quarter of that time
+    (at least 5 s), and failing that their directly-follows graph is the model; a warning says
+    so. `mine` replaces pm4py's mining (`mining.mine_model`) in every attempt (tests inject
+    slow ones).
 
     The model is mined from the real order of the events, whatever the clock."""
-    with prepared(log) as p:
-        return _discover(p, miner, noise, quality, alignments, event_limit, replay_limit)
-
-
-def _discover(
-    p: PreparedLog,
-    miner: str,
-    noise: float,
-    quality: bool,
-    alignments: bool,
-    event_limit: int,
-    replay_limit: int,
-) -> DiscoveredModel:
     if miner not in MINERS:
         raise BottleneckError(f"unknown miner {miner!r}", fix="use inductive, heuristics or dfg")
     if not 0.0 <= noise <= 1.0:
         raise BottleneckError(f"noise {noise} is outside [0, 1]", fix="use e.g. --noise 0.2")
-    engine, _ = flow_session(p, real=True)
-    instances = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
-    variants = log_variants(p)
-    cases = sum(variants.values())
-    event_level = instances <= event_limit and len(variants) <= VARIANT_LIMIT
-    source = "event log" if event_level else "directly-follows graph"
-    dfg, occ, start, end = _dfg(p)
+    with prepared(log) as p:
+        setup = _Setup(
+            miner, noise, quality, alignments, event_limit, replay_limit, bpmn, time_limit
+        )
+        return _discover(p, setup, activities, limit_text, progress, mine)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    miner: str
+    noise: float
+    quality: bool
+    alignments: bool
+    event_limit: int
+    replay_limit: int
+    bpmn: bool
+    time_limit: float | None
+
+
+def _task(
+    p: PreparedLog,
+    s: _Setup,
+    miner: str,
+    noise: float,
+    variants: Counter[tuple[str, ...]],
+    keep: Collection[str] | None,
+) -> tuple[MiningTask, str, pd.DataFrame | None]:
+    """The mining task on the activities `keep` (None: all), where it is mined from, and the
+    heuristics miner's frame when it was made."""
+    instances = sum(len(v) * n for v, n in variants.items())
+    event_level = instances <= s.event_limit and len(variants) <= VARIANT_LIMIT
+    dfg = _dfg(p) if keep is None else variants_dfg(variants)
+    frame = None
+    if miner == "heuristics" and event_level:
+        frame = _projected(replay_frame(p, limit=max(instances, 1)), keep)
+    task = MiningTask(miner, noise, variants if event_level else None, dfg, frame, s.bpmn)
+    return task, ("event log" if event_level else "directly-follows graph"), frame
+
+
+def _projected(frame: pd.DataFrame, keep: Collection[str] | None) -> pd.DataFrame:
+    if keep is None:
+        return frame
+    return frame[frame["concept:name"].isin(set(keep))].reset_index(drop=True)
+
+
+def _discover(
+    p: PreparedLog,
+    s: _Setup,
+    activities: Sequence[str] | None,
+    limit_text: str,
+    progress: Callable[[str], None],
+    mine: MineFunction | None,
+) -> DiscoveredModel:
+    all_variants = log_variants(p)
+    cases = sum(all_variants.values())
+    occ = occurrences(all_variants)
+    events_total = sum(occ.values())
+    ranked = sorted(occ, key=lambda a: (-occ[a], a))
+    asked = ranked if activities is None else [a for a in activities if a in occ]
+    keep: list[str] | None = asked if len(asked) < len(occ) else None
+    variants = all_variants if keep is None else project_variants(all_variants, set(keep))
+    warnings: list[ModelWarning] = []
+
+    def ticker(what: str, n: int, limit: float | None) -> Callable[[float], None]:
+        of = "" if limit is None else f" of {limit:.0f}"
+        return lambda t: progress(
+            f"mining the process model ({what}, {n:,} activities; {t:.0f}{of} s)"
+        )
+
+    n_asked = len(asked)
+    task, source, frame = _task(p, s, s.miner, s.noise, variants, keep)
+    progress(f"mining the process model ({s.miner}, {n_asked:,} activities)")
+    with quiet():  # imported once, here: the mining worker inherits it instead of importing it
+        import pm4py  # noqa: F401
+    use = mine if mine is not None else mining.mine_model
+    mined = mine_within(task, s.time_limit, mine=use, tick=ticker(s.miner, n_asked, s.time_limit))
+    miner, noise = s.miner, s.noise
+    if mined is None:
+        assert s.time_limit is not None
+        fewer = asked[: max(2, min(FALLBACK_ACTIVITIES, -(-n_asked // 2)))]
+        keep = fewer if len(fewer) < len(occ) else None
+        variants = all_variants if keep is None else project_variants(all_variants, set(fewer))
+        miner, noise = "inductive", max(s.noise, FALLBACK_NOISE)
+        budget = max(FALLBACK_MIN_S, s.time_limit * FALLBACK_SHARE)
+        task, source, frame = _task(p, s, miner, noise, variants, keep)
+        progress(f"mining a simpler model (IMf, {len(fewer):,} activities)")
+        mined = mine_within(task, budget, mine=use, tick=ticker("IMf", len(fewer), budget))
+        simpler = "IMf"
+        if mined is None:
+            miner, noise = "dfg", 0.0
+            task, source, frame = _task(p, s, miner, noise, variants, keep)
+            progress(f"drawing the directly-follows graph ({len(fewer):,} activities)")
+            with ticking(ticker("dfg", len(fewer), None)):
+                mined = use(task)
+            simpler = "dfg"
+        warnings.append(
+            ModelWarning(
+                "time_limit",
+                {
+                    "seconds": s.time_limit,
+                    "miner": s.miner,
+                    "activities": n_asked,
+                    "model": simpler,
+                    "kept": len(fewer),
+                },
+            )
+        )
+    kept = set(occ) if keep is None else set(keep)
+    projection = Projection(
+        limit=limit_text,
+        total=len(occ),
+        mined=len(kept),
+        events_total=events_total,
+        events_left_out=events_total - sum(occ[a] for a in kept),
+        names=tuple(a for a in ranked if a in kept),
+    )
     with quiet():
-        import pm4py
-        from pm4py.objects.bpmn.exporter.variants import etree as bpmn_exporter
-        from pm4py.objects.petri_net.exporter.variants import pnml as pnml_exporter
+        from pm4py.objects.bpmn.importer.variants import lxml as bpmn_importer
+        from pm4py.objects.petri_net.importer.variants import pnml as pnml_importer
 
-        frame: pd.DataFrame | None = None
-        if miner == "inductive":
-            from pm4py.objects.dfg.obj import DFG
+        # the files with stable ids and order: the net is rebuilt in the same order every run,
+        # so token replay (which follows the order of pm4py's sets) gives the same figures
+        pnml_bytes = stable_xml(mined.pnml)
+        bpmn_xml = None if mined.bpmn_xml is None else stable_xml(mined.bpmn_xml)
+        net, im, fm = pnml_importer.import_net_from_string(pnml_bytes)
+        bpmn_obj = None
+        if bpmn_xml is not None:
+            from lxml import etree  # type: ignore[import-untyped]
 
-            dfg_obj = None if event_level else DFG(dfg, start, end)
-            net, im, fm, bpmn = _inductive(variants if event_level else None, dfg_obj, noise)
-        elif miner == "heuristics":
-            if event_level:
-                frame = replay_frame(p, limit=max(instances, 1))
-                net, im, fm = pm4py.discover_petri_net_heuristics(frame.copy())
-            else:
-                from pm4py.algo.discovery.heuristics import algorithm as heuristics
-
-                net, im, fm = heuristics.apply_dfg(
-                    dfg,
-                    activities=sorted(occ),
-                    activities_occurrences=occ,
-                    start_activities=start,
-                    end_activities=end,
-                )
-            bpmn = pm4py.convert_to_bpmn(net, im, fm)
-        else:
-            net, im, fm = pm4py.convert_to_petri_net(dfg, start, end)
-            bpmn = pm4py.convert_to_bpmn(net, im, fm)
+            root = etree.fromstring(bpmn_xml, etree.XMLParser(resolve_entities=False))
+            bpmn_obj = bpmn_importer.import_xml_tree_from_root(root)
         fitness = precision = align = None
         replayed = 0
         notes: list[str] = []
-        if quality:
-            if frame is None or instances > replay_limit:
-                frame = replay_frame(p, limit=replay_limit)
+        instances = events_total - projection.events_left_out
+        if s.quality:
+            if frame is None or instances > s.replay_limit:
+                frame = _projected(replay_frame(p, limit=s.replay_limit), keep)
             replayed = int(frame["case:concept:name"].nunique())
-            fitness, precision = _replay(frame, net, im, fm)
-            if alignments:
+            progress(f"measuring fitness and precision ({replayed:,} cases)")
+            with ticking(
+                lambda t: progress(
+                    f"measuring fitness and precision ({replayed:,} cases; {t:.0f} s)"
+                )
+            ):
+                fitness, precision = _replay(frame, net, im, fm)
+            if s.alignments:
+                progress("aligning the cases with the model")
                 try:
-                    result = pm4py.fitness_alignments(frame.copy(), net, im, fm)
+                    result = pm4py_fitness_alignments(frame, net, im, fm)
                     align = float(result["log_fitness"])
                 except Exception as exc:  # pm4py refuses nets that are not easy sound
                     notes.append(
                         f"alignments were not computed: pm4py cannot align on this {miner} "
                         f"model ({' '.join(str(exc).split())[:120]})"
                     )
-        bpmn_xml = stable_xml(bytes(bpmn_exporter.get_xml_string(bpmn)))
-        pnml = pnml_exporter.export_petri_as_string(net, im, fm)
-        pnml_bytes = stable_xml(pnml if isinstance(pnml, bytes) else str(pnml).encode("utf-8"))
+    follows = mined.follows if mined.follows is not None else net_follows(net)
+    loop, any_order = largest_loop(follows)
+    labelled = len({t.label for t in net.transitions if t.label is not None})
+    precision = unit_interval(precision)
+    low_precision = precision is not None and precision < FLOWER_PRECISION
+    one_loop = (
+        loop >= FLOWER_LOOP_MIN
+        and loop > FLOWER_LOOP_SHARE * labelled
+        and any_order >= FLOWER_ANY_ORDER
+    )
+    flower = low_precision or one_loop
+    if flower:
+        warnings.append(
+            ModelWarning(
+                "flower",
+                {
+                    "precision": precision if low_precision else None,
+                    "loop": loop if one_loop else None,
+                    "activities": labelled,
+                    "fewer": max(2, min(15, labelled // 2)),
+                },
+            )
+        )
     return DiscoveredModel(
         miner=miner,
         source=source,
         noise=noise if miner == "inductive" else 0.0,
         fitness=unit_interval(fitness),
-        precision=unit_interval(precision),
+        precision=precision,
         alignment_fitness=unit_interval(align),
         cases=cases,
         replayed_cases=replayed,
         net=net,
         initial=im,
         final=fm,
-        bpmn=bpmn,
+        bpmn=bpmn_obj,
         bpmn_xml=bpmn_xml,
         pnml=pnml_bytes,
         notes=tuple(notes),
+        algorithm=mined.algorithm,
+        bpmn_diagram=mined.bpmn_graph,
+        projection=projection,
+        time_limit=s.time_limit,
+        fell_back=any(w.kind == "time_limit" for w in warnings),
+        loop_activities=loop,
+        flower=flower,
+        warnings=tuple(warnings),
     )
+
+
+def pm4py_fitness_alignments(frame: pd.DataFrame, net: Any, im: Any, fm: Any) -> Any:
+    """pm4py's alignment-based fitness of the cases on the net."""
+    import pm4py
+
+    return pm4py.fitness_alignments(frame.copy(), net, im, fm)
 
 
 PARALLEL_REPLAY_MIN = 20_000  # activity instances from which precision runs in its own process
@@ -376,119 +496,6 @@ def unit_interval(value: float | None) -> float | None:
     if value is None:
         return None
     return min(1.0, max(0.0, value))
-
-
-# ------------------------------------------------------------------- drawing-neutral graphs
-
-
-def _canonical(
-    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]], notation: str
-) -> ModelGraph:
-    """Nodes and arcs with ids and order that do not depend on pm4py's random names: nodes by
-    distance from the start, then by a signature refined from their neighbours' signatures."""
-    succ: dict[Any, list[Any]] = {n: [] for n in kinds}
-    pred: dict[Any, list[Any]] = {n: [] for n in kinds}
-    for s, t in arcs:
-        succ[s].append(t)
-        pred[t].append(s)
-    sig = {n: f"{k}:{lab}" for n, (k, lab) in kinds.items()}
-    for _ in range(4):
-        sig = {
-            n: hashlib.sha1(
-                "|".join(
-                    [
-                        sig[n],
-                        ",".join(sorted(sig[p] for p in pred[n])),
-                        ",".join(sorted(sig[s] for s in succ[n])),
-                    ]
-                ).encode("utf-8")
-            ).hexdigest()
-            for n in kinds
-        }
-    roots = [n for n in kinds if not pred[n]] or list(kinds)
-    depth: dict[Any, int] = {}
-    frontier = sorted(roots, key=lambda n: sig[n])
-    for n in frontier:
-        depth[n] = 0
-    while frontier:
-        nxt = []
-        for n in frontier:
-            for t in sorted(succ[n], key=lambda m: sig[m]):
-                if t not in depth:
-                    depth[t] = depth[n] + 1
-                    nxt.append(t)
-        frontier = nxt
-    order = sorted(kinds, key=lambda n: (depth.get(n, 1 << 30), kinds[n][1], sig[n]))
-    ids = {n: f"n{i}" for i, n in enumerate(order)}
-    nodes = tuple(Node(ids[n], kinds[n][0], kinds[n][1]) for n in order)
-    edges = sorted(
-        {(ids[s], ids[t]) for s, t in arcs}, key=lambda e: (int(e[0][1:]), int(e[1][1:]))
-    )
-    return ModelGraph(notation, nodes, tuple(edges))
-
-
-def bpmn_graph(bpmn: Any) -> ModelGraph:
-    """The BPMN diagram's tasks, events and gateways and its sequence flows."""
-    with quiet():
-        from pm4py.objects.bpmn.obj import BPMN
-
-        kinds: dict[Any, tuple[str, str]] = {}
-        for node in bpmn.get_nodes():
-            if isinstance(node, BPMN.StartEvent):
-                kind = "start"
-            elif isinstance(node, BPMN.EndEvent):
-                kind = "end"
-            elif isinstance(node, BPMN.ParallelGateway):
-                kind = "and"
-            elif isinstance(node, BPMN.InclusiveGateway):
-                kind = "or"
-            elif isinstance(node, BPMN.Gateway):
-                kind = "xor"
-            elif isinstance(node, BPMN.Activity):
-                kind = "task"
-            else:
-                kind = "event"
-            label = str(node.get_name() or "") if kind == "task" else ""
-            kinds[node] = (kind, label)
-        arcs = [(f.get_source(), f.get_target()) for f in bpmn.get_flows()]
-        arcs = [(s, t) for s, t in arcs if s in kinds and t in kinds]
-    kinds, arcs = _contract_pass_through(kinds, arcs)
-    return _canonical(kinds, arcs, "bpmn")
-
-
-def _contract_pass_through(
-    kinds: dict[Any, tuple[str, str]], arcs: list[tuple[Any, Any]]
-) -> tuple[dict[Any, tuple[str, str]], list[tuple[Any, Any]]]:
-    """Drop gateways with one way in and one way out (they decide nothing): the picture gets
-    narrower and the process means the same."""
-    arcs = list(dict.fromkeys(arcs))
-    changed = True
-    while changed:
-        changed = False
-        for node, (kind, _) in list(kinds.items()):
-            if kind not in ("xor", "and", "or"):
-                continue
-            ins = [a for a in arcs if a[1] is node]
-            outs = [a for a in arcs if a[0] is node]
-            if len(ins) == 1 and len(outs) == 1 and ins[0][0] is not outs[0][1]:
-                arcs = [a for a in arcs if a is not ins[0] and a is not outs[0]]
-                if (ins[0][0], outs[0][1]) not in arcs:
-                    arcs.append((ins[0][0], outs[0][1]))
-                del kinds[node]
-                changed = True
-    return kinds, arcs
-
-
-def petri_graph(net: Any, initial: Any, final: Any) -> ModelGraph:
-    """The Petri net's places (start / end places marked) and transitions (silent or labelled)."""
-    kinds: dict[Any, tuple[str, str]] = {}
-    for place in net.places:
-        kind = "start" if place in initial else ("end" if place in final else "place")
-        kinds[place] = (kind, "")
-    for tr in net.transitions:
-        kinds[tr] = ("task", str(tr.label)) if tr.label is not None else ("silent", "")
-    arcs = [(a.source, a.target) for a in net.arcs]
-    return _canonical(kinds, arcs, "petri")
 
 
 # -------------------------------------------------------------------------------- reference

@@ -3,16 +3,25 @@ rework, hand-offs and the conformance to a reference model."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..calendar import WorkCalendar
+from ..errors import BottleneckError
 from ..model import Analysis, EventLog
 from ..prepared import PreparedLog, prepared
 from .analyze import analyze
 from .conformance import Conformance, conformance, read_reference
-from .discover import DiscoveredModel, discover, log_variants
+from .discover import TIME_LIMIT, DiscoveredModel, discover, log_variants
 from .flows import Handoffs, Rework, Variants, handoffs, rework, variants
+from .mining import MineFunction
+
+DEFAULT_ACTIVITIES = "25"
+"""By default the model is mined on the 25 most significant activities (the map's default)."""
+
+_LIMIT = re.compile(r"^\s*(?:(all)|(\d+)|(\d+(?:\.\d*)?|\.\d+)\s*%)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,56 @@ class Discovery:
     calendar: WorkCalendar | None = None  # the calendar of the time annotations (None: wall clock)
 
 
+def activity_count(text: str | int, total: int) -> int | None:
+    """How many of `total` activities `--activities` keeps: `N`, `P%` (that share of the
+    activities, rounded up, at least 1) or `all` (None: no projection)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    found = _LIMIT.match(str(text))
+    bad = BottleneckError(
+        f"--activities {text!r} is not N, P% or all",
+        fix="use e.g. --activities 25, --activities 30% or --activities all",
+    )
+    if found is None:
+        raise bad
+    if found.group(1):
+        return None
+    if found.group(2):
+        n = int(found.group(2))
+        if n < 1:
+            raise bad
+        return n
+    pct = float(found.group(3))
+    if not 0 < pct <= 100:
+        raise bad
+    return max(1, math.ceil(pct / 100.0 * total - 1e-9))
+
+
+def significant_activities(
+    source: EventLog | PreparedLog | Analysis, limit: int | None
+) -> list[str]:
+    """The `limit` most significant activities (None: all), most significant first: by the
+    mean of their share of all occurrences and their share of all waiting before an activity
+    (ties by name). One small function, to be replaced by the map's abstraction."""
+    if isinstance(source, Analysis):
+        analysis = source
+    else:
+        with prepared(source) as p:
+            analysis = analyze(p, top=1)
+    acts = analysis.activities
+    names = [str(a) for a in acts["activity"]]
+    counts = [float(c) for c in acts["count"]]
+    waits = [0.0 if math.isnan(float(w)) else float(w) for w in acts["wait_before_total_s"]]
+    all_count = sum(counts) or 1.0
+    all_wait = sum(waits)
+    score = {
+        n: c / all_count + (w / all_wait if all_wait > 0 else c / all_count)
+        for n, c, w in zip(names, counts, waits, strict=True)
+    }
+    ranked = sorted(names, key=lambda n: (-score[n], n))
+    return ranked if limit is None else ranked[:limit]
+
+
 def run_discovery(
     log: EventLog | PreparedLog,
     *,
@@ -41,9 +100,16 @@ def run_discovery(
     reference: tuple[str, bytes] | None = None,
     progress: Callable[[str], None] = lambda _stage: None,
     calendar: WorkCalendar | None = None,
+    activities: str | int = DEFAULT_ACTIVITIES,
+    time_limit: float | None = TIME_LIMIT,
+    mine: MineFunction | None = None,
 ) -> Discovery:
     """Analyze, mine and measure `log` once prepared (pure: no files, no printing; `progress`
-    hears the name of each stage).
+    hears the name of each stage, and every second or so of a long one).
+
+    The model is mined on the `activities` (N, P% or all) most significant activities, within
+    `time_limit` seconds (then a simpler model; see `discover`); BPMN is made unless the
+    notation is `petri`. `mine` replaces pm4py's mining (tests).
 
     On a working calendar (the prepared log's, or `calendar`) every time annotation (waits,
     work, variant durations, rework and hand-off waits) is working time; the model is mined
@@ -60,8 +126,20 @@ def run_discovery(
         found_variants = variants(p, top=top)
         found_rework = rework(p)
         found_handoffs = handoffs(p)
-        stage(f"mining the process model ({miner})")
-        model = discover(p, miner=miner, noise=noise, alignments=alignments)
+        limit = activity_count(activities, analysis.log.activities)
+        chosen = significant_activities(analysis, None)
+        model = discover(
+            p,
+            miner=miner,
+            noise=noise,
+            alignments=alignments,
+            activities=chosen if limit is None or limit >= len(chosen) else chosen[:limit],
+            limit_text=str(activities).strip().lower(),
+            bpmn=notation != "petri",
+            time_limit=time_limit,
+            progress=stage,
+            mine=mine,
+        )
         checked = None
         if ref is not None:
             stage("aligning the log with the reference model")

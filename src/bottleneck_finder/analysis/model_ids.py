@@ -47,6 +47,12 @@ def stable_xml(data: bytes) -> bytes:
     def is_self_name(element: ET.Element) -> bool:
         """A PNML name text repeating its element's own id (places, the net)."""
         holder = owner.get(element)
+        if holder is not None and _local(holder.tag) == "transition":
+            # a visible transition's name is its activity, even when pm4py made it the id too
+            # (heuristics nets): only a silent one's name is a mere id
+            silent = any(e.get("activity") == "$invisible$" for e in holder.iter())
+            if not silent:
+                return False
         return (
             _local(element.tag) == "text"
             and holder is not None

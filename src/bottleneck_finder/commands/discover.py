@@ -45,6 +45,21 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
     help="Inductive miner noise threshold: ignore behaviour rarer than this share.",
 )
 @click.option(
+    "--activities",
+    default="25",
+    show_default=True,
+    help="Mine on the N (or P%) most significant activities, by frequency and waiting; "
+    "all: on every activity.",
+)
+@click.option(
+    "--time-limit",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds the miner may take; then a simpler model is mined (IMf on fewer activities, "
+    "else the directly-follows graph), and a warning says so.",
+)
+@click.option(
     "--reference",
     type=click.Path(dir_okay=False, path_type=Path),
     help="BPMN 2.0 file of the procedure as drawn: list where the log deviates from it.",
@@ -65,6 +80,8 @@ def discover(
     miner: str,
     notation: str,
     noise: float,
+    activities: str,
+    time_limit: float,
     reference: Path | None,
     top: int,
     alignments: bool,
@@ -78,6 +95,14 @@ def discover(
 ) -> None:
     """Discover the process model, its variants, rework and hand-offs, annotated with time."""
     graph_formats = opt.parse_formats(formats)
+    from ..analysis.discovery import activity_count
+
+    try:
+        activity_count(activities, 1)
+    except Exception as exc:
+        raise click.BadParameter(
+            f"{activities!r} is not N, P% or all", param_hint="--activities"
+        ) from exc
     calendar, _ = load_calendar_and_deadline(calendar_spec, None)
     w = opt.words_for(lang, calendar)
     from ..io.read import read_reference_file
@@ -88,7 +113,8 @@ def discover(
         log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
     )
     from ..analysis.discovery import run_discovery
-    from ..render.discovery_text import discovery_files, summary_text
+    from ..analysis.mining import ticking
+    from ..render.discovery_text import discovery_files, model_warnings, summary_text
 
     found = run_discovery(
         event_log,
@@ -100,16 +126,19 @@ def discover(
         reference=ref,
         progress=progress.stage,
         calendar=calendar,
+        activities=activities,
+        time_limit=time_limit,
     )
     progress.stage("drawing the model")
-    files, warning = discovery_files(found, graph_formats, w)
+    with ticking(lambda t: progress.stage(f"drawing the model ({t:.0f} s)")):
+        files, warning = discovery_files(found, graph_formats, w)
     folder = output or Path("reports") / f"{stem(log)}-model"
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder,
         files,
         progress,
-        warnings=[warning],
+        warnings=[warning, *model_warnings(found.model, w)],
         print_json="discovery.json" if as_json else None,
     )
     if written is None:

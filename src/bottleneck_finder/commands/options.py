@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -24,16 +24,21 @@ class Progress:
     that an error or warning printed meanwhile starts on its own line."""
 
     pending = False  # a stage line is open on stderr (one process, one terminal)
+    stream: TextIO | None = None  # the terminal captured when the run started
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
         self.started = time.monotonic()
+        # the terminal itself: a stage said while pm4py's output is silenced still shows
+        self.stream = sys.stderr
 
     def stage(self, text: str) -> None:
         holds.reached(text)  # a no-op outside signal tests
         if self.enabled:
             elapsed = time.monotonic() - self.started
-            click.echo(f"\r\033[K[{elapsed:5.1f}s] {text}…", err=True, nl=False)
+            click.echo(
+                f"\r\033[K[{elapsed:5.1f}s] {text}…", file=self.stream or sys.stderr, nl=False
+            )
             Progress.pending = True
 
     def done(self) -> None:

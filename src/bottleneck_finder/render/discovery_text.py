@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..analysis.discover import bpmn_graph, petri_graph
+from ..analysis.discover import DiscoveredModel, bpmn_graph, petri_graph
 from ..analysis.discovery import Discovery
 from ..calendar import time_basis
 from .flows import flows_document, flows_files, flows_text, json_rows
@@ -39,6 +39,13 @@ def discovery_document(found: Discovery) -> dict[str, Any]:
             "cases": m.cases,
             "alignment_fitness": m.alignment_fitness,
             "notes": list(m.notes),
+            "algorithm": m.algorithm,
+            "activities": projection_document(m),
+            "time_limit_s": m.time_limit,
+            "fell_back": m.fell_back,
+            "loop_activities": m.loop_activities,
+            "flower": m.flower,
+            "warnings": model_warnings(m, ENGLISH),
         },
         **flows_document(found.variants, found.rework, found.handoffs),
         "reference": None,
@@ -60,24 +67,82 @@ def discovery_document(found: Discovery) -> dict[str, Any]:
     return doc
 
 
+def projection_document(m: DiscoveredModel) -> dict[str, Any]:
+    """`model.activities`: the activities the model was mined on and what was left out."""
+    p = m.projection
+    if p is None:
+        return {
+            "limit": "all",
+            "total": None,
+            "mined": None,
+            "left_out": 0,
+            "events_total": None,
+            "events_left_out": 0,
+        }
+    return {
+        "limit": p.limit,
+        "total": p.total,
+        "mined": p.mined,
+        "left_out": p.left_out,
+        "events_total": p.events_total,
+        "events_left_out": p.events_left_out,
+    }
+
+
+def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
+    """The model's warnings (time limit, flower) as sentences in `words`."""
+    w = words
+    out = []
+    for warning in m.warnings:
+        v = warning.values
+        if warning.kind == "time_limit":
+            model = "IMf" if v["model"] == "IMf" else w("ds_model_dfg_fallback")
+            out.append(
+                w(
+                    "ds_warn_time_limit",
+                    miner=v["miner"],
+                    activities=w.count(int(v["activities"])),
+                    seconds=w.fixed(float(v["seconds"]), "g"),
+                    model=model,
+                    kept=w.count(int(v["kept"])),
+                )
+            )
+        elif warning.kind == "flower":
+            why = []
+            if v["precision"] is not None:
+                why.append(w("ds_flower_precision", precision=w.fixed(v["precision"], ".3f")))
+            if v["loop"] is not None:
+                why.append(
+                    w(
+                        "ds_flower_loop",
+                        loop=w.count(int(v["loop"])),
+                        activities=w.count(int(v["activities"])),
+                    )
+                )
+            fewer = w.count(int(v["fewer"]))
+            out.append(w("ds_warn_flower", why="; ".join(why), fewer=fewer))
+    return out
+
+
 def discovery_files(
     found: Discovery, graph_formats: list[str], words: Words = ENGLISH
 ) -> tuple[dict[str, bytes | str], str | None]:
     """Every output file's content, made in memory before anything is written; the pictures
     in `words`."""
     m = found.model
-    files: dict[str, bytes | str] = {
-        "discovery.json": to_json(discovery_document(found)),
-        "model.bpmn": m.bpmn_xml,
-        "model.pnml": m.pnml,
-    }
+    files: dict[str, bytes | str] = {"discovery.json": to_json(discovery_document(found))}
+    if m.bpmn_xml is not None:
+        files["model.bpmn"] = m.bpmn_xml
+    files["model.pnml"] = m.pnml
     files.update(flows_files(found.variants, found.rework, found.handoffs))
     if found.conformance is not None:
         files["deviations.csv"] = to_csv(found.conformance.deviations)
     if found.notation == "bpmn":
-        dot = model_dot(bpmn_graph(m.bpmn), found.analysis, words=words)
+        diagram = m.bpmn_diagram if m.bpmn_diagram is not None else bpmn_graph(m.bpmn)
+        dot = model_dot(diagram, found.analysis, words=words, projection=m.projection)
     elif found.notation == "petri":
-        dot = model_dot(petri_graph(m.net, m.initial, m.final), found.analysis, words=words)
+        graph = petri_graph(m.net, m.initial, m.final)
+        dot = model_dot(graph, found.analysis, words=words, projection=m.projection)
     else:
         dot = process_dot(found.analysis, GraphOptions(words=words))
     dots = {"model": dot}
@@ -112,6 +177,19 @@ def summary_text(found: Discovery, words: Words = ENGLISH) -> str:
             cases=w.count(m.cases),
         )
     )
+    p = m.projection
+    if p is not None and p.left_out:
+        lines.append(
+            w(
+                "ds_projected",
+                mined=w.count(p.mined),
+                total=w.count(p.total),
+                left_out=w.count(p.left_out),
+                events=w.count(p.events_left_out),
+                events_total=w.count(p.events_total),
+                share=w.percent(p.events_left_out / max(p.events_total, 1)),
+            )
+        )
     if m.alignment_fitness is not None:
         lines.append(w("ds_alignment", fitness=w.fixed(m.alignment_fitness, ".3f")))
     lines += [w("note", note=note) for note in m.notes]

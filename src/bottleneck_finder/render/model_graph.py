@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..analysis.discover import ModelGraph, Node
+from ..analysis.discover import ModelGraph, Node, Projection
 from ..model import Analysis
 from .dot import (
     ENDPOINT_COLOR,
@@ -32,6 +32,7 @@ from .words import ENGLISH, Words
 
 PLUMBING = "#7b8794"
 WIDE_TASKS = 15  # models with more tasks are drawn top to bottom
+NAMED_LEFT_OUT = 12  # the legend names at most this many activities left out of the model
 FAST_LAYOUT_NODES = 150  # larger pictures get a bounded Graphviz layout effort
 
 
@@ -106,11 +107,13 @@ def model_dot(
     top_marked: int = 3,
     words: Words = ENGLISH,
     rankdir: str | None = None,
+    projection: Projection | None = None,
 ) -> str:
     """DOT of a BPMN diagram or Petri net: tasks with times done, median work and median wait
     before them (colour), arcs into a task with that wait, and the bottlenecks marked; in
     `words`, drawn in the `rankdir` direction (LR or TB; by default LR for small models, TB
-    for large ones)."""
+    for large ones). With a `projection` that left activities out, the legend counts them
+    instead of naming them."""
     w, duration = words, words.duration
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
@@ -154,11 +157,29 @@ def model_dot(
         )
     rows.append(html(wait_text(w, str(analysis.wait_definition))))
     drawn = {n.label for n in graph.nodes if n.kind == "task"}
-    left_out = sorted((a for a in tasks if a not in drawn), key=lambda a: (-tasks[a].count, a))
+    mined = set(tasks) if projection is None or not projection.left_out else set(projection.names)
+    if projection is not None and projection.left_out:
+        rows.append(
+            wrapped_row(
+                w(
+                    "model_projected",
+                    mined=w.count(projection.mined),
+                    total=w.count(projection.total),
+                    left_out=w.count(projection.left_out),
+                    events=w.count(projection.events_left_out),
+                )
+            )
+        )
+    left_out = sorted(
+        (a for a in tasks if a not in drawn and a in mined), key=lambda a: (-tasks[a].count, a)
+    )
     if left_out:
         named = ", ".join(
-            f"{a} ({w('graph_times', count=w.count(tasks[a].count))})" for a in left_out
+            f"{a} ({w('graph_times', count=w.count(tasks[a].count))})"
+            for a in left_out[:NAMED_LEFT_OUT]
         )
+        if len(left_out) > NAMED_LEFT_OUT:
+            named += w("model_and_more", count=w.count(len(left_out) - NAMED_LEFT_OUT))
         rows.append(wrapped_row(w("model_left_out", count=str(len(left_out)), named=named)))
     # Small models read left to right; large ones top to bottom, which keeps the picture about
     # three times taller than wide instead of ten times wider than tall (PermitLog).
