@@ -1,4 +1,4 @@
-"""An activity's change of mean wait split into routing mix and within-transition change, and tested."""
+"""An activity's change of mean wait split into routing mix and within-transition change."""
 
 from __future__ import annotations
 
