@@ -98,7 +98,12 @@ def test_hand_computed_split(tmp_path: Path) -> None:
     assert bd["added_wait_per_case_s"] == pytest.approx(38 * H / 3)
     assert _row(c.transitions, source="B", target="C")["status"] == "removed"
     assert _row(c.transitions, source="B", target="C")["added_wait_per_case_s"] == -1 * H
-    assert _row(c.activities, activity="C")["status"] == "unchanged"
+    # C waits 1 h on both sides, but after B before and after D: no shared route, so nothing
+    # to judge a within change on (its hand-offs carry the finding); all 0 h of change is mix
+    c_row = _row(c.activities, activity="C")
+    assert c_row["status"] == "insufficient"
+    assert (c_row["wait_change_mean_s"], c_row["wait_change_within_s"]) == (0.0, 0.0)
+    assert c_row["wait_change_mix_s"] == 0.0 and pd.isna(c_row["mix_driver"])
     assert _row(c.activities, activity="D")["status"] == "new"
     top = c.introduced.iloc[0]
     assert (top["rank"], top["kind"], top["activity"]) == (1, "activity", "D")

@@ -48,7 +48,20 @@ PROCESSING_COLUMNS = (
     "after_processing_p90_s",
 )
 TRANSITION_COMPARE_COLUMNS = ("source", "target", *STAT_COLUMNS)
-ACTIVITY_COMPARE_COLUMNS = ("activity", *STAT_COLUMNS, *PROCESSING_COLUMNS)
+MIX_COLUMNS = (
+    "wait_change_mean_s",
+    "wait_change_within_s",
+    "wait_change_mix_s",
+    "within_ci95_low_s",
+    "within_ci95_high_s",
+    "mix_driver",
+    "mix_driver_before_share",
+    "mix_driver_after_share",
+    "mix_driver_wait_mean_s",
+)
+"""An activity's change of mean wait split into the same transitions' change (`within`, on
+which the activity is judged) and the routing mix (`analysis.compare_mix`)."""
+ACTIVITY_COMPARE_COLUMNS = ("activity", *STAT_COLUMNS, *PROCESSING_COLUMNS, *MIX_COLUMNS)
 FINDING_COLUMNS = (
     "rank",
     "kind",

@@ -72,14 +72,14 @@ def bootstrap_median_delta_ci(
     return float(lo), float(hi)
 
 
-def _u_after(before_sorted: FloatArray, after: FloatArray) -> float:
+def u_after(before_sorted: FloatArray, after: FloatArray) -> float:
     """U statistic of `after`: pairs with after > before, ties counting one half."""
     left = np.searchsorted(before_sorted, after, side="left")
     right = np.searchsorted(before_sorted, after, side="right")
     return float(left.sum() + 0.5 * (right - left).sum())
 
 
-def _tie_term(before_sorted: FloatArray, after_sorted: FloatArray) -> float:
+def tie_term(before_sorted: FloatArray, after_sorted: FloatArray) -> float:
     """Σ (t³ − t) over the groups of tied values in the pooled sample."""
     pooled = np.concatenate([before_sorted, after_sorted])
     _, counts = np.unique(pooled, return_counts=True)
@@ -92,7 +92,7 @@ def mann_whitney_p(before: npt.ArrayLike, after: npt.ArrayLike) -> float:
     corrections (what `scipy.stats.mannwhitneyu(method="asymptotic")` computes)."""
     b = np.sort(np.asarray(before, dtype=np.float64))
     a = np.sort(np.asarray(after, dtype=np.float64))
-    return _mw_p(b, a, _u_after(b, a))
+    return _mw_p(b, a, u_after(b, a))
 
 
 def _mw_p(b: FloatArray, a: FloatArray, u: float) -> float:
@@ -101,7 +101,7 @@ def _mw_p(b: FloatArray, a: FloatArray, u: float) -> float:
         return math.nan
     n = n1 + n2
     mean = n1 * n2 / 2.0
-    var = n1 * n2 / 12.0 * ((n + 1.0) - _tie_term(b, a) / (n * (n - 1.0)))
+    var = n1 * n2 / 12.0 * ((n + 1.0) - tie_term(b, a) / (n * (n - 1.0)))
     if var <= 0:
         return 1.0  # every value equal: no evidence of a difference
     z = (abs(u - mean) - 0.5) / math.sqrt(var)
@@ -116,7 +116,7 @@ def cliffs_delta(before: npt.ArrayLike, after: npt.ArrayLike) -> float:
     a = np.asarray(after, dtype=np.float64)
     if b.size == 0 or a.size == 0:
         return math.nan
-    return 2.0 * _u_after(b, a) / (b.size * a.size) - 1.0
+    return 2.0 * u_after(b, a) / (b.size * a.size) - 1.0
 
 
 def compare_samples(
@@ -132,7 +132,7 @@ def compare_samples(
     a = np.sort(np.asarray(after, dtype=np.float64))
     if b.size == 0 or a.size == 0:
         return TwoSample(math.nan, math.nan, math.nan, math.nan, math.nan)
-    u = _u_after(b, a)
+    u = u_after(b, a)
     lo, hi = bootstrap_median_delta_ci(b, a, level=level, n_boot=n_boot, seed=seed)
     return TwoSample(
         median_delta=float(np.median(a) - np.median(b)),

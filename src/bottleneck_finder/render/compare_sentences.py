@@ -127,3 +127,59 @@ def warning_sentence(warning: CompareWarning, words: Words = ENGLISH) -> str:
     if warning.kind == "different_zones":
         return words("cmp_warn_zones", before=warning.zones[0], after=warning.zones[1])
     return words("cmp_warn_start_times")
+
+
+MIX_FLOOR_S = 60.0
+"""A routing-mix part smaller than this (1 min) is not worth a line of its own."""
+
+
+def mix_sentence(row: Mapping[Any, Any], words: Words = ENGLISH) -> str | None:
+    """An activity row's change of mean wait split into the same hand-offs' change and the
+    routing mix (`analysis.compare_mix`), with the hand-off that drives the mix: "mean wait
+    37 h → 2.8 d (+29 h): −11 h from the same hand-offs …, +1.7 d from the routing mix …;
+    mainly because more dossiers now reach it from ‘X’ …". None without both sides."""
+    w = words
+    change = float(row.get("wait_change_mean_s", math.nan))
+    if math.isnan(change):
+        return None
+    mix = float(row["wait_change_mix_s"])
+    base = float(row["before_wait_mean_s"])
+    driver = ""
+    source = row.get("mix_driver")
+    if source is not None and not pd.isna(source) and abs(mix) >= MIX_FLOOR_S:
+        before_share = float(row["mix_driver_before_share"])
+        after_share = float(row["mix_driver_after_share"])
+        wait = float(row["mix_driver_wait_mean_s"])
+        driver = w(
+            "cmp_mix_driver",
+            more=w("cmp_mix_more" if after_share > before_share else "cmp_mix_fewer"),
+            source=source,
+            share_before=w.share(before_share, 0),
+            share_after=w.share(after_share, 0),
+            longer=w("cmp_mix_longer" if wait > base else "cmp_mix_shorter"),
+            wait=w.duration(wait),
+            base=w.duration(base),
+        )
+    return w(
+        "cmp_mix",
+        before=w.duration(base),
+        after=w.duration(float(row["after_wait_mean_s"])),
+        change=signed_duration(change, w),
+        within=signed_duration(float(row["wait_change_within_s"]), w),
+        mix=signed_duration(mix, w),
+        driver=driver,
+    )
+
+
+def mix_led(frame: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The activity rows (on both sides, tested or not) whose mean wait changed more by the
+    routing mix than by the same hand-offs (|mix| > |within| and |mix| ≥ `MIX_FLOOR_S`), the
+    largest total effect (|mix| × instances after) first, at most `top`."""
+    if "wait_change_mix_s" not in frame or frame.empty:
+        return frame.head(0)
+    mix = frame["wait_change_mix_s"].astype("float64")
+    within = frame["wait_change_within_s"].astype("float64")
+    keep = frame[(mix.abs() >= MIX_FLOOR_S) & (mix.abs() > within.abs())]
+    effect = (keep["wait_change_mix_s"].astype("float64") * keep["after_count"]).abs()
+    order = effect.sort_values(ascending=False, kind="stable").index
+    return keep.loc[order].head(top)

@@ -13,6 +13,8 @@ from ..timeunits import local_time
 from .compare_sentences import (
     demand_summary,
     finding_sentence,
+    mix_led,
+    mix_sentence,
     p_text,
     percent_change,
     signed_duration,
@@ -123,7 +125,22 @@ def summary_text(
     if c.time_basis != "wall_clock":
         lines.append(w("cmp_working", calendar=c.time_basis.partition(":")[2]))
     lines.append(demand_summary(c.demand, w))
+    lines.extend(mix_lines(c, w))
     return "\n".join(lines)
+
+
+def mix_lines(comparison: Comparison, words: Words = ENGLISH, top: int = 5) -> list[str]:
+    """The activities whose mean wait changed mainly by the routing mix (`mix_led`), each with
+    its `mix_sentence` under a heading; no line when there is none."""
+    w = words
+    rows = mix_led(comparison.activities, top).to_dict(orient="records")
+    lines = [w("cmp_mix_heading")] if rows else []
+    for row in rows:
+        text = mix_sentence(row, w)
+        if text is not None:
+            status = status_text(str(row["status"]), w)
+            lines.append(w("cmp_mix_line", activity=row["activity"], status=status, text=text))
+    return lines
 
 
 def deadline_name(cases: CaseComparison, words: Words = ENGLISH) -> str | None:
@@ -174,12 +191,19 @@ def findings_table(
     return "\n".join(lines)
 
 
-def _stat_records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+def _stat_records(
+    frame: pd.DataFrame, keys: tuple[str, ...], words: Words | None = None
+) -> list[dict[str, Any]]:
     out = []
-    for row in records(frame):
+    raw = frame.to_dict(orient="records")
+    for row, values in zip(records(frame), raw, strict=True):
         lo = row.pop("median_delta_ci95_low_s")
         hi = row.pop("median_delta_ci95_high_s")
         row["median_delta_ci95_s"] = None if lo is None or hi is None else [lo, hi]
+        if "within_ci95_low_s" in row:
+            lo, hi = row.pop("within_ci95_low_s"), row.pop("within_ci95_high_s")
+            row["wait_change_within_ci95_s"] = None if lo is None or hi is None else [lo, hi]
+            row["wait_change_sentence"] = mix_sentence(values, words or ENGLISH)
         extra = [k for k in row if k not in keys and k not in _JSON_STATS]
         ordered = {k: row[k] for k in keys}
         ordered.update({k: row[k] for k in _JSON_STATS})
@@ -251,7 +275,7 @@ def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[
         "seed": c.options.seed,
         "warnings": [warning_sentence(x, words) for x in c.warnings],
         "transitions": _stat_records(c.transitions, ("source", "target")),
-        "activities": _stat_records(c.activities, ("activity",)),
+        "activities": _stat_records(c.activities, ("activity",), words),
         "introduced_bottlenecks": _finding_records(c.introduced, words),
         "improvements": _finding_records(c.improvements, words),
         "cases": {
