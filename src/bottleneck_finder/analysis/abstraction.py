@@ -316,7 +316,7 @@ def abstract(
         kept.add(e)
     inner = tuple(sorted(e for e in kept if e[0] != START and e[1] != END))
     hidden_occ = transitions - sum(waits[e][0] for e in inner)
-    hidden_wait = sum(w for e, (_, w) in waits.items() if e not in kept)
+    hidden_wait = float(sum(w for e, (_, w) in waits.items() if e not in kept))
     start_shown = tuple(sorted(t for s, t in kept if s == START))
     end_shown = tuple(sorted(s for s, t in kept if t == END))
     return Abstraction(
