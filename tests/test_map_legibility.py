@@ -22,18 +22,15 @@ from .wide_logs import wide_log
 needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz `dot` is not installed")
 SAMPLES = sorted(p.name for p in EVENT_LOGS.glob("*.csv"))
 SHARED = sorted(p.name for p in SHARED_LOGS.glob("*.gz")) if SHARED_LOGS.exists() else []
-# Known: one estimated collision of a box name and an arrow label on Production's map.
-KNOWN_OVERLAP = {"Production.xes.gz"}
 
 
-def _assert_legible(svg: bytes, allow_overlap: bool = False) -> None:
+def _assert_legible(svg: bytes) -> None:
     found = check(svg)
     assert found.smallest_pt >= 6.0, found
     assert found.height_at_column <= 1400.0, found
     assert found.nodes <= 27, found
     assert found.edges <= 50, found
-    if not allow_overlap:
-        assert not found.overlaps, found.overlaps
+    assert not found.overlaps, found.overlaps
 
 
 @needs_dot
@@ -49,11 +46,7 @@ def test_sample_maps_are_legible(name: str) -> None:
 def test_shared_maps_are_legible(name: str) -> None:
     path = shared_log(name)
     result = api.analyze(path, flows=False)
-    svg = render_dot(process_dot(result.analysis), "svg")
-    if name in KNOWN_OVERLAP:
-        _assert_legible(svg, allow_overlap=True)
-        pytest.xfail("one label collision on Production's map is not fixed yet")
-    _assert_legible(svg)
+    _assert_legible(render_dot(process_dot(result.analysis), "svg"))
 
 
 @needs_dot

@@ -149,6 +149,9 @@ class AnalyzeResult(JsonDocument):
     analysis: Analysis
     flows: tuple[Variants, Rework, Handoffs] | None
     time_basis: str
+    calendar: WorkCalendar | None = None
+    """The calendar of the durations: the default map (the document's `map`) says them in its
+    working days, as `bottleneck analyze --calendar` draws it."""
 
     @property
     def transitions(self) -> pd.DataFrame:
@@ -169,10 +172,13 @@ class AnalyzeResult(JsonDocument):
         """The `bottleneck/analysis@1` document (docs/schema.md)."""
         from .render.analysis_document import analysis_document
         from .render.flows import flows_document
+        from .render.graph import GraphOptions, process_map
 
         doc = analysis_document(self.analysis, time_basis=self.time_basis)
         if self.flows is not None:
             doc.update(flows_document(*self.flows))
+        options = GraphOptions(words=_english(self.calendar))
+        doc["map"] = process_map(self.analysis, options)[1].document()
         return doc
 
 
@@ -209,7 +215,9 @@ def analyze(
         if flows is None:
             flows = len(p.log.events) <= FLOWS_AUTO_LIMIT
         found = count_flows(p, top=top) if flows else None
-        return AnalyzeResult(analysis=result, flows=found, time_basis=p.time_basis)
+        return AnalyzeResult(
+            analysis=result, flows=found, time_basis=p.time_basis, calendar=p.calendar
+        )
 
 
 @dataclass(frozen=True)
@@ -242,9 +250,13 @@ class CompareResult(JsonDocument):
 
     def document(self) -> dict[str, Any]:
         """The `bottleneck/comparison@1` document (docs/schema.md)."""
+        from .render.compare_graph import map_documents
         from .render.compare_text import comparison_document
+        from .render.graph import dot_available
 
-        return comparison_document(self.comparison, _english(self.calendar))
+        words = _english(self.calendar)
+        maps = map_documents(self.comparison, words) if dot_available() else None
+        return comparison_document(self.comparison, words, maps)
 
 
 def split_point(log: EventLog | PreparedLog) -> tuple[pd.Timestamp, str]:

@@ -127,6 +127,9 @@ class Abstraction:
     total_cases: int
     activity_limit: str = "all"
     path_limit: str = "all"
+    ends_drawn: bool = True
+    """False for a map without start and end arrows (compare's before and after maps): its
+    arrow counts are activity-to-activity arrows only."""
     significance: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -142,7 +145,9 @@ class Abstraction:
         return self.hidden_activities > 0 or self.hidden_arrows > 0
 
     def document(self) -> dict[str, object]:
-        """The JSON form: the limits and what is hidden."""
+        """The JSON form: the limits used, what is shown and what is hidden (docs/schema.md,
+        the `map` object); the start and end cases are None on a map without those arrows."""
+        total = self.total_occurrences
         return {
             "activities_limit": self.activity_limit,
             "paths_limit": self.path_limit,
@@ -151,11 +156,12 @@ class Abstraction:
             "arrows_shown": self.total_arrows - self.hidden_arrows,
             "arrows_total": self.total_arrows,
             "hidden_transitions": self.hidden_occurrences,
-            "total_transitions": self.total_occurrences,
+            "total_transitions": total,
+            "hidden_transitions_share": self.hidden_occurrences / total if total > 0 else 0.0,
             "hidden_wait_s": self.hidden_wait_s,
             "total_wait_s": self.total_wait_s,
-            "hidden_start_cases": self.hidden_start_cases,
-            "hidden_end_cases": self.hidden_end_cases,
+            "hidden_start_cases": self.hidden_start_cases if self.ends_drawn else None,
+            "hidden_end_cases": self.hidden_end_cases if self.ends_drawn else None,
         }
 
 
@@ -310,7 +316,7 @@ def abstract(
         kept.add(e)
     inner = tuple(sorted(e for e in kept if e[0] != START and e[1] != END))
     hidden_occ = transitions - sum(waits[e][0] for e in inner)
-    hidden_wait = sum(w for e, (_, w) in waits.items() if e not in kept)
+    hidden_wait = float(sum(w for e, (_, w) in waits.items() if e not in kept))
     start_shown = tuple(sorted(t for s, t in kept if s == START))
     end_shown = tuple(sorted(s for s, t in kept if t == END))
     return Abstraction(

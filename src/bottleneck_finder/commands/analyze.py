@@ -264,7 +264,7 @@ def render_outputs(
     process map speaks `words` (English calendar time by default) and shows what
     `map_settings` (GraphOptions keywords: activities, paths, fit) choose."""
     from ..render.analysis_document import analysis_document, deadlines_document
-    from ..render.graph import GraphOptions, picture_files, process_dot
+    from ..render.graph import GraphOptions, picture_files, process_map
     from ..render.serialize import to_csv, to_json
 
     document = analysis_document(
@@ -276,16 +276,7 @@ def render_outputs(
         from ..render.flows import flows_document, flows_files
 
         document.update(flows_document(*flows))
-    files: dict[str, bytes | str] = {
-        "analysis.json": to_json(document),
-        "transitions.csv": to_csv(result.transitions),
-        "activities.csv": to_csv(result.activities),
-    }
-    if flows is not None:
-        files.update(flows_files(*flows))
-    if deadlines is not None:
-        files["deadlines.csv"] = to_csv(deadlines.procedures)
-    dot = process_dot(
+    dot, view = process_map(
         result,
         GraphOptions(
             min_share=min_share,
@@ -295,6 +286,16 @@ def render_outputs(
             **(map_settings or {}),
         ),
     )
+    document["map"] = view.document()
+    files: dict[str, bytes | str] = {
+        "analysis.json": to_json(document),
+        "transitions.csv": to_csv(result.transitions),
+        "activities.csv": to_csv(result.activities),
+    }
+    if flows is not None:
+        files.update(flows_files(*flows))
+    if deadlines is not None:
+        files["deadlines.csv"] = to_csv(deadlines.procedures)
     pictures, warning = picture_files({"process": dot}, graph_formats)
     files.update(pictures)
     return files, warning

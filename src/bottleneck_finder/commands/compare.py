@@ -114,6 +114,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.IntRange(1),
     help="Rows of each terminal table (the files hold them all).",
 )
+@opt.map_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -134,6 +135,8 @@ def compare(
     as_json: bool,
     formats: str,
     top: int,
+    map_activities: Any,
+    map_paths: Any,
     lang: str,
     quiet: bool,
     **params: Any,
@@ -212,7 +215,9 @@ def compare(
     from ..render.compare_sentences import warning_sentence
 
     progress.stage("drawing the graphs")
-    files, warning = render_comparison(result, graph_formats, w, english)
+    files, warning = render_comparison(
+        result, graph_formats, w, english, activities=map_activities, paths=map_paths
+    )
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder,
@@ -243,12 +248,19 @@ def compare(
 
 
 def render_comparison(
-    result: Any, graph_formats: list[str], words: Any = None, english: Any = None
+    result: Any,
+    graph_formats: list[str],
+    words: Any = None,
+    english: Any = None,
+    *,
+    activities: Any = None,
+    paths: Any = None,
 ) -> tuple[dict[str, bytes | str], str | None]:
     """Every output file's content, made in memory before anything is written: the graphs in
-    `words`, comparison.json's sentences in `english` (both English calendar time by
-    default)."""
-    from ..render.compare_graph import comparison_dots
+    `words` showing `activities` and `paths` (`--activities` / `--paths`; None: the
+    defaults, fitted to a page column), comparison.json's sentences in `english` (both
+    English calendar time by default) and the `map` object of each side's map drawn."""
+    from ..render.compare_graph import comparison_maps
     from ..render.compare_text import comparison_document
     from ..render.graph import GRAPHVIZ_HINT, dot_available, picture_files
     from ..render.serialize import to_csv, to_json
@@ -256,18 +268,24 @@ def render_comparison(
 
     weekly = result.demand.weekly
     files: dict[str, bytes | str] = {
-        "comparison.json": to_json(comparison_document(result, english or ENGLISH)),
         "transitions.csv": to_csv(result.transitions),
         "activities.csv": to_csv(result.activities),
         "demand_weekly.csv": to_csv(weekly),
     }
+    words = words or ENGLISH
+    document = comparison_document(result, english or ENGLISH)
+    warning = None
     if not graph_formats:
-        return files, None
-    if not dot_available():  # the shared layout of the three graphs itself needs Graphviz
-        return files, (
+        pass
+    elif not dot_available():  # the shared layout of the three graphs itself needs Graphviz
+        warning = (
             f"Graphviz 'dot' is not installed, so the comparison graphs were not drawn — "
             f"{GRAPHVIZ_HINT}"
         )
-    pictures, warning = picture_files(comparison_dots(result, words or ENGLISH), graph_formats)
-    files.update(pictures)
-    return files, warning
+    else:
+        dots, chosen = comparison_maps(result, words, activities, paths)
+        maps = {kind: chosen.side(result, kind).document() for kind in ("before", "after")}
+        document = comparison_document(result, english or ENGLISH, maps)
+        pictures, warning = picture_files(dots, graph_formats)
+        files.update(pictures)
+    return {"comparison.json": to_json(document), **files}, warning

@@ -50,6 +50,7 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
     help="Parts to leave out, comma-separated: drift, causes, flows, model (faster on big logs).",
 )
 @opt.top_option("Bottlenecks to rank.")
+@opt.map_options
 @opt.calendar_option
 @opt.quiet_option
 @opt.column_options
@@ -64,6 +65,8 @@ def report(
     no_pdf: bool,
     skip: str,
     top: int,
+    map_activities: Any,
+    map_paths: Any,
     calendar_spec: str,
     quiet: bool,
     **params: Any,
@@ -98,7 +101,15 @@ def report(
             label="before: ",
             calendar=calendar,
         )
-    options = ReportOptions(lang=lang, title=title, anonymize=anonymize, top=top, calendar=calendar)
+    options = ReportOptions(
+        lang=lang,
+        title=title,
+        anonymize=anonymize,
+        top=top,
+        calendar=calendar,
+        activities=map_activities,
+        paths=map_paths,
+    )
     with contextlib.ExitStack() as logs:  # one prepared log per log, closed once measured
         prepared = logs.enter_context(PreparedLog(event_log, calendar=calendar))
         other = None

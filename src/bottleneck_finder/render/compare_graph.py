@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..analysis.abstraction import Abstraction, Limit
 from ..analysis.compare_types import Comparison
 from .compare_style import (
     ADDED_STEPS_S,
@@ -43,11 +44,10 @@ from .dot import (
     MIN_PEN,
     NODE_BORDER,
     NODE_FILL,
-    PALETTE,
-    PALETTE_TEXT,
-    bucket,
     html,
     quoted,
+    wait_color,
+    wait_scale_row,
     wrapped_row,
 )
 from .graph import RENDER_TIMEOUT_S, RenderError
@@ -85,6 +85,8 @@ class DifferenceSelection:
     activity_ranks: dict[str, int]
     total_edges: int
     total_activities: int
+    activity_limit: str = str(MAX_ACTIVITIES)
+    path_limit: str = str(MAX_EDGES)
 
     @property
     def hidden_edges(self) -> int:
@@ -96,11 +98,54 @@ class DifferenceSelection:
         """Activities of either period not drawn."""
         return self.total_activities - len(self.activities)
 
+    def side(self, comparison: Comparison, kind: str) -> Abstraction:
+        """What the `before` or `after` map (this selection, drawn where that period has it)
+        shows and hides of that period: its activities and arrows, and the transitions and
+        waiting on the arrows it does not draw (compare's maps draw no start or end arrows)."""
+        prefix = "before_" if kind == "before" else "after_"
+        trans = comparison.transitions
+        counts = trans[prefix + "count"].astype(int).tolist()
+        waits = trans[prefix + "wait_total_s"].astype(float).tolist()
+        keys = list(zip(trans["source"].astype(str), trans["target"].astype(str), strict=True))
+        drawn = {(e[0], e[1]) for e in self.edges}
+        present = [(k, c, w) for k, c, w in zip(keys, counts, waits, strict=True) if c > 0]
+        acts = comparison.activities
+        names = {
+            str(a)
+            for a, c in zip(acts["activity"], acts[prefix + "count"], strict=True)
+            if int(c) > 0
+        }
+        names |= {n for k, _, _ in present for n in k}
+        shown = [(k, c, w) for k, c, w in present if k in drawn]
+        hidden = [(k, c, w) for k, c, w in present if k not in drawn]
+
+        def seconds(rows: list[tuple[tuple[str, str], int, float]]) -> float:
+            return float(sum(w for _, _, w in rows if w > 0 and math.isfinite(w)))
+
+        return Abstraction(
+            activities=tuple(a for a in self.activities if a in names),
+            arrows=tuple(sorted(k for k, _, _ in shown)),
+            starts=(),
+            ends=(),
+            total_activities=len(names),
+            total_arrows=len(present),
+            hidden_occurrences=sum(c for _, c, _ in hidden),
+            total_occurrences=sum(c for _, c, _ in present),
+            hidden_wait_s=seconds(hidden),
+            total_wait_s=seconds(present),
+            hidden_start_cases=0,
+            hidden_end_cases=0,
+            total_cases=comparison.before.cases if kind == "before" else comparison.after.cases,
+            activity_limit=self.activity_limit,
+            path_limit=self.path_limit,
+            ends_drawn=False,
+        )
+
 
 def select_difference(
     comparison: Comparison,
-    max_activities: int = MAX_ACTIVITIES,
-    max_edges: int = MAX_EDGES,
+    max_activities: int | Limit | str = MAX_ACTIVITIES,
+    max_edges: int | Limit | str = MAX_EDGES,
     marked: int = MARKED,
 ) -> DifferenceSelection:
     """The arrows and activities of the difference map, chosen by the significance of the change.
@@ -111,13 +156,22 @@ def select_difference(
     the arrows by score: |added waiting per case| over the largest on the map, plus half the
     share of cases taking the arrow (the larger period's) over the largest share, so the
     biggest changes come first and the busiest paths keep the map readable as a process.
-    Every drawn activity has a drawn arrow."""
+    Every drawn activity has a drawn arrow. `max_activities` and `max_edges` are numbers or
+    `--activities` / `--paths` limits (`N`, `P%`, `all`) of all the activities and arrows of
+    either period."""
     trans = comparison.transitions
     rows = [(str(r["source"]), str(r["target"]), item_of(r)) for r in trans.to_dict("records")]
     by_key = {(s, t): (s, t, i) for s, t, i in rows}
     all_acts = {str(a) for a in comparison.activities["activity"]}
     all_acts |= {s for s, _, _ in rows} | {t for _, t, _ in rows}
     cases = (max(comparison.before.cases, 1), max(comparison.after.cases, 1))
+    act_text, path_text = str(max_activities), str(max_edges)
+    if not isinstance(max_activities, int):
+        act_limit = Limit.parse(max_activities)
+        act_text, max_activities = str(act_limit), act_limit.of(len(all_acts))
+    if not isinstance(max_edges, int):
+        path_limit = Limit.parse(max_edges)
+        path_text, max_edges = str(path_limit), path_limit.of(len(rows))
 
     def frequency(item: Item) -> float:
         return max(item.before_count / cases[0], item.after_count / cases[1])
@@ -181,6 +235,8 @@ def select_difference(
         activity_ranks=activity_ranks,
         total_edges=len(rows),
         total_activities=len(all_acts),
+        activity_limit=act_text,
+        path_limit=path_text,
     )
 
 
@@ -221,7 +277,6 @@ def _layout(source: str) -> dict[str, Any]:
 def _legend(
     kind: str,
     comparison: Comparison,
-    bounds: tuple[float, float] | None,
     chosen: DifferenceSelection,
     w: Words,
 ) -> str:
@@ -261,20 +316,9 @@ def _legend(
         median = c.before_median_s if kind == "before" else c.after_median_s
         row(lines(w("cg_side_cases", cases=w.count(side.cases), median=w.duration(median))))
         row(lines(w("cg_side_text")))
-        if bounds is not None and bounds[1] > bounds[0]:
-            lo, hi = bounds
-            step = (math.log(hi) - math.log(lo)) / len(PALETTE)
-            cells = "".join(
-                f'<TD BGCOLOR="{PALETTE[i]}">'
-                f'<FONT POINT-SIZE="{SMALL_PT}" COLOR="{PALETTE_TEXT[i]}">'
-                f"{html(('≥ ' if i else '< ') + _edge_value(lo, step, i, w))}"
-                "</FONT></TD>"
-                for i in range(len(PALETTE))
-            )
-            row(lines(w("cg_colour")))
-            rows.append(
-                f'<TR><TD COLSPAN="{span}"><TABLE BORDER="0"><TR>{cells}</TR></TABLE></TD></TR>'
-            )
+        row(lines(w("cg_colour")))
+        scale = wait_scale_row(w, point_size=SMALL_PT)
+        rows.append(f'<TR><TD COLSPAN="{span}"><TABLE BORDER="0">{scale}</TABLE></TD></TR>')
         row(lines(w("cg_same_layout")))
     if chosen.hidden_edges or chosen.hidden_activities:
         row(
@@ -307,37 +351,51 @@ def _step_cells(palette: tuple[str, ...], w: Words) -> str:
     )
 
 
-def _edge_value(lo: float, step: float, i: int, w: Words) -> str:
-    """The lower edge of palette bucket `i` (the upper edge of the first bucket for i = 0)."""
-    return w.duration(math.exp(math.log(lo) + step * max(i, 1)))
-
-
-def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str, str]:
+def comparison_dots(
+    comparison: Comparison,
+    words: Words = ENGLISH,
+    activities: Limit | str | None = None,
+    paths: Limit | str | None = None,
+) -> dict[str, str]:
     """DOT sources of the `difference`, `before` and `after` graphs in `words`, with the same
     node positions and arrow routes (laid out once by `dot` over the union of both periods,
     then drawn with the `nop2` engine, which keeps given positions)."""
+    return comparison_maps(comparison, words, activities, paths)[0]
+
+
+def comparison_maps(
+    comparison: Comparison,
+    words: Words = ENGLISH,
+    activities: Limit | str | None = None,
+    paths: Limit | str | None = None,
+) -> tuple[dict[str, str], DifferenceSelection]:
+    """The DOT sources of `comparison_dots` and the selection they draw. With neither
+    `activities` nor `paths` (`--activities` / `--paths`: N, P% or all) the map shows at
+    most `MAX_ACTIVITIES` and `MAX_EDGES`, fewer until it fits a report column; a given limit
+    is kept as it is (the other at its default) and not fitted."""
     w = words
     acts = {str(r["activity"]): item_of(r) for r in comparison.activities.to_dict("records")}
-    max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
-    while True:
-        chosen = select_difference(comparison, max_activities, max_edges)
+    if activities is not None or paths is not None:
+        chosen = select_difference(
+            comparison,
+            MAX_ACTIVITIES if activities is None else Limit.parse(activities),
+            MAX_EDGES if paths is None else Limit.parse(paths),
+        )
         ids, eids, laid = _lay_out(comparison, acts, chosen, w)
-        if _fits(laid) or max_edges <= MIN_EDGES:
-            break
-        max_edges, max_activities = max_edges - 3, max_activities - 1
+    else:
+        max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
+        while True:
+            chosen = select_difference(comparison, max_activities, max_edges)
+            ids, eids, laid = _lay_out(comparison, acts, chosen, w)
+            if _fits(laid) or max_edges <= MIN_EDGES:
+                break
+            max_edges, max_activities = max_edges - 3, max_activities - 1
     edges, names = chosen.edges, chosen.activities
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     pos = {o["name"]: o for o in laid.get("objects", [])}
     epos = {e.get("id"): e for e in laid.get("edges", [])}
     frame = (laid["bb"], laid.get("lp", "0,0"))
 
-    medians = [
-        m
-        for _, _, i in edges
-        for m in (i.before_median, i.after_median)
-        if not math.isnan(m) and m > 0
-    ]
-    bounds = (min(medians), max(medians)) if medians else None
     out = {}
     for kind in ("difference", "before", "after"):
         out[kind] = _picture(
@@ -351,12 +409,11 @@ def comparison_dots(comparison: Comparison, words: Words = ENGLISH) -> dict[str,
             pos,
             epos,
             frame,
-            bounds,
             largest,
             chosen,
             w,
         )
-    return out
+    return out, chosen
 
 
 def _lay_out(
@@ -382,7 +439,7 @@ def _lay_out(
         "digraph layout {",
         "  graph [rankdir=TB, nslimit=2, nslimit1=2, searchsize=10, "
         f'fontname="{FONT}", fontsize={NAME_PT}, nodesep={NODESEP}, ranksep={RANKSEP}, '
-        f"label=<{_legend('difference', comparison, None, chosen, w)}>, labelloc=b, "
+        f"label=<{_legend('difference', comparison, chosen, w)}>, labelloc=b, "
         "labeljust=c];",
         f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         'margin="0.14,0.06", penwidth=3];',
@@ -421,7 +478,6 @@ def _picture(
     pos: dict[str, Any],
     epos: dict[Any, Any],
     frame: tuple[str, str],
-    bounds: tuple[float, float] | None,
     largest: int,
     chosen: DifferenceSelection,
     w: Words,
@@ -430,7 +486,7 @@ def _picture(
     lines = [
         f"digraph {kind} {{",
         f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize={NAME_PT}, '
-        f"label=<{_legend(kind, comparison, bounds, chosen, w)}>, labelloc=b, labeljust=c, "
+        f"label=<{_legend(kind, comparison, chosen, w)}>, labelloc=b, labeljust=c, "
         "outputorder=edgesfirst, bgcolor=white, pad=0.3];",
         f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, fixedsize=true, '
@@ -487,7 +543,7 @@ def _picture(
         else:
             median = item.before_median if kind == "before" else item.after_median
             label = side_edge_label(count, median, w)
-            attrs = f'color="{PALETTE[bucket(median, bounds)]}"'
+            attrs = f'color="{wait_color(median, w.workday_s)}"'
         tip = edge_tip(s, t, item, w)
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
@@ -495,3 +551,15 @@ def _picture(
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def map_documents(
+    comparison: Comparison,
+    words: Words = ENGLISH,
+    activities: Limit | str | None = None,
+    paths: Limit | str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """The `map` object of the before and after maps `comparison_maps` draws (what each shows
+    and hides of its period), for comparison.json."""
+    chosen = comparison_maps(comparison, words, activities, paths)[1]
+    return {kind: chosen.side(comparison, kind).document() for kind in ("before", "after")}

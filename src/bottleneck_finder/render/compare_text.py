@@ -230,13 +230,18 @@ def _finding_records(frame: pd.DataFrame, words: Words) -> list[dict[str, Any]]:
     return out
 
 
-def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[str, Any]:
+def comparison_document(
+    comparison: Comparison,
+    words: Words = ENGLISH,
+    maps: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The comparison as the `bottleneck/comparison@1` JSON document (see docs/compare.md);
-    its sentences in `words`, English (with the calendar's working days, if any) in the CLI."""
+    its sentences in `words`, English (with the calendar's working days, if any) in the CLI;
+    `maps`: the `map` object of the before and after maps drawn (null when none was)."""
     c = comparison
     tz = c.display_tz
 
-    def side(s: Any) -> dict[str, Any]:
+    def side(s: Any, kind: str) -> dict[str, Any]:
         return {
             "source": s.source,
             "cases": s.cases,
@@ -244,6 +249,7 @@ def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[
             "first_event": local_time(s.first_event, tz) if s.first_event is not None else None,
             "last_event": local_time(s.last_event, tz) if s.last_event is not None else None,
             "has_start_times": s.has_start_times,
+            "map": None if maps is None else maps.get(kind),
         }
 
     split: dict[str, Any] = {
@@ -263,8 +269,8 @@ def comparison_document(comparison: Comparison, words: Words = ENGLISH) -> dict[
     return {
         "schema": COMPARISON_SCHEMA,
         "generator": f"bottleneck-finder {__version__}",
-        "before": side(c.before),
-        "after": side(c.after),
+        "before": side(c.before, "before"),
+        "after": side(c.after, "after"),
         "split": split,
         "wait_definition": c.wait_definition,
         "time_basis": c.time_basis,

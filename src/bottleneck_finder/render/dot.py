@@ -216,10 +216,13 @@ def wait_labels(words: Words) -> tuple[str, ...]:
     return (*labels, f"≥ {words.duration(edges[-1])}")
 
 
-def wait_scale_row(words: Words, columns: int = 7) -> str:
-    """Legend rows of the fixed scale's seven swatches, `columns` to a row, each labelled."""
+def wait_scale_row(words: Words, columns: int = 7, point_size: int | None = None) -> str:
+    """Legend rows of the fixed scale's seven swatches, `columns` to a row, each labelled (in
+    `point_size` text, default the picture's)."""
+    size = "" if point_size is None else f' POINT-SIZE="{point_size}"'
     cells = [
-        f'<TD BGCOLOR="{PALETTE[i]}"><FONT COLOR="{PALETTE_TEXT[i]}">{html(label)}</FONT></TD>'
+        f'<TD BGCOLOR="{PALETTE[i]}"><FONT COLOR="{PALETTE_TEXT[i]}"{size}>'
+        f"{html(label)}</FONT></TD>"
         for i, label in enumerate(wait_labels(words))
     ]
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]

@@ -50,6 +50,7 @@ from .graphviz import (
     render_dot,
     render_plain,
 )
+from .svg_labels import measure
 from .words import ENGLISH, Words
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "dot_available",
     "picture_files",
     "process_dot",
+    "process_map",
     "render_dot",
     "render_plain",
 ]
@@ -244,23 +246,33 @@ def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
     """Graphviz DOT source of the directly-follows graph of `analysis`, bottlenecks marked;
     with `options.fit` (and Graphviz), laid out to fit a page column (`FIT_WIDTH_PT`)."""
+    return process_map(analysis, options)[0]
+
+
+def process_map(
+    analysis: Analysis, options: GraphOptions = GraphOptions()
+) -> tuple[str, Abstraction]:
+    """The DOT source of the process map (`process_dot`) and the abstraction it draws: what
+    the map shows and hides once fitted to the page (`Abstraction.document()` for the JSON).
+
+    Fitting tries the budgets' abstraction, then smaller ones, until the map fits the column
+    (`FIT_WIDTH_PT`, `FIT_HEIGHT_PT`) with no two labels overlapping, in the map's language:
+    a Vietnamese map, with longer labels, may show less than the English one."""
     view = options.abstraction(analysis)
     if not options.fit or not dot_available():
-        return _process_dot(analysis, options, view, compact=False)
+        return _process_dot(analysis, options, view, compact=False), view
     budget = len(view.activities)
-    narrowest = (math.inf, "")
+    narrowest: tuple[float, Abstraction] = (math.inf, view)
     paths = Limit.parse(options.paths).smaller(options.max_edges)
     while True:
-        for compact in (False, True):
-            dot = _process_dot(analysis, options, view, compact=compact)
-            width, height = _layout_size(dot)
-            scale = min(1.0, 510.0 / width) if width > 0 else 1.0
-            if width <= FIT_WIDTH_PT and height * scale <= FIT_HEIGHT_PT:
-                return dot
-            if width < narrowest[0]:
-                narrowest = (width, dot)
+        dot, width = _fitted(analysis, options, view)
+        if dot is not None:
+            return dot, view
+        if width < narrowest[0]:
+            narrowest = (width, view)
         if budget <= 6:
-            return narrowest[1]
+            chosen = narrowest[1]
+            return _fitted(analysis, options, chosen, best=True)[0] or "", chosen
         budget -= max(1, budget // 6)
         view = abstract_analysis(
             analysis,
@@ -271,12 +283,24 @@ def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> s
         )
 
 
-def _layout_size(dot_source: str) -> tuple[float, float]:
-    """Width and height in points of the picture Graphviz makes of `dot_source` (the plain
-    layout's size and the margin around it)."""
-    plain = render_plain(dot_source)
-    head = plain.split("\n", 1)[0].split()
-    return (float(head[2]) + 2 * PAD_IN) * 72.0, (float(head[3]) + 2 * PAD_IN) * 72.0
+def _fitted(
+    analysis: Analysis, options: GraphOptions, view: Abstraction, best: bool = False
+) -> tuple[str | None, float]:
+    """The map of `view` laid out to fit a column with no overlapping labels (plain, else
+    compact ordering) and its width in points; None when neither fits (with `best`, the
+    better one instead) and the better one's width (an overlap counts as too wide)."""
+    narrowest: tuple[float, str] = (math.inf, "")
+    for compact in (False, True):
+        dot = _process_dot(analysis, options, view, compact=compact)
+        size = measure(render_dot(dot, "svg"))
+        scale = min(1.0, 510.0 / size.width_pt) if size.width_pt > 0 else 1.0
+        fits = size.width_pt <= FIT_WIDTH_PT and size.height_pt * scale <= FIT_HEIGHT_PT
+        if fits and not size.overlaps:
+            return dot, size.width_pt
+        width = size.width_pt + (FIT_WIDTH_PT if size.overlaps else 0.0)
+        if width < narrowest[0]:
+            narrowest = (width, dot)
+    return (narrowest[1] if best else None), narrowest[0]
 
 
 def _process_dot(
@@ -333,7 +357,7 @@ def _process_dot(
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(
         f'  node [fontname="{FONT}", fontsize={TEXT_PT}, shape=box, style="rounded,filled", '
-        f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, margin="0.14,0.06"];'
+        f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, margin="0.22,0.06"];'
     )
     out.append(
         f'  edge [fontname="{FONT}", fontsize={TEXT_PT}, arrowsize=0.7, fontcolor="#222222"];'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..analysis.abstraction import Limit
 from ..calendar import WorkCalendar
 from ..render.words import Words
 from .measures import ReportData
@@ -77,6 +78,10 @@ class ReportOptions:
     anonymize: bool = True
     top: int = 10
     calendar: WorkCalendar | None = None
+    activities: Limit | None = None
+    paths: Limit | None = None
+    """`--activities` / `--paths` (N, P% or all) of the process and difference maps; None:
+    the defaults, fitted to the report's column."""
 
     def words(self) -> Words:
         """The report's words: its language, and the calendar's working day when given."""

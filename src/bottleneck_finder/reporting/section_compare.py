@@ -103,7 +103,7 @@ def compare_section(ctx: Context) -> Section | None:
     )
     figure = None
     if dot_available():  # the shared layout of the difference map itself needs Graphviz
-        dot = comparison_dots(r, w)["difference"]
+        dot = comparison_dots(r, w, ctx.options.activities, ctx.options.paths)["difference"]
         figure = figures.graph_figure(dot, name="difference", caption=w("diff_caption"))
     blocks.append(Paragraph(w("diff_graph"), kind="subheading"))
     blocks.append(Paragraph(w("diff_intro")))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.abstraction import DEFAULT_ACTIVITIES, DEFAULT_PATHS
 from ..calendar import WorkCalendar
 from ..model import Analysis
 from ..render.graph import GraphOptions, process_dot
@@ -41,7 +42,17 @@ def process_section(ctx: Context) -> Section:
     """The process map with the biggest bottlenecks marked."""
     w = ctx.words
     data: ReportData = ctx.data
-    options = GraphOptions(top_marked=MARKED, max_edges=figures.MAX_EDGES, words=w)
+    chosen = ctx.options
+    if chosen.activities is None and chosen.paths is None:
+        options = GraphOptions(top_marked=MARKED, max_edges=figures.MAX_EDGES, words=w)
+    else:  # the user's budgets, as analyze draws them: not fitted, no further cap
+        options = GraphOptions(
+            top_marked=MARKED,
+            words=w,
+            fit=False,
+            activities=DEFAULT_ACTIVITIES if chosen.activities is None else chosen.activities,
+            paths=DEFAULT_PATHS if chosen.paths is None else chosen.paths,
+        )
     dot = process_dot(data.analysis, options)
     figure = figures.graph_figure(dot, name="process", caption=w("process_caption"))
     blocks: list[Paragraph | Figure] = [Paragraph(w("process_intro"))]
