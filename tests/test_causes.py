@@ -181,7 +181,9 @@ def test_learned_calendar_attributes_unavailability(tmp_path: Path) -> None:
     assert _seconds(frame, "c1") == {"resource_unavailability": 3600}
     # 08:30-10:00 outside r2's hours, 10:00-11:00 on c1 (enabled later), 11:00-11:30 idle
     assert _seconds(frame, "c2") == {
-        "resource_unavailability": 5400, "prioritization": 3600, "extraneous": 1800
+        "resource_unavailability": 5400,
+        "prioritization": 3600,
+        "extraneous": 1800,
     }
 
 
@@ -287,6 +289,30 @@ def test_without_start_times_nothing_attributed(tmp_path: Path, runner) -> None:
     assert pairs.startswith("(no waiting time between steps)\n")
 
 
+def _brute_batch_start(inst: pd.DataFrame, i: int, enabled_of) -> int | None:  # type: ignore[no-untyped-def]
+    """The first start of instance i's batch (None outside one), by the pix-framework sweep
+    over its resource's instances of its activity in order of start: an instance joins the
+    batch when it was enabled by the batch's first start and starts no later than the
+    batch's latest end; a batch must also start after every earlier instance ended."""
+    me = inst.loc[i]
+    same = inst[(inst.resource_id == me.resource_id) & (inst.activity == me.activity)]
+    same = same.sort_values(["start_us", "end_us"], kind="stable")
+    batch: list[int] = []
+    first = last_end = latest = -(2**62)
+    for j, row in zip(same.index, same.itertuples(), strict=True):
+        s, e = int(row.start_us), int(row.end_us)
+        if batch and s <= last_end and enabled_of(j) <= first:
+            batch.append(j)
+            last_end = max(last_end, e)
+        else:
+            if i in batch:
+                break
+            batch = [j] if s > latest else []  # a start while earlier work runs: no batch
+            first, last_end = s, e
+        latest = max(latest, e)
+    return first if i in batch and len(batch) >= 2 else None
+
+
 def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int]:
     """One instance's causes the slow, obvious way (a list of intervals, sets of minutes
     avoided: exact integer arithmetic on sorted, merged intervals)."""
@@ -303,10 +329,8 @@ def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int
         return int(prev.end_us.max()) if len(prev) else int(row.start_us)
 
     s = int(me.start_us)
-    batch = inst[(inst.resource_id == me.resource_id) & (inst.activity == me.activity)
-                 & (inst.start_us == s)]  # fmt: skip
-    ready = max(enabled_of(j) for j in batch.index) if len(batch) > 1 else enabled
-    b = enabled + min(max(ready - enabled, 0), s - enabled)
+    b = _brute_batch_start(inst, i, enabled_of)
+    b = enabled if b is None else b
     others = inst[(inst.resource_id == me.resource_id) & (inst.index != i)
                   & (inst.start_us < s) & (inst.end_us > b)]  # fmt: skip
 

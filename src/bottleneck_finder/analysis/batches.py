@@ -107,12 +107,13 @@ def batch_summary(
     order of `BATCH_TYPES`), `size_min` / `size_median` / `size_max`, the batching wait of the
     members (`creation_s`, `ready_s`, `batching_s` and `batching_mean_s` per member), and the
     firing pattern of the batches' first starts in `tz`: `firing` "weekly" (one weekday and
-    hour holds `FIRING_MIN_SHARE` of them), "daily" (one hour does) or "" with
-    `firing_weekday` (0 = Monday), `firing_hour` and `firing_share`. Sorted by `batching_s`."""
+    hour holds `FIRING_MIN_SHARE` of them), "days" (one hour does, on a few weekdays), "daily"
+    (one hour, on most weekdays) or "", with `firing_weekdays` ("4", "1,3"; 0 = Monday),
+    `firing_hour` and `firing_share`. Sorted by `batching_s`."""
     columns = [
         "activity", "resource", "instances", "instances_in_batches", "batches", "type",
         "size_min", "size_median", "size_max", "creation_s", "ready_s", "batching_s",
-        "batching_mean_s", "firing", "firing_weekday", "firing_hour", "firing_share",
+        "batching_mean_s", "firing", "firing_weekdays", "firing_hour", "firing_share",
     ]  # fmt: skip
     sel = found.batch >= 0
     if not sel.any():
@@ -147,7 +148,7 @@ def batch_summary(
         sizes = g["size"].to_numpy(dtype=np.int64)
         creation_s = float(g["creation"].sum()) / US
         ready_s = float(g["ready"].sum()) / US
-        firing, weekday, hour, share = _firing(g["weekday"], g["hour"])
+        firing, weekdays, hour, share = _firing(g["weekday"], g["hour"])
         rows.append(
             {
                 "activity": int(a),
@@ -164,7 +165,7 @@ def batch_summary(
                 "batching_s": creation_s + ready_s,
                 "batching_mean_s": (creation_s + ready_s) / float(sizes.sum()),
                 "firing": firing,
-                "firing_weekday": weekday,
+                "firing_weekdays": weekdays,
                 "firing_hour": hour,
                 "firing_share": share,
             }
@@ -174,16 +175,20 @@ def batch_summary(
     return out.reset_index(drop=True)
 
 
-def _firing(weekday: pd.Series, hour: pd.Series) -> tuple[str, int, int, float]:
-    """The weekday and hour (or only the hour) at which most batches fire, when they hold at
-    least `FIRING_MIN_SHARE` of at least two batches; ("", −1, −1, share) otherwise."""
+def _firing(weekday: pd.Series, hour: pd.Series) -> tuple[str, str, int, float]:
+    """How the batches fire, when one pattern holds at least `FIRING_MIN_SHARE` of two or more
+    batches: "weekly" (one weekday and hour), "days" (one hour, on fewer than five weekdays:
+    the weekdays, e.g. "1,3") or "daily" (one hour); ("", "", −1, share) otherwise."""
     total = len(weekday)
     slots = pd.DataFrame({"d": weekday.to_numpy(), "h": hour.to_numpy()}).value_counts()
     (d, h), top = slots.index[0], int(slots.iloc[0])
     if total >= 2 and top / total >= FIRING_MIN_SHARE:
-        return "weekly", int(d), int(h), top / total
+        return "weekly", str(int(d)), int(h), top / total
     hours = hour.value_counts()
     h, top = int(hours.index[0]), int(hours.iloc[0])
     if total >= 2 and top / total >= FIRING_MIN_SHARE:
-        return "daily", -1, h, top / total
-    return "", -1, -1, top / total
+        days = sorted({int(x) for x in weekday[hour == h]})
+        if len(days) < 5:
+            return "days", ",".join(map(str, days)), h, top / total
+        return "daily", "", h, top / total
+    return "", "", -1, top / total

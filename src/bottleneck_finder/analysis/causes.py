@@ -331,9 +331,21 @@ def attribute_causes(
         "extraneous": extraneous,
     }
     split = {"creation": creation, "ready": ready_wait}
-    summary = batch_summary(found, act, res, with_res, creation, ready_wait, log.display_tz or "UTC")
+    summary = batch_summary(
+        found, act, res, with_res, creation, ready_wait, log.display_tz or "UTC"
+    )
     return _assemble(
-        log, opts, steps, prev, enabled, start, wait, has_start, res, parts, availability,
+        log,
+        opts,
+        steps,
+        prev,
+        enabled,
+        start,
+        wait,
+        has_start,
+        res,
+        parts,
+        availability,
         (found, split, summary),
     )
 

@@ -43,10 +43,10 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
 def _firing(row: Mapping[Any, Any]) -> dict[str, Any] | None:
     if not row["firing"]:
         return None
-    weekday = int(row["firing_weekday"])
+    days = str(row["firing_weekdays"])
     return {
         "period": str(row["firing"]),
-        "weekday": weekday if weekday >= 0 else None,
+        "weekdays": [int(d) for d in days.split(",")] if days else [],
         "hour": int(row["firing_hour"]),
         "share": float(row["firing_share"]),
     }
@@ -94,9 +94,12 @@ def batch_sentences(result: CauseBreakdown, words: Words = ENGLISH, top: int = 3
             "wait": w.duration(float(r["batching_mean_s"])),
             "hour": f"{int(r['firing_hour']):02d}:00",
         }
-        if r["firing"] == "weekly":
-            values["weekday"] = w(f"cs_weekdays_{int(r['firing_weekday'])}")
-            out.append(w("cs_batch_weekly", **values))
+        if r["firing"] in ("weekly", "days"):
+            days = [w(f"cs_weekdays_{d}") for d in str(r["firing_weekdays"]).split(",")]
+            values["weekday"] = (
+                w("cs_and", a=", ".join(days[:-1]), b=days[-1]) if len(days) > 1 else days[0]
+            )
+            out.append(w(f"cs_batch_{r['firing']}", **values))
         elif r["firing"] == "daily":
             out.append(w("cs_batch_daily", **values))
         else:
