@@ -57,7 +57,6 @@ def discover_batches(
         return Batches(batch, kind, ready, first)
     order = idx[np.lexsort((end[idx], start[idx], act[idx], res[idx]))]
     r, a, s, e, en = res[order], act[order], start[order], end[order], enabled[order]
-    m = order.size
     new_group = np.r_[True, (r[1:] != r[:-1]) | (a[1:] != a[:-1])]
     group = np.cumsum(new_group) - 1
     latest_end = pd.Series(e).groupby(group).cummax().to_numpy(dtype=np.int64)
@@ -143,7 +142,8 @@ def batch_summary(
     per_batch["hour"] = local.dt.hour.to_numpy()
     seen = pd.DataFrame({"activity": act[ok], "resource": res[ok]}).value_counts()
     rows = []
-    for (a, r), g in per_batch.groupby(["activity", "resource"], sort=False):
+    for _, g in per_batch.groupby(["activity", "resource"], sort=False):
+        a, r = int(g["activity"].iloc[0]), int(g["resource"].iloc[0])
         kinds = np.bincount(g["kind"].to_numpy(dtype=np.int64), minlength=len(BATCH_TYPES))
         sizes = g["size"].to_numpy(dtype=np.int64)
         creation_s = float(g["creation"].sum()) / US
@@ -151,8 +151,8 @@ def batch_summary(
         firing, weekdays, hour, share = _firing(g["weekday"], g["hour"])
         rows.append(
             {
-                "activity": int(a),
-                "resource": int(r),
+                "activity": a,
+                "resource": r,
                 "instances": int(seen.get((a, r), 0)),
                 "instances_in_batches": int(sizes.sum()),
                 "batches": len(g),

@@ -82,7 +82,7 @@ def batch_sentences(result: CauseBreakdown, words: Words = ENGLISH, top: int = 3
     runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
     3.1 d on average for the batch"."""
     w = words
-    out = []
+    out: list[str] = []
     for r in result.batches.to_dict(orient="records"):
         if len(out) >= top or float(r["batching_s"]) <= 0:
             break
