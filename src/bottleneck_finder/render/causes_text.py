@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -77,10 +77,15 @@ def batch_rows(result: CauseBreakdown) -> list[dict[str, Any]]:
     ]
 
 
-def batch_sentences(result: CauseBreakdown, words: Words = ENGLISH, top: int = 3) -> list[str]:
+def batch_sentences(
+    result: CauseBreakdown,
+    words: Words = ENGLISH,
+    top: int = 3,
+    name: Callable[[str | None], str] | None = None,
+) -> list[str]:
     """One sentence per activity and resource whose batches make work wait, most first: "Sync
     runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
-    3.1 d on average for the batch"."""
+    3.1 d on average for the batch"; `name` tells the resource (a report's pseudonyms)."""
     w = words
     out: list[str] = []
     for r in result.batches.to_dict(orient="records"):
@@ -89,7 +94,7 @@ def batch_sentences(result: CauseBreakdown, words: Words = ENGLISH, top: int = 3
         median = float(r["size_median"])
         values = {
             "activity": r["activity"],
-            "resource": r["resource"],
+            "resource": name(str(r["resource"])) if name else r["resource"],
             "size": w.number(median, 0 if median.is_integer() else 1),
             "wait": w.duration(float(r["batching_mean_s"])),
             "hour": f"{int(r['firing_hour']):02d}:00",

@@ -49,7 +49,7 @@ def causes_section(ctx: Context) -> Section | None:
             numeric=(False, True, True),
         )
     )
-    for sentence in batch_sentences(b, w):
+    for sentence in batch_sentences(b, w, name=ctx.officer):
         blocks.append(Paragraph(sentence + "."))
     ranking = b.ranking.head(TOP_ROWS)
     if len(ranking):
