@@ -282,7 +282,7 @@ c1,B,2025-03-04 09:10+07:00,2025-03-04 10:00+07:00,R1
 c1,C,2025-03-04 11:00+07:00,2025-03-04 11:10+07:00,R2
 c2,A,2025-03-04 09:10+07:00,2025-03-04 09:20+07:00,R0
 c2,B,2025-03-04 10:00+07:00,2025-03-04 10:30+07:00,R1
-c2,C,2025-03-04 11:10+07:00,2025-03-04 11:20+07:00,R2
+c2,C,2025-03-04 11:15+07:00,2025-03-04 11:25+07:00,R2
 """
 
 
@@ -298,11 +298,12 @@ def test_color_by_cause_golden_dot(tmp_path: Path) -> None:
         golden.write_text(dot, encoding="utf-8")
     assert dot == golden.read_text(encoding="utf-8")
     lines = {ln.split("[")[0].strip(): ln for ln in dot.splitlines() if " -> a" in ln}
-    # A -> B: 40 min, all contention; B -> C: 100 min extraneous, 10 min contention
+    # A -> B: 40 min, all contention; B -> C: 95 min extraneous, 10 min contention (c2's C
+    # starts 5 min after c1's ends: not back to back, so not a sequential batch)
     assert f":{CAUSE_COLORS['resource_contention']}:" in lines["a0 -> a1"]  # marked #1
     assert "resource contention 100%" in lines["a0 -> a1"]
     assert f":{CAUSE_COLORS['extraneous']}:" in lines["a1 -> a2"]  # marked #2
-    assert "extraneous 90%" in lines["a1 -> a2"]  # 90 of 100 min
+    assert "extraneous 90%" in lines["a1 -> a2"]  # 95 of 105 min
     assert "resource unavailability" in dot and "none attributed" in dot  # the legend
     # without start times nothing is attributed: grey arrows and a note
     plain = _write(tmp_path, "plain.csv", CAUSES_LOG)
@@ -326,17 +327,19 @@ def test_rollout_signing_step_waits_for_the_signer(tmp_path: Path) -> None:
     assert c.causes is not None and c.causes.availability == "learned per resource"
     acts = c.causes.activities.set_index("activity")
     sign = acts.loc["Ký số phê duyệt"]
-    # the planted mechanism: one leader signs only on Tuesday and Thursday afternoons, so the
-    # new step waits mostly while she is not at work (her learned calendar)
+    # the planted mechanism: one leader signs only on Tuesday and Thursday afternoons, clearing
+    # the stack one dossier after another when a session opens: a sequential batch (Martin et
+    # al.), so the new step waits mostly for the batch (docs/causes.md: the log cannot tell a
+    # session from a batch rule, and batching comes first)
     assert pd.isna(sign["dominant_before"]) and sign["wait_per_case_s_before"] == 0
-    assert sign["dominant_after"] == "resource_unavailability"
+    assert sign["dominant_after"] == "batching"
     assert sign["dominant_share_after"] > 0.6
     parts = sum(sign[f"{k}_per_case_s_after"] for k in CAUSES)
     assert parts == pytest.approx(sign["wait_per_case_s_after"])
     first = c.introduced.iloc[0]
     assert first["activity"] == "Ký số phê duyệt"
-    assert first["cause"] == "resource_unavailability"  # the figures; render writes the words
-    assert "(resource unavailability)" in finding_sentence(first.to_dict())
+    assert first["cause"] == "batching"  # the figures; render writes the words
+    assert "(batching)" in finding_sentence(first.to_dict())
 
     # independently: the causes of the whole log, per case of the after period (plain pandas)
     whole = attribute_causes(log).instances
@@ -348,13 +351,11 @@ def test_rollout_signing_step_waits_for_the_signer(tmp_path: Path) -> None:
     after_cases = set(per_case.index[per_case["first"] >= split_us])
     mine = whole[whole["case"].astype(str).isin(after_cases)]
     mine = mine[mine["activity"] == "Ký số phê duyệt"]
-    expected = mine["resource_unavailability_us"].sum() / 1e6 / len(after_cases)
+    expected = mine["batching_us"].sum() / 1e6 / len(after_cases)
     assert c.after.cases == len(after_cases)
-    assert sign["resource_unavailability_per_case_s_after"] == pytest.approx(expected)
+    assert sign["batching_per_case_s_after"] == pytest.approx(expected)
     trans = c.causes.transitions.set_index(["source", "target"])
-    assert trans.loc[("Thẩm định hồ sơ", "Ký số phê duyệt"), "dominant_after"] == (
-        "resource_unavailability"
-    )
+    assert trans.loc[("Thẩm định hồ sơ", "Ký số phê duyệt"), "dominant_after"] == "batching"
 
 
 def test_rollout_comparison_json_has_causes(tmp_path: Path) -> None:

@@ -76,7 +76,12 @@ def test_prioritization_alone(tmp_path: Path) -> None:
         "c2,B,r2,2025-03-03 09:00:01,2025-03-03 10:00",
     ])  # fmt: skip
     frame = _breakdown(path)
-    assert _seconds(frame, "c1") == {"prioritization": 3599, "extraneous": 1}
+    # c2 then c1 back to back, both enabled by c2's start (09:00:01): a sequential batch whose
+    # last member (c2) was enabled at 09:00:01, so c1 waits 1 s for it (creation), then
+    # 3599 s while r2 works on c2, which was enabled later than c1
+    assert _seconds(frame, "c1") == {"prioritization": 3599, "batching": 1}
+    assert frame.loc["c1", "batching_creation_us"] == 10**6
+    assert frame.loc["c1", "batch_type"] == "sequential"
     assert _seconds(frame, "c2") == {}
 
 
@@ -116,7 +121,7 @@ MIXED = [
     "ci,X,rx,2025-03-03 06:00,2025-03-03 07:00",
     "ci,S,r,2025-03-03 13:00,2025-03-03 13:30",
     "cp,X,ry,2025-03-03 06:30,2025-03-03 07:30",
-    "cp,S,r,2025-03-03 13:00,2025-03-03 13:30",  # signed in one batch with ci
+    "cp,S,r2,2025-03-03 13:00,2025-03-03 13:30",  # signed by r2: alone, no batch
     "cj,X,rz,2025-03-03 05:00,2025-03-03 06:00",
     "cj,S,r,2025-03-03 09:00,2025-03-03 10:00",  # ready before ci: contention for ci
     "ck,X,rw,2025-03-03 07:00,2025-03-03 08:00",
@@ -128,22 +133,25 @@ MIXED = [
 def test_mixed_causes(tmp_path: Path, k_start: str) -> None:
     rows = [r.format(k_start=k_start) for r in MIXED]
     frame = _breakdown(_log(tmp_path, rows), MORNINGS)  # office works 08:00-12:00
-    assert _seconds(frame, "ci") == {
-        "batching": 1800,  # 07:00 -> 07:30, when the batch partner became ready
-        "resource_contention": 3600,  # 09:00-10:00 on cj
+    assert _seconds(frame, "ci") == {  # waits 07:00-13:00; not in a batch (13:00 is not
+        "resource_contention": 3600,  # back to back with ck's 10:30 end) 09:00-10:00 on cj
         "prioritization": 1800,  # 10:00-10:30 on ck (also when ck overlaps cj)
-        "resource_unavailability": 5400,  # 07:30-08:00 and 12:00-13:00
+        "resource_unavailability": 7200,  # 07:00-08:00 and 12:00-13:00
         "extraneous": 9000,  # 08:00-09:00 and 10:30-12:00
     }
-    assert _seconds(frame, "cp") == {
-        "resource_contention": 3600,
-        "prioritization": 1800,
-        "resource_unavailability": 5400,
-        "extraneous": 9000,
-    }
-    if k_start.endswith("10:00"):
-        assert _seconds(frame, "cj") == {"resource_unavailability": 7200, "extraneous": 3600}
-        assert _seconds(frame, "ck") == {"resource_contention": 3600, "extraneous": 3600}
+    assert _seconds(frame, "cp") == {"resource_unavailability": 5400, "extraneous": 14400}
+    # cj and ck: one batch of r (ck enabled 08:00, before cj started at 09:00; ck starts when
+    # cj ends, or overlaps it): last member enabled 08:00, first start 09:00
+    assert _seconds(frame, "cj") == {"batching": 10800}  # creation 06:00-08:00, ready 08:00-09:00
+    assert frame.loc["cj", "batching_creation_us"] == 7200 * 10**6
+    assert frame.loc["cj", "batching_ready_us"] == 3600 * 10**6
+    overlap = 1800 if k_start.endswith("09:30") else 3600  # on cj from 09:00, enabled earlier
+    assert _seconds(frame, "ck") == {"batching": 3600, "resource_contention": overlap}
+    assert frame.loc["ck", "batching_creation_us"] == 0
+    kind = "concurrent" if k_start.endswith("09:30") else "sequential"
+    assert frame.loc["ck", "batch_type"] == frame.loc["cj", "batch_type"] == kind
+    assert frame.loc["ck", "batch"] == frame.loc["cj", "batch"]
+    assert pd.isna(frame.loc["ci", "batch"]) and pd.isna(frame.loc["ci", "batch_type"])
 
 
 def test_enablement_takes_latest_end_before_start(tmp_path: Path) -> None:
@@ -161,16 +169,22 @@ def test_enablement_takes_latest_end_before_start(tmp_path: Path) -> None:
 
 
 def test_learned_calendar_attributes_unavailability(tmp_path: Path) -> None:
-    # r2 is seen working only 10:00-12:59; the wait 09:00-10:00 falls outside it
+    # r2 is seen working only 10:00-12:59; the wait 09:00-10:00 falls outside it (c2 starts
+    # 30 min after c1 ends: not back to back, so not a batch)
     path = _log(tmp_path, [
         "c1,A,r1,2025-03-03 08:00,2025-03-03 09:00",
         "c1,B,r2,2025-03-03 10:00,2025-03-03 11:00",
         "c2,A,r1,2025-03-03 08:00,2025-03-03 08:30",
-        "c2,B,r2,2025-03-03 11:00,2025-03-03 12:00",
+        "c2,B,r2,2025-03-03 11:30,2025-03-03 12:30",
     ])  # fmt: skip
     frame = _breakdown(path, None)
     assert _seconds(frame, "c1") == {"resource_unavailability": 3600}
-    assert _seconds(frame, "c2") == {"prioritization": 3600, "resource_unavailability": 5400}
+    # 08:30-10:00 outside r2's hours, 10:00-11:00 on c1 (enabled later), 11:00-11:30 idle
+    assert _seconds(frame, "c2") == {
+        "resource_unavailability": 5400,
+        "prioritization": 3600,
+        "extraneous": 1800,
+    }
 
 
 @pytest.mark.parametrize(
@@ -215,17 +229,35 @@ def test_cli_writes_schema_and_csvs(tmp_path: Path, runner) -> None:  # type: ig
     acts = {a["activity"]: a for a in doc["activities"]}
     # S waits: ci 21600 + cp 19800 + cj 10800 + ck 7200
     assert acts["S"]["wait_total_s"] == 59400
-    assert acts["S"]["causes"] == {
-        "batching": 1800.0,
-        "resource_contention": 3600.0 * 3,
-        "prioritization": 1800.0 * 2,
-        "resource_unavailability": 5400.0 * 2 + 7200,
-        "extraneous": 9000.0 * 2 + 3600 * 2,
+    assert acts["S"]["causes"] == {  # per case as in test_mixed_causes
+        "batching": 10800.0 + 3600,  # cj, ck
+        "resource_contention": 3600.0 * 2,  # ci, ck
+        "prioritization": 1800.0,  # ci
+        "resource_unavailability": 7200.0 + 5400,  # ci, cp
+        "extraneous": 9000.0 + 14400,  # ci, cp
     }
-    assert acts["S"]["per_case_s"]["extraneous"] == (9000.0 * 2 + 3600 * 2) / 4
+    assert acts["S"]["batching_creation_s"] == 7200  # cj 06:00-08:00
+    assert acts["S"]["batching_ready_s"] == 3600 * 2  # cj and ck 08:00-09:00
+    assert acts["S"]["per_case_s"]["extraneous"] == (9000.0 + 14400) / 4
     trans = {(t["source"], t["target"]): t for t in doc["transitions"]}
     assert trans[("X", "S")]["causes"] == acts["S"]["causes"]
-    assert doc["ranking"][0]["cause"] == "extraneous" and doc["ranking"][0]["wait_s"] == 25200
+    assert doc["ranking"][0]["cause"] == "extraneous" and doc["ranking"][0]["wait_s"] == 23400
+    assert doc["batches"] == [
+        {
+            "activity": "S",
+            "resource": "r",
+            "type": "sequential",
+            "instances": 3,
+            "instances_in_batches": 2,
+            "batches": 1,
+            "size": {"min": 2, "median": 2.0, "max": 2},
+            "batching_s": 14400.0,
+            "batching_creation_s": 7200.0,
+            "batching_ready_s": 7200.0,
+            "batching_per_instance_s": 7200.0,
+            "firing": None,
+        }
+    ]
     assert doc["resources"][0]["resource"] == "r"
     assert (out / "causes_transitions.csv").read_text().startswith("source,target,count,cases")
     assert "Waiting time by cause, per transition" in result.output
@@ -257,6 +289,30 @@ def test_without_start_times_nothing_attributed(tmp_path: Path, runner) -> None:
     assert pairs.startswith("(no waiting time between steps)\n")
 
 
+def _brute_batch_start(inst: pd.DataFrame, i: int, enabled_of) -> int | None:  # type: ignore[no-untyped-def]
+    """The first start of instance i's batch (None outside one), by the pix-framework sweep
+    over its resource's instances of its activity in order of start: an instance joins the
+    batch when it was enabled by the batch's first start and starts no later than the
+    batch's latest end; a batch must also start after every earlier instance ended."""
+    me = inst.loc[i]
+    same = inst[(inst.resource_id == me.resource_id) & (inst.activity == me.activity)]
+    same = same.sort_values(["start_us", "end_us"], kind="stable")
+    batch: list[int] = []
+    first = last_end = latest = -(2**62)
+    for j, row in zip(same.index, same.itertuples(), strict=True):
+        s, e = int(row.start_us), int(row.end_us)
+        if batch and s <= last_end and enabled_of(j) <= first:
+            batch.append(j)
+            last_end = max(last_end, e)
+        else:
+            if i in batch:
+                break
+            batch = [j] if s > latest else []  # a start while earlier work runs: no batch
+            first, last_end = s, e
+        latest = max(latest, e)
+    return first if i in batch and len(batch) >= 2 else None
+
+
 def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int]:
     """One instance's causes the slow, obvious way (a list of intervals, sets of minutes
     avoided: exact integer arithmetic on sorted, merged intervals)."""
@@ -273,10 +329,8 @@ def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int
         return int(prev.end_us.max()) if len(prev) else int(row.start_us)
 
     s = int(me.start_us)
-    batch = inst[(inst.resource_id == me.resource_id) & (inst.activity == me.activity)
-                 & (inst.start_us == s)]  # fmt: skip
-    ready = max(enabled_of(j) for j in batch.index) if len(batch) > 1 else enabled
-    b = enabled + min(max(ready - enabled, 0), s - enabled)
+    b = _brute_batch_start(inst, i, enabled_of)
+    b = enabled if b is None else b
     others = inst[(inst.resource_id == me.resource_id) & (inst.index != i)
                   & (inst.start_us < s) & (inst.end_us > b)]  # fmt: skip
 
@@ -365,7 +419,11 @@ def test_group_pools_and_json(tmp_path: Path, runner) -> None:  # type: ignore[n
     # r_b was idle while c2 waited; the unit was busy 09:00-10:00 with c1, ready earlier
     assert by_person["r_b"]["extraneous"] == 5400 and by_person["r_b"]["resource_contention"] == 0
     unit = {r["resource"]: r["causes"] for r in by_pool["resources"]}["Phòng A"]
-    assert unit["resource_contention"] == 3600 and unit["extraneous"] == 1800 + 3600
+    # as one pool, B is a sequential batch (c2 enabled 08:30, before c1 started at 09:00):
+    # c1 waits 08:00-08:30 for c2 (creation) and 08:30-09:00 for the start (ready); c2 waits
+    # 08:30-09:00 (ready), then 09:00-10:00 while the unit works on c1, ready earlier
+    assert unit["resource_contention"] == 3600 and unit["batching"] == 3600 + 1800
+    assert unit["extraneous"] == 0
 
 
 def test_group_pools_need_a_group_column(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
@@ -512,16 +570,16 @@ def test_dominant_and_compare(tmp_path: Path) -> None:
     mixed = attribute_causes(load_log(_log(tmp_path, rows), COLUMNS), CauseOptions(MORNINGS))
     dom = dominant_causes(mixed.transitions)
     assert dom.to_dict(orient="records") == [
-        {"source": "X", "target": "S", "cause": "extraneous", "share": 25200 / 59400}
+        {"source": "X", "target": "S", "cause": "extraneous", "share": 23400 / 59400}
     ]
     alone = _log(tmp_path, ["c1,X,r1,2025-03-03 08:00,2025-03-03 09:00",
                             "c1,S,r,2025-03-03 10:00,2025-03-03 11:00"], "alone.csv")  # fmt: skip
     later = attribute_causes(load_log(alone, COLUMNS), CauseOptions(ALWAYS))
     table = compare_causes(mixed, later).set_index("activity")
-    assert table.loc["S", "extraneous_per_case_s_before"] == 25200 / 4
+    assert table.loc["S", "extraneous_per_case_s_before"] == 23400 / 4
     assert table.loc["S", "extraneous_per_case_s_after"] == 3600
-    assert table.loc["S", "extraneous_per_case_s_change"] == 3600 - 25200 / 4
-    assert table.loc["S", "resource_contention_per_case_s_change"] == -10800 / 4
+    assert table.loc["S", "extraneous_per_case_s_change"] == 3600 - 23400 / 4
+    assert table.loc["S", "resource_contention_per_case_s_change"] == -7200 / 4
     assert table.loc["S", "wait_per_case_s_before"] == 59400 / 4
     assert table.loc["S", "dominant_before"] == "extraneous"
     assert table.loc["S", "dominant_after"] == "extraneous"

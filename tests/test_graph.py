@@ -409,7 +409,7 @@ def test_vietnamese_map_has_no_english_words_left() -> None:
     for english in ("wait", "times", "hidden", "How to", "start", "Box", "Arrow", "bottleneck"):
         assert english not in shown, english
     causes = process_dot(_analysis(), GraphOptions(edge_causes=CAUSES, words=vi))
-    assert "gom lô 80%" in causes and "chưa xác định" in causes
+    assert "chờ gom theo đợt 80%" in causes and "chưa xác định" in causes
     for english in ("batching", "mostly", "none attributed", "Colour"):
         assert english not in _visible(causes), english
 

@@ -88,7 +88,7 @@ RUNS = {
     ),
     "causes": (
         ["causes", str(AFTER), "--top", "3"],
-        ("theo nguyên nhân", "gom lô", "cán bộ không làm việc", "đã ghi"),
+        ("theo nguyên nhân", "chờ gom theo đợt", "ngoài lịch làm việc của người xử lý", "đã ghi"),
         "causes.json",
         {},
     ),

@@ -18,10 +18,12 @@ __all__ = [
     "LOCAL_TZ",
     "SCENARIOS",
     "Scenario",
+    "Sync",
     "simulate_one_stop_shop",
 ]
 
 Scenario = Literal["before", "after", "faster"]
+Sync = Literal["friday-morning", "friday-afternoon-sequential"]
 SCENARIOS: tuple[Scenario, ...] = ("before", "after", "faster")
 
 LOCAL_TZ = timezone(timedelta(hours=7))
@@ -100,6 +102,8 @@ _SIGN_WEEKDAYS = (1, 3)  # Tuesday, Thursday
 _SIGN_SESSION = (13 * 60, 17 * 60)
 _SYNC_WEEKDAY = 4  # Friday
 _SYNC_TIME = 8 * 60
+# The held-out variant: Friday 15:00, one dossier after another, a minute each.
+_SYNC_SEQUENTIAL_TIME = 15 * 60
 
 # Event kinds; the heap orders by (time, sequence number), so ties resolve by insertion.
 _EV_ARRIVAL = 0
@@ -311,8 +315,11 @@ class _Simulation:
         cal: _Calendar,
         t0: int,
         label: str,
+        sync: Sync = "friday-morning",
     ) -> None:
         self.scenarios = scenarios  # one per dossier
+        self.sync = sync
+        self.sync_time = _SYNC_TIME if sync == "friday-morning" else _SYNC_SEQUENTIAL_TIME
         self.label = label
         self.dossiers = dossiers
         self.cal = cal
@@ -417,11 +424,15 @@ class _Simulation:
 
     def run_sync(self, t: int) -> None:
         batch, self.sync_queue = self.sync_queue, []
+        start = t
         for k, pos in enumerate(batch):
-            end = self.cal.add_work(t, 8 + k // 25)
-            self.record(pos, _STEP_SYNC, t, end, _IT_OFFICER, _UNIT_IT)
+            if self.sync == "friday-morning":  # one upload of the whole week
+                end = self.cal.add_work(t, 8 + k // 25)
+            else:  # pushed one after another, a minute each, until the week's are done
+                start, end = (t + k, t + k + 1)
+            self.record(pos, _STEP_SYNC, start, end, _IT_OFFICER, _UNIT_IT)
             self.push(end, _EV_READY, pos)
-        self.push(self.cal.next_slot(t + 1, (_SYNC_WEEKDAY,), _SYNC_TIME), _EV_SYNC)
+        self.push(self.cal.next_slot(t + 1, (_SYNC_WEEKDAY,), self.sync_time), _EV_SYNC)
 
     # -- main loop -----------------------------------------------------------
     def run(self, seed: int) -> list[_Row]:
@@ -435,7 +446,7 @@ class _Simulation:
         if "after" in self.scenarios:
             first_session = self.cal.next_slot(self.t0, _SIGN_WEEKDAYS, _SIGN_SESSION[0])
             self.push(first_session, _EV_SIGN_SESSION)
-            self.push(self.cal.next_slot(self.t0, (_SYNC_WEEKDAY,), _SYNC_TIME), _EV_SYNC)
+            self.push(self.cal.next_slot(self.t0, (_SYNC_WEEKDAY,), self.sync_time), _EV_SYNC)
         while self.finished < len(self.dossiers):
             t, _, kind, a, b, c = heapq.heappop(self.heap)
             if kind == _EV_ARRIVAL:
@@ -465,6 +476,7 @@ def simulate_one_stop_shop(
     start: datetime = DEFAULT_START,
     rollout: datetime | None = None,
     previous: Scenario = "before",
+    sync: Sync = "friday-morning",
 ) -> pd.DataFrame:
     """Simulate a district one-stop shop handling building-permit dossiers.
 
@@ -491,6 +503,10 @@ def simulate_one_stop_shop(
     and 13:00–17:00, +07:00).  The result has one row per activity instance with the
     columns of :data:`COLUMNS`; timestamps are ISO 8601 strings at minute resolution.
     The output depends only on the arguments.
+
+    ``sync="friday-afternoon-sequential"`` (a held-out variant, not in the sample logs): the
+    IT officer pushes the week's dossiers to the portal every Friday from 15:00, one after
+    another, a minute each (a weekly sequential batch; the push may run past 17:00).
     """
     for name in (scenario, previous):
         if name not in SCENARIOS:
@@ -511,7 +527,7 @@ def simulate_one_stop_shop(
         switch = math.ceil((at - midnight).total_seconds() / 60)
         scenarios = [previous if d.arrival < switch else scenario for d in population]
         label = f"{previous}/{scenario}"
-    rows = _Simulation(scenarios, population, cal, t0, label).run(seed)
+    rows = _Simulation(scenarios, population, cal, t0, label, sync).run(seed)
     rows.sort(key=lambda r: (r[0], r[1]))
 
     stamps: dict[int, str] = {}

@@ -24,8 +24,10 @@ def simulate_planted_cause(
       so the one officer's queue only grows;
     - `batching`: a dossier arrives every 3 hours and the officer signs the whole stack at once
       every Friday at 14:00;
-    - `unavailability`: a dossier arrives every 8 hours and the officer signs (20 minutes each)
-      only on Tuesday and Thursday afternoons, 13:00–17:00.
+    - `unavailability`: a dossier arrives every 8 hours and the officer signs (20 minutes each,
+      with 5 minutes between two dossiers) only on Tuesday and Thursday afternoons,
+      13:00–17:00. Without the pause, the stack cleared back to back at each session's start
+      would be a sequential batch: the log alone cannot tell a session from a batch rule.
 
     Columns: case, activity, resource, start, end.
     """
@@ -66,14 +68,15 @@ def _single_server(
     scenario: Scenario, ready: list[tuple[str, dt.datetime]]
 ) -> list[tuple[str, str, str, dt.datetime, dt.datetime]]:
     service = dt.timedelta(minutes=80 if scenario == "contention" else 20)
+    pause = dt.timedelta(minutes=5 if scenario == "unavailability" else 0)
     free = ready[0][1]
     out = []
     for case, enabled in ready:  # first come, first served
         begin = max(enabled, free)
         if scenario == "unavailability":
             begin = _next_open(begin, service)
-        free = begin + service
-        out.append((case, SIGN, OFFICER, begin, free))
+        out.append((case, SIGN, OFFICER, begin, begin + service))
+        free = begin + service + pause
     return out
 
 

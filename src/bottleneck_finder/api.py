@@ -373,6 +373,11 @@ class CausesResult(JsonDocument):
         """Per resource (or pool): the wait before its steps, by cause."""
         return self.breakdown.resources
 
+    @property
+    def batches(self) -> pd.DataFrame:
+        """Per activity and resource with batches: sizes, type, firing pattern, batching wait."""
+        return self.breakdown.batches
+
     def document(self) -> dict[str, Any]:
         """The `bottleneck/causes@1` document (docs/schema.md)."""
         from .render.causes_text import causes_document
@@ -387,14 +392,22 @@ def causes(
     calendar: CalendarSpec = None,
     tz: str | None = None,
     group_pools: bool = False,
+    batch_gap_s: float = 0.0,
+    batch_min_size: int = 2,
 ) -> CausesResult:
     """Split the waiting time before every step into batching, resource contention,
     prioritization, resource unavailability and extraneous causes (without a calendar each
-    resource's working hours are learned from the log)."""
+    resource's working hours are learned from the log); batches are found with at most
+    `batch_gap_s` between members and at least `batch_min_size` members (docs/causes.md)."""
     from .analysis.causes import CauseOptions, attribute_causes
 
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
-        options = CauseOptions(calendar=p.calendar, group_pools=group_pools)
+        options = CauseOptions(
+            calendar=p.calendar,
+            group_pools=group_pools,
+            batch_gap_s=batch_gap_s,
+            batch_min_size=batch_min_size,
+        )
         return CausesResult(attribute_causes(p, options))
 
 

@@ -16,6 +16,7 @@ from ..calendar import WorkCalendar
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from ..timeunits import HOUR_US, US, WEEK_US, zone
+from .batches import BATCH_TYPES, Batches, batch_summary, discover_batches
 
 CAUSES = (
     "batching",
@@ -24,6 +25,7 @@ CAUSES = (
     "resource_unavailability",
     "extraneous",
 )
+SPLIT = ("batching_creation_us", "batching_ready_us")  # the two parts of `batching_us`
 I64 = npt.NDArray[np.int64]
 
 
@@ -34,12 +36,16 @@ class CauseOptions:
     `calendar` gives every resource's working time (else each resource's is learned from the
     log); `group_pools` treats each role/unit (`group`) as one resource; a learned calendar
     keeps an hour-of-week slot when the resource is seen starting or ending work in it in at
-    least `learned_min_share` of the weeks it is active (and at least once).
+    least `learned_min_share` of the weeks it is active (and at least once); a batch's members
+    follow one another with at most `batch_gap_s` between one end and the next start, and a
+    batch has at least `batch_min_size` members.
     """
 
     calendar: WorkCalendar | None = None
     group_pools: bool = False
     learned_min_share: float = 0.1
+    batch_gap_s: float = 0.0
+    batch_min_size: int = 2
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,11 @@ class CauseBreakdown:
     `instances` has one row per activity instance with a known start: `case`, `activity`,
     `source` (activity whose end enabled it, missing for a case's first step), `resource`,
     `enabled_us`, `start_us`, `wait_us` and one `<cause>_us` column per cause (integer
-    microseconds; the five always sum to `wait_us`). `transitions`, `activities` and
-    `resources` aggregate it (seconds); `ranking` orders the (transition, cause) pairs.
+    microseconds; the five always sum to `wait_us`), the batching split
+    `batching_creation_us` + `batching_ready_us` = `batching_us`, and the instance's `batch` id
+    and `batch_type` (missing outside a batch). `transitions`, `activities` and `resources`
+    aggregate it (seconds); `ranking` orders the (transition, cause) pairs; `batches` describes
+    the batches per activity and resource (`analysis.batches.batch_summary`, with names).
     """
 
     source: str
@@ -66,6 +75,9 @@ class CauseBreakdown:
     instances_without_start: int
     unattributed_s: float
     has_start_times: bool
+    batches: pd.DataFrame
+    batch_gap_s: float
+    batch_min_size: int
 
 
 def enabled_times(case: I64, start: I64, end: I64, has_start: npt.NDArray[np.bool_]) -> I64:
@@ -237,17 +249,24 @@ def attribute_causes(
     enabled = np.minimum(enabled, start)
     wait = start - enabled
 
-    # batching: same resource and activity, started at the same instant (a parallel batch);
-    # the batch is ready when its last member is enabled
+    # batching (Lashkevich et al.): a member waits for its batch to be formed (creation: from
+    # its enablement to the enablement of the batch's last member) and then for the formed
+    # batch to start (ready: to the batch's first start)
     with_res = has_start & (res >= 0)
-    batching = np.zeros(n, dtype=np.int64)
-    if with_res.any():
-        idx = np.flatnonzero(with_res)
-        key = pd.DataFrame({"r": res[idx], "a": act[idx], "s": start[idx], "e": enabled[idx]})
-        grouped = key.groupby(["r", "a", "s"], sort=False)["e"]
-        size = grouped.transform("size").to_numpy()
-        ready = grouped.transform("max").to_numpy(dtype=np.int64)
-        batching[idx] = np.where(size >= 2, np.clip(ready - enabled[idx], 0, wait[idx]), 0)
+    found = discover_batches(
+        res,
+        act,
+        start,
+        end,
+        enabled,
+        with_res,
+        gap_us=round(opts.batch_gap_s * US),
+        min_size=opts.batch_min_size,
+    )
+    in_batch = found.batch >= 0
+    creation = np.where(in_batch, found.ready_us - enabled, 0)
+    ready_wait = np.where(in_batch, found.start_us - found.ready_us, 0)
+    batching = creation + ready_wait
     after_batch = enabled + batching  # the rest of the window: [after_batch, start)
 
     cal = opts.calendar
@@ -311,8 +330,23 @@ def attribute_causes(
         "resource_unavailability": unavailable,
         "extraneous": extraneous,
     }
+    split = {"creation": creation, "ready": ready_wait}
+    summary = batch_summary(
+        found, act, res, with_res, creation, ready_wait, log.display_tz or "UTC"
+    )
     return _assemble(
-        log, opts, steps, prev, enabled, start, wait, has_start, res, parts, availability
+        log,
+        opts,
+        steps,
+        prev,
+        enabled,
+        start,
+        wait,
+        has_start,
+        res,
+        parts,
+        availability,
+        (found, split, summary),
     )
 
 
@@ -327,8 +361,10 @@ def _labels(log: EventLog, column: str, codes: I64) -> pd.Series:
 
 def aggregate(instances: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per group of `keys`: count, cases, total wait and, per cause, the total and per-case
-    seconds and the share of the group's wait (0 when it has none)."""
+    seconds and the share of the group's wait (0 when it has none); with the batching split
+    in `instances`, also `batching_creation_s` and `batching_ready_s`."""
     cols = ["wait_us", *(f"{c}_us" for c in CAUSES)]
+    cols += [c for c in SPLIT if c in instances.columns]
     frame = instances[[*keys, "case", *cols]]
     grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
     out = grouped[cols].sum()
@@ -344,6 +380,9 @@ def aggregate(instances: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(out["wait_us"] > 0, total / out["wait_us"].to_numpy("float64"), 0.0)
         out[f"{c}_share"] = share
+    for c in SPLIT:
+        if c in out.columns:
+            out[c.removesuffix("_us") + "_s"] = out[c] / US
     out = out.drop(columns=cols)
     out = out.sort_values(
         ["wait_total_s", *keys], ascending=[False, *[True] * len(keys)], kind="stable"
@@ -386,7 +425,9 @@ def _assemble(
     res: I64,
     parts: dict[str, I64],
     availability: str,
+    batching: tuple[Batches, dict[str, I64], pd.DataFrame],
 ) -> CauseBreakdown:
+    found, split, summary = batching
     act = steps["activity"].to_numpy(dtype=np.int64)
     case = steps["case_id"].to_numpy(dtype=np.int64)
     who = "group" if opts.group_pools else "resource"
@@ -402,8 +443,21 @@ def _assemble(
             "start_us": start[sel],
             "wait_us": wait[sel],
             **{f"{c}_us": parts[c][sel] for c in CAUSES},
+            "batching_creation_us": split["creation"][sel],
+            "batching_ready_us": split["ready"][sel],
+            "batch": pd.array(np.where(found.batch[sel] >= 0, found.batch[sel], 0), dtype="Int64"),
+            "batch_type": pd.Series(
+                np.asarray(BATCH_TYPES, dtype=object)[np.maximum(found.kind[sel], 0)],
+                dtype="string",
+            ),
         }
     )
+    outside = found.batch[sel] < 0
+    inst.loc[outside, "batch"] = pd.NA
+    inst.loc[outside, "batch_type"] = pd.NA
+    batches = summary.copy()
+    batches["activity"] = _labels(log, "activity", summary["activity"].to_numpy(np.int64))
+    batches["resource"] = _labels(log, who, summary["resource"].to_numpy(np.int64))
     transitions = aggregate(inst.rename(columns={"activity": "target"}), ["source", "target"])
     activities = aggregate(inst, ["activity"])
     resources = aggregate(inst, ["resource"])
@@ -425,6 +479,9 @@ def _assemble(
         instances_without_start=missing,
         unattributed_s=float(unattributed.sum()) / US,
         has_start_times=bool(has_start.any()),
+        batches=batches,
+        batch_gap_s=opts.batch_gap_s,
+        batch_min_size=opts.batch_min_size,
     )
 
 

@@ -36,6 +36,20 @@ from .loading import load_from_params, stem
     is_flag=True,
     help="Treat each role/unit (--group column) as one resource pool instead of individuals.",
 )
+@click.option(
+    "--batch-gap",
+    default="0",
+    show_default=True,
+    help="Longest break between one member of a batch ending and the next starting, e.g. "
+    "0, 5min, 1h (sequential batches; docs/causes.md).",
+)
+@click.option(
+    "--batch-min-size",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Fewest activity instances that make a batch.",
+)
 @opt.top_option("Rows shown.")
 @opt.lang_option()
 @opt.quiet_option
@@ -46,6 +60,8 @@ def causes(
     as_json: bool,
     calendar_spec: str,
     group_pools: bool,
+    batch_gap: str,
+    batch_min_size: int,
     top: int,
     lang: str,
     quiet: bool,
@@ -54,9 +70,11 @@ def causes(
     """Split the waiting time before every step into batching, resource contention,
     prioritization, resource unavailability and extraneous causes."""
     from ..analysis.causes import CauseOptions, attribute_causes
+    from ..analysis.durations import parse_duration
     from ..calendar import load_calendar
     from ..errors import ColumnError
 
+    gap_s = 0.0 if batch_gap.strip() in ("0", "0s") else parse_duration(batch_gap)
     calendar = load_calendar(calendar_spec)
     w = opt.words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
     progress = opt.Progress(quiet)
@@ -77,7 +95,13 @@ def causes(
             source=str(log),
         )
     progress.stage("attributing waiting time to causes")
-    result = attribute_causes(event_log, CauseOptions(calendar=calendar, group_pools=group_pools))
+    options = CauseOptions(
+        calendar=calendar,
+        group_pools=group_pools,
+        batch_gap_s=gap_s,
+        batch_min_size=batch_min_size,
+    )
+    result = attribute_causes(event_log, options)
     from ..render.causes_text import causes_files, causes_text
 
     files = causes_files(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -34,7 +34,81 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
         item["causes"] = _cause_dict(row, "_s")
         item["per_case_s"] = _cause_dict(row, "_per_case_s")
         item["shares"] = _cause_dict(row, "_share")
+        item["batching_creation_s"] = float(row["batching_creation_s"])
+        item["batching_ready_s"] = float(row["batching_ready_s"])
         out.append(item)
+    return out
+
+
+def _firing(row: Mapping[Any, Any]) -> dict[str, Any] | None:
+    if not row["firing"]:
+        return None
+    days = str(row["firing_weekdays"])
+    return {
+        "period": str(row["firing"]),
+        "weekdays": [int(d) for d in days.split(",")] if days else [],
+        "hour": int(row["firing_hour"]),
+        "share": float(row["firing_share"]),
+    }
+
+
+def batch_rows(result: CauseBreakdown) -> list[dict[str, Any]]:
+    """The `batches` of causes.json: per activity and resource with batches."""
+    return [
+        {
+            "activity": str(r["activity"]),
+            "resource": str(r["resource"]),
+            "type": str(r["type"]),
+            "instances": int(r["instances"]),
+            "instances_in_batches": int(r["instances_in_batches"]),
+            "batches": int(r["batches"]),
+            "size": {
+                "min": int(r["size_min"]),
+                "median": float(r["size_median"]),
+                "max": int(r["size_max"]),
+            },
+            "batching_s": float(r["batching_s"]),
+            "batching_creation_s": float(r["creation_s"]),
+            "batching_ready_s": float(r["ready_s"]),
+            "batching_per_instance_s": float(r["batching_mean_s"]),
+            "firing": _firing(r),
+        }
+        for r in result.batches.to_dict(orient="records")
+    ]
+
+
+def batch_sentences(
+    result: CauseBreakdown,
+    words: Words = ENGLISH,
+    top: int = 3,
+    name: Callable[[str | None], str] | None = None,
+) -> list[str]:
+    """One sentence per activity and resource whose batches make work wait, most first: "Sync
+    runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
+    3.1 d on average for the batch"; `name` tells the resource (a report's pseudonyms)."""
+    w = words
+    out: list[str] = []
+    for r in result.batches.to_dict(orient="records"):
+        if len(out) >= top or float(r["batching_s"]) <= 0:
+            break
+        median = float(r["size_median"])
+        values = {
+            "activity": r["activity"],
+            "resource": name(str(r["resource"])) if name else r["resource"],
+            "size": w.number(median, 0 if median.is_integer() else 1),
+            "wait": w.duration(float(r["batching_mean_s"])),
+            "hour": f"{int(r['firing_hour']):02d}:00",
+        }
+        if r["firing"] in ("weekly", "days"):
+            days = [w(f"cs_weekdays_{d}") for d in str(r["firing_weekdays"]).split(",")]
+            values["weekday"] = (
+                w("cs_and", a=", ".join(days[:-1]), b=days[-1]) if len(days) > 1 else days[0]
+            )
+            out.append(w(f"cs_batch_{r['firing']}", **values))
+        elif r["firing"] == "daily":
+            out.append(w("cs_batch_daily", **values))
+        else:
+            out.append(w("cs_batch_plain", **values))
     return out
 
 
@@ -76,6 +150,9 @@ def causes_document(result: CauseBreakdown) -> dict[str, Any]:
         "unattributed_s": result.unattributed_s,
         "wait_total_s": result.wait_total_s,
         "causes": dict(result.totals_s),
+        "batch_gap_s": result.batch_gap_s,
+        "batch_min_size": result.batch_min_size,
+        "batches": batch_rows(result),
         "notes": cause_notes(result),
         "transitions": _rows(result.transitions, ["source", "target"]),
         "activities": _rows(result.activities, ["activity"]),
@@ -160,6 +237,7 @@ def causes_text(result: CauseBreakdown, *, top: int, width: int, words: Words = 
             for name, sec in result.totals_s.items()
         )
         lines.append(w("cs_by_cause", parts=parts))
+    lines.extend(batch_sentences(result, w, min(top, 3)))
     for note in cause_notes(result, w):
         lines.append(w("note", note=note))
     if not result.has_start_times:

@@ -6,6 +6,7 @@ import dataclasses
 import math
 
 from ..analysis.causes import CAUSES
+from ..render.causes_text import batch_sentences
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 from .phrases import TOP_ROWS
@@ -48,6 +49,8 @@ def causes_section(ctx: Context) -> Section | None:
             numeric=(False, True, True),
         )
     )
+    for sentence in batch_sentences(b, w, name=ctx.officer):
+        blocks.append(Paragraph(sentence + "."))
     ranking = b.ranking.head(TOP_ROWS)
     if len(ranking):
         blocks.append(Paragraph(w("causes_top"), kind="subheading"))
