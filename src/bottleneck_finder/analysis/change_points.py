@@ -152,9 +152,7 @@ def _l2(z: np.ndarray) -> float:
 class _Level:
     """A level series on its robust scale, with the tests of a boundary between segments."""
 
-    def __init__(
-        self, metric: str, values: np.ndarray, z: np.ndarray, counts: np.ndarray
-    ) -> None:
+    def __init__(self, metric: str, values: np.ndarray, z: np.ndarray, counts: np.ndarray) -> None:
         self.metric, self.values, self.z, self.counts = metric, values, z, counts
 
     def shift(self, left: np.ndarray, right: np.ndarray) -> float | None:
@@ -217,13 +215,9 @@ def level_changes(
         if failing:
             weakest = min(
                 failing,
-                key=lambda i: abs(
-                    float(np.mean(z[segments[i]]) - np.mean(z[segments[i - 1]]))
-                ),
+                key=lambda i: abs(float(np.mean(z[segments[i]]) - np.mean(z[segments[i - 1]]))),
             )
-            segments[weakest - 1 : weakest + 1] = [
-                np.r_[segments[weakest - 1], segments[weakest]]
-            ]
+            segments[weakest - 1 : weakest + 1] = [np.r_[segments[weakest - 1], segments[weakest]]]
             continue
         episode = next(
             (
@@ -303,7 +297,7 @@ def flow_moves(
     variation between the relation shares of the windows before and after each boundary; NaN
     where a window does not fit).
     """
-    from scipy.stats import chi2_contingency
+    from scipy.stats import chi2, chi2_contingency
 
     n = len(periods)
     distance = np.full(n, np.nan)
@@ -314,6 +308,7 @@ def flow_moves(
     pvalues = {}
     shares = {}
     sizes = {}
+    phi = _dispersion(counts)  # the chi-square is calibrated on the series' own dispersion
     for b in tested:
         before = counts[b - window : b].sum(axis=0)
         after = counts[b : b + window].sum(axis=0)
@@ -321,17 +316,12 @@ def flow_moves(
         sa, sb = before / before.sum(), after / after.sum()
         distance[b] = 0.5 * float(np.abs(sa - sb).sum())
         chi = chi2_contingency(np.vstack([before[keep], after[keep]]), correction=False)
-        pvalues[b] = float(chi.pvalue)
+        pvalues[b] = float(chi2.sf(float(chi.statistic) / phi, int(chi.dof)))
         shares[b] = (sa, sb)
         sizes[b] = min(float(before.sum()), float(after.sum()))
     # the windowed distance is never 0 by sampling alone: a boundary must stand out at twice
-    # the lower quartile of all boundaries' distances, above what the same periods in random
-    # orders reach, and at least FLOW_MIN_DISTANCE
-    threshold = max(
-        FLOW_MIN_DISTANCE,
-        2.0 * float(np.percentile(distance[tested], 25)),
-        _permuted_distance(counts, window),
-    )
+    # the lower quartile of all boundaries' distances (and at least FLOW_MIN_DISTANCE)
+    threshold = max(FLOW_MIN_DISTANCE, 2.0 * float(np.percentile(distance[tested], 25)))
     level = FLOW_ALPHA / len(tested)
     candidates = sorted(
         (
@@ -402,21 +392,21 @@ def flow_moves(
     return moves, episodes, distance
 
 
-def _permuted_distance(counts: np.ndarray, window: int) -> float:
-    """The `PENALTY_QUANTILE` of the largest windowed distance when the periods (rows of
-    `counts`) are put in `PERMUTATIONS` random orders (fixed seed)."""
-    rng = np.random.default_rng(0)
-    n = len(counts)
-    best = np.empty(PERMUTATIONS)
-    for i in range(PERMUTATIONS):
-        c = np.r_[np.zeros((1, counts.shape[1])), np.cumsum(counts[rng.permutation(n)], axis=0)]
-        b = np.arange(window, n - window + 1)
-        before = c[b] - c[b - window]
-        after = c[b + window] - c[b]
-        sa = before / np.maximum(before.sum(axis=1, keepdims=True), 1.0)
-        sb = after / np.maximum(after.sum(axis=1, keepdims=True), 1.0)
-        best[i] = float((0.5 * np.abs(sa - sb).sum(axis=1)).max())
-    return float(np.quantile(best, PENALTY_QUANTILE))
+def _dispersion(counts: np.ndarray) -> float:
+    """Overdispersion of the relation counts between neighbouring periods: the median over
+    adjacent period pairs of chi-square ÷ degrees of freedom (at least 1). Like the noise level
+    of the level series, one lasting change touches a single pair and barely moves it."""
+    from scipy.stats import chi2_contingency
+
+    ratios = []
+    for t in range(len(counts) - 1):
+        pair = counts[t : t + 2]
+        keep = pair.sum(axis=0) > 0
+        if keep.sum() < 2 or (pair[:, keep].sum(axis=1) == 0).any():
+            continue
+        chi = chi2_contingency(pair[:, keep], correction=False)
+        ratios.append(float(chi.statistic) / max(int(chi.dof), 1))
+    return max(1.0, float(np.median(ratios))) if ratios else 1.0
 
 
 def _unique(items: Iterable[Element | Relation]) -> tuple[Element | Relation, ...]:

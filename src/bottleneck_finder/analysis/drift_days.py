@@ -30,7 +30,8 @@ def refine_to_day(
     holidays: set[int] | frozenset[int] = frozenset(),
 ) -> ChangePoint:
     """Weekly change points to the day: the best single split of one moved metric (the
-    strongest throughput or arrivals move within a week of the strongest move, else the
+    earliest (then strongest) throughput or arrivals move within a week of the strongest
+    move, else the
     strongest move), on
     daily sums over `MIN_SEGMENT` weeks either side, among the days within a week of the
     weekly boundary (waits and throughput: least squares on the log scale the detector uses;
@@ -49,12 +50,13 @@ def refine_to_day(
         if metric_group(m.metric) in ("throughput", "arrivals")
         and abs(m.date - point.main.date) <= near
     ]
-    move = cohort[0] if cohort else point.main
+    move = min(cohort, key=lambda m: (m.date, -m.strength)) if cohort else point.main
     b = clock.period_of(move.date.value // 1000)
     lo_us = max(window_us[0], clock.start(b - MIN_SEGMENT).value // 1000)
     hi_us = min(window_us[1], clock.start(b + MIN_SEGMENT).value // 1000)
     day = clock.day_sql
     group = metric_group(move.metric)
+
     def _in(days: pd.Series) -> np.ndarray:
         """Which local days fall in a holiday period."""
         if not holidays:
@@ -135,7 +137,15 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
 
     days = daily["day"].to_numpy(dtype="int64")
     boundary = (clock.start(b).value // 1000 + clock.offset_us) // DAY_US
-    candidates = [k for k in range(1, len(days)) if abs(int(days[k]) - boundary) <= 7]
+    # within a week of the weekly boundary, not before the move's earliest date nor after
+    # the week of its first new-level period
+    first = (move.low.value // 1000 + clock.offset_us) // DAY_US
+    last = (move.date.value // 1000 + clock.offset_us) // DAY_US + 6
+    candidates = [
+        k
+        for k in range(1, len(days))
+        if abs(int(days[k]) - boundary) <= 7 and first <= int(days[k]) <= last
+    ]
     if not candidates:
         return point
     costs = {k: cost(k) for k in candidates}
@@ -148,6 +158,8 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
     return replace(
         point,
         date=local(int(days[best])),
-        date_low=local(int(days[min(near) - 1]) + 1),
-        date_high=local(int(days[max(near)])),
+        # the daily likelihood assumes a clean step: a ramp (a queue building up) is wider,
+        # so the interval keeps the weekly one where that is wider
+        date_low=min(local(int(days[min(near) - 1]) + 1), move.low),
+        date_high=max(local(int(days[max(near)])), move.high, local(int(days[best]))),
     )
