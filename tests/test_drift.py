@@ -76,7 +76,9 @@ def test_permit_log_arrivals_change_near_new_year() -> None:
     assert point.after_level > 2 * point.before_level  # scope grows to the whole university
     assert point.date_low is not None and point.date_high is not None
     assert point.date_low <= truth + pd.Timedelta(days=1) and point.date <= point.date_high
-    assert not [p for p in result.change_points if pd.Timestamp("2017-12-01", tz="UTC") <= p.date < truth]
+    assert not [
+        p for p in result.change_points if pd.Timestamp("2017-12-01", tz="UTC") <= p.date < truth
+    ]
     assert pd.Timestamp("2017-12-25", tz="Europe/Amsterdam") in result.holiday_periods
     assert len(result.change_points) <= 4  # was 10 before the practical floors
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import pairwise
 from dataclasses import replace
 from typing import Any
 
@@ -207,7 +208,7 @@ def level_changes(
     )
     level = _Level(metric, values, z, n_obs)
     bounds = [0, *pelt(z), len(z)]
-    segments = [np.arange(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    segments = [np.arange(a, b) for a, b in pairwise(bounds)]
     found: list[Episode] = []
     while True:
         shifts = [level.shift(segments[i - 1], segments[i]) for i in range(1, len(segments))]
@@ -341,7 +342,7 @@ def flow_moves(
     accepted.sort()
     episodes: list[Episode] = []
     paired: set[int] = set()
-    for b1, b2 in zip(accepted[:-1], accepted[1:], strict=True):
+    for b1, b2 in pairwise(accepted):
         if b1 in paired or periods[b2] - periods[b1] > EPISODE_PERIODS or b2 + window > n:
             continue
         outer_before = counts[max(b1 - window, 0) : b1].sum(axis=0)

@@ -150,7 +150,7 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
         return point
     costs = {k: cost(k) for k in candidates}
     best = min(candidates, key=lambda k: (costs[k], abs(int(days[k]) - boundary)))
-    near = [k for k in candidates if costs[k] <= costs[best] + INTERVAL_CHI2 / 2.0]
+    close = [k for k in candidates if costs[k] <= costs[best] + INTERVAL_CHI2 / 2.0]
 
     def local(day_index: int) -> pd.Timestamp:
         return pd.Timestamp(day_index * DAY_US - clock.offset_us, unit="us", tz="UTC")
@@ -160,6 +160,6 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
         date=local(int(days[best])),
         # the daily likelihood assumes a clean step: a ramp (a queue building up) is wider,
         # so the interval keeps the weekly one where that is wider
-        date_low=min(local(int(days[min(near) - 1]) + 1), move.low),
-        date_high=max(local(int(days[max(near)])), move.high, local(int(days[best]))),
+        date_low=min(local(int(days[min(close) - 1]) + 1), move.low),
+        date_high=max(local(int(days[max(close)])), move.high, local(int(days[best]))),
     )

@@ -167,7 +167,8 @@ class ChangePoint:
 
     `date` is the earliest move's (to the day for weekly series): the first period (day) of
     the new level; the change started between `date_low` and `date_high`. `main` is the
-    strongest move on that date, whose `before_level`, `after_level` and `strength` the change point reports;
+    strongest move on that date, whose `before_level`, `after_level` and `strength` the
+    change point reports;
     `moves` lists every move merged into it, strongest first; `where` the flow relations and
     the frequent steps whose waits moved, strongest first (`elements`: their drift@1 keys).
     """
