@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from itertools import pairwise
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
