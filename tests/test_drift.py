@@ -294,6 +294,42 @@ def test_holiday_dip_before_a_rise_dated_at_the_rise(seed: int) -> None:
     assert pd.Timestamp("2017-12-25", tz="UTC") in result.holiday_periods
 
 
+def excursion_log() -> pd.DataFrame:
+    """30 weeks of two steps, 10 cases a weekday, waits of about 2 h, but 12 h in weeks 12-15."""
+    rng = np.random.default_rng(5)
+    rows = []
+    start = pd.Timestamp("2024-01-01 09:00")
+    for d in range(7 * 30):
+        day = start + pd.Timedelta(days=d)
+        hours = 12.0 if 12 * 7 <= d < 16 * 7 else 2.0
+        for i in range(10 if day.weekday() < 5 else 0):
+            t = day + pd.Timedelta(minutes=float(rng.uniform(0, 480)))
+            wait = pd.Timedelta(hours=float(rng.exponential(hours)))
+            rows += [(f"c{d}-{i}", "Receive", t), (f"c{d}-{i}", "Decide", t + wait)]
+    return pd.DataFrame(rows, columns=["case_id", "activity", "timestamp"])
+
+
+def test_excursion_log_gives_episodes_and_no_change_point(tmp_path: Path) -> None:
+    result = drift(load_log(excursion_log()))
+    assert result.change_points == ()
+    waits = [e for e in result.episodes if e.metric == "wait_median_s"]
+    assert len(waits) == 1
+    (episode,) = waits
+    assert episode.start == pd.Timestamp("2024-03-25", tz="UTC")  # week 12
+    assert episode.end == pd.Timestamp("2024-04-15", tz="UTC")  # week 15
+    series = result.series[
+        (result.series["metric"] == "wait_median_s") & (result.series["element"] == "all")
+    ]
+    inside = series["period"].between(episode.start, episode.end)
+    assert episode.level == pytest.approx(float(np.median(series["value"][inside])))
+    assert episode.before_level == pytest.approx(float(np.median(series["value"][~inside])))
+    text = drift_text(result)
+    assert "No change point" in text
+    assert "from 2024-03-25 to 2024-04-15: median wait went from" in text
+    doc = drift_document(result)
+    assert {e["metric"] for e in doc["episodes"]} >= {"wait_median_s", "throughput_median_s"}
+
+
 def test_granularity_rule() -> None:
     week = 7 * 86_400 * 1_000_000
     assert choose_granularity(11 * week) == "day"
