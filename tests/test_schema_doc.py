@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from bottleneck_finder.cli import cli
 
 from .conftest import EVENT_LOGS, ROOT, write
+from .test_drift import excursion_log
 from .test_golden_logs import COMPLETE_ONLY, LIFECYCLE, START_END
 
 SCHEMA_DOC = ROOT / "docs" / "schema.md"
@@ -176,6 +177,8 @@ def _runs(logs: Path, out: Path) -> list[tuple[str, list[str], str]]:
     deadline = ["--deadline", "15wd", "--calendar", "vn", "--procedure", "thu_tuc"]
     split = ["--split", "2025-04-14", "--deadline", "15d"]
     reference = ["--reference", str(out / "model_before" / "model.bpmn")]
+    excursion = logs / "excursion.csv"
+    excursion_log().to_csv(excursion, index=False)
     return [
         # deadlines with --deadline; flows by default
         ("analysis", ["analyze", str(AFTER), *deadline, *dot], "analysis.json"),
@@ -191,6 +194,8 @@ def _runs(logs: Path, out: Path) -> list[tuple[str, list[str], str]]:
             "comparison.json",
         ),
         ("drift", ["drift", str(ROLLOUT)], "drift.json"),
+        # episodes
+        ("drift_excursion", ["drift", str(excursion)], "drift.json"),
         ("causes", ["causes", str(AFTER)], "causes.json"),
         # instances without a start
         ("causes_lifecycle", ["causes", str(lifecycle)], "causes.json"),

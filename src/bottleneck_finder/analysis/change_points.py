@@ -5,24 +5,34 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .drift_model import (
+    EPISODE_PERIODS,
     FLOW_ALPHA,
     FLOW_MIN_DISTANCE,
+    FLOW_MIN_SHARE_MOVE,
+    INTERVAL_CHI2,
     MERGE_PERIODS,
+    MIN_ARRIVALS_EFFECT,
     MIN_PERIODS,
     MIN_RELATIVE_MOVE,
     MIN_SEGMENT,
     MIN_SHIFT,
+    MIN_SIDE_OBSERVATIONS,
+    MIN_WAIT_EFFECT_S,
     OTHER,
     PENALTY_FACTOR,
+    PENALTY_QUANTILE,
+    PERMUTATIONS,
     WEEKDAY_ADJUST_FROM,
     ChangePoint,
     Element,
+    Episode,
     Move,
     Relation,
 )
@@ -87,14 +97,33 @@ def _l2_cost_class() -> Any:
     return CumulativeL2()
 
 
-def pelt(z: np.ndarray) -> list[int]:
-    """Change indices (start of each new segment) of PELT on a standardized series."""
+def penalty(z: np.ndarray) -> float:
+    """The PELT penalty calibrated on the series itself: the larger of `PENALTY_FACTOR` · ln T
+    and the `PENALTY_QUANTILE` of the best single-split gain of the same values put in
+    `PERMUTATIONS` random orders (fixed seed), so heavy tails or outliers raise it."""
+    n = len(z)
+    floor = PENALTY_FACTOR * math.log(n)
+    if n < 2 * MIN_SEGMENT:
+        return floor
+    rng = np.random.default_rng(0)
+    shuffled = np.stack([rng.permutation(z) for _ in range(PERMUTATIONS)])
+    k = np.arange(1, n, dtype="float64")
+    left = np.cumsum(shuffled, axis=1)[:, :-1]
+    total = shuffled.sum(axis=1, keepdims=True)
+    gain = k * (n - k) / n * (left / k - (total - left) / (n - k)) ** 2
+    best = gain[:, MIN_SEGMENT - 1 : n - MIN_SEGMENT].max(axis=1)
+    return max(floor, float(np.quantile(best, PENALTY_QUANTILE)))
+
+
+def pelt(z: np.ndarray, pen: float | None = None) -> list[int]:
+    """Change indices (start of each new segment) of PELT on a standardized series, with the
+    calibrated `penalty` unless `pen` is given."""
     import ruptures
 
     if len(z) < 2 * MIN_SEGMENT:
         return []
     algo = ruptures.Pelt(custom_cost=_l2_cost_class(), min_size=MIN_SEGMENT, jump=1)
-    ends: list[int] = algo.fit(z.reshape(-1, 1)).predict(pen=PENALTY_FACTOR * math.log(len(z)))
+    ends: list[int] = algo.fit(z.reshape(-1, 1)).predict(pen=penalty(z) if pen is None else pen)
     return [int(b) for b in ends[:-1]]
 
 
@@ -105,45 +134,152 @@ def _moved(before: float, after: float) -> bool:
     return low == 0 or high / low >= 1.0 + MIN_RELATIVE_MOVE
 
 
+def practical(metric: str, before: float, after: float) -> bool:
+    """Whether a level move is large enough to matter: ×1.5 (or ÷1.5) and, for waits and
+    throughput times, at least `MIN_WAIT_EFFECT_S`; for arrivals, `MIN_ARRIVALS_EFFECT`."""
+    if not _moved(before, after):
+        return False
+    if metric.startswith(("wait", "throughput")):
+        return abs(after - before) >= MIN_WAIT_EFFECT_S
+    if metric.startswith("arrivals"):
+        return abs(after - before) >= MIN_ARRIVALS_EFFECT
+    return True
+
+
+def _l2(z: np.ndarray) -> float:
+    return float(((z - z.mean()) ** 2).sum()) if len(z) else 0.0
+
+
+class _Level:
+    """A level series on its robust scale, with the tests of a boundary between segments."""
+
+    def __init__(self, metric: str, values: np.ndarray, z: np.ndarray, counts: np.ndarray) -> None:
+        self.metric, self.values, self.z, self.counts = metric, values, z, counts
+
+    def shift(self, left: np.ndarray, right: np.ndarray) -> float | None:
+        """The move in noise units from `left` to `right` (index arrays), None when it is
+        not supported (too small, too few observations, not practically large)."""
+        before = float(np.median(self.values[left]))
+        after = float(np.median(self.values[right]))
+        shift = float(np.mean(self.z[right]) - np.mean(self.z[left]))
+        if abs(shift) < MIN_SHIFT or not practical(self.metric, before, after):
+            return None
+        if min(self.counts[left].sum(), self.counts[right].sum()) < MIN_SIDE_OBSERVATIONS:
+            return None
+        return shift
+
+    def interval(self, left: np.ndarray, right: np.ndarray) -> tuple[int, int]:
+        """Over the splits of `left` + `right` whose least-squares cost is within
+        `INTERVAL_CHI2` of the best: the last old-level index of the earliest split and the
+        first new-level index of the latest."""
+        both = np.sort(np.r_[left, right])
+        z = self.z[both]
+        costs = np.array([_l2(z[:j]) + _l2(z[j:]) for j in range(1, len(z))])
+        ok = np.flatnonzero(costs <= costs.min() + INTERVAL_CHI2) + 1
+        return int(both[ok.min() - 1]), int(both[ok.max()])
+
+
+def level_changes(
+    metric: str,
+    element: Element,
+    values: np.ndarray,
+    periods: np.ndarray,
+    clock: Clock,
+    counts: np.ndarray | None = None,
+) -> tuple[list[Move], list[Episode]]:
+    """Change points and episodes of one level series (values per usable period, `counts`
+    the observations behind each): PELT with the calibrated penalty, then the boundaries that
+    fail the tests of `_Level.shift` are removed (weakest first), and a short segment whose
+    neighbours do not differ becomes an episode."""
+    positive = values[values > 0]
+    if len(values) < MIN_PERIODS or len(positive) == 0:
+        return [], []
+    y = np.log1p(values / float(np.median(positive)))
+    if clock.granularity == "day" and len(y) >= WEEKDAY_ADJUST_FROM:
+        y = weekday_adjusted(y, periods)
+    sigma = robust_sigma(y)
+    if sigma <= 1e-12:
+        return [], []
+    z = (y - float(np.median(y))) / sigma
+    n_obs = (
+        np.full(len(values), MIN_SIDE_OBSERVATIONS, dtype="float64")
+        if counts is None
+        else np.asarray(counts, dtype="float64")
+    )
+    level = _Level(metric, values, z, n_obs)
+    bounds = [0, *pelt(z), len(z)]
+    segments = [np.arange(a, b) for a, b in pairwise(bounds)]
+    found: list[Episode] = []
+    while True:
+        shifts = [level.shift(segments[i - 1], segments[i]) for i in range(1, len(segments))]
+        failing = [i for i, s in enumerate(shifts, start=1) if s is None]
+        if failing:
+            weakest = min(
+                failing,
+                key=lambda i: abs(float(np.mean(z[segments[i]]) - np.mean(z[segments[i - 1]]))),
+            )
+            segments[weakest - 1 : weakest + 1] = [np.r_[segments[weakest - 1], segments[weakest]]]
+            continue
+        episode = next(
+            (
+                k
+                for k in range(1, len(segments) - 1)
+                if periods[segments[k][-1]] - periods[segments[k][0]] < EPISODE_PERIODS
+                and level.shift(segments[k - 1], segments[k + 1]) is None
+            ),
+            None,
+        )
+        if episode is None:
+            break
+        around = np.r_[segments[episode - 1], segments[episode + 1]]
+        inside = segments[episode]
+        found.append(
+            Episode(
+                metric,
+                clock.start(int(periods[inside[0]])),
+                clock.start(int(periods[inside[-1]])),
+                float(np.median(values[around])),
+                float(np.median(values[inside])),
+                round(abs(float(np.mean(z[inside]) - np.mean(z[around]))), 3),
+                scope=element.scope,
+                activity=element.activity,
+                source=element.source,
+            )
+        )
+        segments[episode - 1 : episode + 2] = [around]
+    moves = []
+    for i in range(1, len(segments)):
+        left, right = segments[i - 1], segments[i]
+        shift = level.shift(left, right)
+        assert shift is not None  # every boundary left passed
+        low, high = level.interval(left, right)
+        moves.append(
+            Move(
+                metric,
+                clock.start(int(periods[right[0]])),
+                float(np.median(values[left])),
+                float(np.median(values[right])),
+                round(abs(shift), 3),
+                scope=element.scope,
+                activity=element.activity,
+                source=element.source,
+                date_low=clock.start(int(periods[low]) + 1),
+                date_high=clock.start(int(periods[high])),
+            )
+        )
+    return moves, found
+
+
 def level_moves(
     metric: str,
     element: Element,
     values: np.ndarray,
     periods: np.ndarray,
     clock: Clock,
+    counts: np.ndarray | None = None,
 ) -> list[Move]:
-    """Change points of one level series (values per usable period) by PELT."""
-    positive = values[values > 0]
-    if len(values) < MIN_PERIODS or len(positive) == 0:
-        return []
-    y = np.log1p(values / float(np.median(positive)))
-    if clock.granularity == "day" and len(y) >= WEEKDAY_ADJUST_FROM:
-        y = weekday_adjusted(y, periods)
-    sigma = robust_sigma(y)
-    if sigma <= 1e-12:
-        return []
-    z = (y - float(np.median(y))) / sigma
-    bounds = [0, *pelt(z), len(z)]
-    moves = []
-    for i in range(1, len(bounds) - 1):
-        a, b, c = bounds[i - 1], bounds[i], bounds[i + 1]
-        before = float(np.median(values[a:b]))
-        after = float(np.median(values[b:c]))
-        shift = float(np.mean(z[b:c]) - np.mean(z[a:b]))
-        if abs(shift) >= MIN_SHIFT and _moved(before, after):
-            moves.append(
-                Move(
-                    metric,
-                    clock.start(int(periods[b])),
-                    before,
-                    after,
-                    round(abs(shift), 3),
-                    scope=element.scope,
-                    activity=element.activity,
-                    source=element.source,
-                )
-            )
-    return moves
+    """The change points of one level series (`level_changes` without its episodes)."""
+    return level_changes(metric, element, values, periods, clock, counts)[0]
 
 
 def _window(clock: Clock) -> int:
@@ -153,22 +289,27 @@ def _window(clock: Clock) -> int:
 
 def flow_moves(
     counts: np.ndarray, relations: list[Relation], periods: np.ndarray, clock: Clock
-) -> tuple[list[Move], np.ndarray]:
-    """Change points of the directly-follows mix: windowed chi-square tests at each boundary.
+) -> tuple[list[Move], list[Episode], np.ndarray]:
+    """Change points and episodes of the directly-follows mix: windowed chi-square tests at
+    each boundary.
 
-    Returns the moves and the windowed distance (total variation between the relation shares
-    of the windows before and after each boundary; NaN where a window does not fit).
+    Returns the moves, the episodes (two boundaries within `EPISODE_PERIODS` whose outer
+    windows do not differ: the mix left and came back) and the windowed distance (total
+    variation between the relation shares of the windows before and after each boundary; NaN
+    where a window does not fit).
     """
-    from scipy.stats import chi2_contingency
+    from scipy.stats import chi2, chi2_contingency
 
     n = len(periods)
     distance = np.full(n, np.nan)
     if n < MIN_PERIODS:
-        return [], distance
+        return [], [], distance
     window = max(MIN_SEGMENT, min(_window(clock), n // 3))
     tested = list(range(window, n - window + 1))
     pvalues = {}
     shares = {}
+    sizes = {}
+    phi = _dispersion(counts)  # the chi-square is calibrated on the series' own dispersion
     for b in tested:
         before = counts[b - window : b].sum(axis=0)
         after = counts[b : b + window].sum(axis=0)
@@ -176,22 +317,57 @@ def flow_moves(
         sa, sb = before / before.sum(), after / after.sum()
         distance[b] = 0.5 * float(np.abs(sa - sb).sum())
         chi = chi2_contingency(np.vstack([before[keep], after[keep]]), correction=False)
-        pvalues[b] = float(chi.pvalue)
+        pvalues[b] = float(chi2.sf(float(chi.statistic) / phi, int(chi.dof)))
         shares[b] = (sa, sb)
+        sizes[b] = min(float(before.sum()), float(after.sum()))
     # the windowed distance is never 0 by sampling alone: a boundary must stand out at twice
     # the lower quartile of all boundaries' distances (and at least FLOW_MIN_DISTANCE)
     threshold = max(FLOW_MIN_DISTANCE, 2.0 * float(np.percentile(distance[tested], 25)))
     level = FLOW_ALPHA / len(tested)
     candidates = sorted(
-        (b for b in tested if distance[b] >= threshold and pvalues[b] < level),
+        (
+            b
+            for b in tested
+            if distance[b] >= threshold
+            and pvalues[b] < level
+            and sizes[b] >= MIN_SIDE_OBSERVATIONS
+            and float(np.abs(shares[b][1] - shares[b][0]).max()) >= FLOW_MIN_SHARE_MOVE
+        ),
         key=lambda b: (-distance[b], b),
     )
     accepted: list[int] = []
     for b in candidates:
         if all(abs(b - other) >= window for other in accepted):
             accepted.append(b)
+    accepted.sort()
+    episodes: list[Episode] = []
+    paired: set[int] = set()
+    for b1, b2 in pairwise(accepted):
+        if b1 in paired or periods[b2] - periods[b1] > EPISODE_PERIODS or b2 + window > n:
+            continue
+        outer_before = counts[max(b1 - window, 0) : b1].sum(axis=0)
+        outer_after = counts[b2 : b2 + window].sum(axis=0)
+        sa, sb = outer_before / outer_before.sum(), outer_after / outer_after.sum()
+        if 0.5 * float(np.abs(sa - sb).sum()) >= threshold:
+            continue  # the mix did not come back
+        inside = counts[b1:b2].sum(axis=0)
+        si = inside / inside.sum()
+        top = int(np.argmax(np.abs(si - sa)))
+        episodes.append(
+            Episode(
+                "flow",
+                clock.start(int(periods[b1])),
+                clock.start(int(periods[b2 - 1])),
+                float(sa[top]),
+                float(si[top]),
+                round(float(max(distance[b1], distance[b2]) / threshold), 3),
+                scope="flow",
+                relations=(relations[top],),
+            )
+        )
+        paired.update((b1, b2))
     moves = []
-    for b in sorted(accepted):
+    for b in (b for b in accepted if b not in paired):
         sa, sb = shares[b]
         change = sb - sa
         order = np.argsort(-np.abs(change), kind="stable")
@@ -210,9 +386,28 @@ def flow_moves(
                 pvalues[b],
                 scope="flow",
                 relations=tuple(moved) or (relations[top],),
+                date_low=clock.start(int(periods[b - 1]) + 1),
+                date_high=clock.start(int(periods[b])),
             )
         )
-    return moves, distance
+    return moves, episodes, distance
+
+
+def _dispersion(counts: np.ndarray) -> float:
+    """Overdispersion of the relation counts between neighbouring periods: the median over
+    adjacent period pairs of chi-square ÷ degrees of freedom (at least 1). Like the noise level
+    of the level series, one lasting change touches a single pair and barely moves it."""
+    from scipy.stats import chi2_contingency
+
+    ratios = []
+    for t in range(len(counts) - 1):
+        pair = counts[t : t + 2]
+        keep = pair.sum(axis=0) > 0
+        if keep.sum() < 2 or (pair[:, keep].sum(axis=1) == 0).any():
+            continue
+        chi = chi2_contingency(pair[:, keep], correction=False)
+        ratios.append(float(chi.statistic) / max(int(chi.dof), 1))
+    return max(1.0, float(np.median(ratios))) if ratios else 1.0
 
 
 def _unique(items: Iterable[Element | Relation]) -> tuple[Element | Relation, ...]:
@@ -250,6 +445,8 @@ def merge(moves: list[Move], clock: Clock) -> tuple[ChangePoint, ...]:
         points.append(
             ChangePoint(
                 date=onset,
+                date_low=main.low,
+                date_high=main.high,
                 metrics=tuple(metrics),
                 where=_unique(named),
                 before_level=main.before_level,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -11,10 +12,12 @@ from ..calendar import WorkCalendar, time_basis
 from ..engine import Engine
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
-from ..timeunits import US, utc_offset_us
-from .change_points import ElementSeries, attribute, flow_moves, level_moves, merge
+from ..timeunits import DAY_US, US, utc_offset_us
+from .change_points import ElementSeries, attribute, flow_moves, level_changes, merge
 from .drift_days import refine_to_day
 from .drift_model import (
+    HOLIDAY_FRACTION,
+    HOLIDAY_NEIGHBOURS,
     METRIC_GROUPS,
     MIN_OBSERVATIONS,
     MIN_PERIODS,
@@ -27,6 +30,7 @@ from .drift_model import (
     DriftError,
     DriftResult,
     Element,
+    Episode,
     Granularity,
     LogTooShortError,
     Move,
@@ -47,6 +51,7 @@ __all__ = [
     "DriftError",
     "DriftResult",
     "Element",
+    "Episode",
     "Granularity",
     "LogTooShortError",
     "Move",
@@ -54,6 +59,7 @@ __all__ = [
     "Relation",
     "choose_granularity",
     "drift",
+    "holiday_periods",
     "metric_group",
     "split_date",
 ]
@@ -105,6 +111,7 @@ def _drift(
     lo_p, hi_p = clock.period_of(lo_us), clock.period_of(hi_us)
     window = np.arange(lo_p, hi_p + 1)
     open_by = open_days.set_index("period")["open_days"].astype("int64")
+    events_by = open_days.set_index("period")["events"].astype("int64")
     # the first and last periods are cut by the log's edges (a part-week, waits over a weekend
     # ending on its first day): only whole periods are used
     usable = [int(p) for p in window[1:-1] if int(open_by.get(p, 0)) > 0]
@@ -119,6 +126,22 @@ def _drift(
             source=log.source,
         )
 
+    # arrivals per working day: of the calendar when there is one, else days with events
+    per_day = (
+        {p: _working_days(clock, calendar, p) for p in usable}
+        if calendar is not None
+        else {p: int(open_by[p]) for p in usable}
+    )
+    # weeks with fewer than half the usual events (per working day with a calendar) are
+    # holiday weeks: kept in the series, left out of the detection
+    events = np.array(
+        [events_by.get(p, 0) / (max(per_day[p], 1) if calendar else 1) for p in usable],
+        dtype="float64",
+    )
+    holidays = holiday_periods(usable, events) if gran == "week" else set()
+    detect = [p for p in usable if p not in holidays]
+    episodes: list[Episode] = []
+
     names = log.events["activity"].cat.categories
     rows: list[tuple[pd.Timestamp, str, str, float, int]] = []
     moves: list[Move] = []
@@ -132,15 +155,21 @@ def _drift(
         periods = frame["period"].to_numpy(dtype="int64")
         for p, v, n in zip(periods, values, frame[count].to_numpy(dtype="int64"), strict=True):
             rows.append((clock.start(int(p)), metric, element.key, float(v), int(n)))
+        keep = ~np.isin(periods, list(holidays))
+        values, periods = values[keep], periods[keep]
         if element.scope == "overall":
-            moves.extend(level_moves(metric, element, values, periods, clock))
+            counts = frame[count].to_numpy(dtype="float64")[keep]
+            found, excursions = level_changes(metric, element, values, periods, clock, counts)
+            moves.extend(found)
+            episodes.extend(excursions)
         else:
             elements.append((metric, element, values, periods))
 
     if "arrivals" in metrics:
         a = pd.DataFrame({"period": usable})
         a = a.merge(arrivals[["period", "cases"]], on="period", how="left").fillna({"cases": 0})
-        a["open_days"] = [int(open_by[p]) for p in a["period"]]
+        a["open_days"] = [per_day[int(p)] for p in a["period"]]
+        a = a[a["open_days"] > 0]
         a["rate"] = a["cases"] / a["open_days"]
         add("arrivals_per_day", whole, a, "rate", "cases")
 
@@ -189,11 +218,12 @@ def _drift(
     relation_frame["target"] = names.take(relation_frame["activity"].to_numpy(dtype="int64"))
     relation_frame = relation_frame[relation_frame["period"].isin(usable)]
     if "flow" in metrics:
-        counts, columns, flow_periods = flow_matrix(relation_frame, usable)
-        found, distance = flow_moves(
+        counts, columns, flow_periods = flow_matrix(relation_frame, detect)
+        found, excursions, distance = flow_moves(
             counts, columns, np.asarray(flow_periods, dtype="int64"), clock
         )
         moves.extend(found)
+        episodes.extend(excursions)
         for p, d in zip(flow_periods, distance, strict=True):
             if not math.isnan(d):
                 rows.append((clock.start(int(p)), "flow_distance", OVERALL, float(d), 0))
@@ -221,13 +251,44 @@ def _drift(
         series=series,
         relations=relation_out.reset_index(drop=True),
         change_points=tuple(
-            refine_to_day(eng, clock, attribute(point, elements, clock), series, (lo_us, hi_us))
+            refine_to_day(
+                eng, clock, attribute(point, elements, clock), series, (lo_us, hi_us), holidays
+            )
             for point in merge(moves, clock)
         ),
+        episodes=tuple(sorted(episodes, key=lambda e: (e.start, e.metric))),
+        holiday_periods=tuple(clock.start(p) for p in sorted(holidays)),
         metrics=tuple(m for m in METRIC_GROUPS if m in metrics),
         notes=tuple(notes),
         time_basis=time_basis(calendar),
         day_s=86400.0 if calendar is None else calendar.workday_seconds,
+    )
+
+
+def holiday_periods(periods: list[int], events: np.ndarray) -> set[int]:
+    """The periods with fewer than `HOLIDAY_FRACTION` of the usual events: the smaller of the
+    medians of the `HOLIDAY_NEIGHBOURS` periods before and after (each side with at least two
+    periods), so the periods on either side of a lasting step are not flagged."""
+    out: set[int] = set()
+    h = HOLIDAY_NEIGHBOURS
+    for i, period in enumerate(periods):
+        sides = [
+            float(np.median(side))
+            for side in (events[max(0, i - h) : i], events[i + 1 : i + 1 + h])
+            if len(side) >= 2
+        ]
+        if sides and events[i] < HOLIDAY_FRACTION * min(sides):
+            out.add(period)
+    return out
+
+
+def _working_days(clock: Clock, calendar: WorkCalendar, period: int) -> int:
+    """The working days of `calendar` in `period` (local dates of the log's zone)."""
+    first = (clock.start(period).value // 1000 + clock.offset_us) // DAY_US
+    days = 7 if clock.granularity == "week" else 1
+    epoch = dt.date(1970, 1, 1)
+    return sum(
+        calendar.is_working_day(epoch + dt.timedelta(days=int(first) + i)) for i in range(days)
     )
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..engine import Engine
 from ..timeunits import DAY_US, US
-from .drift_model import MIN_SEGMENT, OVERALL, ChangePoint, metric_group
+from .drift_model import INTERVAL_CHI2, MIN_SEGMENT, OVERALL, ChangePoint, metric_group
 from .drift_series import Clock
 
 
@@ -27,13 +27,19 @@ def refine_to_day(
     point: ChangePoint,
     series: pd.DataFrame,
     window_us: tuple[int, int],
+    holidays: set[int] | frozenset[int] = frozenset(),
 ) -> ChangePoint:
     """Weekly change points to the day: the best single split of one moved metric (the
-    strongest throughput or arrivals move within a week of the strongest move, else the
+    earliest (then strongest) throughput or arrivals move within a week of the strongest
+    move, else the
     strongest move), on
     daily sums over `MIN_SEGMENT` weeks either side, among the days within a week of the
     weekly boundary (waits and throughput: least squares on the log scale the detector uses;
-    arrivals: Poisson rates per open day; flow: multinomial mix of the step pairs)."""
+    arrivals: Poisson rates per open day; flow: multinomial mix of the step pairs). Days of
+    `holidays` (holiday weeks) are left out, so the date is the first day of the new level,
+    never the start of a dip before it; `date_low` is the day after the last old-level day of
+    the earliest split within `INTERVAL_CHI2` of the best (likelihood ratio), `date_high` the
+    first new-level day of the latest."""
     if clock.granularity != "week":
         return point
     # series by case start move at once; waits by event time lag while old work drains
@@ -44,12 +50,21 @@ def refine_to_day(
         if metric_group(m.metric) in ("throughput", "arrivals")
         and abs(m.date - point.main.date) <= near
     ]
-    move = cohort[0] if cohort else point.main
+    move = min(cohort, key=lambda m: (m.date, -m.strength)) if cohort else point.main
     b = clock.period_of(move.date.value // 1000)
     lo_us = max(window_us[0], clock.start(b - MIN_SEGMENT).value // 1000)
     hi_us = min(window_us[1], clock.start(b + MIN_SEGMENT).value // 1000)
     day = clock.day_sql
     group = metric_group(move.metric)
+
+    def _in(days: pd.Series) -> np.ndarray:
+        """Which local days fall in a holiday period."""
+        if not holidays:
+            return np.zeros(len(days), dtype=bool)
+        d = days.to_numpy(dtype="int64")
+        periods = (d * DAY_US + clock.shift_us) // clock.length_us
+        return np.isin(periods, list(holidays))
+
     cost: Callable[[int], float]
     if group in ("wait", "throughput"):
         values = series[(series["metric"] == move.metric) & (series["element"] == OVERALL)]
@@ -67,10 +82,14 @@ FROM (SELECT {t} AS t, ln(1 + {x} / {scale_us}) AS y FROM {table} WHERE {where})
 WHERE t BETWEEN {lo_us} AND {hi_us} GROUP BY day ORDER BY day
 """
         )
+        daily = daily[~_in(daily["day"])].reset_index(drop=True)
         n, sm, q = (daily[c].to_numpy(dtype="float64") for c in ("n", "s", "q"))
+        # least squares on the log scale: in units of the residual variance, as a likelihood
+        variance = max(_l2_cost(n, sm, q) / max(float(n.sum()) - 2.0, 1.0), 1e-12)
 
         def cost(k: int) -> float:
-            return _l2_cost(n[:k], sm[:k], q[:k]) + _l2_cost(n[k:], sm[k:], q[k:])
+            both = _l2_cost(n[:k], sm[:k], q[:k]) + _l2_cost(n[k:], sm[k:], q[k:])
+            return both / (2.0 * variance)
 
     elif group == "arrivals":
         daily = eng.frame(
@@ -83,6 +102,7 @@ LEFT JOIN (SELECT {day("first_us")} AS day, count(*) AS n FROM drift_cases
 ORDER BY o.day
 """
         )
+        daily = daily[~_in(daily["day"])].reset_index(drop=True)
         counts1 = daily["n"].to_numpy(dtype="float64")
 
         def cost(k: int) -> float:
@@ -103,6 +123,7 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
         matrix = pairs.pivot_table(
             index="day", columns=["source", "activity"], values="n", aggfunc="sum"
         ).fillna(0)
+        matrix = matrix[~_in(pd.Series(matrix.index.to_numpy()))]
         daily = pd.DataFrame({"day": matrix.index.to_numpy()})
         counts = matrix.to_numpy(dtype="float64")
 
@@ -116,9 +137,29 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
 
     days = daily["day"].to_numpy(dtype="int64")
     boundary = (clock.start(b).value // 1000 + clock.offset_us) // DAY_US
-    candidates = [k for k in range(1, len(days)) if abs(int(days[k]) - boundary) <= 7]
+    # within a week of the weekly boundary, not before the move's earliest date nor after
+    # the week of its first new-level period
+    first = (move.low.value // 1000 + clock.offset_us) // DAY_US
+    last = (move.date.value // 1000 + clock.offset_us) // DAY_US + 6
+    candidates = [
+        k
+        for k in range(1, len(days))
+        if abs(int(days[k]) - boundary) <= 7 and first <= int(days[k]) <= last
+    ]
     if not candidates:
         return point
-    best = min(candidates, key=lambda k: (cost(k), abs(int(days[k]) - boundary)))
-    date = pd.Timestamp(int(days[best]) * DAY_US - clock.offset_us, unit="us", tz="UTC")
-    return replace(point, date=date)
+    costs = {k: cost(k) for k in candidates}
+    best = min(candidates, key=lambda k: (costs[k], abs(int(days[k]) - boundary)))
+    close = [k for k in candidates if costs[k] <= costs[best] + INTERVAL_CHI2 / 2.0]
+
+    def local(day_index: int) -> pd.Timestamp:
+        return pd.Timestamp(day_index * DAY_US - clock.offset_us, unit="us", tz="UTC")
+
+    return replace(
+        point,
+        date=local(int(days[best])),
+        # the daily likelihood assumes a clean step: a ramp (a queue building up) is wider,
+        # so the interval keeps the weekly one where that is wider
+        date_low=min(local(int(days[min(close) - 1]) + 1), move.low),
+        date_high=max(local(int(days[max(close)])), move.high, local(int(days[best]))),
+    )

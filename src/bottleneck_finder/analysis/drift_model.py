@@ -19,12 +19,22 @@ WEEKLY_FROM_WEEKS = 12  # logs spanning at least this many weeks are cut into we
 MIN_PERIODS = 8  # fewer usable periods than this: too short to look for change points
 MIN_OBSERVATIONS = 5  # a period's median / p90 needs at least this many waits or cases
 MIN_SEGMENT = 3  # a level must hold for at least this many usable periods
-PENALTY_FACTOR = 3.0  # PELT penalty = 3 log T on the robustly standardized series
-MIN_RELATIVE_MOVE = 0.5  # a level must move by at least half (×1.5 or ÷1.5)
+PENALTY_FACTOR = 3.0  # PELT penalty at least 3 log T on the robustly standardized series ...
+PERMUTATIONS = 200  # ... and at least the PENALTY_QUANTILE of the best single-split gain over
+PENALTY_QUANTILE = 0.99  # this many random orders of the same values (fixed seed)
+MIN_RELATIVE_MOVE = 0.5  # a level must move by at least half (×1.5 or ÷1.5; covers ≥ 20 %)
 MIN_SHIFT = 3.0  # ... and by at least 3 noise units
+MIN_WAIT_EFFECT_S = 3600.0  # waits and throughput times: and by at least 1 h
+MIN_ARRIVALS_EFFECT = 2.0  # arrivals: and by at least 2 cases per working day
+MIN_SIDE_OBSERVATIONS = 30  # waits / cases (relations for the flow) on each side of a change
+EPISODE_PERIODS = 8  # a level that leaves and returns within this many periods: one episode
+HOLIDAY_FRACTION = 0.5  # a week with fewer events than half the usual is a holiday week
+HOLIDAY_NEIGHBOURS = 4  # "usual": the smaller median of the 4 usable weeks before / after
+INTERVAL_CHI2 = 3.84  # date interval: splits within this of the best (χ²₁ 95 %, unit noise)
 TOP_ELEMENTS = 6  # frequent transitions and activities followed separately
 TOP_RELATIONS = 20  # directly-follows relations kept apart in the flow test (rest: "other")
-FLOW_MIN_DISTANCE = 0.10  # share of the flow that must move between the two windows
+FLOW_MIN_DISTANCE = 0.15  # share of the flow that must move between the two windows
+FLOW_MIN_SHARE_MOVE = 0.05  # ... and the relation that moved most by at least 5 points
 FLOW_ALPHA = 0.001  # chi-square level, Bonferroni-corrected over the boundaries tested
 MERGE_PERIODS = 3  # moves of different metrics this close belong to one change point
 WEEKDAY_ADJUST_FROM = 28  # daily series this long are adjusted for the weekday pattern
@@ -119,14 +129,46 @@ class Move:
     activity: str | None = None
     source: str | None = None
     relations: tuple[Relation, ...] = ()
+    date_low: pd.Timestamp | None = None
+    date_high: pd.Timestamp | None = None
+
+    @property
+    def low(self) -> pd.Timestamp:
+        """The earliest date the change may have started (`date` when not known)."""
+        return self.date if self.date_low is None else self.date_low
+
+    @property
+    def high(self) -> pd.Timestamp:
+        """The latest date the new level may have started (`date` when not known)."""
+        return self.date if self.date_high is None else self.date_high
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A level that left and came back within `EPISODE_PERIODS`: one excursion, not two
+    changes. `start` is its first period, `end` its last; `before_level` the level around it,
+    `level` the level during it (for the flow: the share of the relation that moved most)."""
+
+    metric: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    before_level: float
+    level: float
+    strength: float
+    scope: Scope = "overall"
+    activity: str | None = None
+    source: str | None = None
+    relations: tuple[Relation, ...] = ()
 
 
 @dataclass(frozen=True)
 class ChangePoint:
     """A date at which the process changed: the moves of all series merged into one event.
 
-    `date` is the earliest move's (to the day for weekly series), `main` the strongest move on
-    that date, whose `before_level`, `after_level` and `strength` the change point reports;
+    `date` is the earliest move's (to the day for weekly series): the first period (day) of
+    the new level; the change started between `date_low` and `date_high`. `main` is the
+    strongest move on that date, whose `before_level`, `after_level` and `strength` the
+    change point reports;
     `moves` lists every move merged into it, strongest first; `where` the flow relations and
     the frequent steps whose waits moved, strongest first (`elements`: their drift@1 keys).
     """
@@ -139,6 +181,8 @@ class ChangePoint:
     strength: float
     main: Move
     moves: tuple[Move, ...]
+    date_low: pd.Timestamp | None = None
+    date_high: pd.Timestamp | None = None
 
     @property
     def elements(self) -> tuple[str, ...]:
@@ -167,7 +211,9 @@ class DriftResult:
     stored as UTC timestamps. `notes` say what was left out. `time_basis` says how waits and
     throughput times are measured (`wall_clock`, or `working:<calendar>`: working time, while
     periods and dates stay real) and `day_s` is the day they are told in (24 h, or the
-    calendar's usual working day).
+    calendar's usual working day). `episodes` are excursions that came back (not change
+    points); `holiday_periods` the weeks with fewer than half the usual events, left out of the
+    detection (still in `series`).
     """
 
     source: str
@@ -183,3 +229,5 @@ class DriftResult:
     notes: tuple[CutoffNote, ...] = ()
     time_basis: str = "wall_clock"
     day_s: float = 86400.0
+    episodes: tuple[Episode, ...] = ()
+    holiday_periods: tuple[pd.Timestamp, ...] = ()

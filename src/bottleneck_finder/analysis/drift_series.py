@@ -81,7 +81,8 @@ FROM steps GROUP BY case_id
         + engine.quantiles("span_us", {"p90": 0.9}, "span")
         + " FROM drift_cases",
         "open": f"""
-SELECT {clock.sql("t")} AS period, count(DISTINCT {clock.day_sql("t")}) AS open_days
+SELECT {clock.sql("t")} AS period, count(DISTINCT {clock.day_sql("t")}) AS open_days,
+  count(*) AS events
 FROM (SELECT end_us AS t FROM steps UNION ALL
       SELECT start_us AS t FROM steps WHERE start_us IS NOT NULL) AS times
 WHERE t BETWEEN {{lo}} AND {{hi}}

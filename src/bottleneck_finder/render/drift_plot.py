@@ -201,6 +201,14 @@ def drift_pictures(
                     fontsize=style.small_pt,
                     ncol=len(parts),
                 )
+        # holiday weeks (left out of the detection) and episodes, shaded behind the series
+        step = pd.Timedelta(days=7 if result.granularity == "week" else 1)
+        spans = [(p, p + step, "0.88") for p in result.holiday_periods]
+        spans += [(e.start, e.end + step, "#f6d5b8") for e in result.episodes]
+        for start, end, colour in spans:
+            lo, hi = local([start, end])
+            for ax in axes:
+                ax.axvspan(lo, hi, color=colour, alpha=0.6, linewidth=0, zorder=0)
         points = sorted(point.date for point in result.change_points)
         marks = [(when, w.date(when)) for when in local(points)] if points else []
         mark_dates(axes, marks, fontsize=style.small_pt)

@@ -13,6 +13,7 @@ from ..analysis.drift_model import (
     ChangePoint,
     CutoffNote,
     DriftResult,
+    Episode,
     Move,
     element_key,
     metric_group,
@@ -108,6 +109,29 @@ def describe(point: ChangePoint, tz: str = "UTC", words: Words = ENGLISH) -> str
     )
 
 
+def describe_episode(episode: Episode, tz: str = "UTC", words: Words = ENGLISH) -> str:
+    """An excursion in one line, e.g. "from 2018-07-02 to 2018-07-23: new cases per working
+    day went from 16 to 7.1 and came back"."""
+    w = words
+    key = f"dr_metric_{episode.metric}"
+    what = w(key) if key in MESSAGES else episode.metric
+    if episode.scope == "flow":
+        what = w("dr_episode_flow", what=what, first=element_text(episode.relations[0].key, w))
+    elif episode.scope == "activity":
+        what += w("dr_where_activity", activity=episode.activity)
+    elif episode.scope == "transition":
+        what += w("dr_where_transition", source=episode.source, target=episode.activity)
+    metric = "flow" if episode.scope == "flow" else episode.metric
+    return w(
+        "dr_episode",
+        start=w.date(episode.start.tz_convert(pandas_zone(tz))),
+        end=w.date(episode.end.tz_convert(pandas_zone(tz))),
+        what=what,
+        before=level_text(metric, episode.before_level, w),
+        level=level_text(metric, episode.level, w),
+    )
+
+
 def note_text(note: CutoffNote, tz: str, words: Words = ENGLISH) -> str:
     """A note about what the series leave out, in one sentence."""
     return words("dr_cutoff", date=words.date(note.date.tz_convert(zone(tz))))
@@ -122,12 +146,16 @@ def _move(move: Move, tz: str) -> dict[str, Any]:
         "after_level": clean(move.after_level),
         "strength": clean(move.strength),
         "p_value": clean(move.p_value),
+        "date_low": local_time(move.low, tz),
+        "date_high": local_time(move.high, tz),
     }
 
 
 def _point(point: ChangePoint, tz: str, words: Words) -> dict[str, Any]:
     return {
         "date": local_time(point.date, tz),
+        "date_low": local_time(point.date_low or point.date, tz),
+        "date_high": local_time(point.date_high or point.date, tz),
         "metrics": list(point.metrics),
         "elements": list(point.elements),
         "before_level": clean(point.before_level),
@@ -164,6 +192,22 @@ def drift_document(result: DriftResult, words: Words = ENGLISH) -> dict[str, Any
         "series": _frame(result.series, tz),
         "relations": _frame(result.relations, tz),
         "notes": [note_text(n, tz, words) for n in result.notes],
+        "episodes": [
+            {
+                "start": local_time(e.start, tz),
+                "end": local_time(e.end, tz),
+                "metric": e.metric,
+                "element": "; ".join(r.key for r in e.relations)
+                if e.scope == "flow"
+                else element_key(e.activity, e.source),
+                "before_level": clean(e.before_level),
+                "level": clean(e.level),
+                "strength": clean(e.strength),
+                "description": describe_episode(e, tz, words),
+            }
+            for e in result.episodes
+        ],
+        "holiday_periods": [local_time(p, tz) for p in result.holiday_periods],
     }
     doc["time_basis"] = result.time_basis
     return doc
@@ -189,8 +233,22 @@ def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
     if basis:
         lines.append(basis)
     lines.extend(w("note", note=note_text(note, tz, w)) for note in result.notes)
+    if result.holiday_periods:
+        days = ", ".join(w.day(p, tz) for p in result.holiday_periods[:6])
+        extra = len(result.holiday_periods) - 6
+        more = w("dr_more", count=w.count(extra)) if extra > 0 else ""
+        lines.append(
+            w(
+                "note",
+                note=w("dr_holidays", count=w.count(len(result.holiday_periods)), days=days + more),
+            )
+        )
+    episodes = [f"  {describe_episode(e, tz, w)}" for e in result.episodes]
     if not result.change_points:
         lines.append(w("dr_no_point"))
+        if episodes:
+            lines.append(w("dr_episodes", count=w.count(len(episodes))))
+            lines.extend(episodes)
         return "\n".join(lines)
     count = len(result.change_points)
     lines.append(w("dr_points_one" if count == 1 else "dr_points", count=w.count(count)))
@@ -206,6 +264,12 @@ def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
             extra = len(point.elements) - 4
             more = w("dr_more", count=w.count(extra)) if extra > 0 else ""
             lines.append(w("dr_where", shown=shown, more=more))
+        low, high = point.date_low or point.date, point.date_high or point.date
+        if low != point.date or high != point.date:
+            lines.append(w("dr_between", low=w.day(low, tz), high=w.day(high, tz)))
+    if episodes:
+        lines.append(w("dr_episodes", count=w.count(len(episodes))))
+        lines.extend(episodes)
     return "\n".join(lines)
 
 
