@@ -142,7 +142,7 @@ def model_dot(
     With `fit` (and Graphviz), the picture is laid out to fit a 180 mm column with its text at
     6 pt or more (`FIT_WIDTH_PT`, `FIT_HEIGHT_PT`, measured with `dot -Tplain`): top to bottom
     first (or in `rankdir`), then without the arcs' labels (their figures are on the boxes),
-    then left to right; else the narrowest of these."""
+    then left to right, then with tighter ranks; else the one that misses least."""
     w, duration = words, words.duration
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
@@ -241,7 +241,7 @@ def model_dot(
     tries = [(rankdir or "TB", True, 0.35), (rankdir or "TB", False, 0.35)]
     if rankdir is None:
         tries.append(("LR", False, 0.35))
-    tries.append((rankdir or "TB", False, 0.15))
+    tries += [(rankdir or "TB", False, 0.15), (rankdir or "TB", False, 0.05)]
     best: tuple[float, str] = (math.inf, "")
     for direction, arc_labels, ranksep in tries:
         dot = draw(direction, arc_labels, ranksep)
