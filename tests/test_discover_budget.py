@@ -31,9 +31,10 @@ from .test_flows import FLOWS
 
 # Hand log (end times only): counts A 4, B 3, C 2, D 4, X 1 (14 events); waits before (end of
 # the previous step to the end of this one) B 60+120+20 = 200 min, C 10+30 = 40 min,
-# D 170+60+30+95 = 355 min, X 5 min; all waiting 600 min. Significance = count share + wait
-# share: D 4/14+355/600 = .877, B 3/14+200/600 = .548, A 4/14+0 = .286, C 2/14+40/600 = .210,
-# X 1/14+5/600 = .080.
+# D 170+60+30+95 = 355 min, X 5 min; all waiting 600 min. Significance (the process map's,
+# analysis/abstraction.py) = the larger of count share and wait share: D max(4/14, 355/600) =
+# .592, B max(3/14, 200/600) = .333, A max(4/14, 0) = .286, C max(2/14, 40/600) = .143,
+# X max(1/14, 5/600) = .071.
 HAND = """case,activity,timestamp
 c1,A,2025-01-06 08:00
 c1,B,2025-01-06 09:00
@@ -75,6 +76,37 @@ def test_significance_order_is_hand_computed(tmp_path: Path) -> None:
     log = load_log(write(tmp_path, "h.csv", HAND))
     assert significant_activities(log, None) == ["D", "B", "A", "C", "X"]
     assert significant_activities(log, 2) == ["D", "B"]
+
+
+# X starts every case and never waits; Y waits 20 min three times (60 of 200 min), Z 40, 50 and
+# 50 min (140). Counts X 4, Y 3, Z 3 of 10. Larger share: Z max(.3, .7) = .7, X max(.4, 0) = .4,
+# Y max(.3, .3) = .3, so Z, X, Y (a sum of the shares would rank Y 0.6 above X 0.4).
+MAX_NOT_SUM = """case,activity,timestamp
+c1,X,2025-01-06 08:00
+c1,Y,2025-01-06 08:20
+c1,Z,2025-01-06 09:00
+c2,X,2025-01-06 08:00
+c2,Y,2025-01-06 08:20
+c2,Z,2025-01-06 09:10
+c3,X,2025-01-06 08:00
+c3,Y,2025-01-06 08:20
+c3,Z,2025-01-06 09:10
+c4,X,2025-01-06 08:00
+"""
+
+
+def test_significance_is_the_maps(tmp_path: Path) -> None:
+    from bottleneck_finder.analysis.abstraction import abstract_analysis
+    from bottleneck_finder.analysis.analyze import analyze
+
+    log = load_log(write(tmp_path, "m.csv", MAX_NOT_SUM))
+    assert significant_activities(log, None) == ["Z", "X", "Y"]
+    analysis = analyze(log)
+    view = abstract_analysis(analysis, activities="all", paths="all")
+    assert significant_activities(analysis, None) == list(view.activities)
+    assert view.significance["Z"] == pytest.approx(0.7)
+    assert view.significance["X"] == pytest.approx(0.4)
+    assert view.significance["Y"] == pytest.approx(0.3)
 
 
 def test_activity_limit_values() -> None:
@@ -147,11 +179,12 @@ def test_generated_wide_log_is_mined_on_25_activities(tmp_path: Path) -> None:
     found = run_discovery(load_log(path))
     p = found.model.projection
     assert p is not None and (p.total, p.mined) == (frame["activity"].nunique(), 25)
-    # the significance, computed independently: count share + share of the wait before it
+    # the significance, computed independently: the larger of count share and share of the
+    # wait before it
     f = frame.assign(t=pd.to_datetime(frame["timestamp"])).sort_values(["case_id", "t"])
     f["wait"] = f.groupby("case_id")["t"].diff().dt.total_seconds().fillna(0.0)
     by = f.groupby("activity").agg(n=("t", "size"), w=("wait", "sum"))
-    score = by["n"] / by["n"].sum() + by["w"] / by["w"].sum()
+    score = pd.concat([by["n"] / by["n"].sum(), by["w"] / by["w"].sum()], axis=1).max(axis=1)
     top = sorted(score.index, key=lambda a: (-score[a], a))[:25]
     assert set(p.names) == set(top)
     assert p.events_left_out == int(by.loc[~by.index.isin(top), "n"].sum())

@@ -188,6 +188,38 @@ def _widest(out: Mapping[str, list[tuple[str, float]]], root: str) -> dict[str, 
     return parent
 
 
+def significance(
+    activity_counts: Mapping[str, int],
+    arrows: Sequence[Arrow],
+    starts: Mapping[str, int] | None = None,
+    ends: Mapping[str, int] | None = None,
+) -> dict[str, float]:
+    """The significance of every activity: the larger of its share of all occurrences and its
+    share of all waiting (the waiting on the arrows into it)."""
+    names = set(activity_counts) | set(starts or {}) | set(ends or {})
+    names.update(a.source for a in arrows)
+    names.update(a.target for a in arrows)
+    into_wait: dict[str, float] = {}
+    for a in arrows:
+        into_wait[a.target] = into_wait.get(a.target, 0.0) + _wait(a.wait_s)
+    total_wait = sum(into_wait.values())
+    freq = {n: int(activity_counts.get(n, 0)) for n in names}
+    total_freq = sum(freq.values())
+
+    def act_sig(n: str) -> float:
+        f = freq[n] / total_freq if total_freq > 0 else 0.0
+        w = into_wait.get(n, 0.0) / total_wait if total_wait > 0 else 0.0
+        return max(f, w)
+
+    return {n: act_sig(n) for n in names}
+
+
+def ranked(sig: Mapping[str, float]) -> list[str]:
+    """Activities by significance, most significant first (ties by name): the order in which
+    maps show them and models are mined on them."""
+    return sorted(sig, key=lambda x: (-sig[x], x))
+
+
 def abstract(
     activity_counts: Mapping[str, int],
     arrows: Sequence[Arrow],
@@ -211,22 +243,9 @@ def abstract(
     among shown activities (of at least `min_share` of the transitions) up to the `paths`
     budget. Required arrows (and their two ends) are always shown."""
     act_limit, path_limit = Limit.parse(activities), Limit.parse(paths)
-    names = set(activity_counts) | set(starts) | set(ends)
-    names.update(a.source for a in arrows)
-    names.update(a.target for a in arrows)
-    into_wait: dict[str, float] = {}
-    for a in arrows:
-        into_wait[a.target] = into_wait.get(a.target, 0.0) + _wait(a.wait_s)
-    total_wait = sum(into_wait.values())
-    freq = {n: int(activity_counts.get(n, 0)) for n in names}
-    total_freq = sum(freq.values())
-
-    def act_sig(n: str) -> float:
-        f = freq[n] / total_freq if total_freq > 0 else 0.0
-        w = into_wait.get(n, 0.0) / total_wait if total_wait > 0 else 0.0
-        return max(f, w)
-
-    sig = {n: act_sig(n) for n in names}
+    sig = significance(activity_counts, arrows, starts, ends)
+    names = set(sig)
+    total_wait = sum(_wait(a.wait_s) for a in arrows)
     transitions = sum(a.count for a in arrows)
     occurrences = transitions + sum(starts.values()) + sum(ends.values())
     weight: dict[tuple[str, str], float] = {}
@@ -355,21 +374,7 @@ def abstract_analysis(
     """The abstraction of an analysis's directly-follows graph. Required: `required_arrows`
     (default: the `top_marked` transition bottlenecks with some waiting) and the activity that
     receives the most waiting."""
-    t = analysis.transitions
-    arrows = [
-        Arrow(str(s), str(g), int(c), float(w))
-        for s, g, c, w in zip(
-            t["source"].tolist(),
-            t["target"].tolist(),
-            t["count"].tolist(),
-            t["wait_total_s"].tolist(),
-            strict=True,
-        )
-    ]
-    acts = analysis.activities
-    counts = dict(zip(acts["activity"].astype(str), acts["count"].astype(int), strict=True))
-    starts = _counts(analysis.start_activities)
-    ends = _counts(analysis.end_activities)
+    counts, arrows, starts, ends = _graph(analysis)
     b = analysis.bottlenecks
     required_acts: list[str] = []
     if required_arrows is None:
@@ -385,7 +390,7 @@ def abstract_analysis(
         top = ab.sort_values("rank", kind="stable")["activity"].astype(str).head(1)
         required_acts = [str(a) for a in top.tolist()]
     return abstract(
-        {str(k): int(v) for k, v in counts.items()},
+        counts,
         arrows,
         starts,
         ends,
@@ -395,6 +400,34 @@ def abstract_analysis(
         paths=paths,
         min_share=min_share,
     )
+
+
+def ranked_activities(analysis: Analysis) -> list[str]:
+    """Every activity of an analysis, most significant first (see `significance`)."""
+    return ranked(significance(*_graph(analysis)))
+
+
+def _graph(
+    analysis: Analysis,
+) -> tuple[dict[str, int], list[Arrow], dict[str, int], dict[str, int]]:
+    """Activity counts, directly-follows arrows, start and end counts of an analysis."""
+    t = analysis.transitions
+    arrows = [
+        Arrow(str(s), str(g), int(c), float(w))
+        for s, g, c, w in zip(
+            t["source"].tolist(),
+            t["target"].tolist(),
+            t["count"].tolist(),
+            t["wait_total_s"].tolist(),
+            strict=True,
+        )
+    ]
+    acts = analysis.activities
+    counts = {
+        str(k): int(v)
+        for k, v in zip(acts["activity"].astype(str), acts["count"].astype(int), strict=True)
+    }
+    return counts, arrows, _counts(analysis.start_activities), _counts(analysis.end_activities)
 
 
 def _counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .model_shape import (
     project_variants,
     variants_dfg,
 )
+from .replay import replay_within
 
 __all__ = [
     "DiscoveredModel",
@@ -57,6 +59,8 @@ FALLBACK_ACTIVITIES = 25  # the simpler model: at most this many activities (the
 FALLBACK_NOISE = 0.2  # … mined by IMf with at least this noise threshold
 FALLBACK_SHARE = 0.25  # … within this share of the time limit
 FALLBACK_MIN_S = 5.0  # … but at least this many seconds
+REPLAY_SHARE = 0.2  # replay (fitness, precision) may take this share of the time limit …
+REPLAY_MIN_S = 5.0  # … or what mining left of it, but at least this many seconds
 FLOWER_PRECISION = 0.2  # below this precision a model allows almost any order
 FLOWER_LOOP_SHARE = 0.5  # … as it does when one loop holds more than this share of activities
 FLOWER_LOOP_MIN = 3  # … and at least this many
@@ -295,6 +299,7 @@ def _discover(
         )
 
     n_asked = len(asked)
+    began = time.monotonic()
     task, source, frame = _task(p, s, s.miner, s.noise, variants, keep)
     progress(f"mining the process model ({s.miner}, {n_asked:,} activities)")
     with quiet():  # imported once, here: the mining worker inherits it instead of importing it
@@ -363,14 +368,30 @@ def _discover(
         if s.quality:
             if frame is None or instances > s.replay_limit:
                 frame = _projected(replay_frame(p, limit=s.replay_limit), keep)
-            replayed = int(frame["case:concept:name"].nunique())
-            progress(f"measuring fitness and precision ({replayed:,} cases)")
-            with ticking(
-                lambda t: progress(
-                    f"measuring fitness and precision ({replayed:,} cases; {t:.0f} s)"
-                )
-            ):
-                fitness, precision = _replay(frame, net, im, fm)
+            if s.time_limit is None:
+                replayed = int(frame["case:concept:name"].nunique())
+                progress(f"measuring fitness and precision ({replayed:,} cases)")
+                with ticking(
+                    lambda t: progress(
+                        f"measuring fitness and precision ({replayed:,} cases; {t:.0f} s)"
+                    )
+                ):
+                    fitness, precision = _replay(frame, net, im, fm)
+            else:
+                left = s.time_limit - (time.monotonic() - began)
+                budget = max(REPLAY_MIN_S, min(left, REPLAY_SHARE * s.time_limit))
+                fitness, precision, replayed = replay_within(frame, net, im, fm, budget, progress)
+                if fitness is None:
+                    warnings.append(
+                        ModelWarning("replay_time_limit", {"seconds": budget, "cases": cases})
+                    )
+                elif replayed < cases:
+                    warnings.append(
+                        ModelWarning(
+                            "replay_sample",
+                            {"seconds": budget, "replayed": replayed, "cases": cases},
+                        )
+                    )
             if s.alignments:
                 progress("aligning the cases with the model")
                 try:

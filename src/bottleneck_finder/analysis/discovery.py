@@ -12,6 +12,7 @@ from ..calendar import WorkCalendar
 from ..errors import BottleneckError
 from ..model import Analysis, EventLog
 from ..prepared import PreparedLog, prepared
+from .abstraction import ranked_activities
 from .analyze import analyze
 from .conformance import Conformance, conformance, read_reference
 from .discover import TIME_LIMIT, DiscoveredModel, discover, log_variants
@@ -67,25 +68,15 @@ def activity_count(text: str | int, total: int) -> int | None:
 def significant_activities(
     source: EventLog | PreparedLog | Analysis, limit: int | None
 ) -> list[str]:
-    """The `limit` most significant activities (None: all), most significant first: by the
-    mean of their share of all occurrences and their share of all waiting before an activity
-    (ties by name). One small function, to be replaced by the map's abstraction."""
+    """The `limit` most significant activities (None: all), most significant first, as the
+    process map ranks them (`abstraction.ranked_activities`: the larger of an activity's share
+    of all occurrences and its share of all waiting before an activity; ties by name)."""
     if isinstance(source, Analysis):
         analysis = source
     else:
         with prepared(source) as p:
             analysis = analyze(p, top=1)
-    acts = analysis.activities
-    names = [str(a) for a in acts["activity"]]
-    counts = [float(c) for c in acts["count"]]
-    waits = [0.0 if math.isnan(float(w)) else float(w) for w in acts["wait_before_total_s"]]
-    all_count = sum(counts) or 1.0
-    all_wait = sum(waits)
-    score = {
-        n: c / all_count + (w / all_wait if all_wait > 0 else c / all_count)
-        for n, c, w in zip(names, counts, waits, strict=True)
-    }
-    ranked = sorted(names, key=lambda n: (-score[n], n))
+    ranked = ranked_activities(analysis)
     return ranked if limit is None else ranked[:limit]
 
 

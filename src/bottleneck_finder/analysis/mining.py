@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 import time
@@ -219,6 +220,73 @@ def mine_within(
         raise answer[1]
     result: MinedModel = answer[1]
     return result
+
+
+def _call_child(connection: Any, function: Callable[[], Any]) -> None:
+    try:
+        connection.send(("ok", function()))
+    except BaseException as exc:  # the parent raises it; never leave it waiting
+        try:
+            connection.send(("error", exc))
+        except Exception:
+            connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        connection.close()
+        os._exit(0)
+
+
+def all_within(
+    functions: list[Callable[[], Any]],
+    seconds: float,
+    *,
+    tick: Callable[[float], None] = lambda _elapsed: None,
+) -> list[Any] | None:
+    """Every one of `functions` called in its own forked worker process, side by side, all
+    stopped at `seconds`; their answers in order, or None when they did not all finish in
+    time. `tick(elapsed)` is called about every second while they work. Without fork they run
+    here, one after the other, with no deadline."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return [f() for f in functions]
+    began = time.monotonic()
+    workers = []
+    for function in functions:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_call_child, args=(sender, function), daemon=True)
+        child.start()
+        sender.close()
+        workers.append((child, receiver))
+    answers: list[tuple[str, Any] | None] = [None] * len(workers)
+    try:
+        while any(a is None for a in answers):
+            left = seconds - (time.monotonic() - began)
+            if left <= 0:
+                break
+            waiting = [r for (_, r), a in zip(workers, answers, strict=True) if a is None]
+            ready = multiprocessing.connection.wait(waiting, timeout=min(TICK_S, left))
+            for i, (_, receiver) in enumerate(workers):
+                if answers[i] is None and receiver in ready:
+                    try:
+                        answers[i] = receiver.recv()
+                    except EOFError:
+                        answers[i] = ("error", RuntimeError("a worker ended without an answer"))
+            tick(time.monotonic() - began)
+    finally:
+        for child, receiver in workers:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receiver.close()
+    if any(a is None for a in answers):
+        return None
+    out = []
+    for answer in answers:
+        assert answer is not None
+        if answer[0] == "error":
+            raise answer[1]
+        out.append(answer[1])
+    return out
 
 
 @contextlib.contextmanager

@@ -52,8 +52,10 @@ def occurrences(variants: Counter[tuple[str, ...]]) -> Counter[str]:
 @dataclass(frozen=True)
 class ModelWarning:
     """Something the reader of the model must know: `kind` is `time_limit` (the miner asked did
-    not finish in time, a simpler model is shown) or `flower` (the model allows almost any
-    order); `values` fill its sentence (render/texts: ds_warn_<kind>)."""
+    not finish in time, a simpler model is shown), `replay_sample` (fitness and precision were
+    measured on a sample of the cases within the time limit), `replay_time_limit` (they were
+    not measured in time) or `flower` (the model allows almost any order); `values` fill its
+    sentence (render/texts: ds_warn_<kind>)."""
 
     kind: str
     values: dict[str, Any]

@@ -107,6 +107,13 @@ def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
                     kept=w.count(int(v["kept"])),
                 )
             )
+        elif warning.kind in ("replay_sample", "replay_time_limit"):
+            values = {
+                "seconds": w.fixed(float(v["seconds"]), ".0f"),
+                "cases": w.count(int(v["cases"])),
+                "replayed": w.count(int(v.get("replayed", 0))),
+            }
+            out.append(w(f"ds_warn_{warning.kind}", **values))
         elif warning.kind == "flower":
             why = []
             if v["precision"] is not None:

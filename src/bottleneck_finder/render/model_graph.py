@@ -24,14 +24,26 @@ from .dot import (
     pen,
     quoted,
     scale_row,
+    wait_color,
+    wait_scale_row,
     wait_text,
     wrapped,
     wrapped_row,
 )
+from .graphviz import dot_available, render_plain
 from .words import ENGLISH, Words
 
 PLUMBING = "#7b8794"
 WIDE_TASKS = 15  # models with more tasks are drawn top to bottom
+TEXT_PT = 12
+"""The one text size of a model picture: at the report's 180 mm (510 pt) column a picture up to
+`FIT_WIDTH_PT` wide keeps it at 6 pt or more."""
+FIT_WIDTH_PT = 85.0 * TEXT_PT
+FIT_HEIGHT_PT = 1400.0  # the tallest picture once scaled to that column
+COLUMN_PT = 510.0
+PAD_IN = 0.3
+LEGEND_WRAP = 70  # characters of a legend line before it wraps
+MARK_WRAP = 30  # … and of a bottleneck mark in a box
 NAMED_LEFT_OUT = 12  # the legend names at most this many activities left out of the model
 FAST_LAYOUT_NODES = 150  # larger pictures get a bounded Graphviz layout effort
 
@@ -81,22 +93,33 @@ def _table(rows: list[str], scale: str) -> str:
     return f"{LEGEND_TABLE}{body}</TABLE>"
 
 
-def _header(name: str, legend: str, rankdir: str, *, fast: bool = False) -> list[str]:
+def _header(
+    name: str,
+    legend: str,
+    rankdir: str,
+    *,
+    fast: bool = False,
+    sizes: tuple[int, ...] = (),
+    ranksep: float = 0.35,
+) -> list[str]:
+    graph_pt, node_pt, edge_pt = sizes or (TEXT_PT, TEXT_PT, TEXT_PT)
     out = [f"digraph {name} {{"]
     # Large nets (a heuristics net of PermitLog: ~300 nodes, ~450 arcs) take Graphviz a minute
     # with its default effort; bounded crossing minimization and network simplex bring that
     # to about a third, and the picture stays readable.
     effort = "nslimit=2, mclimit=0.3, " if fast else ""
     out.append(
-        f'  graph [rankdir={rankdir}, fontname="{FONT}", fontsize=11, nodesep=0.25, '
-        f"ranksep=0.35, outputorder=edgesfirst, bgcolor=white, pad=0.3, {effort}"
+        f'  graph [rankdir={rankdir}, fontname="{FONT}", fontsize={graph_pt}, nodesep=0.25, '
+        f"ranksep={ranksep}, outputorder=edgesfirst, bgcolor=white, pad=0.3, {effort}"
         f"label=<{legend}>, labelloc=b, labeljust=l];"
     )
     out.append(
-        f'  node [fontname="{FONT}", fontsize=10, shape=box, style="rounded,filled", '
+        f'  node [fontname="{FONT}", fontsize={node_pt}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, margin="0.12,0.05"];'
     )
-    out.append(f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.6, fontcolor="#222222"];')
+    out.append(
+        f'  edge [fontname="{FONT}", fontsize={edge_pt}, arrowsize=0.6, fontcolor="#222222"];'
+    )
     return out
 
 
@@ -108,12 +131,18 @@ def model_dot(
     words: Words = ENGLISH,
     rankdir: str | None = None,
     projection: Projection | None = None,
+    fit: bool = True,
 ) -> str:
     """DOT of a BPMN diagram or Petri net: tasks with times done, median work and median wait
-    before them (colour), arcs into a task with that wait, and the bottlenecks marked; in
-    `words`, drawn in the `rankdir` direction (LR or TB; by default LR for small models, TB
-    for large ones). With a `projection` that left activities out, the legend counts them
-    instead of naming them."""
+    before them (colour on the fixed wait scale), arcs between two tasks with that pair's
+    wait, and the bottlenecks marked; in `words`, drawn in the `rankdir` direction (LR or TB;
+    by default LR for small models, TB for large ones). With a `projection` that left
+    activities out, the legend counts them instead of naming them.
+
+    With `fit` (and Graphviz), the picture is laid out to fit a 180 mm column with its text at
+    6 pt or more (`FIT_WIDTH_PT`, `FIT_HEIGHT_PT`, measured with `dot -Tplain`): top to bottom
+    first (or in `rankdir`), then without the arcs' labels (their figures are on the boxes),
+    then left to right, then with tighter ranks; else the one that misses least."""
     w, duration = words, words.duration
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
@@ -127,7 +156,7 @@ def model_dot(
         for s, t in graph.arcs
         if (by_id[s].label, by_id[t].label) in pairs
     ]
-    scale = bounds(waits + arc_waits)
+    scale = bounds(waits + arc_waits)  # the handoff picture's scale; the model's is fixed
     largest = max([t.count for t in tasks.values()] + [1])
     act_marks = {
         str(m["activity"]): (i + 1, m)
@@ -142,20 +171,25 @@ def model_dot(
     notation = w("model_bpmn" if graph.notation == "bpmn" else "model_petri")
     rows = [
         f"<B>{html(w('model_legend_title'))}</B> ({html(notation)})",
-        html(w("model_legend_box_work" if work else "model_legend_box")),
-        html(w("model_legend_arrow")),
-        html(w("model_legend_bpmn" if graph.notation == "bpmn" else "model_legend_petri")),
+        wrapped_row(w("model_legend_box_work" if work else "model_legend_box"), LEGEND_WRAP),
+        wrapped_row(w("model_legend_arrow"), LEGEND_WRAP),
+        wrapped_row(
+            w("model_legend_bpmn" if graph.notation == "bpmn" else "model_legend_petri"),
+            LEGEND_WRAP,
+        ),
     ]
     if act_marks:
+        head = w("model_legend_act_head")
         rows.append(
-            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("model_legend_act_head"))}</B></FONT>'
-            + html(w("model_legend_act"))
+            f'<FONT COLOR="{MARK_COLOR}"><B>{html(head)}</B></FONT>'
+            + wrapped_row(w("model_legend_act"), LEGEND_WRAP - len(head))
         )
     if tr_marks:
         rows.append(
-            f'<FONT COLOR="{MARK_COLOR}"><B>A1, A2, …</B></FONT>' + html(w("model_legend_arcs"))
+            f'<FONT COLOR="{MARK_COLOR}"><B>A1, A2, …</B></FONT>'
+            + wrapped_row(w("model_legend_arcs"), LEGEND_WRAP - 10)
         )
-    rows.append(html(wait_text(w, str(analysis.wait_definition))))
+    rows.append(wrapped_row(wait_text(w, str(analysis.wait_definition)), LEGEND_WRAP))
     drawn = {n.label for n in graph.nodes if n.kind == "task"}
     mined = set(tasks) if projection is None or not projection.left_out else set(projection.names)
     if projection is not None and projection.left_out:
@@ -167,7 +201,8 @@ def model_dot(
                     total=w.count(projection.total),
                     left_out=w.count(projection.left_out),
                     events=w.count(projection.events_left_out),
-                )
+                ),
+                LEGEND_WRAP,
             )
         )
     left_out = sorted(
@@ -180,21 +215,58 @@ def model_dot(
         )
         if len(left_out) > NAMED_LEFT_OUT:
             named += w("model_and_more", count=w.count(len(left_out) - NAMED_LEFT_OUT))
-        rows.append(wrapped_row(w("model_left_out", count=str(len(left_out)), named=named)))
-    # Small models read left to right; large ones top to bottom, which keeps the picture about
-    # three times taller than wide instead of ten times wider than tall (PermitLog).
-    if rankdir is None:
-        rankdir = "LR" if len(drawn) <= WIDE_TASKS else "TB"
-    legend = _table(rows, scale_row(scale, duration))
-    out = _header("model", legend, rankdir, fast=len(graph.nodes) > FAST_LAYOUT_NODES)
-
+        rows.append(
+            wrapped_row(w("model_left_out", count=str(len(left_out)), named=named), LEGEND_WRAP)
+        )
+    legend = _table(rows, wait_scale_row(w))
     look = _Look(w, duration, scale, largest)
-    for node in graph.nodes:
-        out.append("  " + _model_node(look, node, tasks, act_marks, tr_by_target, work))
-    for s, t in graph.arcs:
-        out.append("  " + _model_arc(look, by_id[s], by_id[t], incoming, tasks, pairs))
-    out.append("}")
-    return "\n".join(out) + "\n"
+
+    def draw(direction: str, arc_labels: bool, ranksep: float = 0.35) -> str:
+        fast = len(graph.nodes) > FAST_LAYOUT_NODES
+        out = _header("model", legend, direction, fast=fast, ranksep=ranksep)
+        for node in graph.nodes:
+            out.append("  " + _model_node(look, node, tasks, act_marks, tr_by_target, work))
+        for s, t in graph.arcs:
+            out.append(
+                "  " + _model_arc(look, by_id[s], by_id[t], incoming, tasks, pairs, arc_labels)
+            )
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    if not fit or not dot_available():
+        # Small models read left to right; large ones top to bottom (PermitLog).
+        if rankdir is None:
+            rankdir = "LR" if len(drawn) <= WIDE_TASKS else "TB"
+        return draw(rankdir, True)
+    tries = [(rankdir or "TB", True, 0.35), (rankdir or "TB", False, 0.35)]
+    if rankdir is None:
+        tries.append(("LR", False, 0.35))
+    tries += [(rankdir or "TB", False, 0.15), (rankdir or "TB", False, 0.05)]
+    best: tuple[float, str] = (math.inf, "")
+    for direction, arc_labels, ranksep in tries:
+        dot = draw(direction, arc_labels, ranksep)
+        width, height = _layout_size(dot)
+        scale_at = min(1.0, COLUMN_PT / width) if width > 0 else 1.0
+        if width <= FIT_WIDTH_PT and height * scale_at <= FIT_HEIGHT_PT:
+            return dot
+        # how far from fitting: the larger overshoot of width and scaled height
+        miss = max(width / FIT_WIDTH_PT, height * scale_at / FIT_HEIGHT_PT)
+        if miss < best[0]:
+            best = (miss, dot)
+    return best[1]
+
+
+def model_fits(dot_source: str) -> bool:
+    """Whether a model picture fits a 180 mm column with its text at 6 pt or more."""
+    width, height = _layout_size(dot_source)
+    scale_at = min(1.0, COLUMN_PT / width) if width > 0 else 1.0
+    return width <= FIT_WIDTH_PT and height * scale_at <= FIT_HEIGHT_PT
+
+
+def _layout_size(dot_source: str) -> tuple[float, float]:
+    """Width and height in points of the picture Graphviz makes of `dot_source`."""
+    head = render_plain(dot_source).split("\n", 1)[0].split()
+    return (float(head[2]) + 2 * PAD_IN) * 72.0, (float(head[3]) + 2 * PAD_IN) * 72.0
 
 
 @dataclass(frozen=True)
@@ -255,20 +327,20 @@ def _model_node(
             stats += " · " + w("graph_work", work=duration(task.work_median_s))
         if not math.isnan(task.wait_median_s):
             stats += " · " + w("graph_wait", wait=duration(task.wait_median_s))
-            colour = PALETTE[bucket(task.wait_median_s, look.scale)]
+            colour = wait_color(task.wait_median_s, w.workday_s)
         tip = w(
             "model_task_tip",
             name=node.label,
             count=w.count(task.count),
             wait=duration(task.wait_median_s),
         )
-    label = f'{wrapped(node.label)}<BR/><FONT POINT-SIZE="9" COLOR="#444444">{html(stats)}</FONT>'
+    label = f'{wrapped(node.label)}<BR/><FONT COLOR="#444444">{html(stats)}</FONT>'
     attrs = [f'color="{colour}"', "penwidth=2.5"]
     mark = act_marks.get(node.label)
     if mark is not None:
         rank, row = mark
         text = w("model_mark", rank=rank, share=w.percent(_share(row)))
-        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>{html(text)}</B></FONT>'
+        label += f'<BR/><FONT COLOR="{MARK_COLOR}"><B>{wrapped(text, MARK_WRAP)}</B></FONT>'
         attrs = [f'color="{MARK_COLOR}"', "penwidth=3.5", 'fillcolor="#fff1ee"']
         tip += w("model_mark_tip", rank=rank)
     for rank, row in tr_by_target.get(node.label, []):
@@ -279,7 +351,7 @@ def _model_node(
             wait=duration(float(row["wait_median_s"])),  # type: ignore[arg-type]
             share=w.percent(_share(row)),
         )
-        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{MARK_COLOR}"><B>{html(text)}</B></FONT>'
+        label += f'<BR/><FONT COLOR="{MARK_COLOR}"><B>{wrapped(text, MARK_WRAP)}</B></FONT>'
         if mark is None:
             attrs = [f'color="{MARK_COLOR}"', "penwidth=3.5", 'fillcolor="#fff1ee"']
     return f"{node.id} [label=<{label}>, {', '.join(attrs)}, tooltip={quoted(tip)}];"
@@ -296,6 +368,7 @@ def _model_arc(
     incoming: dict[str, list[str]],
     tasks: dict[str, _Task],
     pairs: dict[tuple[str, str], tuple[int, float]],
+    label: bool = True,
 ) -> str:
     w, largest = look.words, look.largest
     ends = f"{source.id} -> {target.id}"
@@ -308,9 +381,12 @@ def _model_arc(
         else:
             n, wait = 0, math.nan
         if n > 0 and not math.isnan(wait):
-            colour = PALETTE[bucket(wait, look.scale)]
+            colour = wait_color(wait, w.workday_s)
             text = w("graph_times", count=w.count(n)) + " · " + look.duration(wait)
-            return f'{ends} [label={quoted(text)}, color="{colour}", penwidth={pen(n, largest)}];'
+            attrs = f'color="{colour}", penwidth={pen(n, largest)}'
+            if not label:
+                return f"{ends} [{attrs}, tooltip={quoted(text)}];"
+            return f"{ends} [label={quoted(text)}, {attrs}];"
     if source.kind == "task" and source.label in tasks:
         return f'{ends} [color="{PLUMBING}", penwidth={pen(tasks[source.label].count, largest)}];'
     return f'{ends} [color="{PLUMBING}"];'
@@ -371,7 +447,7 @@ def handoff_dot(
         rows.append(f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>' + html(w("ho_marks")))
     if len(cross) < all_handoffs:
         rows.append(html(w("ho_showing", shown=w.count(len(cross)), total=w.count(all_handoffs))))
-    out = _header("handoffs", _table(rows, scale_row(scale, w.duration)), "TB")
+    out = _header("handoffs", _table(rows, scale_row(scale, w.duration)), "TB", sizes=(11, 10, 9))
     inside = {
         str(r["from_group"]): (int(r["count"]), float(r["wait_median_s"]))
         for r in within.to_dict(orient="records")

@@ -217,10 +217,20 @@ def _parts(
 
     def model() -> None:
         nonlocal results
-        from ..analysis.discover import bpmn_graph, discover
+        from ..analysis.discover import TIME_LIMIT, bpmn_graph, discover
+        from ..analysis.discovery import DEFAULT_ACTIVITIES, significant_activities
 
+        # discover's defaults: the same significant activities and the same time limit
         quality = data.analysis.log.activity_instances <= MODEL_QUALITY_MAX_STEPS
-        mined = discover(p, quality=quality, event_limit=MODEL_EVENT_LEVEL_MAX)
+        chosen = significant_activities(data.analysis, int(DEFAULT_ACTIVITIES))
+        mined = discover(
+            p,
+            quality=quality,
+            event_limit=MODEL_EVENT_LEVEL_MAX,
+            activities=chosen,
+            limit_text=DEFAULT_ACTIVITIES,
+            time_limit=TIME_LIMIT,
+        )
         if not quality:
             notes.append(
                 f"model: fitness and precision are not measured for logs over "

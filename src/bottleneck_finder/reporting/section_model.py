@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..render.discovery_text import model_warnings
 from ..render.model_graph import model_dot
 from . import figures
 from .model import Context, Figure, Paragraph, Section
@@ -31,8 +32,9 @@ def model_section(ctx: Context) -> Section | None:
     ]
     if mined.fitness is None:
         blocks.append(Paragraph(w("model_no_quality"), kind="note"))
-    # Top to bottom, as the process map: a model read left to right is too wide for a page.
-    dot = model_dot(graph, ctx.data.analysis, words=w, rankdir="TB")
+    blocks += [Paragraph(text, kind="note") for text in model_warnings(mined, w)]
+    # Laid out to fit the page column (top to bottom first), as discover draws it.
+    dot = model_dot(graph, ctx.data.analysis, words=w, projection=mined.projection)
     figure = figures.graph_figure(dot, name="model", caption=w("model_caption"))
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
     return Section(id="model", title=w("model"), blocks=tuple(blocks))
