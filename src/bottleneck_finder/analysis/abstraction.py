@@ -202,7 +202,7 @@ def significance(
     into_wait: dict[str, float] = {}
     for a in arrows:
         into_wait[a.target] = into_wait.get(a.target, 0.0) + _wait(a.wait_s)
-    total_wait = sum(into_wait.values())
+    total_wait = math.fsum(into_wait.values())
     freq = {n: int(activity_counts.get(n, 0)) for n in names}
     total_freq = sum(freq.values())
 
@@ -245,7 +245,7 @@ def abstract(
     act_limit, path_limit = Limit.parse(activities), Limit.parse(paths)
     sig = significance(activity_counts, arrows, starts, ends)
     names = set(sig)
-    total_wait = sum(_wait(a.wait_s) for a in arrows)
+    total_wait = math.fsum(_wait(a.wait_s) for a in arrows)
     transitions = sum(a.count for a in arrows)
     occurrences = transitions + sum(starts.values()) + sum(ends.values())
     weight: dict[tuple[str, str], float] = {}
@@ -335,7 +335,7 @@ def abstract(
         kept.add(e)
     inner = tuple(sorted(e for e in kept if e[0] != START and e[1] != END))
     hidden_occ = transitions - sum(waits[e][0] for e in inner)
-    hidden_wait = float(sum(w for e, (_, w) in waits.items() if e not in kept))
+    hidden_wait = math.fsum(w for e, (_, w) in waits.items() if e not in kept)
     start_shown = tuple(sorted(t for s, t in kept if s == START))
     end_shown = tuple(sorted(s for s, t in kept if t == END))
     return Abstraction(
