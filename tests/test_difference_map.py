@@ -302,3 +302,18 @@ def test_report_draws_compare_s_difference_map(
         result = CliRunner().invoke(cli, ["compare", *args, "--format", "dot"])
         assert result.exit_code == 0, result.output
         assert seen["difference"] == (out / "difference.dot").read_text("utf-8")
+
+
+@NEEDS_DOT
+def test_working_days_are_short_on_the_three_maps_and_explained() -> None:
+    """With a calendar in Vietnamese, every working-day duration on the compare maps reads
+    "ngày LV" (the long "ngày làm việc" widened them past 6 pt in a 180 mm column), and each
+    map's legend says once what it means."""
+    comparison = compare_logs(load_log(BEFORE), load_log(AFTER))
+    words = Words("vi", workday_s=8 * 3600.0)
+    for kind, dot in cg.comparison_dots(comparison, words).items():
+        assert "ngày LV" in dot, kind
+        assert dot.count("ngày LV = ngày làm việc (8 giờ làm việc)") == 1, kind
+        assert "ngày làm việc" not in dot.replace("= ngày làm việc (", ""), kind
+        found = check(render_dot(dot, "svg"))
+        assert not found.overlaps and found.smallest_pt >= 6.0, (kind, found)

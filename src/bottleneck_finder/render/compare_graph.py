@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape as html_unescape
 from typing import Any
 
@@ -382,7 +382,8 @@ def comparison_maps(
     `activities` nor `paths` (`--activities` / `--paths`: N, P% or all) the map shows at
     most `MAX_ACTIVITIES` and `MAX_EDGES`, fewer until it fits a report column; a given limit
     is kept as it is (the other at its default) and not fitted."""
-    w = words
+    # Working days in the short unit, which the legends explain: the maps stay narrow.
+    w = replace(words, short_workdays=True)
     acts = {str(r["activity"]): item_of(r) for r in comparison.activities.to_dict("records")}
     if activities is not None or paths is not None:
         chosen = select_difference(
@@ -518,7 +519,7 @@ def _room(widest: str, label: str = "") -> str:
         return label
     width = math.ceil(EM * SMALL_PT * len(html_unescape(re.sub("<[^>]*>", "", widest)))) + 2
     return (
-        '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+        '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
         f'<TD WIDTH="{width}" HEIGHT="{math.ceil(1.25 * SMALL_PT)}" ALIGN="LEFT">{label}</TD>'
         "</TR></TABLE>"
     )

@@ -21,6 +21,7 @@ class Words:
 
     lang: Lang
     workday_s: float | None = None  # with a working calendar: durations in its working days
+    short_workdays: bool = False  # every working-day duration in the short unit ("ngày LV")
 
     def __call__(self, key: str, **values: object) -> str:
         """The message `key` in this language with `values` filled in."""
@@ -81,7 +82,7 @@ class Words:
             if shown < limit:
                 return f"{self._short(shown)} {self(unit)}"
         if self.workday_s is not None:
-            unit = "unit_wd_short" if short else "unit_wd"
+            unit = "unit_wd_short" if short or self.short_workdays else "unit_wd"
             return f"{self._short(seconds / self.workday_s)} {self(unit)}"
         return f"{self._short(seconds / 86400.0)} {self('unit_d')}"
 
