@@ -22,10 +22,11 @@ from bottleneck_finder.render import compare_graph as cg
 from bottleneck_finder.render import compare_style as cs
 from bottleneck_finder.render.compare_sentences import percent_change
 from bottleneck_finder.render.compare_text import change_text
-from bottleneck_finder.render.graph import dot_available
+from bottleneck_finder.render.graph import dot_available, render_dot
 from bottleneck_finder.render.words import ENGLISH, Words
 
 from .conftest import EVENT_LOGS, ROOT, shared_log
+from .legibility import check
 
 BEFORE = EVENT_LOGS / "one_stop_shop_before.csv"
 AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
@@ -217,6 +218,25 @@ def test_demo_map_is_legible(tmp_path: Path) -> None:
     _legible(cg.comparison_dots(comparison)["difference"], tmp_path / "demo.svg")
 
 
+@NEEDS_DOT
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("log", ["permit", "demo", "rollout"])
+def test_no_labels_overlap_on_the_three_maps(log: str, lang: str) -> None:
+    """The fit checks label overlaps (svg_labels.measure, the report checker's rule): on
+    PermitLog split at 2018-01-01 and on the demo logs, in both languages, no two labels of
+    the difference, before or after map overlap and the smallest text is 6 pt or more."""
+    if log == "permit":
+        comparison = compare_split(load_log(shared_log("PermitLog.xes.gz")), "2018-01-01")
+    elif log == "demo":
+        comparison = compare_logs(load_log(BEFORE), load_log(AFTER))
+    else:
+        comparison = compare_split(load_log(ROLLOUT), "2025-04-14")
+    for kind, dot in cg.comparison_dots(comparison, Words(lang)).items():
+        found = check(render_dot(dot, "svg"))
+        assert not found.overlaps, (kind, found.overlaps)
+        assert found.smallest_pt >= 6.0, (kind, found)
+
+
 def _legible(dot: str, svg: Path) -> None:
     if not SVGCHECK.exists():
         pytest.skip(f"{SVGCHECK} (the legibility checker) is absent")
@@ -282,3 +302,18 @@ def test_report_draws_compare_s_difference_map(
         result = CliRunner().invoke(cli, ["compare", *args, "--format", "dot"])
         assert result.exit_code == 0, result.output
         assert seen["difference"] == (out / "difference.dot").read_text("utf-8")
+
+
+@NEEDS_DOT
+def test_working_days_are_short_on_the_three_maps_and_explained() -> None:
+    """With a calendar in Vietnamese, every working-day duration on the compare maps reads
+    "ngày LV" (the long "ngày làm việc" widened them past 6 pt in a 180 mm column), and each
+    map's legend says once what it means."""
+    comparison = compare_logs(load_log(BEFORE), load_log(AFTER))
+    words = Words("vi", workday_s=8 * 3600.0)
+    for kind, dot in cg.comparison_dots(comparison, words).items():
+        assert "ngày LV" in dot, kind
+        assert dot.count("ngày LV = ngày làm việc (8 giờ làm việc)") == 1, kind
+        assert "ngày làm việc" not in dot.replace("= ngày làm việc (", ""), kind
+        found = check(render_dot(dot, "svg"))
+        assert not found.overlaps and found.smallest_pt >= 6.0, (kind, found)

@@ -429,7 +429,9 @@ def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
     dot = process_dot(_analysis(), GraphOptions(words=Words("vi", workday_s=8 * 3600.0)))
     assert "2 lần<BR/>3 ngày làm việc" in dot  # C → B: 1 d of 8-hour working days
     assert "12 lần<BR/>2 giờ" in dot  # B → C
-    assert "&lt; 1 ngày làm việc" in dot and "≥ 5 ngày làm việc" in dot  # the calendar's scale
+    # the calendar's scale: short swatch labels, the unit explained once in the line above
+    assert "&lt; 1 ngày LV" in dot and "≥ 5 ngày LV" in dot
+    assert dot.count("ngày LV = ngày làm việc (8 giờ làm việc)") == 1
 
 
 def test_message_tables_share_no_key_and_have_both_languages() -> None:

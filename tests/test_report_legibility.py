@@ -1,5 +1,6 @@
 """The report's charts and pages are readable: plain tick labels, whole-word legends, hover
-titles kept, progress while drawing, no page holding only a heading."""
+titles kept, progress while drawing, no page holding only a heading, every inline SVG of the
+report on PermitLog readable in a 180 mm column."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from bottleneck_finder.render.words import Words
 from bottleneck_finder.reporting import ReportOptions, figures, make_report
 from bottleneck_finder.reporting.chromium import find_chromium
 
-from .conftest import EVENT_LOGS
+from .conftest import EVENT_LOGS, shared_log
+from .legibility import check
 
 ROLLOUT = EVENT_LOGS / "one_stop_shop_rollout.csv"
 SPLIT = "2025-04-14"
@@ -276,3 +278,50 @@ def test_every_chart_is_legible_in_a_180_mm_column(lang: str) -> None:
     for name, svg in charts.items():
         width, smallest = _smallest_text_pt(svg)
         assert smallest * min(1.0, 510.0 / width) >= 6.0, (name, width, smallest)
+
+
+def _inline_svgs(page: str) -> dict[str, str]:
+    """Every SVG report.html inlines, by its figure id, sized in points from its viewBox (the
+    page sets only a CSS width): Graphviz and matplotlib draw one SVG unit a point."""
+    found = {}
+    for match in re.finditer(r'<figure[^>]*id="fig-([^"]+)".*?</figure>', page, flags=re.S):
+        svg = re.search(r"<svg\b.*?</svg>", match.group(0), flags=re.S)
+        if svg is None:
+            continue
+        box = re.search(r'viewBox="([-\d.\s]+)"', svg.group(0))
+        assert box is not None, match.group(1)
+        width, height = box.group(1).split()[2:]
+        found[match.group(1)] = svg.group(0).replace(
+            "<svg", f'<svg width="{width}pt" height="{height}pt"', 1
+        )
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", ["2018-01-01", None])
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_every_inline_svg_of_the_permit_report_is_legible(lang: str, split: str | None) -> None:
+    """The report on PermitLog (with and without a split), every SVG report.html inlines,
+    scaled to a 180 mm (510 pt) column: text of 6 pt or more and no two labels overlapping
+    (tests/legibility.py for the Graphviz maps; matplotlib draws text as glyph paths)."""
+    with PreparedLog(load_log(shared_log("PermitLog.xes.gz"))) as log:
+        built = make_report(
+            log,
+            ReportOptions(lang=lang),
+            split=split,
+            generated_at=pd.Timestamp("2026-01-01T00:00Z"),
+            pdf=False,
+            progress=lambda _s: None,
+        )
+    svgs = _inline_svgs(str(built.files["report.html"]))
+    maps = {name for name, svg in svgs.items() if 'class="graph"' in svg}
+    assert "process" in maps and ("difference" in maps) == (split is not None), sorted(svgs)
+    assert len(svgs) - len(maps) >= 4, sorted(svgs)  # the charts
+    for name, svg in svgs.items():
+        found = check(svg)
+        if name in maps:
+            assert found.smallest_pt >= 6.0, (name, found)
+            assert not found.overlaps, (name, found.overlaps)
+        else:
+            width, smallest = _smallest_text_pt(svg)
+            assert smallest * min(1.0, 510.0 / width) >= 6.0, (name, width, smallest)

@@ -8,7 +8,8 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import unescape as html_unescape
 from typing import Any
 
 from ..analysis.abstraction import Abstraction, Limit
@@ -50,7 +51,8 @@ from .dot import (
     wait_scale_row,
     wrapped_row,
 )
-from .graph import RENDER_TIMEOUT_S, RenderError
+from .graph import RENDER_TIMEOUT_S, RenderError, render_dot
+from .svg_labels import EM, measure
 from .words import ENGLISH, Words
 
 MAX_EDGES = 45
@@ -67,6 +69,11 @@ NODESEP, RANKSEP = 0.15, 0.4
 PAD_PT, PAGE_PT = 21.6, 1400.0
 """The margin around a comparison map (0.3 in) and the tallest map, scaled into the column."""
 MIN_EDGES = 15
+ROOMS = ("difference", "widest", "measured")
+"""How the shared layout makes room for the arrow labels, tried in turn until the three maps
+fit with no two labels overlapping: the difference map's labels; the widest of the three
+maps' labels; that one as wide as `svg_labels.measure` counts it (0.6 em a character), the
+label drawn from the room's left edge, and every box as wide as `measure` counts its text."""
 """The difference map is not thinned below this many arrows (plus #1..#MARKED) to fit."""
 """Characters of a legend line of the comparison maps before it wraps."""
 """The introduced bottlenecks #1..#MARKED (compare's ranking) are always drawn."""
@@ -305,6 +312,8 @@ def _legend(
         ):
             row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {lines(text)}')
         row(lines(w("cg_width")))
+        if w.workday_s is not None:
+            row(lines(w.workday_note()))
         for name, palette in (("cg_more", MORE_WAIT), ("cg_less", LESS_WAIT)):
             row(html(w(name)))
             rows.append(f"<TR>{_step_cells(palette, w)}</TR>")
@@ -342,8 +351,8 @@ def _legend(
 
 def _step_cells(palette: tuple[str, ...], w: Words) -> str:
     """One legend cell per emphasis step of added (or saved) waiting per case."""
-    names = [f"< {w.duration(ADDED_STEPS_S[0])}"]
-    names += [f"≥ {w.duration(edge)}" for edge in ADDED_STEPS_S]
+    names = [f"< {w.duration(ADDED_STEPS_S[0], short=True)}"]
+    names += [f"≥ {w.duration(edge, short=True)}" for edge in ADDED_STEPS_S]
     return "".join(
         f'<TD BGCOLOR="{colour}"><FONT POINT-SIZE="{SMALL_PT}" COLOR="{STEP_TEXT[i]}">{html(name)}'
         "</FONT></TD>"
@@ -373,7 +382,8 @@ def comparison_maps(
     `activities` nor `paths` (`--activities` / `--paths`: N, P% or all) the map shows at
     most `MAX_ACTIVITIES` and `MAX_EDGES`, fewer until it fits a report column; a given limit
     is kept as it is (the other at its default) and not fitted."""
-    w = words
+    # Working days in the short unit, which the legends explain: the maps stay narrow.
+    w = replace(words, short_workdays=True)
     acts = {str(r["activity"]): item_of(r) for r in comparison.activities.to_dict("records")}
     if activities is not None or paths is not None:
         chosen = select_difference(
@@ -381,46 +391,64 @@ def comparison_maps(
             MAX_ACTIVITIES if activities is None else Limit.parse(activities),
             MAX_EDGES if paths is None else Limit.parse(paths),
         )
-        ids, eids, laid = _lay_out(comparison, acts, chosen, w)
-    else:
-        max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
-        while True:
-            chosen = select_difference(comparison, max_activities, max_edges)
-            ids, eids, laid = _lay_out(comparison, acts, chosen, w)
-            if _fits(laid) or max_edges <= MIN_EDGES:
-                break
-            max_edges, max_activities = max_edges - 3, max_activities - 1
+        return _pictures(comparison, acts, chosen, w, "measured")[0], chosen
+    max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
+    best: tuple[tuple[bool, int], dict[str, str], DifferenceSelection] | None = None
+    while True:
+        chosen = select_difference(comparison, max_activities, max_edges)
+        for room in ROOMS:
+            out, laid = _pictures(comparison, acts, chosen, w, room)
+            fits = _fits(laid)
+            if not fits and max_edges > MIN_EDGES:
+                continue
+            flaws = (not fits, _overlaps(out))
+            if flaws == (False, 0):
+                return out, chosen
+            if best is None or flaws < best[0]:
+                best = (flaws, out, chosen)
+        if max_edges <= MIN_EDGES and best is not None:
+            # None fits with no overlap: the one that fits with the fewest overlaps.
+            return best[1], best[2]
+        max_edges, max_activities = max_edges - 3, max_activities - 1
+
+
+def _overlaps(pictures: Mapping[str, str]) -> int:
+    """How many pairs of labels overlap on the maps drawn by Graphviz (`measure`)."""
+    return sum(len(measure(render_dot(dot, "svg")).overlaps) for dot in pictures.values())
+
+
+def _pictures(
+    comparison: Comparison,
+    acts: dict[str, Item],
+    chosen: DifferenceSelection,
+    w: Words,
+    room: str,
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The DOT sources of the difference, before and after maps of `chosen` on one layout,
+    and that layout, which leaves each arrow label the `room` of `ROOMS`."""
+    ids, eids, laid = _lay_out(comparison, acts, chosen, w, room)
     edges, names = chosen.edges, chosen.activities
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     pos = {o["name"]: o for o in laid.get("objects", [])}
     epos = {e.get("id"): e for e in laid.get("edges", [])}
     frame = (laid["bb"], laid.get("lp", "0,0"))
-
-    out = {}
-    for kind in ("difference", "before", "after"):
-        out[kind] = _picture(
-            kind,
-            comparison,
-            names,
-            ids,
-            acts,
-            edges,
-            eids,
-            pos,
-            epos,
-            frame,
-            largest,
-            chosen,
-            w,
-        )
-    return out, chosen
+    look = (ids, eids, pos, epos, frame, largest, room)
+    return {
+        kind: _picture(kind, comparison, names, acts, edges, chosen, w, look)
+        for kind in ("difference", "before", "after")
+    }, laid
 
 
 def _lay_out(
-    comparison: Comparison, acts: dict[str, Item], chosen: DifferenceSelection, w: Words
+    comparison: Comparison,
+    acts: dict[str, Item],
+    chosen: DifferenceSelection,
+    w: Words,
+    room: str,
 ) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]]:
     """Node and arrow ids of the selection, and the `dot` layout of the difference map over
-    them (every box as large as its largest label on the three maps)."""
+    them (every box as large as its largest label on the three maps; with room "measured",
+    every box and arrow label as wide as `measure` counts its widest label there)."""
     edges = chosen.edges
     names = chosen.activities
     ranks = chosen.activity_ranks
@@ -446,16 +474,68 @@ def _lay_out(
         f'  edge [fontname="{FONT}", fontsize={SMALL_PT}];',
     ]
     for name in names:
-        layout_lines.append(f"  {ids[name]} [label=<{longest(name)}>];")
+        label = longest(name)
+        width = f", width={_min_width(label):.2f}" if room == "measured" else ""
+        layout_lines.append(f"  {ids[name]} [label=<{label}>{width}];")
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     for s, t, item in edges:
         layout_lines.append(
             f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, "
-            f"label=<{diff_edge_label(item, w, chosen.edge_ranks.get((s, t)))}>, "
+            f"label=<{_edge_room(item, w, chosen.edge_ranks.get((s, t)), room)}>, "
             f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
         )
     layout_lines.append("}")
     return ids, eids, _layout("\n".join(layout_lines) + "\n")
+
+
+def _text_pt(line: str) -> float:
+    """A label line's width in points as `svg_labels.measure` counts it (0.6 em a character)."""
+    size = SMALL_PT if f'POINT-SIZE="{SMALL_PT}"' in line else NAME_PT
+    return EM * size * len(html_unescape(re.sub("<[^>]*>", "", line)))
+
+
+def _min_width(label: str) -> float:
+    """A box's least width in inches: its widest line as `measure` counts it, plus margins."""
+    return max(_text_pt(line) for line in label.split("<BR/>")) / 72.0 + 0.28
+
+
+def _edge_room(item: Item, w: Words, rank: int | None, room: str, label: str = "") -> str:
+    """An arrow's `label` on a map, in its measured room (`_room`) on a "measured" layout;
+    with no `label`, the layout's stand-in for it in `room` (see `ROOMS`)."""
+    if room == "measured":
+        return _room(widest_edge_label(item, w, rank), label)
+    if label:
+        return label
+    return (
+        diff_edge_label(item, w, rank) if room == "difference" else widest_edge_label(item, w, rank)
+    )
+
+
+def _room(widest: str, label: str = "") -> str:
+    """An arrow's label in a box as wide as `measure` counts its `widest` label on the three
+    maps (the layout gets the empty box): the text starts at the box's left edge, so labels
+    placed apart in the layout stay apart for the overlap check."""
+    if not widest:
+        return label
+    width = math.ceil(EM * SMALL_PT * len(html_unescape(re.sub("<[^>]*>", "", widest)))) + 2
+    return (
+        '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
+        f'<TD WIDTH="{width}" HEIGHT="{math.ceil(1.25 * SMALL_PT)}" ALIGN="LEFT">{label}</TD>'
+        "</TR></TABLE>"
+    )
+
+
+def widest_edge_label(item: Item, w: Words, rank: int | None) -> str:
+    """The widest of an arrow's labels on the three maps, so that the shared layout leaves
+    room for each (a before or after label is often longer than the difference map's)."""
+    candidates = [diff_edge_label(item, w, rank)]
+    for count, median in (
+        (item.before_count, item.before_median),
+        (item.after_count, item.after_median),
+    ):
+        if count > 0:
+            candidates.append(side_edge_label(count, median, w))
+    return max(candidates, key=lambda s: len(re.sub("<[^>]*>", "", s)))
 
 
 def _fits(laid: Mapping[str, Any]) -> bool:
@@ -471,17 +551,23 @@ def _picture(
     kind: str,
     comparison: Comparison,
     names: list[str],
-    ids: dict[str, str],
     acts: dict[str, Item],
     edges: list[tuple[str, str, Item]],
-    eids: dict[tuple[str, str], str],
-    pos: dict[str, Any],
-    epos: dict[Any, Any],
-    frame: tuple[str, str],
-    largest: int,
     chosen: DifferenceSelection,
     w: Words,
+    look: tuple[
+        dict[str, str],
+        dict[tuple[str, str], str],
+        dict[str, Any],
+        dict[Any, Any],
+        tuple[str, str],
+        int,
+        str,
+    ],
 ) -> str:
+    """One of the three maps on the shared layout `look` (ids, arrow ids, box and arrow
+    positions, frame, the most frequent count, the labels' room)."""
+    ids, eids, pos, epos, frame, largest, room = look
     bb, lp = frame
     lines = [
         f"digraph {kind} {{",
@@ -545,6 +631,8 @@ def _picture(
             label = side_edge_label(count, median, w)
             attrs = f'color="{wait_color(median, w.workday_s)}"'
         tip = edge_tip(s, t, item, w)
+        if label:
+            label = _edge_room(item, w, chosen.edge_ranks.get((s, t)), room, label)
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
             f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"

@@ -212,18 +212,22 @@ def wait_color(seconds: float, workday_s: float | None = None) -> str:
 def wait_labels(words: Words) -> tuple[str, ...]:
     """The seven bin labels of the fixed scale in `words` ("< 10 min" … "≥ 7 d")."""
     edges = wait_thresholds(words.workday_s)
-    labels = [f"< {words.duration(e)}" for e in edges]
-    return (*labels, f"≥ {words.duration(edges[-1])}")
+    labels = [f"< {words.duration(e, short=True)}" for e in edges]
+    return (*labels, f"≥ {words.duration(edges[-1], short=True)}")
 
 
 def wait_scale_row(words: Words, columns: int = 7, point_size: int | None = None) -> str:
     """Legend rows of the fixed scale's seven swatches, `columns` to a row, each labelled (in
-    `point_size` text, default the picture's)."""
+    `point_size` text, default the picture's) in short units; with a working calendar a line
+    above them explains the short working-day unit once."""
     size = "" if point_size is None else f' POINT-SIZE="{point_size}"'
+    note = words.workday_note()
+    text = f"<FONT{size}>{html(note)}</FONT>" if size else html(note)
+    head = f'<TR><TD COLSPAN="{columns}" ALIGN="LEFT">{text}</TD></TR>' if note else ""
     cells = [
         f'<TD BGCOLOR="{PALETTE[i]}"><FONT COLOR="{PALETTE_TEXT[i]}"{size}>'
         f"{html(label)}</FONT></TD>"
         for i, label in enumerate(wait_labels(words))
     ]
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
-    return "".join(f"<TR>{''.join(r)}</TR>" for r in rows)
+    return head + "".join(f"<TR>{''.join(r)}</TR>" for r in rows)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 _NS = "{http://www.w3.org/2000/svg}"
-_EM = 0.6
+EM = 0.6
 """A text's width in ems per character: DejaVu Sans averages below it, so the boxes are
 generous and a pair found apart is apart on the page."""
 _SCALE = re.compile(r"scale\(\s*([-\d.]+)(?:[ ,]+([-\d.]+))?\s*\)")
@@ -51,7 +51,7 @@ def measure(svg: bytes | str) -> SvgSize:
             size = float(el.get("font-size", "14")) * sx
             x = float(el.get("x", "0")) * sx + tx
             y = float(el.get("y", "0")) * sy + ty
-            width = _EM * size * len(text)
+            width = EM * size * len(text)
             anchor = el.get("text-anchor", "start")
             x0 = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
             boxes.append((x0, y - 0.8 * size, x0 + width, y + 0.2 * size, text))

@@ -21,6 +21,7 @@ class Words:
 
     lang: Lang
     workday_s: float | None = None  # with a working calendar: durations in its working days
+    short_workdays: bool = False  # every working-day duration in the short unit ("ngày LV")
 
     def __call__(self, key: str, **values: object) -> str:
         """The message `key` in this language with `values` filled in."""
@@ -63,13 +64,14 @@ class Words:
             return f"<{self.number(0.1, 1)}%"
         return f"{self.number(pct, 1)}%"
 
-    def duration(self, seconds: float) -> str:
+    def duration(self, seconds: float, short: bool = False) -> str:
         """A duration as people say it: "45 giây", "3,2 giờ", "3,2 ngày" (vi) / "3.2 d" (en);
-        with a working calendar, days are its working days: "3,2 ngày làm việc" / "3.2 wd"."""
+        with a working calendar, days are its working days: "3,2 ngày làm việc" / "3.2 wd"
+        (`short`: "3,2 ngày LV", for narrow places that explain the unit nearby)."""
         if math.isnan(seconds):
             return "–"
         if seconds < 0:
-            return "-" + self.duration(-seconds)
+            return "-" + self.duration(-seconds, short)
         for unit, size, limit in (
             ("unit_s", 1.0, 60.0),
             ("unit_min", 60.0, 60.0),
@@ -80,8 +82,16 @@ class Words:
             if shown < limit:
                 return f"{self._short(shown)} {self(unit)}"
         if self.workday_s is not None:
-            return f"{self._short(seconds / self.workday_s)} {self('unit_wd')}"
+            unit = "unit_wd_short" if short or self.short_workdays else "unit_wd"
+            return f"{self._short(seconds / self.workday_s)} {self(unit)}"
         return f"{self._short(seconds / 86400.0)} {self('unit_d')}"
+
+    def workday_note(self) -> str:
+        """What the short working-day unit means ("" on the wall clock): "ngày LV = ngày làm
+        việc (8 giờ làm việc)" / "wd = working day (8 working hours)"."""
+        if self.workday_s is None:
+            return ""
+        return self("unit_wd_note", hours=self._short(self.workday_s / 3600.0))
 
     def plot_unit(self, seconds: float) -> tuple[float, str]:
         """The plot unit (size in seconds, message key) that suits a typical duration: with a
