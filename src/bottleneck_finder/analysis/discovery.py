@@ -110,16 +110,17 @@ def fitting_model(
         return verdicts[-1]
 
     def left() -> float | None:
-        if time_limit is None:
-            return None
+        if time_limit is None or not verdicts:  # the first attempt has all of it
+            return time_limit
         return max(STEP_MIN_S, time_limit - (time.monotonic() - began))
 
     def attempt(n: int, last: bool) -> DiscoveredModel:
+        budget = left()
         verdicts.clear()
         return discover(
             p,
             activities=list(chosen[:n]),
-            time_limit=left(),
+            time_limit=budget,
             progress=progress,
             accept=None if last or fits is None else accept,
             **options,
@@ -145,7 +146,12 @@ def fitting_model(
     shown = model.projection.mined if model.projection is not None else tried[-1]
     warning = ModelWarning("too_wide", {"asked": n, "shown": shown, "tried": tried})
     projection = None if model.projection is None else replace(model.projection, stepped_from=n)
-    return replace(model, projection=projection, warnings=(*model.warnings, warning))
+    return replace(
+        model,
+        projection=projection,
+        time_limit=time_limit,
+        warnings=(*model.warnings, warning),
+    )
 
 
 def run_discovery(

@@ -131,7 +131,7 @@ def discover(
         calendar=calendar,
         activities=None if default else activities,
         time_limit=time_limit,
-        fits=page_fit(notation, w),
+        fits=page_fit(notation),
     )
     progress.stage("drawing the model")
     with ticking(lambda t: progress.stage(f"drawing the model ({t:.0f} s)")):

@@ -150,18 +150,20 @@ def model_picture(m: DiscoveredModel, notation: str) -> ModelGraph:
     return m.bpmn_diagram if m.bpmn_diagram is not None else bpmn_graph(m.bpmn)
 
 
-def page_fit(
-    notation: str, words: Words = ENGLISH
-) -> Callable[[DiscoveredModel, Analysis], bool] | None:
-    """Whether a model's picture in `notation`, as `discovery_files` draws it in `words` with
-    the log's `Analysis`, fits a 180 mm column with its text at 6 pt or more (None: nothing to
-    check, the dfg notation or no Graphviz)."""
+def page_fit(notation: str) -> Callable[[DiscoveredModel, Analysis], bool] | None:
+    """Whether a model's picture in `notation`, as `discovery_files` draws it for the log's
+    `Analysis`, fits a 180 mm column with its text at 6 pt or more in English and in
+    Vietnamese (so the model kept is the same whatever the language; None: nothing to check,
+    the dfg notation or no Graphviz)."""
     if notation not in ("bpmn", "petri") or not dot_available():
         return None
 
     def fits(m: DiscoveredModel, analysis: Analysis) -> bool:
         graph = model_picture(m, notation)
-        return model_fits(model_dot(graph, analysis, words=words, projection=m.projection))
+        return all(
+            model_fits(model_dot(graph, analysis, words=w, projection=m.projection))
+            for w in (ENGLISH, Words("vi"))
+        )
 
     return fits
 

@@ -225,7 +225,7 @@ def _parts(
         # same step down to fewer activities when the model is too wide for a page
         quality = data.analysis.log.activity_instances <= MODEL_QUALITY_MAX_STEPS
         chosen = significant_activities(data.analysis, int(DEFAULT_ACTIVITIES))
-        fits = page_fit("bpmn", options.words())
+        fits = page_fit("bpmn")
         mined = fitting_model(
             p,
             chosen,
