@@ -24,7 +24,7 @@ from .model_shape import ModelWarning
 
 DEFAULT_ACTIVITIES = "25"
 """By default the model is mined on the 25 most significant activities (the map's default)."""
-STEP_DOWN = (18, 12, 8)
+STEP_DOWN = (18, 12, 8, 6)
 """… and when that model is too wide for a page, on these fewer, in turn, until one fits."""
 STEP_MIN_S = 5.0  # a step down is mined only with at least this many seconds of the limit left
 
@@ -97,7 +97,7 @@ def fitting_model(
 ) -> DiscoveredModel:
     """The model of the `chosen` activities (most significant first; `discover` with
     `options`); with `fits` (is its picture legible on a page?), when it does not fit it is
-    mined again on the most significant `STEP_DOWN` activities (18, then 12, then 8) until one
+    mined again on the most significant `STEP_DOWN` activities (18, 12, 8, then 6) until one
     fits or the `time_limit` (for all of it) runs out. Only the model kept is measured (fitness,
     precision); it says how many activities were asked first (`projection.stepped_from`) and
     carries a `too_wide` warning."""
@@ -106,6 +106,8 @@ def fitting_model(
 
     def accept(model: DiscoveredModel) -> bool:
         assert fits is not None
+        if tried and model.projection is not None:  # judged with its legend's line saying so
+            model = replace(model, projection=replace(model.projection, stepped_from=n))
         verdicts.append(fits(model))
         return verdicts[-1]
 
@@ -127,11 +129,11 @@ def fitting_model(
         )
 
     n = len(chosen)
+    tried: list[int] = []
     model = attempt(n, fits is None)
     if fits is None or not verdicts or verdicts[-1]:
         return model
-    first = model.projection.mined if model.projection is not None else n
-    tried = [first]
+    tried.append(model.projection.mined if model.projection is not None else n)
     while True:
         out_of_time = time_limit is not None and time.monotonic() - began >= time_limit
         fewer = [k for k in STEP_DOWN if k < tried[-1]]
