@@ -138,6 +138,7 @@ def test_projection_counts_on_the_hand_log(tmp_path: Path) -> None:
         "left_out": 2,  # C and X
         "events_total": 14,
         "events_left_out": 3,  # C twice, X once
+        "stepped_down_from": None,  # --activities given: never stepped down
     }
     assert doc["model"]["algorithm"] == "IM"
     # projected onto D, B, A the cases are A B D (c1, c2, c4) and A D (c3): IM fits them all

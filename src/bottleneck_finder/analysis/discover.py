@@ -210,6 +210,7 @@ def discover(
     time_limit: float | None = TIME_LIMIT,
     progress: Callable[[str], None] = lambda _stage: None,
     mine: MineFunction | None = None,
+    accept: Callable[[DiscoveredModel], bool] | None = None,
 ) -> DiscoveredModel:
     """Mine a model of `log` with pm4py (inductive miner with its noise threshold, heuristics
     miner, or the directly-follows graph as a net), measure fitness and precision by
@@ -222,7 +223,8 @@ def discover(
     significant half of the activities (at most 25) instead, within a quarter of that time
     (at least 5 s), and failing that their directly-follows graph is the model; a warning says
     so. `mine` replaces pm4py's mining (`mining.mine_model`) in every attempt (tests inject
-    slow ones).
+    slow ones). With `accept`, the mined model is shown to it before fitness and precision are
+    measured; if it says no, that model is returned as it is (not measured).
 
     The model is mined from the real order of the events, whatever the clock."""
     if miner not in MINERS:
@@ -233,7 +235,7 @@ def discover(
         setup = _Setup(
             miner, noise, quality, alignments, event_limit, replay_limit, bpmn, time_limit
         )
-        return _discover(p, setup, activities, limit_text, progress, mine)
+        return _discover(p, setup, activities, limit_text, progress, mine, accept)
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ def _discover(
     limit_text: str,
     progress: Callable[[str], None],
     mine: MineFunction | None,
+    accept: Callable[[DiscoveredModel], bool] | None = None,
 ) -> DiscoveredModel:
     all_variants = log_variants(p)
     cases = sum(all_variants.values())
@@ -361,6 +364,31 @@ def _discover(
 
             root = etree.fromstring(bpmn_xml, etree.XMLParser(resolve_entities=False))
             bpmn_obj = bpmn_importer.import_xml_tree_from_root(root)
+        if accept is not None:
+            sketch = DiscoveredModel(
+                miner=miner,
+                source=source,
+                noise=noise if miner == "inductive" else 0.0,
+                fitness=None,
+                precision=None,
+                alignment_fitness=None,
+                cases=cases,
+                replayed_cases=0,
+                net=net,
+                initial=im,
+                final=fm,
+                bpmn=bpmn_obj,
+                bpmn_xml=bpmn_xml,
+                pnml=pnml_bytes,
+                algorithm=mined.algorithm,
+                bpmn_diagram=mined.bpmn_graph,
+                projection=projection,
+                time_limit=s.time_limit,
+                fell_back=any(w.kind == "time_limit" for w in warnings),
+                warnings=tuple(warnings),
+            )
+            if not accept(sketch):
+                return sketch
         fitness = precision = align = None
         replayed = 0
         notes: list[str] = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ..calendar import WorkCalendar
 from ..errors import BottleneckError
@@ -18,9 +20,13 @@ from .conformance import Conformance, conformance, read_reference
 from .discover import TIME_LIMIT, DiscoveredModel, discover, log_variants
 from .flows import Handoffs, Rework, Variants, handoffs, rework, variants
 from .mining import MineFunction
+from .model_shape import ModelWarning
 
 DEFAULT_ACTIVITIES = "25"
 """By default the model is mined on the 25 most significant activities (the map's default)."""
+STEP_DOWN = (18, 12, 8, 6)
+"""… and when that model is too wide for a page, on these fewer, in turn, until one fits."""
+STEP_MIN_S = 5.0  # a step down is mined only with at least this many seconds of the limit left
 
 _LIMIT = re.compile(r"^\s*(?:(all)|(\d+)|(\d+(?:\.\d*)?|\.\d+)\s*%)\s*$", re.IGNORECASE)
 
@@ -80,6 +86,76 @@ def significant_activities(
     return ranked if limit is None else ranked[:limit]
 
 
+def fitting_model(
+    p: PreparedLog,
+    chosen: Sequence[str],
+    *,
+    fits: Callable[[DiscoveredModel], bool] | None = None,
+    time_limit: float | None = TIME_LIMIT,
+    progress: Callable[[str], None] = lambda _stage: None,
+    **options: Any,
+) -> DiscoveredModel:
+    """The model of the `chosen` activities (most significant first; `discover` with
+    `options`); with `fits` (is its picture legible on a page?), when it does not fit it is
+    mined again on the most significant `STEP_DOWN` activities (18, 12, 8, then 6) until one
+    fits or the `time_limit` (for all of it) runs out. Only the model kept is measured (fitness,
+    precision); it says how many activities were asked first (`projection.stepped_from`) and
+    carries a `too_wide` warning."""
+    began = time.monotonic()
+    verdicts: list[bool] = []
+
+    def accept(model: DiscoveredModel) -> bool:
+        assert fits is not None
+        if tried and model.projection is not None:  # judged with its legend's line saying so
+            model = replace(model, projection=replace(model.projection, stepped_from=n))
+        verdicts.append(fits(model))
+        return verdicts[-1]
+
+    def left() -> float | None:
+        if time_limit is None or not verdicts:  # the first attempt has all of it
+            return time_limit
+        return max(STEP_MIN_S, time_limit - (time.monotonic() - began))
+
+    def attempt(n: int, last: bool) -> DiscoveredModel:
+        budget = left()
+        verdicts.clear()
+        return discover(
+            p,
+            activities=list(chosen[:n]),
+            time_limit=budget,
+            progress=progress,
+            accept=None if last or fits is None else accept,
+            **options,
+        )
+
+    n = len(chosen)
+    tried: list[int] = []
+    model = attempt(n, fits is None)
+    if fits is None or not verdicts or verdicts[-1]:
+        return model
+    tried.append(model.projection.mined if model.projection is not None else n)
+    while True:
+        out_of_time = time_limit is not None and time.monotonic() - began >= time_limit
+        fewer = [k for k in STEP_DOWN if k < tried[-1]]
+        if not fewer or out_of_time:  # keep the last one tried: measure it
+            model = attempt(tried[-1], True)
+            break
+        progress(f"the model of {tried[-1]} activities is too wide for a page; {fewer[0]} next")
+        model = attempt(fewer[0], fewer[0] == STEP_DOWN[-1])
+        tried.append(fewer[0])
+        if not verdicts or verdicts[-1]:
+            break
+    shown = model.projection.mined if model.projection is not None else tried[-1]
+    warning = ModelWarning("too_wide", {"asked": n, "shown": shown, "tried": tried})
+    projection = None if model.projection is None else replace(model.projection, stepped_from=n)
+    return replace(
+        model,
+        projection=projection,
+        time_limit=time_limit,
+        warnings=(*model.warnings, warning),
+    )
+
+
 def run_discovery(
     log: EventLog | PreparedLog,
     *,
@@ -91,16 +167,19 @@ def run_discovery(
     reference: tuple[str, bytes] | None = None,
     progress: Callable[[str], None] = lambda _stage: None,
     calendar: WorkCalendar | None = None,
-    activities: str | int = DEFAULT_ACTIVITIES,
+    activities: str | int | None = None,
     time_limit: float | None = TIME_LIMIT,
     mine: MineFunction | None = None,
+    fits: Callable[[DiscoveredModel, Analysis], bool] | None = None,
 ) -> Discovery:
     """Analyze, mine and measure `log` once prepared (pure: no files, no printing; `progress`
     hears the name of each stage, and every second or so of a long one).
 
     The model is mined on the `activities` (N, P% or all) most significant activities, within
     `time_limit` seconds (then a simpler model; see `discover`); BPMN is made unless the
-    notation is `petri`. `mine` replaces pm4py's mining (tests).
+    notation is `petri`. `mine` replaces pm4py's mining (tests). `activities` None is the
+    default (25); then, with `fits` (is the model's picture legible on a page?), a model too
+    wide is mined again on fewer activities (`fitting_model`).
 
     On a working calendar (the prepared log's, or `calendar`) every time annotation (waits,
     work, variant durations, rework and hand-off waits) is working time; the model is mined
@@ -117,15 +196,17 @@ def run_discovery(
         found_variants = variants(p, top=top)
         found_rework = rework(p)
         found_handoffs = handoffs(p)
-        limit = activity_count(activities, analysis.log.activities)
+        asked = DEFAULT_ACTIVITIES if activities is None else activities
+        limit = activity_count(asked, analysis.log.activities)
         chosen = significant_activities(analysis, None)
-        model = discover(
+        model = fitting_model(
             p,
+            chosen if limit is None or limit >= len(chosen) else chosen[:limit],
+            fits=None if fits is None or activities is not None else lambda m: fits(m, analysis),
             miner=miner,
             noise=noise,
             alignments=alignments,
-            activities=chosen if limit is None or limit >= len(chosen) else chosen[:limit],
-            limit_text=str(activities).strip().lower(),
+            limit_text=str(asked).strip().lower(),
             bpmn=notation != "petri",
             time_limit=time_limit,
             progress=stage,

@@ -54,8 +54,9 @@ class ModelWarning:
     """Something the reader of the model must know: `kind` is `time_limit` (the miner asked did
     not finish in time, a simpler model is shown), `replay_sample` (fitness and precision were
     measured on a sample of the cases within the time limit), `replay_time_limit` (they were
-    not measured in time) or `flower` (the model allows almost any order); `values` fill its
-    sentence (render/texts: ds_warn_<kind>)."""
+    not measured in time), `too_wide` (the default model was too wide for a page, so it was
+    mined again on fewer activities) or `flower` (the model allows almost any order); `values`
+    fill its sentence (render/texts: ds_warn_<kind>)."""
 
     kind: str
     values: dict[str, Any]
@@ -64,7 +65,9 @@ class ModelWarning:
 @dataclass(frozen=True)
 class Projection:
     """The activities the model was mined on: `mined` of `total` activities (`limit` as asked,
-    e.g. "25", "30%", "all"), and `events_left_out` of `events_total` activity instances."""
+    e.g. "25", "30%", "all"), and `events_left_out` of `events_total` activity instances;
+    `stepped_from` the default count first mined when its model was too wide for a page
+    (0: not stepped down)."""
 
     limit: str
     total: int
@@ -72,6 +75,7 @@ class Projection:
     events_total: int
     events_left_out: int
     names: tuple[str, ...] = ()  # the activities mined on, most frequent first
+    stepped_from: int = 0
 
     @property
     def left_out(self) -> int:

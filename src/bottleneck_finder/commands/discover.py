@@ -114,8 +114,11 @@ def discover(
     )
     from ..analysis.discovery import run_discovery
     from ..analysis.mining import ticking
-    from ..render.discovery_text import discovery_files, model_warnings, summary_text
+    from ..render.discovery_text import discovery_files, model_warnings, page_fit, summary_text
 
+    # the default activities: a model too wide for a page is mined again on fewer
+    source = click.get_current_context().get_parameter_source("activities")
+    default = source in (click.core.ParameterSource.DEFAULT, None)
     found = run_discovery(
         event_log,
         miner=miner,
@@ -126,8 +129,9 @@ def discover(
         reference=ref,
         progress=progress.stage,
         calendar=calendar,
-        activities=activities,
+        activities=None if default else activities,
         time_limit=time_limit,
+        fits=page_fit(notation),
     )
     progress.stage("drawing the model")
     with ticking(lambda t: progress.stage(f"drawing the model ({t:.0f} s)")):

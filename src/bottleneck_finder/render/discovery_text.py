@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..analysis.discover import DiscoveredModel, bpmn_graph, petri_graph
+from ..analysis.discover import DiscoveredModel, ModelGraph, bpmn_graph, petri_graph
 from ..analysis.discovery import Discovery
 from ..calendar import time_basis
+from ..model import Analysis
 from .flows import flows_document, flows_files, flows_text, json_rows
-from .graph import GraphOptions, picture_files, process_dot
-from .model_graph import handoff_dot, model_dot
+from .graph import GraphOptions, dot_available, picture_files, process_dot
+from .model_graph import handoff_dot, model_dot, model_fits
 from .serialize import to_csv, to_json
 from .words import ENGLISH, Words
 
@@ -78,6 +80,7 @@ def projection_document(m: DiscoveredModel) -> dict[str, Any]:
             "left_out": 0,
             "events_total": None,
             "events_left_out": 0,
+            "stepped_down_from": None,
         }
     return {
         "limit": p.limit,
@@ -86,6 +89,7 @@ def projection_document(m: DiscoveredModel) -> dict[str, Any]:
         "left_out": p.left_out,
         "events_total": p.events_total,
         "events_left_out": p.events_left_out,
+        "stepped_down_from": p.stepped_from or None,
     }
 
 
@@ -114,6 +118,14 @@ def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
                 "replayed": w.count(int(v.get("replayed", 0))),
             }
             out.append(w(f"ds_warn_{warning.kind}", **values))
+        elif warning.kind == "too_wide":
+            out.append(
+                w(
+                    "ds_warn_too_wide",
+                    asked=w.count(int(v["asked"])),
+                    shown=w.count(int(v["shown"])),
+                )
+            )
         elif warning.kind == "flower":
             why = []
             if v["precision"] is not None:
@@ -131,6 +143,31 @@ def model_warnings(m: DiscoveredModel, words: Words) -> list[str]:
     return out
 
 
+def model_picture(m: DiscoveredModel, notation: str) -> ModelGraph:
+    """The graph of `m` drawn in `notation` (bpmn or petri)."""
+    if notation == "petri":
+        return petri_graph(m.net, m.initial, m.final)
+    return m.bpmn_diagram if m.bpmn_diagram is not None else bpmn_graph(m.bpmn)
+
+
+def page_fit(notation: str) -> Callable[[DiscoveredModel, Analysis], bool] | None:
+    """Whether a model's picture in `notation`, as `discovery_files` draws it for the log's
+    `Analysis`, fits a 180 mm column with its text at 6 pt or more in English and in
+    Vietnamese (so the model kept is the same whatever the language; None: nothing to check,
+    the dfg notation or no Graphviz)."""
+    if notation not in ("bpmn", "petri") or not dot_available():
+        return None
+
+    def fits(m: DiscoveredModel, analysis: Analysis) -> bool:
+        graph = model_picture(m, notation)
+        return all(
+            model_fits(model_dot(graph, analysis, words=w, projection=m.projection))
+            for w in (ENGLISH, Words("vi"))
+        )
+
+    return fits
+
+
 def discovery_files(
     found: Discovery, graph_formats: list[str], words: Words = ENGLISH
 ) -> tuple[dict[str, bytes | str], str | None]:
@@ -144,11 +181,8 @@ def discovery_files(
     files.update(flows_files(found.variants, found.rework, found.handoffs))
     if found.conformance is not None:
         files["deviations.csv"] = to_csv(found.conformance.deviations)
-    if found.notation == "bpmn":
-        diagram = m.bpmn_diagram if m.bpmn_diagram is not None else bpmn_graph(m.bpmn)
-        dot = model_dot(diagram, found.analysis, words=words, projection=m.projection)
-    elif found.notation == "petri":
-        graph = petri_graph(m.net, m.initial, m.final)
+    if found.notation in ("bpmn", "petri"):
+        graph = model_picture(m, found.notation)
         dot = model_dot(graph, found.analysis, words=words, projection=m.projection)
     else:
         dot = process_dot(found.analysis, GraphOptions(words=words))

@@ -205,6 +205,17 @@ def model_dot(
                 LEGEND_WRAP,
             )
         )
+    if projection is not None and projection.stepped_from:
+        rows.append(
+            wrapped_row(
+                w(
+                    "model_stepped_down",
+                    asked=w.count(projection.stepped_from),
+                    shown=w.count(projection.mined),
+                ),
+                LEGEND_WRAP,
+            )
+        )
     left_out = sorted(
         (a for a in tasks if a not in drawn and a in mined), key=lambda a: (-tasks[a].count, a)
     )

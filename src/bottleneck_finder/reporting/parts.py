@@ -217,17 +217,21 @@ def _parts(
 
     def model() -> None:
         nonlocal results
-        from ..analysis.discover import TIME_LIMIT, bpmn_graph, discover
-        from ..analysis.discovery import DEFAULT_ACTIVITIES, significant_activities
+        from ..analysis.discover import TIME_LIMIT
+        from ..analysis.discovery import DEFAULT_ACTIVITIES, fitting_model, significant_activities
+        from ..render.discovery_text import model_picture, page_fit
 
-        # discover's defaults: the same significant activities and the same time limit
+        # discover's defaults: the same significant activities, the same time limit and the
+        # same step down to fewer activities when the model is too wide for a page
         quality = data.analysis.log.activity_instances <= MODEL_QUALITY_MAX_STEPS
         chosen = significant_activities(data.analysis, int(DEFAULT_ACTIVITIES))
-        mined = discover(
+        fits = page_fit("bpmn")
+        mined = fitting_model(
             p,
+            chosen,
+            fits=None if fits is None else lambda m: fits(m, data.analysis),
             quality=quality,
             event_limit=MODEL_EVENT_LEVEL_MAX,
-            activities=chosen,
             limit_text=DEFAULT_ACTIVITIES,
             time_limit=TIME_LIMIT,
         )
@@ -237,7 +241,7 @@ def _parts(
                 f"{MODEL_QUALITY_MAX_STEPS:,} steps (token replay is slow); "
                 "`bottleneck discover` measures them"
             )
-        results = replace(results, model=FoundModel(mined, bpmn_graph(mined.bpmn)))
+        results = replace(results, model=FoundModel(mined, model_picture(mined, "bpmn")))
         sections.append(section_model.model_section)
 
     if split or other is not None:
