@@ -244,11 +244,11 @@ def abstract(
     of all waiting (the waiting on the arrows into it); of an arrow, the larger of its share of
     all arrow occurrences (start and end arrows included) and its share of all waiting. Shown
     activities: the required ones (with their widest paths unless these add more than
-    `REQUIRED_PATH_ROOM` activities beyond the budget), then by significance as long as the `activities` budget
-    allows, each with the activities on its widest paths from start and to end (so that it is
-    connected); the arrows of those paths are shown, then the most significant other arrows
-    among shown activities (of at least `min_share` of the transitions) up to the `paths`
-    budget. Required arrows (and their two ends) are always shown."""
+    `REQUIRED_PATH_ROOM` activities beyond the budget), then by significance as long as the
+    `activities` budget allows, each with the activities on its widest paths from start and
+    to end (so that it is connected); the arrows of those paths are shown, then the most
+    significant other arrows among shown activities (of at least `min_share` of the
+    transitions) up to the `paths` budget. Required arrows (and their two ends) are always shown."""
     act_limit, path_limit = Limit.parse(activities), Limit.parse(paths)
     sig = significance(activity_counts, arrows, starts, ends)
     names = set(sig)
