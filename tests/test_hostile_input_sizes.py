@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,22 @@ def test_a_header_and_2_to_the_29_blank_lines_is_an_empty_log(
     assert code == 6, output
     assert output == f"error: {log}: the log has no events — check the export\n"
     assert not out.exists()
+
+
+def test_a_required_activity_at_the_end_of_a_long_chain_comes_alone() -> None:
+    """A chain of 1,000 activities: the required last one's widest path from start holds all
+    999 others, more than `REQUIRED_PATH_ROOM` beyond the budget, so it is drawn alone."""
+    from bottleneck_finder.analysis.abstraction import REQUIRED_PATH_ROOM, Arrow, abstract
+
+    names = [f"A{i:04d}" for i in range(1000)]
+    arrows = [Arrow(s, t, 1, 60.0) for s, t in pairwise(names)]
+    counts = dict.fromkeys(names, 1)
+    starts, ends = {names[0]: 1}, dict.fromkeys(names, 1)  # cases end anywhere
+    view = abstract(counts, arrows, starts, ends, required_activities=[names[-1]], activities=5)
+    assert names[-1] in view.activities
+    assert len(view.activities) <= 5
+    # one whose path from start (and its direct end) fits the room still comes with it,
+    # connected, beyond the budget of 1
+    near = names[REQUIRED_PATH_ROOM - 2]
+    view = abstract(counts, arrows, starts, ends, required_activities=[near], activities=1)
+    assert set(names[: REQUIRED_PATH_ROOM - 1]) <= set(view.activities)
