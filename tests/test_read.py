@@ -214,7 +214,7 @@ def test_fast_csv_path_reads_what_pandas_reads(tmp_path: Path) -> None:
 
     path = tmp_path / "log.csv"
     path.write_text(VI + 'HS-3,"Ký số, phê duyệt",2025-03-06 10:00,,\n', encoding="utf-8")
-    fast = reader._arrow_csv(path, ",", None)
+    fast = reader._arrow_csv(path, path.read_bytes(), ",", None)
     assert fast is not None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(reader, "_arrow_csv", lambda *args: None)

@@ -22,6 +22,11 @@ DEFAULT_PATHS = 45
 """The default budgets: the default map has at most 25 activities (27 boxes with start and end)
 and about 45 arrows (more only where the required arrows need them)."""
 
+REQUIRED_PATH_ROOM = DEFAULT_ACTIVITIES
+"""A required activity comes with its widest paths from start and to end even beyond the
+budget, unless they hold more activities than this (a log of long chains, such as 100,000
+activities in two cases): then it is shown alone, without them."""
+
 _LIMIT = re.compile(r"^\s*(?:(all)|(\d+)|(\d+(?:\.\d*)?|\.\d+)\s*%)\s*$", re.IGNORECASE)
 
 
@@ -109,8 +114,9 @@ class Abstraction:
     `arrows` are original directly-follows arrows among the shown activities (nothing is
     projected, so every figure on the map equals the tables); `starts` / `ends` are the shown
     activities drawn with an arrow from start / to end. Every shown activity lies on a path of
-    shown arrows from start to end, except a required one the log itself does not connect.
-    Arrow counts include the start and end arrows."""
+    shown arrows from start to end, except a required one the log itself does not connect or
+    whose paths hold more than `REQUIRED_PATH_ROOM` activities beyond the budget. Arrow counts
+    include the start and end arrows."""
 
     activities: tuple[str, ...]
     arrows: tuple[tuple[str, str], ...]
@@ -237,11 +243,12 @@ def abstract(
     The significance of an activity is the larger of its share of all occurrences and its share
     of all waiting (the waiting on the arrows into it); of an arrow, the larger of its share of
     all arrow occurrences (start and end arrows included) and its share of all waiting. Shown
-    activities: the required ones, then by significance as long as the `activities` budget
-    allows, each with the activities on its widest paths from start and to end (so that it is
-    connected); the arrows of those paths are shown, then the most significant other arrows
-    among shown activities (of at least `min_share` of the transitions) up to the `paths`
-    budget. Required arrows (and their two ends) are always shown."""
+    activities: the required ones (with their widest paths unless these add more than
+    `REQUIRED_PATH_ROOM` activities beyond the budget), then by significance as long as the
+    `activities` budget allows, each with the activities on its widest paths from start and
+    to end (so that it is connected); the arrows of those paths are shown, then the most
+    significant other arrows among shown activities (of at least `min_share` of the
+    transitions) up to the `paths` budget. Required arrows (and their two ends) are always shown."""
     act_limit, path_limit = Limit.parse(activities), Limit.parse(paths)
     sig = significance(activity_counts, arrows, starts, ends)
     names = set(sig)
@@ -275,24 +282,25 @@ def abstract(
     from_start = _widest(fwd, START)  # node -> predecessor on its widest path from start
     to_end = _widest(back, END)  # node -> successor on its widest path to end
 
-    def closure(n: str) -> tuple[set[str], set[tuple[str, str]]]:
+    def closure(n: str, room: int) -> tuple[set[str], set[tuple[str, str]]] | None:
+        """`n` with the activities and arrows of its widest paths from start and to end;
+        None once they would add more than `room` activities not shown yet (the walk stops
+        there, so a log of long chains costs the budget per activity, not the chain)."""
         nodes, edges = {n}, set()
+        new = 0 if n in shown else 1
         if n in from_start and n in to_end:
-            x = n
-            while x != START:
-                p = from_start[x]
-                edges.add((p, x))
-                if p != START:
-                    nodes.add(p)
-                x = p
-            x = n
-            while x != END:
-                s = to_end[x]
-                edges.add((x, s))
-                if s != END:
-                    nodes.add(s)
-                x = s
-        return nodes, edges
+            for parents, stop in ((from_start, START), (to_end, END)):
+                x = n
+                while x != stop:
+                    y = parents[x]
+                    edges.add((y, x) if stop == START else (x, y))
+                    if y != stop and y not in nodes:
+                        nodes.add(y)
+                        new += y not in shown
+                        if new > room:
+                            return None
+                    x = y
+        return (nodes, edges) if new <= room else None
 
     req_arrows = {e for e in required_arrows if e in weight}
     req_acts = {n for n in required_activities if n in names}
@@ -300,11 +308,13 @@ def abstract(
         req_acts.update(n for n in (s, t) if n not in (START, END))
     shown: set[str] = set()
     tree: set[tuple[str, str]] = set()
+    n_acts = act_limit.of(len(names))
     for n in sorted(req_acts, key=lambda x: (-sig[x], x)):
-        nodes, edges = closure(n)
+        # beyond the budget if need be, but a path longer than a default map is not drawn
+        found = closure(n, max(n_acts - len(shown), REQUIRED_PATH_ROOM))
+        nodes, edges = found if found is not None else ({n}, set())
         shown |= nodes
         tree |= edges
-    n_acts = act_limit.of(len(names))
     arrow_total = len(weight)
     n_paths = path_limit.of(arrow_total)
     for n in sorted(names, key=lambda x: (-sig[x], x)):
@@ -312,9 +322,12 @@ def abstract(
             continue
         if len(shown) >= n_acts:
             break
-        nodes, edges = closure(n)
         if n not in from_start or n not in to_end:
             continue
+        found = closure(n, n_acts - len(shown))
+        if found is None:
+            continue
+        nodes, edges = found
         if len(shown | nodes) > n_acts or len(tree | edges | req_arrows) > max(n_paths, 1):
             continue
         shown |= nodes

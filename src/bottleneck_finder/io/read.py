@@ -170,22 +170,31 @@ def sniff_delimiter(text: str) -> str:
 _TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _arrow_csv(path: Path, delimiter: str, usecols: list[str] | None) -> pd.DataFrame | None:
+def _arrow_csv(
+    path: Path, head: bytes, delimiter: str, usecols: list[str] | None
+) -> pd.DataFrame | None:
     """The fast path: Arrow's multi-threaded reader, every value as text; None if it objects.
 
     Any file it cannot read cleanly goes through pandas' reader instead, whose errors name the
-    offending line.
+    offending line. The header is parsed from the sample already read (`head`), never with
+    Arrow's streaming reader: that one crashes the process (SIGSEGV) on a long run of blank
+    `\r` or `\r\n` lines, such as a header followed by 2^29 of them in a 1 MB gzip.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    ends = [at for at in (head.find(b"\n"), head.find(b"\r")) if at >= 0]
+    if not ends:
+        return None  # the header alone is longer than the sample: pandas reads it
+    first = head[: min(ends) + 1]
+    if first.count(b'"') % 2:  # a quoted line break in the header: take every whole line
+        first = head[: max(head.rfind(b"\n"), head.rfind(b"\r")) + 1]
     try:
-        with pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 16),
+        header = pacsv.read_csv(
+            pa.py_buffer(first),
+            read_options=pacsv.ReadOptions(use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
-        ) as reader:
-            header = reader.schema.names  # only the first block is read
+        ).schema.names
         names = usecols or header
         if len(set(header)) != len(header):
             return None  # repeated column names: let pandas rename them
@@ -206,10 +215,10 @@ def _arrow_csv(path: Path, delimiter: str, usecols: list[str] | None) -> pd.Data
 
 
 def _pandas_csv(
-    path: Path, delimiter: str, encoding: str, usecols: list[str] | None
+    path: Path, head: bytes, delimiter: str, encoding: str, usecols: list[str] | None
 ) -> pd.DataFrame:
     if encoding in ("utf-8", "utf-8-sig"):
-        fast = _arrow_csv(path, delimiter, usecols)
+        fast = _arrow_csv(path, head, delimiter, usecols)
         if fast is not None:
             return fast
     with warnings.catch_warnings():
@@ -250,7 +259,7 @@ def read_csv(
     header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]], delimiter=delimiter))
     usecols = list(select(header)) if select else None
     try:
-        table = _pandas_csv(path, delimiter, enc, usecols)
+        table = _pandas_csv(path, head, delimiter, enc, usecols)
     except pd.errors.ParserWarning as exc:
         raise InputFileError(
             f"some rows have more fields than the header's {len(header)} columns",
