@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from html import unescape as html_unescape
 from typing import Any
 
 from ..analysis.abstraction import Abstraction, Limit
@@ -31,9 +27,11 @@ from .compare_style import (
     diff_edge_label,
     diff_node_label,
     diff_node_style,
+    edge_room,
     edge_style,
     edge_tip,
     item_of,
+    min_width,
     node_tip,
     side_edge_label,
     side_node_label,
@@ -51,8 +49,9 @@ from .dot import (
     wait_scale_row,
     wrapped_row,
 )
-from .graph import RENDER_TIMEOUT_S, RenderError, render_dot
-from .svg_labels import EM, measure
+from .graph import render_dot
+from .graphviz import render_json
+from .svg_labels import measure
 from .words import ENGLISH, Words
 
 MAX_EDGES = 45
@@ -252,35 +251,6 @@ def _pen(count: int, largest: int) -> float:
     return MIN_PEN + (MAX_PEN - MIN_PEN) * (count / largest if largest > 0 else 0.0)
 
 
-def _layout(source: str) -> dict[str, Any]:
-    """Graphviz `dot` positions of `source`, as its JSON output."""
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RenderError(
-            "Graphviz is not installed, so the comparison graphs cannot be drawn",
-            fix="install it (apt-get install graphviz / brew install graphviz) and run again",
-        )
-    try:
-        done = subprocess.run(
-            [exe, "-Tjson"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=RENDER_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(
-            f"Graphviz took longer than {RENDER_TIMEOUT_S} s to lay out the comparison graph"
-        ) from exc
-    except OSError as exc:
-        raise RenderError(f"Graphviz could not be run: {exc}") from exc
-    if done.returncode != 0:
-        detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
-        raise RenderError(f"Graphviz failed to lay out the comparison graph: {detail}")
-    result: dict[str, Any] = json.loads(done.stdout.decode("utf-8"))
-    return result
-
-
 def _legend(
     kind: str,
     comparison: Comparison,
@@ -475,67 +445,17 @@ def _lay_out(
     ]
     for name in names:
         label = longest(name)
-        width = f", width={_min_width(label):.2f}" if room == "measured" else ""
+        width = f", width={min_width(label):.2f}" if room == "measured" else ""
         layout_lines.append(f"  {ids[name]} [label=<{label}>{width}];")
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     for s, t, item in edges:
         layout_lines.append(
             f"  {ids[s]} -> {ids[t]} [id={eids[(s, t)]}, "
-            f"label=<{_edge_room(item, w, chosen.edge_ranks.get((s, t)), room)}>, "
+            f"label=<{edge_room(item, w, chosen.edge_ranks.get((s, t)), room)}>, "
             f"weight={1 + round(9 * max(item.before_count, item.after_count) / largest)}];"
         )
     layout_lines.append("}")
-    return ids, eids, _layout("\n".join(layout_lines) + "\n")
-
-
-def _text_pt(line: str) -> float:
-    """A label line's width in points as `svg_labels.measure` counts it (0.6 em a character)."""
-    size = SMALL_PT if f'POINT-SIZE="{SMALL_PT}"' in line else NAME_PT
-    return EM * size * len(html_unescape(re.sub("<[^>]*>", "", line)))
-
-
-def _min_width(label: str) -> float:
-    """A box's least width in inches: its widest line as `measure` counts it, plus margins."""
-    return max(_text_pt(line) for line in label.split("<BR/>")) / 72.0 + 0.28
-
-
-def _edge_room(item: Item, w: Words, rank: int | None, room: str, label: str = "") -> str:
-    """An arrow's `label` on a map, in its measured room (`_room`) on a "measured" layout;
-    with no `label`, the layout's stand-in for it in `room` (see `ROOMS`)."""
-    if room == "measured":
-        return _room(widest_edge_label(item, w, rank), label)
-    if label:
-        return label
-    return (
-        diff_edge_label(item, w, rank) if room == "difference" else widest_edge_label(item, w, rank)
-    )
-
-
-def _room(widest: str, label: str = "") -> str:
-    """An arrow's label in a box as wide as `measure` counts its `widest` label on the three
-    maps (the layout gets the empty box): the text starts at the box's left edge, so labels
-    placed apart in the layout stay apart for the overlap check."""
-    if not widest:
-        return label
-    width = math.ceil(EM * SMALL_PT * len(html_unescape(re.sub("<[^>]*>", "", widest)))) + 2
-    return (
-        '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
-        f'<TD WIDTH="{width}" HEIGHT="{math.ceil(1.25 * SMALL_PT)}" ALIGN="LEFT">{label}</TD>'
-        "</TR></TABLE>"
-    )
-
-
-def widest_edge_label(item: Item, w: Words, rank: int | None) -> str:
-    """The widest of an arrow's labels on the three maps, so that the shared layout leaves
-    room for each (a before or after label is often longer than the difference map's)."""
-    candidates = [diff_edge_label(item, w, rank)]
-    for count, median in (
-        (item.before_count, item.before_median),
-        (item.after_count, item.after_median),
-    ):
-        if count > 0:
-            candidates.append(side_edge_label(count, median, w))
-    return max(candidates, key=lambda s: len(re.sub("<[^>]*>", "", s)))
+    return ids, eids, render_json("\n".join(layout_lines) + "\n")
 
 
 def _fits(laid: Mapping[str, Any]) -> bool:
@@ -632,7 +552,7 @@ def _picture(
             attrs = f'color="{wait_color(median, w.workday_s)}"'
         tip = edge_tip(s, t, item, w)
         if label:
-            label = _edge_room(item, w, chosen.edge_ranks.get((s, t)), room, label)
+            label = edge_room(item, w, chosen.edge_ranks.get((s, t)), room, label)
         lines.append(
             f"  {ids[s]} -> {ids[t]} [label=<{label}>, {geometry}, {attrs}, "
             f"penwidth={pen:.2f}, tooltip={quoted(tip)}];"

@@ -1,16 +1,19 @@
-"""How the comparison maps look: colours, emphasis by added waiting per case, labels, tooltips."""
+"""How the comparison maps look: colours, emphasis by added waiting, labels and their room."""
 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from typing import Any
 
 from .compare_sentences import signed_duration
 from .compare_text import change_text, status_text
 from .dot import LABEL_LIMIT, clean, html, shorten
+from .svg_labels import EM
 from .words import Words
 
 SLOWER = "#d7301f"
@@ -210,3 +213,53 @@ def edge_tip(source: str, target: str, item: Item, w: Words) -> str:
     change = change_text(item.before_median, item.after_median, w)
     added = w("cg_tip_added", added=signed_duration(item.added, w))
     return f"{source} → {target}: {change}, {status_text(item.status, w)}; {added}"
+
+
+def text_pt(line: str) -> float:
+    """A label line's width in points as `svg_labels.measure` counts it (0.6 em a character)."""
+    size = SMALL_PT if f'POINT-SIZE="{SMALL_PT}"' in line else NAME_PT
+    return EM * size * len(html_unescape(re.sub("<[^>]*>", "", line)))
+
+
+def min_width(label: str) -> float:
+    """A box's least width in inches: its widest line as `measure` counts it, plus margins."""
+    return max(text_pt(line) for line in label.split("<BR/>")) / 72.0 + 0.28
+
+
+def edge_room(item: Item, w: Words, rank: int | None, room: str, label: str = "") -> str:
+    """An arrow's `label` on a map, in its measured room (`label_room`) on a "measured" layout;
+    with no `label`, the layout's stand-in for it in `room` (see `ROOMS`)."""
+    if room == "measured":
+        return label_room(widest_edge_label(item, w, rank), label)
+    if label:
+        return label
+    return (
+        diff_edge_label(item, w, rank) if room == "difference" else widest_edge_label(item, w, rank)
+    )
+
+
+def label_room(widest: str, label: str = "") -> str:
+    """An arrow's label in a box as wide as `measure` counts its `widest` label on the three
+    maps (the layout gets the empty box): the text starts at the box's left edge, so labels
+    placed apart in the layout stay apart for the overlap check."""
+    if not widest:
+        return label
+    width = math.ceil(EM * SMALL_PT * len(html_unescape(re.sub("<[^>]*>", "", widest)))) + 2
+    return (
+        '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
+        f'<TD WIDTH="{width}" HEIGHT="{math.ceil(1.25 * SMALL_PT)}" ALIGN="LEFT">{label}</TD>'
+        "</TR></TABLE>"
+    )
+
+
+def widest_edge_label(item: Item, w: Words, rank: int | None) -> str:
+    """The widest of an arrow's labels on the three maps, so that the shared layout leaves
+    room for each (a before or after label is often longer than the difference map's)."""
+    candidates = [diff_edge_label(item, w, rank)]
+    for count, median in (
+        (item.before_count, item.before_median),
+        (item.after_count, item.after_median),
+    ):
+        if count > 0:
+            candidates.append(side_edge_label(count, median, w))
+    return max(candidates, key=lambda s: len(re.sub("<[^>]*>", "", s)))

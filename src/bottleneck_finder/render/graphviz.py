@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+from typing import Any
 
 from ..errors import BottleneckError
 
@@ -27,6 +29,12 @@ GRAPHVIZ_HINT = (
 def render_plain(dot_source: str) -> str:
     """Graphviz's plain-text layout of `dot_source` (sizes in inches), for measuring."""
     return _run_dot(dot_source, ["-Tplain"]).decode("utf-8", "replace")
+
+
+def render_json(dot_source: str) -> dict[str, Any]:
+    """Graphviz's layout of `dot_source` as its JSON output (positions in points)."""
+    result: dict[str, Any] = json.loads(_run_dot(dot_source, ["-Tjson"]).decode("utf-8"))
+    return result
 
 
 def dot_available() -> bool:
