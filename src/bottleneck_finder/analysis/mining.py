@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import multiprocessing
 import multiprocessing.connection
@@ -161,19 +162,6 @@ def mine_model(task: MiningTask) -> MinedModel:
     return MinedModel(algorithm(task), pnml_bytes, bpmn_xml, graph, follows)
 
 
-def _child(connection: Any, mine: MineFunction, task: MiningTask) -> None:
-    try:
-        connection.send(("ok", mine(task)))
-    except BaseException as exc:  # the parent raises it; never leave it waiting
-        try:
-            connection.send(("error", exc))
-        except Exception:
-            connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        connection.close()
-        os._exit(0)  # no atexit handlers, no flushing of the parent's copied buffers
-
-
 def mine_within(
     task: MiningTask,
     seconds: float | None,
@@ -192,7 +180,9 @@ def mine_within(
         with ticking(tick):
             return mine(task)
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, mine, task), daemon=True)
+    child = context.Process(
+        target=_call_child, args=(sender, functools.partial(mine, task)), daemon=True
+    )
     began = time.monotonic()
     child.start()
     sender.close()
@@ -232,7 +222,7 @@ def _call_child(connection: Any, function: Callable[[], Any]) -> None:
             connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         connection.close()
-        os._exit(0)
+        os._exit(0)  # no atexit handlers, no flushing of the parent's copied buffers
 
 
 def all_within(
