@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -79,6 +80,23 @@ def private_folder() -> str:
     return folder
 
 
+def stop_group(group: int) -> None:
+    """Kill what is left of Chromium's process group once the browser has exited: its helpers
+    (renderer, zygote, crash handler) can outlive it by a moment and keep writing into its folder.
+    A killed process writes nothing more; the zombies it leaves are not waited for."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def remove_folder(folder: str, attempts: int = 20) -> None:
+    """Remove Chromium's folder; retried, since a helper finishing its last write can refill it."""
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return
+        time.sleep(0.05)
+
+
 @dataclass
 class PageReport:
     """What happened while a page loaded: console messages, errors and requested URLs."""
@@ -133,10 +151,11 @@ class Browser:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 preexec_fn=wire,
+                start_new_session=True,  # its helpers share one group, stopped together
                 close_fds=False,  # Python's own descriptors are not inheritable (PEP 446)
             )
         except OSError as exc:
-            shutil.rmtree(self._profile, ignore_errors=True)
+            remove_folder(self._profile)
             raise ChromiumError(f"Chromium could not be started ({exc})") from exc
         finally:
             os.close(to_child_r)
@@ -182,8 +201,9 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+            stop_group(self._proc.pid)
         finally:
-            shutil.rmtree(self._profile, ignore_errors=True)
+            remove_folder(self._profile)
 
     def _send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message).encode("utf-8") + b"\0"
