@@ -41,9 +41,12 @@ def test_csv_ids_and_officers_become_keyed_pseudonyms(tmp_path: Path) -> None:
     shared = pd.read_csv(out, dtype=str)
     assert list(shared.columns) == list(original.columns)
     assert len(shared) == len(original)
-    # times, steps, procedures and units are kept as they were
-    for column in ("thu_tuc", "buoc", "thoi_gian_bat_dau", "thoi_gian_ket_thuc", "don_vi"):
+    # times, steps and procedures are kept as they were; units of three officers or more too
+    for column in ("thu_tuc", "buoc", "thoi_gian_bat_dau", "thoi_gian_ket_thuc"):
         assert shared[column].tolist() == original[column].tolist()
+    kept = original["don_vi"].map(original.groupby("don_vi")["can_bo"].nunique()) >= 3
+    assert shared["don_vi"][kept].tolist() == original["don_vi"][kept].tolist()
+    assert set(shared["don_vi"][~kept]) == {"unit-other"}
     # every id and name is replaced by its HMAC-SHA256 pseudonym
     assert shared["ma_ho_so"].tolist() == [expected(v, "case") for v in original["ma_ho_so"]]
     assert shared["can_bo"].tolist() == [expected(v, "res") for v in original["can_bo"]]

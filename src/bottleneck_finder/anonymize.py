@@ -31,6 +31,8 @@ KEY_ENV = "BOTTLENECK_KEY"
 MIN_KEY_CHARS = 16
 DIGEST_CHARS = 16  # 64 bits: no collision among 10^7 values in practice (checked anyway)
 PREFIXES = {"case": "case", "resource": "res"}
+OTHER_UNITS = "unit-other"
+"""What a unit too small to hide its officers is renamed to in a shared log."""
 
 
 class KeyMissingError(BottleneckError):
@@ -111,12 +113,15 @@ def pseudonym(key: bytes, value: str, prefix: str) -> str:
 
 @dataclass(frozen=True)
 class Anonymized:
-    """A pseudonymized table and what was done: column -> distinct values replaced."""
+    """A pseudonymized table and what was done: column -> distinct values replaced, the units
+    merged into `OTHER_UNITS` for having fewer officers than the minimum."""
 
     table: pd.DataFrame
     replaced: dict[str, int]
     dropped: tuple[str, ...]
     case_column: str
+    merged_units: int = 0
+    unit_column: str | None = None
 
 
 def pseudonymize_column(values: pd.Series, key: bytes, prefix: str, column: str) -> pd.Series:
@@ -133,6 +138,18 @@ def pseudonymize_column(values: pd.Series, key: bytes, prefix: str, column: str)
     return out.astype("object").where(texts.notna(), None)
 
 
+def merge_small_units(units: pd.Series, officers: pd.Series, k: int) -> tuple[pd.Series, int]:
+    """`units` with every unit of fewer than `k` distinct officers renamed `OTHER_UNITS` (a unit
+    of one officer names that officer, pseudonym or not), and how many units were merged."""
+    texts, people = units.map(_text), officers.map(_text)
+    size = pd.DataFrame({"unit": texts, "who": people}).dropna().groupby("unit")["who"].nunique()
+    small = set(size[size < k].index)
+    if not small:
+        return units, 0
+    merged = units.astype("object").where(~texts.isin(small), OTHER_UNITS)
+    return merged, len(small)
+
+
 def anonymize_table(
     raw: RawLog,
     key: bytes,
@@ -140,9 +157,11 @@ def anonymize_table(
     *,
     also: Sequence[str] = (),
     drop: Sequence[str] = (),
+    min_unit_size: int = 3,
 ) -> Anonymized:
-    """The raw log with case ids, resources and the `also` columns pseudonymized and the `drop`
-    columns removed; times, activities and other columns are kept as read."""
+    """The raw log with case ids, resources and the `also` columns pseudonymized, units of fewer
+    than `min_unit_size` officers merged, and the `drop` columns removed; times, activities and
+    other columns are kept as read."""
     table = raw.table
     if table.empty:
         raise EmptyLogError("the log has no events", fix="check the export", source=raw.source)
@@ -169,14 +188,24 @@ def anonymize_table(
     for column in also:
         chosen.setdefault(column, "id")
     out = table.drop(columns=list(drop)).copy()
+    merged = 0
+    unit = roles.group if roles.group not in drop else None
+    if unit and roles.resource and min_unit_size > 1:
+        out[unit], merged = merge_small_units(table[unit], table[roles.resource], min_unit_size)
     replaced: dict[str, int] = {}
     for column, prefix in chosen.items():
         if column in drop:
             continue
-        out[column] = pseudonymize_column(table[column], key, prefix, column)
+        source = out[column] if column == unit else table[column]
+        out[column] = pseudonymize_column(source, key, prefix, column)
         replaced[column] = int(out[column].nunique(dropna=True))
     return Anonymized(
-        table=out, replaced=replaced, dropped=tuple(drop), case_column=str(roles.case)
+        table=out,
+        replaced=replaced,
+        dropped=tuple(drop),
+        case_column=str(roles.case),
+        merged_units=merged,
+        unit_column=unit,
     )
 
 

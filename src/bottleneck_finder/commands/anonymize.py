@@ -24,7 +24,8 @@ def _names(text: str | None) -> list[str]:
     "Case ids and resources (and the --pseudonymize columns) become keyed pseudonyms such as "
     "res-3f9c0a1b2d4e5f60 (HMAC-SHA256 with your secret key, so the same person gets the same "
     "pseudonym in every export made with the same key); times, activities and other columns "
-    "are kept. CSV, XES and Parquet in, the same format out. The input is never changed."
+    "are kept; a unit with fewer than --min-unit-size officers becomes unit-other. CSV, XES and "
+    "Parquet in, the same format out. The input is never changed."
 )
 @click.argument("log", type=click.Path(path_type=Path))
 @opt.output_option("reports/<log name>-anonymized.<same extension>", file=True)
@@ -40,8 +41,13 @@ def _names(text: str | None) -> list[str]:
 )
 @click.option("--case", help="Column with the case (dossier) id (default: detected).")
 @click.option("--resource", help="Column with the officer / resource (default: detected).")
+@click.option("--group", help="Column with the unit / role (default: detected).")
 @click.option("--pseudonymize", help="More columns to pseudonymize, comma-separated.")
 @click.option("--drop", help="Columns to leave out (free text, ID numbers), comma-separated.")
+@opt.min_unit_size_option(
+    "Units (--group column) with fewer officers are renamed unit-other: a unit of one officer "
+    "names that officer. 1 keeps every unit."
+)
 @click.option("--encoding", help="Text encoding of a CSV file (default: detected).")
 @click.option("--sheet", help="Sheet of a workbook: its name or number from 1 (default: first).")
 @opt.lang_option(text="Language of the lines printed; the log written is the same in both.")
@@ -53,8 +59,10 @@ def anonymize(
     new_key: Path | None,
     case: str | None,
     resource: str | None,
+    group: str | None,
     pseudonymize: str | None,
     drop: str | None,
+    min_unit_size: int,
     encoding: str | None,
     sheet: str | None,
     lang: str,
@@ -86,8 +94,15 @@ def anonymize(
         key = anon.new_key().encode("utf-8")
     else:
         key = anon.read_key(key_file, os.environ)
-    given = LogColumns(case=case, resource=resource)
-    result = anon.anonymize_table(raw, key, given, also=_names(pseudonymize), drop=_names(drop))
+    given = LogColumns(case=case, resource=resource, group=group)
+    result = anon.anonymize_table(
+        raw,
+        key,
+        given,
+        also=_names(pseudonymize),
+        drop=_names(drop),
+        min_unit_size=min_unit_size,
+    )
     data = anon.encode(result, raw, target)
     if new_key is not None:
         anon.save_new_key(new_key, key.decode("utf-8"))
@@ -106,6 +121,16 @@ def anonymize(
         w("anon_values", column=c, count=w.count(n)) for c, n in result.replaced.items()
     )
     click.echo(w("anon_replaced", replaced=replaced))
+    if result.merged_units:
+        click.echo(
+            w(
+                "anon_merged_units",
+                count=w.count(result.merged_units),
+                column=result.unit_column,
+                k=min_unit_size,
+                other=anon.OTHER_UNITS,
+            )
+        )
     if result.dropped:
         click.echo(w("anon_dropped", columns=", ".join(result.dropped)))
     click.echo(w("wrote", files=target))

@@ -185,6 +185,18 @@ def json_option(text: str) -> Decorator:
     return click.option("--json", "as_json", is_flag=True, help=text)
 
 
+def min_unit_size_option(text: str) -> Decorator:
+    """`--min-unit-size K`: the smallest unit named beside an officer (k-anonymity, default 3)."""
+    return click.option(
+        "--min-unit-size",
+        "min_unit_size",
+        type=click.IntRange(min=1),
+        default=3,
+        show_default=True,
+        help=text,
+    )
+
+
 def top_option(text: str) -> Decorator:
     """`--top N`: how many rows or items to show (at least 1, default 10)."""
     return click.option("--top", default=10, show_default=True, type=click.IntRange(1), help=text)

@@ -33,6 +33,10 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
     help="Show officers as pseudonyms (Cán bộ 07). --no-anonymize shows names and says so on "
     "the first page.",
 )
+@opt.min_unit_size_option(
+    "Anonymized, a unit with fewer officers is shown as 'other units' beside an officer, so "
+    "that no one is recognised by their unit."
+)
 @click.option(
     "--split",
     help="Compare the log before and after a date (YYYY-MM-DD), or 'auto' for a detected change.",
@@ -60,6 +64,7 @@ def report(
     lang: str,
     title: str | None,
     anonymize: bool,
+    min_unit_size: int,
     split: str | None,
     compare_with: Path | None,
     no_pdf: bool,
@@ -105,6 +110,7 @@ def report(
         lang=lang,
         title=title,
         anonymize=anonymize,
+        min_unit_size=min_unit_size,
         top=top,
         calendar=calendar,
         activities=map_activities,

@@ -21,7 +21,7 @@ from ..prepared import PreparedLog
 from .chromium import ChromiumError, find_chromium, html_to_pdf
 from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
-from .privacy import officer_namer
+from .privacy import officer_namer, unit_namer
 from .render import build_sections, render
 from .results import OptionalResults
 from .sections import calendar_name, period
@@ -68,6 +68,12 @@ def make_context(
         data=data,
         officer=namer,
         results=results or OptionalResults(),
+        unit=unit_namer(
+            [d.unit_members for d in (data, *others)],
+            words,
+            anonymize=options.anonymize,
+            k=options.min_unit_size,
+        ),
     )
 
 

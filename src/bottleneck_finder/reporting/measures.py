@@ -38,7 +38,8 @@ class ReportData:
     row per week in which cases arrived (`week`: its Monday as a local date, `arrivals`: cases
     whose first step began that week, `median_wait_s`: their median total waiting time).
     `officers` counts activity instances per resource label (`resource`, `count`);
-    `who_waits` holds the waits before the #1 bottleneck's target per resource and unit.
+    `who_waits` holds the waits before the #1 bottleneck's target per resource and unit;
+    `unit_members` the distinct officers of each unit (`group`, `members`).
     """
 
     log: EventLog
@@ -51,6 +52,7 @@ class ReportData:
     who_waits: pd.DataFrame
     processing_total_s: float
     offset_us: int
+    unit_members: pd.DataFrame
 
 
 def measure(
@@ -87,4 +89,5 @@ def _measure(p: PreparedLog, top: int) -> ReportData:
         who_waits=who_waits(p, *pairs[0]) if pairs else pd.DataFrame(),
         processing_total_s=work.processing_total_s,
         offset_us=offset,
+        unit_members=work.unit_members,
     )

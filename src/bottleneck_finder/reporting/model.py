@@ -76,6 +76,8 @@ class ReportOptions:
     lang: str = "vi"
     title: str | None = None
     anonymize: bool = True
+    min_unit_size: int = 3
+    """Anonymized, a unit of fewer officers is shown beside an officer as "other units"."""
     top: int = 10
     calendar: WorkCalendar | None = None
     activities: Limit | None = None
@@ -104,6 +106,8 @@ class Context:
     data: ReportData
     officer: Callable[[str | None], str]
     results: OptionalResults = field(default_factory=OptionalResults)
+    unit: Callable[[str | None], str] = lambda name: "" if name is None else name
+    """Names a unit shown beside an officer (small units merged when anonymized)."""
 
 
 SectionBuilder = Callable[[Context], Section | None]

@@ -205,7 +205,7 @@ def bottleneck_section(ctx: Context) -> Section:
                 rows=tuple(
                     (
                         ctx.officer(r["resource"]),
-                        "" if r["group"] is None else str(r["group"]),
+                        ctx.unit(None if r["group"] is None else str(r["group"])),
                         w.count(int(r["count"])),
                         w.duration(float(r["wait_total_s"])),
                         w.percent(float(r["wait_total_s"]) / total if total > 0 else math.nan),
@@ -342,7 +342,11 @@ def methods_section(ctx: Context) -> Section:
         Paragraph(calendar_text(ctx)),
         Paragraph(w("m_stats")),
         Paragraph(w("m_weeks")),
-        Paragraph(w("m_anonymized" if ctx.options.anonymize else "m_not_anonymized")),
+        Paragraph(
+            w("m_anonymized", k=ctx.options.min_unit_size)
+            if ctx.options.anonymize
+            else w("m_not_anonymized")
+        ),
     ]
     if ctx.results.causes is not None:
         cal = ctx.options.calendar
