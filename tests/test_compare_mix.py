@@ -83,7 +83,7 @@ def test_only_the_mix_changes(tmp_path: Path) -> None:
     assert "more dossiers now reach it from ‘XB’ (29% → 71% of its arrivals)" in sentence
     assert "where the wait is longer (a mean 5 h, against 2.1 h" in sentence
     vi = mix_sentence(row, Words("vi"))
-    assert vi is not None and "nhiều hồ sơ hơn đến từ «XB» (29% → 71% số lần đến)" in vi
+    assert vi is not None and "nhiều hồ sơ hơn đến từ “XB” (29% → 71% số lần đến)" in vi
 
 
 def test_only_the_within_part_changes(tmp_path: Path) -> None:

@@ -431,7 +431,7 @@ def test_summary_states_the_top_bottleneck_with_its_numbers(
     summary = built.sections[0]
     assert 1 <= len(summary.findings) <= 5
     first = summary.findings[0]
-    assert f"«{top.source}» và «{top.target}»" in first.text
+    assert f"“{top.source}” và “{top.target}”" in first.text
     assert words.duration(float(waits.median())) in first.text
     assert words.percent(float(waits.sum() / total)) in first.text
     assert words.duration(float(waits.quantile(0.9))) in first.evidence
@@ -525,7 +525,7 @@ def test_comparison_numbers_come_from_the_compare_module(vi_report: Path) -> Non
         if intro["kind"] == "transition":
             assert str(intro["source"]) in line and str(intro["target"]) in line
         else:
-            assert f"trước «{intro['activity']}»" in line
+            assert f"trước “{intro['activity']}”" in line
         assert words.duration(float(intro["added_wait_per_case_s"])) in line
     # the first finding is the change in throughput time
     summary = md[md.index("## Tóm tắt") : md.index('<a id="process">')]

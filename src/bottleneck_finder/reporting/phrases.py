@@ -51,11 +51,7 @@ def p_value(w: Words, p: float, *, sign: bool = True) -> str:
 
 
 def where(w: Words, row: Mapping[Any, Any]) -> str:
-    """Where a bottleneck row is: before an activity, or on a hand-off «a» → «b»."""
+    """Where a bottleneck row is: before an activity, or on a hand-off “a” → “b”."""
     if row.get("kind") == "activity" or (row.get("source") is None and row.get("activity")):
         return w("where_before", activity=row["activity"])
-    return (
-        f"«{row['source']}» → «{row['target']}»"
-        if w.lang == "vi"
-        else (f"“{row['source']}” → “{row['target']}”")
-    )
+    return f"“{row['source']}” → “{row['target']}”"

@@ -95,7 +95,7 @@ def compare_section(ctx: Context) -> Section | None:
                 na=w.count(c.after_count),
                 lo=signed(w, c.median_delta_ci95_s[0]),
                 hi=signed(w, c.median_delta_ci95_s[1]),
-                q=p_value(w, c.q_value),
+                sure=w("sure_yes" if c.status in ("slower", "faster") else "sure_no"),
             ),
             priority=1,
             anchor="compare",
@@ -135,7 +135,6 @@ def compare_section(ctx: Context) -> Section | None:
                 ),
                 evidence=w(
                     "e_demand",
-                    p=p_value(w, d.arrivals_p_value),
                     wb=d.before_weeks,
                     wa=d.after_weeks,
                 ),
@@ -237,11 +236,8 @@ def introduced_section(ctx: Context) -> Section | None:
     intro = r.introduced
     if len(intro):
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
-        # the summary tells of the first hand-off (its rank as in the table): a wait before an
-        # activity repeats the hand-offs into it, and the hand-off meets the other sections'
-        # findings on the same arrow (one finding per subject)
-        hand_offs = intro[intro["kind"] == "transition"]
-        top = (hand_offs if len(hand_offs) else intro).iloc[0].to_dict()
+        # the summary tells of compare's #1, with compare's figures: one number for one thing
+        top = intro.iloc[0].to_dict()
         counts = counts_of[key_of(top)]
         key = "f_introduced_new" if top["status"] == "new" else "f_introduced_slower"
         findings.append(
@@ -273,8 +269,7 @@ def introduced_section(ctx: Context) -> Section | None:
     if len(better):
         blocks.append(Paragraph(w("improvements"), kind="subheading"))
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, better), numeric=numeric))
-        hand_offs = better[better["kind"] == "transition"]
-        top = (hand_offs if len(hand_offs) else better).iloc[0].to_dict()
+        top = better.iloc[0].to_dict()
         findings.append(
             Finding(
                 text=w(

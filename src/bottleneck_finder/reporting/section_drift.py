@@ -78,14 +78,16 @@ def drift_section(ctx: Context) -> Section | None:
             )
         )
         best = max(points, key=lambda p: (p.strength, -p.date.value))
+        day = w.date(local(ctx.data, best.date))
+        if ctx.results.comparison is not None and best.main.metric == "throughput_median_s":
+            # the comparison's finding states the levels: one number for one thing
+            text = w("f_drift_compared", date=day, what=w("metric_throughput_median_s"))
+        else:
+            text = w("f_drift", date=day, what=describe_move(w, best.main))
         findings.append(
             Finding(
-                text=w(
-                    "f_drift",
-                    date=w.date(local(ctx.data, best.date)),
-                    what=describe_move(w, best.main),
-                ),
-                evidence=w("e_drift", n=len(points), strength=w.number(best.strength, 1)),
+                text=text,
+                evidence=w("e_drift", n=len(points)),
                 priority=15,
                 anchor="drift",
             )

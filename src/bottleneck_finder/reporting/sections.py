@@ -110,6 +110,7 @@ def bottleneck_section(ctx: Context) -> Section:
             )
         )
         first = trans.iloc[0]
+        cases = int(counts.get((first["source"], first["target"]), 0))
         findings.append(
             Finding(
                 text=w(
@@ -122,7 +123,8 @@ def bottleneck_section(ctx: Context) -> Section:
                 evidence=w(
                     "e_top_transition",
                     count=w.count(int(first["count"])),
-                    cases=w.count(int(counts.get((first["source"], first["target"]), 0))),
+                    cases=w.count(cases),
+                    mean=w.duration(float(first["wait_total_s"]) / cases if cases else math.nan),
                     p90=w.duration(float(first["wait_p90_s"])),
                     total=w.duration(float(first["wait_total_s"])),
                 ),
