@@ -76,7 +76,7 @@ RUNS = {
     ),
     "compare-split": (
         ["compare", str(ROLLOUT), "--split", "2025-04-14", "--deadline", "15d", "--format", "dot"],
-        ("chia tại 14/04/2025", "vắt qua ngày này", "quá thời hạn"),
+        ("mốc triển khai 14/04/2025", "kết thúc sau mốc này", "quá thời hạn"),
         "comparison.json",
         {"difference.dot": "Khác biệt: trước → sau"},
     ),
