@@ -325,3 +325,23 @@ def test_every_inline_svg_of_the_permit_report_is_legible(lang: str, split: str 
         else:
             width, smallest = _smallest_text_pt(svg)
             assert smallest * min(1.0, 510.0 / width) >= 6.0, (name, width, smallest)
+
+
+@NEEDS_PDF_TOOLS
+def test_the_table_of_contents_links_work_in_the_pdf() -> None:
+    """Every entry of the contents is a link in report.pdf to a named place on a page: the
+    PDF's link annotations point at `/Dest /<section>` and its name tree places each one."""
+    built = _report("vi", pdf=True)
+    page = str(built.files["report.html"])
+    toc = page.split('<nav class="toc">', 1)[1].split("</nav>", 1)[0]
+    anchors = re.findall(r'href="#([\w-]+)"', toc)
+    assert len(anchors) >= 8
+    pdf = bytes(built.files["report.pdf"])  # type: ignore[arg-type]
+    linked = set(re.findall(rb"/Subtype /Link[^>]*?/Dest /([\w-]+)", pdf, flags=re.S))
+    linked |= set(re.findall(rb"/Dest /([\w-]+)[^>]*?/Subtype /Link", pdf, flags=re.S))
+    placed = dict(re.findall(rb"/([\w-]+) \[(\d+) 0 R /XYZ", pdf))
+    pages = set(re.findall(rb"\n(\d+) 0 obj\n<</Type /Page\b", pdf))
+    for anchor in anchors:
+        name = anchor.encode()
+        assert name in linked, f"no link to {anchor} in the PDF"
+        assert placed.get(name) in pages, f"{anchor} is not placed on a page of the PDF"
