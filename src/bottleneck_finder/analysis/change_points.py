@@ -253,6 +253,7 @@ def level_changes(
         shift = level.shift(left, right)
         assert shift is not None  # every boundary left passed
         low, high = level.interval(left, right)
+        # date_low: the start of the last old-level period, which a step during it leaves mixed
         moves.append(
             Move(
                 metric,
@@ -263,7 +264,7 @@ def level_changes(
                 scope=element.scope,
                 activity=element.activity,
                 source=element.source,
-                date_low=clock.start(int(periods[low]) + 1),
+                date_low=clock.start(int(periods[low])),
                 date_high=clock.start(int(periods[high])),
             )
         )
@@ -386,7 +387,7 @@ def flow_moves(
                 pvalues[b],
                 scope="flow",
                 relations=tuple(moved) or (relations[top],),
-                date_low=clock.start(int(periods[b - 1]) + 1),
+                date_low=clock.start(int(periods[b - 1])),
                 date_high=clock.start(int(periods[b])),
             )
         )
