@@ -9,7 +9,6 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .drift_model import (
     EPISODE_PERIODS,
@@ -285,7 +284,7 @@ def level_moves(
 
 def _window(clock: Clock) -> int:
     """Periods on each side of a date that the windowed comparisons look at."""
-    return 4 if clock.granularity == "week" else 7
+    return 7 if clock.granularity == "day" else 4
 
 
 def flow_moves(
@@ -424,10 +423,15 @@ def merge(moves: list[Move], clock: Clock) -> tuple[ChangePoint, ...]:
     point (strongest first, no chaining). A change often lands in steps (a queue builds up
     over weeks): the change point dates from its earliest move, and its main move is the
     strongest move on that date."""
-    gap = pd.Timedelta(microseconds=MERGE_PERIODS * clock.length_us)
+
+    def period(move: Move) -> int:
+        return clock.period_of(move.date.value // 1000)
+
     clusters: list[list[Move]] = []
     for move in sorted(moves, key=lambda m: (-m.strength, m.date, m.metric)):
-        home = next((c for c in clusters if abs(move.date - c[0].date) <= gap), None)
+        home = next(
+            (c for c in clusters if abs(period(move) - period(c[0])) <= MERGE_PERIODS), None
+        )
         if home is None:
             clusters.append([move])
         else:
