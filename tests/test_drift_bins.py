@@ -169,3 +169,12 @@ def test_document_and_text_name_the_bins() -> None:
     text = drift_text(result)
     first = result.change_points[0].date.strftime("%Y-%m-%d %H:%M")
     assert f"from {first}:" in text
+
+
+def test_public_api_bins() -> None:
+    import bottleneck_finder as bf
+
+    frame, _ = three_weeks(0)
+    doc = bf.drift(frame, bin_cases=50).document()
+    assert doc["granularity"] == "cases" and doc["bin_cases"] == 50
+    assert len(doc["change_points"]) == 2
