@@ -228,3 +228,38 @@ def test_permit_log_supervisor_approval_is_routing_mix() -> None:
     assert row["mix_driver_after_share"] == pytest.approx(
         after["size"]["Declaration APPROVED by ADMINISTRATION"] / after["size"].sum()
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_report_tells_the_mix_in_words_with_the_json_figures(tmp_path: Path, lang: str) -> None:
+    """The report (Markdown and HTML) says the routing-mix sentence of comparison.json, in the
+    report's language, figures and all; no percentage from a near-zero base anywhere."""
+    import html
+    import re
+
+    b, a = _pair(tmp_path, {"A": (30, 60), "B": (12, 300)}, {"A": (12, 60), "B": (30, 300)})
+    out = tmp_path / "cmp"
+    r = CliRunner().invoke(
+        cli, ["compare", str(b), str(a), "-o", str(out), "-q", "--json", "--lang", lang]
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    row = next(x for x in doc["activities"] if x["activity"] == "C")
+    sentence = mix_sentence(row, Words(lang))  # the JSON's own figures, in the report's words
+    assert sentence is not None and "→" in sentence
+    if lang == "en":
+        assert sentence == row["wait_change_sentence"]  # the JSON's sentence is English
+        assert "mainly because more dossiers now reach it from ‘XB’" in sentence
+    else:
+        assert "chủ yếu vì nay có nhiều hồ sơ hơn đến từ «XB»" in sentence
+    report = tmp_path / "report"
+    args = ["report", str(a), "--compare-with", str(b), "-o", str(report), "--no-pdf", "-q"]
+    r = CliRunner().invoke(cli, [*args, "--lang", lang, "--skip", "drift,causes,flows,model"])
+    assert r.exit_code == 0, r.output
+    markdown = (report / "report.md").read_text(encoding="utf-8")
+    page = html.unescape((report / "report.html").read_text(encoding="utf-8"))
+    heading = Words(lang)("cmp_mix_heading")
+    for text in (markdown, page):
+        assert heading in text
+        assert sentence in text
+        assert not re.search(r"[+−-]\d{1,3}([,.]\d{3})+ ?%", text)  # never +54,188%

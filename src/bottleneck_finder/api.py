@@ -342,13 +342,17 @@ def drift(
     tz: str | None = None,
     metrics: tuple[str, ...] | None = None,
     granularity: Granularity | None = None,
+    bin_cases: int | None = None,
 ) -> DriftOutcome:
-    """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
+    """Find the dates at which waiting times, throughput, arrivals or the flow changed
+    (`bin_cases=N`: periods of N cases each, as `--granularity cases:N`)."""
     from .analysis.drift import METRIC_GROUPS
     from .analysis.drift import drift as find_drift
 
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
-        found = find_drift(p, metrics=metrics or METRIC_GROUPS, granularity=granularity)
+        found = find_drift(
+            p, metrics=metrics or METRIC_GROUPS, granularity=granularity, bin_cases=bin_cases
+        )
         return DriftOutcome(found, p.calendar)
 
 

@@ -9,7 +9,6 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .drift_model import (
     EPISODE_PERIODS,
@@ -253,6 +252,7 @@ def level_changes(
         shift = level.shift(left, right)
         assert shift is not None  # every boundary left passed
         low, high = level.interval(left, right)
+        # date_low: the start of the last old-level period, which a step during it leaves mixed
         moves.append(
             Move(
                 metric,
@@ -263,7 +263,7 @@ def level_changes(
                 scope=element.scope,
                 activity=element.activity,
                 source=element.source,
-                date_low=clock.start(int(periods[low]) + 1),
+                date_low=clock.start(int(periods[low])),
                 date_high=clock.start(int(periods[high])),
             )
         )
@@ -284,7 +284,7 @@ def level_moves(
 
 def _window(clock: Clock) -> int:
     """Periods on each side of a date that the windowed comparisons look at."""
-    return 4 if clock.granularity == "week" else 7
+    return 7 if clock.granularity == "day" else 4
 
 
 def flow_moves(
@@ -386,7 +386,7 @@ def flow_moves(
                 pvalues[b],
                 scope="flow",
                 relations=tuple(moved) or (relations[top],),
-                date_low=clock.start(int(periods[b - 1]) + 1),
+                date_low=clock.start(int(periods[b - 1])),
                 date_high=clock.start(int(periods[b])),
             )
         )
@@ -423,10 +423,15 @@ def merge(moves: list[Move], clock: Clock) -> tuple[ChangePoint, ...]:
     point (strongest first, no chaining). A change often lands in steps (a queue builds up
     over weeks): the change point dates from its earliest move, and its main move is the
     strongest move on that date."""
-    gap = pd.Timedelta(microseconds=MERGE_PERIODS * clock.length_us)
+
+    def period(move: Move) -> int:
+        return clock.period_of(move.date.value // 1000)
+
     clusters: list[list[Move]] = []
     for move in sorted(moves, key=lambda m: (-m.strength, m.date, m.metric)):
-        home = next((c for c in clusters if abs(move.date - c[0].date) <= gap), None)
+        home = next(
+            (c for c in clusters if abs(period(move) - period(c[0])) <= MERGE_PERIODS), None
+        )
         if home is None:
             clusters.append([move])
         else:

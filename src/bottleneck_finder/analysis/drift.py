@@ -19,6 +19,7 @@ from .drift_model import (
     HOLIDAY_FRACTION,
     HOLIDAY_NEIGHBOURS,
     METRIC_GROUPS,
+    MIN_BIN_CASES,
     MIN_OBSERVATIONS,
     MIN_PERIODS,
     OVERALL,
@@ -38,7 +39,7 @@ from .drift_model import (
     Relation,
     metric_group,
 )
-from .drift_series import Clock, choose_granularity, flow_matrix, series_sql
+from .drift_series import Clock, case_bins, choose_granularity, flow_matrix, series_sql
 
 __all__ = [
     "METRIC_GROUPS",
@@ -71,16 +72,25 @@ def drift(
     metrics: tuple[str, ...] = METRIC_GROUPS,
     granularity: Granularity | None = None,
     calendar: WorkCalendar | None = None,
+    bin_cases: int | None = None,
 ) -> DriftResult:
     """Period series of `log` and the change points found in them (see docs/drift.md).
 
     With a `calendar` the waits and throughput times are working time; the periods, the
-    arrivals and the dates of the change points stay on the real dates of the events."""
+    arrivals and the dates of the change points stay on the real dates of the events.
+    `bin_cases` (with granularity `cases`, which it implies): periods of that many cases each,
+    in the order of their starts, for short or irregular logs."""
     unknown = [m for m in metrics if m not in METRIC_GROUPS]
     if unknown:
         raise ValueError(f"unknown drift metric {', '.join(unknown)}")
+    if bin_cases is not None:
+        granularity = granularity or "cases"
+    if (granularity == "cases") != (bin_cases is not None):
+        raise ValueError("bins of cases need granularity 'cases' and bin_cases together")
+    if bin_cases is not None and bin_cases < MIN_BIN_CASES:
+        raise ValueError(f"bins need at least {MIN_BIN_CASES} cases each")
     with prepared(log, calendar) as p:
-        return _drift(p.session("working"), p.log, metrics, granularity, p.calendar)
+        return _drift(p.session("working"), p.log, metrics, granularity, p.calendar, bin_cases)
 
 
 def _drift(
@@ -89,6 +99,7 @@ def _drift(
     metrics: tuple[str, ...],
     granularity: Granularity | None,
     calendar: WorkCalendar | None = None,
+    bin_cases: int | None = None,
 ) -> DriftResult:
     """The series of the whole periods between the first and the last case start, then their
     change points (merged, steps that moved attributed, weekly dates refined to the day)."""
@@ -97,9 +108,15 @@ def _drift(
         first_us = min(first_us, int(log.events["start_us"].min()))
     span_us = int(log.events["end_us"].max()) - first_us
     gran: Granularity = granularity or choose_granularity(span_us)
+    if gran == "cases":  # every bin holds the same number of new cases: no arrivals series
+        metrics = tuple(m for m in metrics if m != "arrivals")
     clock = Clock(gran, utc_offset_us(log.display_tz, first_us))
+    eng.materialize("drift_cases", series_sql(eng, clock, working=calendar is not None)["cases"])
+    if gran == "cases":
+        assert bin_cases is not None
+        starts = eng.frame("SELECT first_us FROM drift_cases")["first_us"].to_numpy()
+        clock = Clock(gran, clock.offset_us, case_bins(starts, bin_cases))
     sql = series_sql(eng, clock, working=calendar is not None)
-    eng.materialize("drift_cases", sql["cases"])
     bounds = eng.frame(sql["bounds"]).iloc[0]
     lo_us, hi_us = int(bounds["first_us"]), int(bounds["last_start_us"])
     open_days = eng.frame(sql["open"].format(lo=lo_us, hi=hi_us))
@@ -117,12 +134,18 @@ def _drift(
     usable = [int(p) for p in window[1:-1] if int(open_by.get(p, 0)) > 0]
     notes: list[CutoffNote] = []
     if len(usable) < MIN_PERIODS:
-        unit = "weeks" if gran == "week" else "days"
+        unit = {"week": "weeks", "day": "days", "cases": f"bins of {bin_cases} cases"}[gran]
+        edge = {"week": "week", "day": "day", "cases": "bin"}[gran]
         raise LogTooShortError(
             f"the log has new cases in only {len(usable)} whole {unit} (the first and the last "
-            f"{unit[:-1]}, cut by the log's edges, are not counted); change points need at "
+            f"{edge}, cut by the log's edges, are not counted); change points need at "
             f"least {MIN_PERIODS} {unit} with work",
-            fix="use a longer log" + (" or --granularity day" if gran == "week" else ""),
+            fix="use a longer log"
+            + {
+                "week": " or --granularity day",
+                "day": " or --granularity cases:N (bins of N cases)",
+                "cases": " or fewer cases per bin",
+            }[gran],
             source=log.source,
         )
 
@@ -258,6 +281,7 @@ def _drift(
         ),
         episodes=tuple(sorted(episodes, key=lambda e: (e.start, e.metric))),
         holiday_periods=tuple(clock.start(p) for p in sorted(holidays)),
+        bin_cases=bin_cases,
         metrics=tuple(m for m in METRIC_GROUPS if m in metrics),
         notes=tuple(notes),
         time_basis=time_basis(calendar),

@@ -37,9 +37,10 @@ def refine_to_day(
     weekly boundary (waits and throughput: least squares on the log scale the detector uses;
     arrivals: Poisson rates per open day; flow: multinomial mix of the step pairs). Days of
     `holidays` (holiday weeks) are left out, so the date is the first day of the new level,
-    never the start of a dip before it; `date_low` is the day after the last old-level day of
-    the earliest split within `INTERVAL_CHI2` of the best (likelihood ratio), `date_high` the
-    first new-level day of the latest."""
+    never the start of a dip before it; `date_low` is the last old-level day of the earliest
+    split within `INTERVAL_CHI2` of the best (likelihood ratio; a step during that day leaves
+    it mixed), `date_high` the first new-level day of the latest. Waits and the flow, measured
+    by event time, lag while old work drains: their interval keeps the weekly one."""
     if clock.granularity != "week":
         return point
     # series by case start move at once; waits by event time lag while old work drains
@@ -137,8 +138,9 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
 
     days = daily["day"].to_numpy(dtype="int64")
     boundary = (clock.start(b).value // 1000 + clock.offset_us) // DAY_US
-    # within a week of the weekly boundary, not before the move's earliest date nor after
-    # the week of its first new-level period
+    # within a week of the weekly boundary, from the move's last old-level week (a step in
+    # the middle of a week leaves that week mixed, usually still on the old level) to the
+    # end of its first new-level week
     first = (move.low.value // 1000 + clock.offset_us) // DAY_US
     last = (move.date.value // 1000 + clock.offset_us) // DAY_US + 6
     candidates = [
@@ -155,11 +157,9 @@ WHERE source IS NOT NULL AND end_us BETWEEN {lo_us} AND {hi_us} GROUP BY ALL
     def local(day_index: int) -> pd.Timestamp:
         return pd.Timestamp(day_index * DAY_US - clock.offset_us, unit="us", tz="UTC")
 
-    return replace(
-        point,
-        date=local(int(days[best])),
-        # the daily likelihood assumes a clean step: a ramp (a queue building up) is wider,
-        # so the interval keeps the weekly one where that is wider
-        date_low=min(local(int(days[min(close) - 1]) + 1), move.low),
-        date_high=max(local(int(days[max(close)])), move.high, local(int(days[best]))),
-    )
+    low, high = local(int(days[min(close) - 1])), local(int(days[max(close)]))
+    if group in ("wait", "flow"):
+        # measured by event time, these lag while old work drains (a ramp, not a clean step):
+        # the interval keeps the weekly one where that is wider
+        low, high = min(low, move.low), max(high, move.high)
+    return replace(point, date=local(int(days[best])), date_low=low, date_high=high)

@@ -9,13 +9,14 @@ import pandas as pd
 
 from ..errors import InputError
 
-Granularity = Literal["day", "week"]
+Granularity = Literal["day", "week", "cases"]
 Scope = Literal["overall", "activity", "transition", "flow"]
 METRIC_GROUPS: tuple[str, ...] = ("wait", "throughput", "arrivals", "flow")
 
 
 # The documented rules of the detector (docs/drift.md); none is tuned per log.
 WEEKLY_FROM_WEEKS = 12  # logs spanning at least this many weeks are cut into weeks, else days
+MIN_BIN_CASES = 10  # `--granularity cases:N`: at least this many cases per bin
 MIN_PERIODS = 8  # fewer usable periods than this: too short to look for change points
 MIN_OBSERVATIONS = 5  # a period's median / p90 needs at least this many waits or cases
 MIN_SEGMENT = 3  # a level must hold for at least this many usable periods
@@ -207,13 +208,13 @@ class DriftResult:
     `arrivals_per_day` or `flow_distance`; `element` the key of what it covers (`element_key`:
     `all`, a transition `a → b` or `before <activity>`); `count` the observations behind the
     value. `relations` (columns `RELATION_COLUMNS`) counts each directly-follows relation per
-    period. Periods start at local midnight (days) or Monday 00:00 (weeks) in `display_tz`;
-    stored as UTC timestamps. `notes` say what was left out. `time_basis` says how waits and
-    throughput times are measured (`wall_clock`, or `working:<calendar>`: working time, while
-    periods and dates stay real) and `day_s` is the day they are told in (24 h, or the
-    calendar's usual working day). `episodes` are excursions that came back (not change
-    points); `holiday_periods` the weeks with fewer than half the usual events, left out of the
-    detection (still in `series`).
+    period. Periods start at local midnight (days) or Monday 00:00 (weeks) in `display_tz`,
+    or (`cases`) at the start of every `bin_cases`-th case; stored as UTC timestamps. `notes`
+    say what was left out. `time_basis` says how waits and throughput times are measured
+    (`wall_clock`, or `working:<calendar>`: working time, while periods and dates stay real)
+    and `day_s` is the day they are told in (24 h, or the calendar's usual working day).
+    `episodes` are excursions that came back (not change points); `holiday_periods` the weeks
+    with fewer than half the usual events, left out of the detection (still in `series`).
     """
 
     source: str
@@ -231,3 +232,4 @@ class DriftResult:
     day_s: float = 86400.0
     episodes: tuple[Episode, ...] = ()
     holiday_periods: tuple[pd.Timestamp, ...] = ()
+    bin_cases: int | None = None  # granularity `cases`: the cases per bin (periods of N starts)

@@ -21,13 +21,18 @@ from .drift_model import (
 
 @dataclass(frozen=True)
 class Clock:
-    """Integer period arithmetic in the log's display zone."""
+    """Integer period arithmetic in the log's display zone: days, weeks, or bins of a fixed
+    number of cases (`edges`: the UTC microsecond start of each bin, ascending)."""
 
     granularity: Granularity
     offset_us: int  # display zone offset at the first event
+    edges: tuple[int, ...] = ()
 
     @property
     def length_us(self) -> int:
+        """The length of a period (of a bin: the median length)."""
+        if self.granularity == "cases":
+            return int(np.median(np.diff(self.edges))) if len(self.edges) > 1 else DAY_US
         return WEEK_US if self.granularity == "week" else DAY_US
 
     @property
@@ -36,6 +41,8 @@ class Clock:
 
     def sql(self, column: str) -> str:
         """SQL: the period index of a microsecond time column."""
+        if self.granularity == "cases":
+            return _bin_sql(column, self.edges, 0, len(self.edges))
         return f"(({column} + {self.offset_us + self.shift_us}) // {self.length_us})"
 
     def day_sql(self, column: str) -> str:
@@ -44,16 +51,38 @@ class Clock:
 
     def start(self, index: int) -> pd.Timestamp:
         """The UTC time at which period `index` starts."""
-        us = index * self.length_us - self.shift_us - self.offset_us
+        if self.granularity == "cases":
+            us = self.edges[min(max(index, 0), len(self.edges) - 1)]
+        else:
+            us = index * self.length_us - self.shift_us - self.offset_us
         return pd.Timestamp(us, unit="us", tz="UTC")
 
     def period_of(self, us: int) -> int:
         """The index of the period holding the UTC microsecond time `us`."""
+        if self.granularity == "cases":
+            return max(int(np.searchsorted(self.edges, us, side="right")) - 1, 0)
         return (us + self.offset_us + self.shift_us) // self.length_us
 
 
+def case_bins(starts: np.ndarray, size: int) -> tuple[int, ...]:
+    """The start of every bin of `size` cases (`starts`: the cases' first times, in µs)."""
+    ordered = np.sort(np.asarray(starts, dtype="int64"))
+    return tuple(int(x) for x in np.unique(ordered[::size]))
+
+
+def _bin_sql(column: str, edges: tuple[int, ...], lo: int, hi: int) -> str:
+    """SQL: the bin index of `column` among `edges[lo:hi]` by a balanced CASE (a binary
+    search; times before the first edge fall in bin 0)."""
+    if hi - lo <= 1:
+        return str(lo)
+    mid = (lo + hi) // 2
+    left, right = _bin_sql(column, edges, lo, mid), _bin_sql(column, edges, mid, hi)
+    return f"(CASE WHEN {column} < {edges[mid]} THEN {left} ELSE {right} END)"
+
+
 def choose_granularity(span_us: int) -> Granularity:
-    """Weeks when the log spans at least `WEEKLY_FROM_WEEKS` weeks, else days."""
+    """Weeks when the log spans at least `WEEKLY_FROM_WEEKS` weeks, else days (bins of cases
+    only when asked for)."""
     return "week" if span_us >= WEEKLY_FROM_WEEKS * WEEK_US else "day"
 
 

@@ -13,11 +13,29 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 
 
+def _granularity(value: str | None) -> tuple[str, int | None] | None:
+    """`day`, `week` or `cases:N` as (granularity, cases per bin)."""
+    from ..analysis.drift_model import MIN_BIN_CASES
+
+    if value is None:
+        return None
+    if value in ("day", "week"):
+        return value, None
+    kind, _, size = value.partition(":")
+    if kind == "cases" and size.isdigit() and int(size) >= MIN_BIN_CASES:
+        return "cases", int(size)
+    raise click.BadParameter(
+        f"{value!r}: use day, week or cases:N with N at least {MIN_BIN_CASES} "
+        "(bins of N cases, e.g. cases:50)"
+    )
+
+
 @click.command(
     epilog="Examples:\n\n\b\n"
     "  bottleneck drift event_logs/one_stop_shop_rollout.csv\n"
     "  bottleneck drift PermitLog.xes.gz --metric arrivals --granularity week -o reports/permit\n"
-    "  bottleneck drift dossiers.csv --calendar vn\n\n"
+    "  bottleneck drift dossiers.csv --calendar vn\n"
+    "  bottleneck drift three_weeks.csv --granularity cases:50\n\n"
     "Writes drift.json (schema bottleneck/drift@1), drift.png and drift.svg into the output "
     "folder. Granularity by default: weeks when the log spans at least 12 weeks, else days."
 )
@@ -31,8 +49,10 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 )
 @click.option(
     "--granularity",
-    type=click.Choice(["day", "week"]),
-    help="Period of the series (default: week if the log spans 12 weeks or more, else day).",
+    callback=lambda _ctx, _param, value: _granularity(value),
+    metavar="day|week|cases:N",
+    help="Period of the series: day, week, or bins of N cases each (cases:N, for short or "
+    "irregular logs). Default: week if the log spans 12 weeks or more, else day.",
 )
 @opt.output_option("reports/<log name>")
 @opt.json_option("Print drift.json to stdout instead.")
@@ -43,7 +63,7 @@ METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 def drift(
     log: Path,
     metric: str,
-    granularity: str | None,
+    granularity: tuple[str, int | None] | None,
     output: Path | None,
     as_json: bool,
     calendar_spec: str,
@@ -71,8 +91,9 @@ def drift(
     result = run_drift(
         event_log,
         metrics=metrics,
-        granularity=granularity,  # type: ignore[arg-type]
+        granularity=granularity[0] if granularity else None,  # type: ignore[arg-type]
         calendar=calendar,
+        bin_cases=granularity[1] if granularity else None,
     )
     progress.stage("drawing the series")
     files: dict[str, bytes | str] = {

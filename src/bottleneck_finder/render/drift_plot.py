@@ -102,7 +102,9 @@ def plot_title(result: DriftResult, words: Words = ENGLISH) -> str:
     return w(
         "dp_title_one" if count == 1 else "dp_title",
         source=result.source,
-        period=w("dp_per_week" if result.granularity == "week" else "dp_per_day"),
+        period=w("dp_per_bin", n=w.count(result.bin_cases or 0))
+        if result.granularity == "cases"
+        else w("dp_per_week" if result.granularity == "week" else "dp_per_day"),
         count=w.count(count),
         basis=basis,
     )
@@ -203,6 +205,8 @@ def drift_pictures(
                 )
         # holiday weeks (left out of the detection) and episodes, shaded behind the series
         step = pd.Timedelta(days=7 if result.granularity == "week" else 1)
+        if result.granularity == "cases" and result.periods > 1:
+            step = (result.last_period - result.first_period) / (result.periods - 1)
         spans = [(p, p + step, "0.88") for p in result.holiday_periods]
         spans += [(e.start, e.end + step, "#f6d5b8") for e in result.episodes]
         for start, end, colour in spans:

@@ -92,10 +92,17 @@ def _groups(groups: list[str], words: Words) -> str:
     return ", ".join(words(f"dr_group_{g}") if f"dr_group_{g}" in MESSAGES else g for g in groups)
 
 
+def when(stamp: pd.Timestamp, tz: str, words: Words = ENGLISH) -> str:
+    """The date of a period start in the zone `tz`, with its clock time when it is not a local
+    midnight (bins of cases start at a case's start)."""
+    local = stamp.tz_convert(pandas_zone(tz))
+    return words.date(local) if local == local.normalize() else words.datetime(local)
+
+
 def describe(point: ChangePoint, tz: str = "UTC", words: Words = ENGLISH) -> str:
     """A change point in one line of plain words (also the `--split auto` description)."""
     w = words
-    day = w.date(point.date.tz_convert(pandas_zone(tz)))
+    day = when(point.date, tz, w)
     others = [g for g in dict.fromkeys(metric_group(m) for m in point.metrics)]
     main_group = metric_group(point.main.metric)
     also = [g for g in others if g != main_group]
@@ -182,6 +189,7 @@ def drift_document(result: DriftResult, words: Words = ENGLISH) -> dict[str, Any
         "generator": f"bottleneck-finder {__version__}",
         "source": result.source,
         "granularity": result.granularity,
+        "bin_cases": result.bin_cases,
         "periods": {
             "count": result.periods,
             "first": local_time(result.first_period, tz),
@@ -223,7 +231,9 @@ def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
             "dr_head",
             source=result.source,
             periods=w.count(result.periods),
-            unit=w("dr_weeks" if week else "dr_days"),
+            unit=w("dr_bins", n=w.count(result.bin_cases or 0))
+            if result.granularity == "cases"
+            else w("dr_weeks" if week else "dr_days"),
             first=w.day(result.first_period, tz),
             last=w.day(result.last_period, tz),
             metrics=_groups(list(result.metrics), w),
@@ -256,9 +266,9 @@ def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
         lines.append(f"  {describe(point, tz, w)}")
         others = [m for m in point.moves if m is not point.main][:3]  # the strongest others
         for move in sorted(others, key=lambda m: (m.date, -m.strength)):
-            day = w.day(move.date, tz)
-            when = w("dr_week_of", day=day) if week else day
-            lines.append(w("dr_also", move=describe_move(move, w), when=when))
+            day = when(move.date, tz, w)
+            start = w("dr_week_of", day=day) if week else day
+            lines.append(w("dr_also", move=describe_move(move, w), when=start))
         if point.elements:
             shown = ", ".join(element_text(e, w) for e in point.elements[:4])
             extra = len(point.elements) - 4
@@ -266,7 +276,7 @@ def drift_text(result: DriftResult, words: Words = ENGLISH) -> str:
             lines.append(w("dr_where", shown=shown, more=more))
         low, high = point.date_low or point.date, point.date_high or point.date
         if low != point.date or high != point.date:
-            lines.append(w("dr_between", low=w.day(low, tz), high=w.day(high, tz)))
+            lines.append(w("dr_between", low=when(low, tz, w), high=when(high, tz, w)))
     if episodes:
         lines.append(w("dr_episodes", count=w.count(len(episodes))))
         lines.extend(episodes)

@@ -10,6 +10,8 @@ from typing import Any
 import pandas as pd
 
 from ..render.compare_graph import comparison_dots
+from ..render.compare_sentences import mix_led, mix_sentence
+from ..render.compare_text import status_text
 from ..render.graph import dot_available
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
@@ -124,6 +126,7 @@ def compare_section(ctx: Context) -> Section | None:
         )
     )
     blocks.append(Paragraph(w("demand_changed" if d.changed else "demand_same")))
+    blocks.extend(_mix_paragraphs(ctx, r.activities))
     if d.changed:
         findings.append(
             Finding(
@@ -173,6 +176,20 @@ def compare_section(ctx: Context) -> Section | None:
             )
         )
     return Section(id="compare", title=w("compare"), blocks=tuple(blocks), findings=tuple(findings))
+
+
+def _mix_paragraphs(ctx: Context, activities: pd.DataFrame) -> list[Paragraph]:
+    """The activities whose mean wait changed mainly by the routing mix, in plain words (the
+    terminal's lines: `render.compare_sentences.mix_sentence`, figures as in comparison.json)."""
+    w = ctx.words
+    out = []
+    for row in mix_led(activities).to_dict(orient="records"):
+        text = mix_sentence(row, w)
+        if text is not None:
+            status = status_text(str(row["status"]), w)
+            line = w("cmp_mix_line", activity=row["activity"], status=status, text=text)
+            out.append(Paragraph(line.strip()))
+    return [Paragraph(w("cmp_mix_heading")), *out] if out else []
 
 
 def _finding_rows(ctx: Context, frame: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
