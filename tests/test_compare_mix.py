@@ -251,7 +251,7 @@ def test_report_tells_the_mix_in_words_with_the_json_figures(tmp_path: Path, lan
         assert sentence == row["wait_change_sentence"]  # the JSON's sentence is English
         assert "mainly because more dossiers now reach it from ‘XB’" in sentence
     else:
-        assert "chủ yếu vì nay có nhiều hồ sơ hơn đến từ «XB»" in sentence
+        assert "chủ yếu vì nay có nhiều hồ sơ hơn đến từ “XB”" in sentence
     report = tmp_path / "report"
     args = ["report", str(a), "--compare-with", str(b), "-o", str(report), "--no-pdf", "-q"]
     r = CliRunner().invoke(cli, [*args, "--lang", lang, "--skip", "drift,causes,flows,model"])
