@@ -167,12 +167,13 @@ def test_without_start_times_says_so(tmp_path: Path) -> None:
     assert doc["introduced_bottlenecks"]
     assert all(item["causes_change"] is None for item in doc["introduced_bottlenecks"])
     assert (
-        "Causes before → after: not told, because the log has no start times and resources "
-        "(on both sides)." in result.output
+        "Causes before → after: not told, because they need start times and resources on both "
+        "sides." in result.output
     )
     # --no-causes: nothing is said
     quiet = CliRunner().invoke(
-        cli, ["compare", str(b), str(a), *flags, "--timestamp", "end", "-o", str(out), "--no-causes"]
+        cli,
+        ["compare", str(b), str(a), *flags, "--timestamp", "end", "-o", str(out), "--no-causes"],
     )
     assert "Causes before → after" not in quiet.output
 
@@ -236,9 +237,15 @@ def test_bundled_samples_against_causes(tmp_path: Path) -> None:
         match = [
             t
             for t in table
-            if (t.get("activity") == key if key else (t["source"], t["target"]) == (r["source"], r["target"]))
+            if (
+                t.get("activity") == key
+                if key
+                else (t["source"], t["target"]) == (r["source"], r["target"])
+            )
         ]
         assert len(match) == 1
         own = match[0]["after_wait_per_case_s"] - match[0]["before_wait_per_case_s"]
         assert math.isclose(total, own, rel_tol=1e-9, abs_tol=1e-6)
+        # and here (each step enabled by the previous end, no calendar) to the added wait
+        assert math.isclose(total, r["added_wait_per_case_s"], rel_tol=1e-9, abs_tol=1e-6)
     assert "Which cause grew most at each introduced bottleneck" in result.output

@@ -295,9 +295,9 @@ def _case_result(
 
 
 # --------------------------------------------------------------------------- findings
-def _cause_rows(causes: CauseComparison | None) -> dict[tuple[str, Any], dict[str, Any]]:
+def _cause_rows(causes: CauseComparison | None) -> dict[tuple[str, Any], dict[Any, Any]]:
     """(kind, key) -> the element's row of the cause breakdown before and after."""
-    found: dict[tuple[str, Any], dict[str, Any]] = {}
+    found: dict[tuple[str, Any], dict[Any, Any]] = {}
     if causes is None:
         return found
     for kind, frame, keys in (
@@ -347,10 +347,7 @@ def ranked_findings(
                     "median_delta_ci95_high_s": row["median_delta_ci95_high_s"],
                     "cause": cause,
                     "cause_share": share,
-                    **{
-                        c: math.nan if rec is None else float(rec[c])
-                        for c in CAUSE_CHANGE_COLUMNS
-                    },
+                    **{c: math.nan if rec is None else float(rec[c]) for c in CAUSE_CHANGE_COLUMNS},
                 }
             )
     sign = -1.0 if introduced else 1.0
@@ -367,7 +364,7 @@ def ranked_findings(
     return frame
 
 
-def causes_change(row: Mapping[str, Any]) -> dict[str, dict[str, float]] | None:
+def causes_change(row: Mapping[Any, Any]) -> dict[str, dict[str, float]] | None:
     """A finding row's waiting by cause before and after, as cause -> `before_s`, `after_s`,
     `change_s` (real seconds per case of each period); None without a cause breakdown."""
     values = {c: float(row.get(c, math.nan)) for c in CAUSE_CHANGE_COLUMNS}

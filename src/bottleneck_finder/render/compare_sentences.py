@@ -97,8 +97,8 @@ def finding_sentence(row: Mapping[Any, Any], words: Words = ENGLISH) -> str:
     cause = row.get("cause")
     if cause is not None and not pd.isna(cause):
         text = f"{text} {cause_sentence(str(cause), float(row['cause_share']), w)}"
-    change = cause_change_sentence(row, w)
-    return text if change is None else f"{text} {change}"
+    grown = cause_change_sentence(row, w)
+    return text if grown is None else f"{text} {grown}"
 
 
 NEXT_CAUSE_SHARE = 0.25

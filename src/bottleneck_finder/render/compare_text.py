@@ -155,7 +155,7 @@ def cause_change_lines(
     if frame.empty or not comparison.options.causes:
         return []
     if comparison.causes is None:
-        return [w("cmp_causes_unknown", why=w("cmp_causes_why_start"))]
+        return [w("cmp_causes_unknown")]
     real = "" if w.workday_s is None else w("cmp_cause_real_time")
     lines = [w("cmp_causes_heading", real=real)]
     width = len(str(int(frame["rank"].max())))

@@ -302,7 +302,9 @@ def introduced_section(ctx: Context) -> Section | None:
         text = w(
             key,
             rank=int(top["rank"]),
-            where=where(w, top) if top["kind"] == "activity" else w("where_on", where=where(w, top)),
+            where=where(w, top)
+            if top["kind"] == "activity"
+            else w("where_on", where=where(w, top)),
             before=w.duration(float(top["before_wait_median_s"])),
             after=w.duration(float(top["after_wait_median_s"])),
             added=w.duration(float(top["added_wait_per_case_s"])),
