@@ -375,7 +375,15 @@ def test_rollout_comparison_json_has_causes(tmp_path: Path) -> None:
     assert set(sign["after_per_case_s"]) == set(CAUSES)
     assert sum(sign["after_per_case_s"].values()) == pytest.approx(sign["after_wait_per_case_s"])
     assert sign["before_dominant"] is None and sign["after_dominant"] in CAUSES
-    assert doc["introduced_bottlenecks"][0]["finding"].endswith("of its wait.")
+    top = doc["introduced_bottlenecks"][0]
+    # the cause that grew is told in calendar time, as the causes are
+    assert top["finding"].endswith(
+        "of its wait. Against before, batching grew most: +4.8 d per dossier (0 s → 4.8 d), "
+        "in calendar time (24/7)."
+    )
+    assert top["causes_change"]["batching"]["change_s"] == pytest.approx(
+        sign["after_per_case_s"]["batching"]
+    )
     # the deadline share equals the analyze on-time figure over the same cases
     k = doc["cases"]
     assert k["deadline"] == "3wd"

@@ -138,7 +138,7 @@ def _finish(
         transitions=trans,
         activities=acts,
         introduced=ranked_findings(trans, acts, introduced=True, causes=causes),
-        improvements=ranked_findings(trans, acts, introduced=False),
+        improvements=ranked_findings(trans, acts, introduced=False, causes=causes),
         cases=cases,
         demand=demand,
         options=options,

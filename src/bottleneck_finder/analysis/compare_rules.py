@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import statistics as st
+from .causes import CAUSES
 from .compare_measure import Side
 from .compare_mix import Strata, common_strata, decompose, within_test
 from .compare_types import (
     ACTIVITY_COMPARE_COLUMNS,
+    CAUSE_CHANGE_COLUMNS,
     FINDING_COLUMNS,
     TRANSITION_COMPARE_COLUMNS,
     CaseComparison,
@@ -292,23 +295,18 @@ def _case_result(
 
 
 # --------------------------------------------------------------------------- findings
-def _dominant_after(causes: CauseComparison | None) -> dict[tuple[str, Any], tuple[str, float]]:
-    """(kind, key) -> the dominant waiting cause after and its share of the wait."""
-    dominant: dict[tuple[str, Any], tuple[str, float]] = {}
+def _cause_rows(causes: CauseComparison | None) -> dict[tuple[str, Any], dict[Any, Any]]:
+    """(kind, key) -> the element's row of the cause breakdown before and after."""
+    found: dict[tuple[str, Any], dict[Any, Any]] = {}
     if causes is None:
-        return dominant
+        return found
     for kind, frame, keys in (
         ("activity", causes.activities, ("activity",)),
         ("transition", causes.transitions, ("source", "target")),
     ):
         for rec in frame.to_dict(orient="records"):
-            if not pd.isna(rec["dominant_after"]):
-                key = tuple(str(rec[k]) for k in keys)
-                dominant[(kind, key)] = (
-                    str(rec["dominant_after"]),
-                    float(rec["dominant_share_after"]),
-                )
-    return dominant
+            found[(kind, tuple(str(rec[k]) for k in keys))] = rec
+    return found
 
 
 def ranked_findings(
@@ -319,9 +317,10 @@ def ranked_findings(
 ) -> pd.DataFrame:
     """The introduced bottlenecks (`new` or `slower` rows that add waiting) or the improvements
     (`removed` or `faster` rows that save it) with the columns `FINDING_COLUMNS`, the biggest
-    change per case first; introduced rows carry the dominant cause after from `causes`."""
+    change per case first; introduced rows carry the dominant cause after from `causes`, and
+    every row its waiting by cause on each side (`CAUSE_CHANGE_COLUMNS`)."""
     statuses = ("new", "slower") if introduced else ("removed", "faster")
-    dominant = _dominant_after(causes)
+    by_element = _cause_rows(causes)
     rows = []
     for kind, frame in (("activity", acts), ("transition", trans)):
         keys = ("activity",) if kind == "activity" else ("source", "target")
@@ -329,7 +328,11 @@ def ranked_findings(
             added = float(row["added_wait_per_case_s"])
             if row["status"] not in statuses or (added <= 0 if introduced else added >= 0):
                 continue
-            cause, share = dominant.get((kind, tuple(str(row[k]) for k in keys)), (None, math.nan))
+            # an element without a row in the breakdown had no attributable waiting: missing
+            rec = by_element.get((kind, tuple(str(row[k]) for k in keys)))
+            cause, share = None, math.nan
+            if introduced and rec is not None and not pd.isna(rec["dominant_after"]):
+                cause, share = str(rec["dominant_after"]), float(rec["dominant_share_after"])
             rows.append(
                 {
                     "kind": kind,
@@ -344,6 +347,7 @@ def ranked_findings(
                     "median_delta_ci95_high_s": row["median_delta_ci95_high_s"],
                     "cause": cause,
                     "cause_share": share,
+                    **{c: math.nan if rec is None else float(rec[c]) for c in CAUSE_CHANGE_COLUMNS},
                 }
             )
     sign = -1.0 if introduced else 1.0
@@ -355,5 +359,27 @@ def ranked_findings(
     for k in ("kind", "source", "target", "activity", "status", "cause"):
         frame[k] = frame[k].astype("string")
     frame["rank"] = frame["rank"].astype("int64")
-    frame["cause_share"] = frame["cause_share"].astype("float64")
+    for k in ("cause_share", *CAUSE_CHANGE_COLUMNS):
+        frame[k] = frame[k].astype("float64")
     return frame
+
+
+def causes_change(row: Mapping[Any, Any]) -> dict[str, dict[str, float]] | None:
+    """A finding row's waiting by cause before and after, as cause -> `before_s`, `after_s`,
+    `change_s` (real seconds per case of each period); None without a cause breakdown."""
+    values = {c: float(row.get(c, math.nan)) for c in CAUSE_CHANGE_COLUMNS}
+    if any(math.isnan(v) for v in values.values()):
+        return None
+    out = {}
+    for c in CAUSES:
+        before, after = values[f"{c}_per_case_s_before"], values[f"{c}_per_case_s_after"]
+        out[c] = {"before_s": before, "after_s": after, "change_s": after - before}
+    return out
+
+
+def moved_causes(change: Mapping[str, Mapping[str, float]], grew: bool) -> list[str]:
+    """The causes that grew (`grew`) or shrank, the largest change first (ties in the order of
+    `CAUSES`)."""
+    sign = 1.0 if grew else -1.0
+    moved = [c for c in CAUSES if sign * change[c]["change_s"] > 0]
+    return sorted(moved, key=lambda c: (-sign * change[c]["change_s"], CAUSES.index(c)))

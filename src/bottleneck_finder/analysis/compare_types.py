@@ -10,6 +10,7 @@ import pandas as pd
 from ..calendar import WorkCalendar
 from ..errors import BottleneckError, ColumnError, EmptyLogError
 from . import statistics as st
+from .causes import CAUSES
 from .deadlines import Deadline
 
 Straddling = Literal["exclude", "before", "after"]
@@ -62,6 +63,11 @@ MIX_COLUMNS = (
 """An activity's change of mean wait split into the same transitions' change (`within`, on
 which the activity is judged) and the routing mix (`analysis.compare_mix`)."""
 ACTIVITY_COMPARE_COLUMNS = ("activity", *STAT_COLUMNS, *PROCESSING_COLUMNS, *MIX_COLUMNS)
+CAUSE_CHANGE_COLUMNS = tuple(
+    f"{c}_per_case_s_{side}" for side in ("before", "after") for c in CAUSES
+)
+"""A finding's waiting by cause on each side (`CauseComparison`, real seconds per case of the
+period; missing without a cause breakdown): which cause grew, or shrank."""
 FINDING_COLUMNS = (
     "rank",
     "kind",
@@ -76,6 +82,7 @@ FINDING_COLUMNS = (
     "median_delta_ci95_high_s",
     "cause",
     "cause_share",
+    *CAUSE_CHANGE_COLUMNS,
 )
 
 
@@ -219,7 +226,9 @@ class Comparison:
     `activity` or `transition`, with `activity` or `source`/`target`), its `status` (`new` or
     `slower` for introduced bottlenecks, `removed` or `faster` for improvements), the medians,
     the interval of the median change and, for introduced bottlenecks with a cause breakdown,
-    the dominant `cause` after and its `cause_share` of the wait (missing otherwise).
+    the dominant `cause` after and its `cause_share` of the wait (missing otherwise); with a
+    cause breakdown, every row also has its waiting by cause on each side
+    (`CAUSE_CHANGE_COLUMNS`, missing otherwise).
     """
 
     before: SideSummary

@@ -229,13 +229,17 @@ def compare(
     if written is None:
         return
     from ..render.compare_sentences import finding_sentence
-    from ..render.compare_text import findings_table, summary_text
+    from ..render.compare_text import cause_change_lines, findings_table, summary_text
 
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 80), 160)
     click.echo(summary_text(result, w, said))
     click.echo("")
     click.echo(w("cmp_introduced"))
     click.echo(findings_table(result.introduced.head(top), width=width, words=w))
+    grew = cause_change_lines(result, result.introduced.head(top), w)
+    if grew:
+        click.echo("")
+        click.echo("\n".join(grew))
     click.echo("")
     click.echo(w("cmp_improvements"))
     click.echo(findings_table(result.improvements.head(top), width=width, saved=True, words=w))

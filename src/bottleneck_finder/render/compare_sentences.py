@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from ..analysis.compare_rules import causes_change, moved_causes
 from ..analysis.compare_types import CompareWarning, DemandComparison
 from .words import ENGLISH, Words
 
@@ -93,9 +95,81 @@ def finding_sentence(row: Mapping[Any, Any], words: Words = ENGLISH) -> str:
             effect=effect,
         )
     cause = row.get("cause")
-    if cause is None or pd.isna(cause):
-        return text
-    return f"{text} {cause_sentence(str(cause), float(row['cause_share']), w)}"
+    if cause is not None and not pd.isna(cause):
+        text = f"{text} {cause_sentence(str(cause), float(row['cause_share']), w)}"
+    grown = cause_change_sentence(row, w)
+    return text if grown is None else f"{text} {grown}"
+
+
+NEXT_CAUSE_SHARE = 0.25
+"""A second cause is named beside the one that moved most when it moved by at least this share
+of that one's change."""
+
+
+def cause_change_parts(
+    row: Mapping[Any, Any], words: Words = ENGLISH
+) -> tuple[str, str, str, str] | None:
+    """The cause that grew most at a finding (shrank most at an improvement) in words: its name,
+    its change per case (`+3.1 d`), its seconds per case before → after, and the next cause
+    that moved with its change when that moved by at least `NEXT_CAUSE_SHARE` of it (else
+    ""). Durations are real time (the causes' time, whatever the calendar of `words`); None
+    without a cause breakdown or when no cause moved that way."""
+    change = causes_change(row)
+    if change is None:
+        return None
+    grew = float(row["added_wait_per_case_s"]) >= 0
+    moved = moved_causes(change, grew)
+    if not moved:
+        return None
+    real = dataclasses.replace(words, workday_s=None)
+    top = change[moved[0]]
+    second = ""
+    if len(moved) > 1 and abs(change[moved[1]]["change_s"]) >= NEXT_CAUSE_SHARE * abs(
+        top["change_s"]
+    ):
+        second = words(
+            "cmp_cause_next",
+            cause=words(f"cmp_cause_name_{moved[1]}"),
+            change=signed_duration(change[moved[1]]["change_s"], real),
+        )
+    return (
+        words(f"cmp_cause_name_{moved[0]}"),
+        signed_duration(top["change_s"], real),
+        f"{real.duration(top['before_s'])} → {real.duration(top['after_s'])}",
+        second,
+    )
+
+
+def cause_change_sentence(row: Mapping[Any, Any], words: Words = ENGLISH) -> str | None:
+    """Which cause grew most at a finding (shrank most at an improvement), from the causes
+    before and after (`analysis.compare_rules.causes_change`), e.g. "Against before, batching
+    grew most: +3.1 d per dossier (0 s → 3.1 d)."; a sentence that nothing grew (shrank) when
+    no cause did; None without a cause breakdown. In real time, said so with a calendar."""
+    change = causes_change(row)
+    if change is None:
+        return None
+    grew = float(row["added_wait_per_case_s"]) >= 0
+    real = "" if words.workday_s is None else words("cmp_cause_real_time")
+    parts = cause_change_parts(row, words)
+    if parts is None:
+        rw = dataclasses.replace(words, workday_s=None)
+        before = sum(v["before_s"] for v in change.values())
+        after = sum(v["after_s"] for v in change.values())
+        return words(
+            "cmp_cause_none_grew" if grew else "cmp_cause_none_shrank",
+            before=rw.duration(before),
+            after=rw.duration(after),
+            real=real,
+        )
+    cause, amount, span, second = parts
+    return words(
+        "cmp_cause_grew" if grew else "cmp_cause_shrank",
+        cause=cause,
+        change=amount,
+        span=span,
+        next=second,
+        real=real,
+    )
 
 
 def demand_summary(demand: DemandComparison, words: Words = ENGLISH) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..analysis.compare_rules import causes_change
 from ..analysis.compare_types import STAT_COLUMNS, CaseComparison, Comparison
 from ..timeunits import local_time
 from .compare_sentences import (
+    cause_change_parts,
     demand_summary,
     finding_sentence,
     mix_led,
@@ -143,6 +145,33 @@ def mix_lines(comparison: Comparison, words: Words = ENGLISH, top: int = 5) -> l
     return lines
 
 
+def cause_change_lines(
+    comparison: Comparison, frame: pd.DataFrame, words: Words = ENGLISH
+) -> list[str]:
+    """Under the introduced bottlenecks `frame` (some rows of `comparison.introduced`): which
+    cause grew most at each, `#1  batching +3.1 d (0 s → 3.1 d)`, under a heading; one line
+    saying why when the causes could not be attributed; none with `--no-causes` or no row."""
+    w = words
+    if frame.empty or not comparison.options.causes:
+        return []
+    if comparison.causes is None:
+        return [w("cmp_causes_unknown")]
+    real = "" if w.workday_s is None else w("cmp_cause_real_time")
+    lines = [w("cmp_causes_heading", real=real)]
+    width = len(str(int(frame["rank"].max())))
+    for row in frame.to_dict(orient="records"):
+        parts = cause_change_parts(row, w)
+        rank = f"{int(row['rank']):<{width}}"
+        if parts is None:
+            lines.append(w("cmp_causes_line_none", rank=rank))
+        else:
+            cause, change, span, second = parts
+            lines.append(
+                w("cmp_causes_line", rank=rank, cause=cause, change=change, span=span, next=second)
+            )
+    return lines
+
+
 def deadline_name(cases: CaseComparison, words: Words = ENGLISH) -> str | None:
     """The deadline as given (`15wd`), or the length of a deadline given in seconds (`15 d`)."""
     if cases.deadline is not None:
@@ -225,6 +254,7 @@ def _finding_records(frame: pd.DataFrame, words: Words) -> list[dict[str, Any]]:
         item["before_wait_median_s"] = row["before_wait_median_s"]
         item["after_wait_median_s"] = row["after_wait_median_s"]
         item["added_wait_per_case_s"] = row["added_wait_per_case_s"]
+        item["causes_change"] = causes_change(values)
         item["finding"] = finding_sentence(values, words)
         out.append(item)
     return out

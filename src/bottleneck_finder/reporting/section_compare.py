@@ -3,12 +3,14 @@ bottlenecks introduced or relieved by the change."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from ..analysis.compare_rules import causes_change, moved_causes
 from ..render.compare_graph import comparison_dots
 from ..render.compare_sentences import mix_led, mix_sentence
 from ..render.compare_text import status_text
@@ -209,6 +211,58 @@ def _finding_rows(ctx: Context, frame: pd.DataFrame) -> tuple[tuple[str, ...], .
     return tuple(rows)
 
 
+def _grown(ctx: Context, row: Mapping[Any, Any]) -> tuple[str, str, str, str] | None:
+    """The cause that grew most at an introduced bottleneck: its name, before, after and
+    change per case (real time); None without a breakdown or when no cause grew."""
+    change = causes_change(row)
+    moved = [] if change is None else moved_causes(change, grew=True)
+    if change is None or not moved:
+        return None
+    w = dataclasses.replace(ctx.words, workday_s=None)  # the causes count calendar time
+    top = change[moved[0]]
+    return (
+        w("cause_" + moved[0]),
+        w.duration(top["before_s"]),
+        w.duration(top["after_s"]),
+        signed(w, top["change_s"]),
+    )
+
+
+def _cause_blocks(ctx: Context, intro: pd.DataFrame) -> list[Paragraph | Table]:
+    """Which cause grew most at each introduced bottleneck (a table), or why it is not told."""
+    w = ctx.words
+    r = ctx.results.comparison
+    assert r is not None
+    if not r.result.options.causes or intro.empty:
+        return []
+    if r.result.causes is None:
+        return [Paragraph(w("causes_grew_unknown"), kind="note")]
+    rows = []
+    for row in intro.head(TOP_ROWS).to_dict(orient="records"):
+        grown = _grown(ctx, row)
+        cells = grown or (w("causes_grew_none"), "", "", "")
+        rows.append((f"#{int(row['rank'])}", where(w, row), *cells))
+    blocks: list[Paragraph | Table] = [
+        Paragraph(w("causes_grew"), kind="subheading"),
+        Paragraph(w("causes_grew_intro")),
+        Table(
+            columns=(
+                w("col_rank"),
+                w("col_where"),
+                w("col_cause"),
+                w("before"),
+                w("after"),
+                w("col_added"),
+            ),
+            rows=tuple(rows),
+            numeric=(True, False, False, True, True, True),
+        ),
+    ]
+    if ctx.options.calendar is not None:
+        blocks.append(Paragraph(w("causes_grew_calendar"), kind="note"))
+    return blocks
+
+
 def introduced_section(ctx: Context) -> Section | None:
     """Bottlenecks that are new or slower after the change, and the biggest improvements."""
     cmp = ctx.results.comparison
@@ -253,22 +307,28 @@ def introduced_section(ctx: Context) -> Section | None:
     intro = r.introduced
     if len(intro):
         blocks.append(Table(columns=columns, rows=_finding_rows(ctx, intro), numeric=numeric))
+        blocks.extend(_cause_blocks(ctx, intro))
         # the summary tells of compare's #1, with compare's figures: one number for one thing
         top = intro.iloc[0].to_dict()
         counts = counts_of[key_of(top)]
         key = "f_introduced_new" if top["status"] == "new" else "f_introduced_slower"
+        text = w(
+            key,
+            rank=int(top["rank"]),
+            where=where(w, top)
+            if top["kind"] == "activity"
+            else w("where_on", where=where(w, top)),
+            before=w.duration(float(top["before_wait_median_s"])),
+            after=w.duration(float(top["after_wait_median_s"])),
+            added=w.duration(float(top["added_wait_per_case_s"])),
+        )
+        grown = _grown(ctx, top)
+        if grown is not None:
+            cause, before, after, added = grown
+            text += " " + w("f_cause_grew", cause=cause, before=before, after=after, change=added)
         findings.append(
             Finding(
-                text=w(
-                    key,
-                    rank=int(top["rank"]),
-                    where=where(w, top)
-                    if top["kind"] == "activity"
-                    else w("where_on", where=where(w, top)),
-                    before=w.duration(float(top["before_wait_median_s"])),
-                    after=w.duration(float(top["after_wait_median_s"])),
-                    added=w.duration(float(top["added_wait_per_case_s"])),
-                ),
+                text=text,
                 evidence=w(
                     "e_introduced",
                     rank=int(top["rank"]),
