@@ -61,9 +61,9 @@ class CauseBreakdown:
     microseconds; the five always sum to `wait_us`), the batching split
     `batching_creation_us` + `batching_ready_us` = `batching_us`, and the instance's `batch` id
     and `batch_type` (missing outside a batch), and `start_estimated` (the start, so the wait,
-    rests on an estimate). `transitions`, `activities` and `resources`
-    aggregate it (seconds, with `estimated_count`); `ranking` orders the (transition, cause) pairs; `batches` describes
-    the batches per activity and resource (`analysis.batches.batch_summary`, with names).
+    rests on an estimate). `transitions`, `activities` and `resources` aggregate it (seconds,
+    with `estimated_count`); `ranking` orders the (transition, cause) pairs; `batches`
+    describes the batches per activity and resource (`analysis.batches.batch_summary`, with names).
     `starts` says where the start times come from: "recorded", "estimated" (none recorded)
     or "partly estimated"; `instances_estimated` counts the estimated ones, of
     `instances_total` activity instances.

@@ -1,4 +1,4 @@
-"""Start times estimated where a log has none (Chapela-Campa and Dumas): enablement, availability."""
+"""Start times estimated where a log has none (Chapela-Campa and Dumas): enabled, resource free."""
 
 from __future__ import annotations
 

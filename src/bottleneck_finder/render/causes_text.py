@@ -96,6 +96,7 @@ def batch_sentences(
     runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
     3.1 d on average for the batch"; `name` tells the resource (a report's pseudonyms)."""
     w = words
+    mark = ESTIMATED if result.instances_estimated else ""
     out: list[str] = []
     for r in result.batches.to_dict(orient="records"):
         if len(out) >= top or float(r["batching_s"]) <= 0:
@@ -105,7 +106,7 @@ def batch_sentences(
             "activity": r["activity"],
             "resource": name(str(r["resource"])) if name else r["resource"],
             "size": w.number(median, 0 if median.is_integer() else 1),
-            "wait": w.duration(float(r["batching_mean_s"])),
+            "wait": mark + w.duration(float(r["batching_mean_s"])),
             "hour": f"{int(r['firing_hour']):02d}:00",
         }
         if r["firing"] in ("weekly", "days"):
