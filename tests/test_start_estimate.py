@@ -3,6 +3,7 @@ method on a real log, the error against recorded starts, and `causes` on estimat
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -180,7 +181,7 @@ def _heuristics_oracle(frame: pd.DataFrame) -> set[tuple[str, str]]:
     l2: dict[tuple[int, int], int] = defaultdict(int)
     for _, trace in frame.sort_values(["case", "end", "row"]).groupby("case"):
         acts = trace.activity.tolist()
-        for x, y in zip(acts, acts[1:], strict=False):
+        for x, y in itertools.pairwise(acts):
             df[(x, y)] += 1
         for x, y, z in zip(acts, acts[1:], acts[2:], strict=False):
             if x == z:

@@ -66,7 +66,8 @@ class CauseBreakdown:
     describes the batches per activity and resource (`analysis.batches.batch_summary`, with names).
     `starts` says where the start times come from: "recorded", "estimated" (none recorded)
     or "partly estimated"; `instances_estimated` counts the estimated ones, of
-    `instances_total` activity instances.
+    `instances_total` activity instances (`estimated_without_resource` of the estimated ones
+    have no resource: they are taken to start when enabled).
     """
 
     source: str
@@ -88,6 +89,7 @@ class CauseBreakdown:
     starts: str = "recorded"
     instances_estimated: int = 0
     instances_total: int = 0
+    estimated_without_resource: int = 0
 
 
 PAIR_CHUNK = 4_000_000  # candidate (instance, busy instance) pairs generated at a time
@@ -224,6 +226,7 @@ def attribute_causes(
     has_start = ~steps["start_us"].isna().to_numpy()
     start = np.where(has_start, steps["start_us"].fillna(0).to_numpy(dtype=np.int64), end)
     recorded = has_start
+    no_resource = 0
     if opts.estimate_starts and n and not has_start.all():
         # individual resources: the availability of a person, also with --group-pools
         est = estimate_starts(
@@ -236,6 +239,7 @@ def attribute_causes(
             steps["row_no"].to_numpy(dtype=np.int64),
         )
         start, has_start = est.start, np.ones(n, dtype=bool)
+        no_resource = int((est.estimated & (steps["resource_id"].isna().to_numpy())).sum())
 
     prev = enabled_times(case, start, end, has_start)
     enabled = np.where(prev >= 0, end[np.maximum(prev, 0)], start)
@@ -340,7 +344,7 @@ def attribute_causes(
         parts,
         availability,
         (found, split, summary),
-        recorded,
+        (recorded, no_resource),
     )
 
 
@@ -424,9 +428,10 @@ def _assemble(
     parts: dict[str, I64],
     availability: str,
     batching: tuple[Batches, dict[str, I64], pd.DataFrame],
-    recorded: npt.NDArray[np.bool_],
+    estimation: tuple[npt.NDArray[np.bool_], int],
 ) -> CauseBreakdown:
     found, split, summary = batching
+    recorded, no_resource = estimation
     act = steps["activity"].to_numpy(dtype=np.int64)
     case = steps["case_id"].to_numpy(dtype=np.int64)
     who = "group" if opts.group_pools else "resource"
@@ -487,6 +492,7 @@ def _assemble(
         starts=starts if estimated else "recorded",
         instances_estimated=estimated,
         instances_total=len(steps),
+        estimated_without_resource=no_resource,
     )
 
 

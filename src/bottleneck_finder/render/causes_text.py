@@ -96,12 +96,17 @@ def batch_sentences(
     runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
     3.1 d on average for the batch"; `name` tells the resource (a report's pseudonyms)."""
     w = words
-    mark = ESTIMATED if result.instances_estimated else ""
+    inst = result.instances
+    chosen = inst[inst["start_estimated"]] if "start_estimated" in inst.columns else inst[:0]
+    estimated = set(
+        zip(chosen["activity"].astype(str), chosen["resource"].astype(str), strict=True)
+    )
     out: list[str] = []
     for r in result.batches.to_dict(orient="records"):
         if len(out) >= top or float(r["batching_s"]) <= 0:
             break
         median = float(r["size_median"])
+        mark = ESTIMATED if (str(r["activity"]), str(r["resource"])) in estimated else ""
         values = {
             "activity": r["activity"],
             "resource": name(str(r["resource"])) if name else r["resource"],
@@ -127,13 +132,18 @@ def cause_notes(result: CauseBreakdown, words: Words = ENGLISH) -> list[str]:
     could not be attributed."""
     w = words
     if result.instances_estimated:
-        return [
+        notes = [
             w(
                 "cs_estimated",
                 count=w.count(result.instances_estimated),
                 total=w.count(result.instances_total),
             )
         ]
+        if result.estimated_without_resource:
+            notes.append(
+                w("cs_estimated_no_resource", count=w.count(result.estimated_without_resource))
+            )
+        return notes
     if not result.instances_without_start:
         return []
     return [
@@ -268,7 +278,10 @@ def causes_text(result: CauseBreakdown, *, top: int, width: int, words: Words = 
         total=mark + w.duration(result.wait_total_s),
         availability=availability_text(result.availability, w),
     )
-    lines.append(head + (f" ({w('cs_estimated_head')})" if mark else ""))
+    if mark:
+        partly = result.starts == "partly estimated"
+        head += f" ({w('cs_partly_estimated_head' if partly else 'cs_estimated_head')})"
+    lines.append(head)
     if result.wait_total_s > 0:
         parts = ", ".join(
             f"{w(f'cs_cause_{name}')} {mark}{w.duration(sec)} "
