@@ -249,3 +249,14 @@ def test_estimate_beats_starting_at_enablement(name: str) -> None:
     assert e.processing_mae_s < e.naive_processing_mae_s
     # the naive wait error is the median real wait (it estimates every wait as 0)
     assert e.naive_wait_mae_s == e.real_wait_median_s
+
+
+def test_report_says_starts_are_estimated(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "ends.csv", ROWS.replace("c3,E,,2025-03-03 08:00\n", ""))
+    out = tmp_path / "r"
+    got = runner.invoke(cli, ["report", str(path), "-o", str(out), "--timestamp", "end",
+                              "--lang", "en", "-q"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "The log records no start time for 5 of 5 activity instances" in md
+    assert "≈30 min" in md  # the contention total, marked
