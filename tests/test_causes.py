@@ -272,15 +272,17 @@ def test_cli_bad_calendar_is_one_line(tmp_path: Path, runner) -> None:  # type: 
     assert "Traceback" not in result.output
 
 
-def test_without_start_times_nothing_attributed(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_without_start_times_and_no_estimate_nothing_attributed(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "ends.csv", "case,activity,resource,end\n"
                  "c1,A,r1,2025-03-03 08:00\nc1,B,r2,2025-03-03 10:00\n")  # fmt: skip
     log = load_log(path, LogColumns(case="case", activity="activity", resource="resource",
                                     timestamp="end"))  # fmt: skip
-    result = attribute_causes(log)
+    result = attribute_causes(log, CauseOptions(estimate_starts=False))
     assert result.instances.empty and result.wait_total_s == 0
     assert result.instances_without_start == 2 and result.unattributed_s == 7200
-    args = ["causes", str(path), "-o", str(tmp_path / "o"), "-q", "--timestamp", "end"]
+    assert result.starts == "recorded" and result.instances_estimated == 0
+    args = ["causes", str(path), "-o", str(tmp_path / "o"), "-q", "--timestamp", "end",
+            "--no-estimate"]  # fmt: skip
     out = runner.invoke(cli, args)
     assert out.exit_code == 0, out.output
     assert "without start times no waiting time can be attributed" in out.output

@@ -398,11 +398,13 @@ def causes(
     group_pools: bool = False,
     batch_gap_s: float = 0.0,
     batch_min_size: int = 2,
+    estimate_starts: bool = True,
 ) -> CausesResult:
     """Split the waiting time before every step into batching, resource contention,
     prioritization, resource unavailability and extraneous causes (without a calendar each
     resource's working hours are learned from the log); batches are found with at most
-    `batch_gap_s` between members and at least `batch_min_size` members (docs/causes.md)."""
+    `batch_gap_s` between members and at least `batch_min_size` members (docs/causes.md);
+    instances without a start time get an estimated one unless `estimate_starts` is false."""
     from .analysis.causes import CauseOptions, attribute_causes
 
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
@@ -411,6 +413,7 @@ def causes(
             group_pools=group_pools,
             batch_gap_s=batch_gap_s,
             batch_min_size=batch_min_size,
+            estimate_starts=estimate_starts,
         )
         return CausesResult(attribute_causes(p, options))
 

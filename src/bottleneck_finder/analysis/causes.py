@@ -17,6 +17,7 @@ from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from ..timeunits import HOUR_US, US, WEEK_US, zone
 from .batches import BATCH_TYPES, Batches, batch_summary, discover_batches
+from .start_estimate import enabled_times, estimate_starts
 
 CAUSES = (
     "batching",
@@ -38,7 +39,8 @@ class CauseOptions:
     keeps an hour-of-week slot when the resource is seen starting or ending work in it in at
     least `learned_min_share` of the weeks it is active (and at least once); a batch's members
     follow one another with at most `batch_gap_s` between one end and the next start, and a
-    batch has at least `batch_min_size` members.
+    batch has at least `batch_min_size` members; with `estimate_starts`, instances without a
+    start time get one estimated (`analysis.start_estimate`) and are attributed on it.
     """
 
     calendar: WorkCalendar | None = None
@@ -46,6 +48,7 @@ class CauseOptions:
     learned_min_share: float = 0.1
     batch_gap_s: float = 0.0
     batch_min_size: int = 2
+    estimate_starts: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,14 @@ class CauseBreakdown:
     `enabled_us`, `start_us`, `wait_us` and one `<cause>_us` column per cause (integer
     microseconds; the five always sum to `wait_us`), the batching split
     `batching_creation_us` + `batching_ready_us` = `batching_us`, and the instance's `batch` id
-    and `batch_type` (missing outside a batch). `transitions`, `activities` and `resources`
-    aggregate it (seconds); `ranking` orders the (transition, cause) pairs; `batches` describes
-    the batches per activity and resource (`analysis.batches.batch_summary`, with names).
+    and `batch_type` (missing outside a batch), and `start_estimated` (the start, so the wait,
+    rests on an estimate). `transitions`, `activities` and `resources` aggregate it (seconds,
+    with `estimated_count`); `ranking` orders the (transition, cause) pairs; `batches`
+    describes the batches per activity and resource (`analysis.batches.batch_summary`, with names).
+    `starts` says where the start times come from: "recorded", "estimated" (none recorded)
+    or "partly estimated"; `instances_estimated` counts the estimated ones, of
+    `instances_total` activity instances (`estimated_without_resource` of the estimated ones
+    have no resource: they are taken to start when enabled).
     """
 
     source: str
@@ -78,36 +86,10 @@ class CauseBreakdown:
     batches: pd.DataFrame
     batch_gap_s: float
     batch_min_size: int
-
-
-def enabled_times(case: I64, start: I64, end: I64, has_start: npt.NDArray[np.bool_]) -> I64:
-    """Index of the enabling instance of each instance (−1 when none): the instance of the same
-    case with the latest end at or before this one's start, itself excluded. Instances without a
-    start get −1 (their enablement is not needed).
-
-    One sort of all ends and starts by (case, time; ends before starts at the same time), then a
-    running "last end seen" over it."""
-    n = len(case)
-    result: I64 = np.full(n, -1, dtype=np.int64)
-    queries = np.flatnonzero(has_start)
-    if n == 0 or queries.size == 0:
-        return result
-    owner = np.concatenate([np.arange(n, dtype=np.int64), queries])
-    kind = np.concatenate([np.zeros(n, np.int8), np.ones(queries.size, np.int8)])
-    order = np.lexsort((kind, np.concatenate([end, start[queries]]), case[owner]))
-    m = order.size
-    is_end = kind[order] == 0
-    last_end = np.maximum.accumulate(np.where(is_end, np.arange(m), -1))
-    before = np.r_[-1, last_end[:-1]]  # the last end strictly before each position
-    qpos = np.flatnonzero(~is_end)
-    q = owner[order[qpos]]
-    c = last_end[qpos]
-    own = (c >= 0) & (owner[order[np.maximum(c, 0)]] == q)  # its own end (no duration)
-    c = np.where(own, before[np.maximum(c, 0)], c)
-    cand = owner[order[np.maximum(c, 0)]]
-    ok = (c >= 0) & (case[cand] == case[q])
-    result[q[ok]] = cand[ok]
-    return result
+    starts: str = "recorded"
+    instances_estimated: int = 0
+    instances_total: int = 0
+    estimated_without_resource: int = 0
 
 
 PAIR_CHUNK = 4_000_000  # candidate (instance, busy instance) pairs generated at a time
@@ -243,6 +225,21 @@ def attribute_causes(
     end = steps["end_us"].to_numpy(dtype=np.int64)
     has_start = ~steps["start_us"].isna().to_numpy()
     start = np.where(has_start, steps["start_us"].fillna(0).to_numpy(dtype=np.int64), end)
+    recorded = has_start
+    no_resource = 0
+    if opts.estimate_starts and n and not has_start.all():
+        # individual resources: the availability of a person, also with --group-pools
+        est = estimate_starts(
+            case,
+            act,
+            steps["resource_id"].fillna(-1).to_numpy(dtype=np.int64),
+            end,
+            start,
+            has_start,
+            steps["row_no"].to_numpy(dtype=np.int64),
+        )
+        start, has_start = est.start, np.ones(n, dtype=bool)
+        no_resource = int((est.estimated & (steps["resource_id"].isna().to_numpy())).sum())
 
     prev = enabled_times(case, start, end, has_start)
     enabled = np.where(prev >= 0, end[np.maximum(prev, 0)], start)
@@ -347,6 +344,7 @@ def attribute_causes(
         parts,
         availability,
         (found, split, summary),
+        (recorded, no_resource),
     )
 
 
@@ -362,12 +360,16 @@ def _labels(log: EventLog, column: str, codes: I64) -> pd.Series:
 def aggregate(instances: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per group of `keys`: count, cases, total wait and, per cause, the total and per-case
     seconds and the share of the group's wait (0 when it has none); with the batching split
-    in `instances`, also `batching_creation_s` and `batching_ready_s`."""
+    in `instances`, also `batching_creation_s` and `batching_ready_s`, and with
+    `start_estimated`, `estimated_count` (instances whose wait rests on an estimated start)."""
     cols = ["wait_us", *(f"{c}_us" for c in CAUSES)]
     cols += [c for c in SPLIT if c in instances.columns]
-    frame = instances[[*keys, "case", *cols]]
+    flagged = "start_estimated" in instances.columns
+    frame = instances[[*keys, "case", *cols, *(["start_estimated"] if flagged else [])]]
     grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
     out = grouped[cols].sum()
+    if flagged:
+        out["estimated_count"] = grouped["start_estimated"].sum().astype("int64")
     out.insert(0, "cases", grouped["case"].nunique())
     out.insert(0, "count", grouped.size())
     out = out.reset_index()
@@ -426,8 +428,10 @@ def _assemble(
     parts: dict[str, I64],
     availability: str,
     batching: tuple[Batches, dict[str, I64], pd.DataFrame],
+    estimation: tuple[npt.NDArray[np.bool_], int],
 ) -> CauseBreakdown:
     found, split, summary = batching
+    recorded, no_resource = estimation
     act = steps["activity"].to_numpy(dtype=np.int64)
     case = steps["case_id"].to_numpy(dtype=np.int64)
     who = "group" if opts.group_pools else "resource"
@@ -450,6 +454,7 @@ def _assemble(
                 np.asarray(BATCH_TYPES, dtype=object)[np.maximum(found.kind[sel], 0)],
                 dtype="string",
             ),
+            "start_estimated": has_start[sel] & ~recorded[sel],
         }
     )
     outside = found.batch[sel] < 0
@@ -465,6 +470,8 @@ def _assemble(
     no_start = ~has_start
     unattributed = steps["wait_us"].to_numpy(dtype="float64", na_value=0.0)[no_start]
     missing = int(no_start.sum())
+    estimated = int((has_start & ~recorded).sum())
+    starts = "partly estimated" if recorded.any() else "estimated"
     return CauseBreakdown(
         source=log.source,
         resource_kind=who,
@@ -476,12 +483,16 @@ def _assemble(
         ranking=_ranking(transitions, total_s),
         wait_total_s=total_s,
         totals_s={c: float(parts[c][sel].sum()) / US for c in CAUSES},
-        instances_without_start=missing,
+        instances_without_start=int((~recorded).sum()) if estimated else missing,
         unattributed_s=float(unattributed.sum()) / US,
-        has_start_times=bool(has_start.any()),
+        has_start_times=bool(recorded.any()),
         batches=batches,
         batch_gap_s=opts.batch_gap_s,
         batch_min_size=opts.batch_min_size,
+        starts=starts if estimated else "recorded",
+        instances_estimated=estimated,
+        instances_total=len(steps),
+        estimated_without_resource=no_resource,
     )
 
 

@@ -18,7 +18,8 @@ def has_causes(log: EventLog) -> bool:
 
 def cause_breakdown(log: PreparedLog, options: CompareOptions) -> CauseBreakdown:
     """The waiting causes of `log`, with the comparison's calendar."""
-    return attribute_causes(log, CauseOptions(calendar=options.calendar))
+    # recorded starts only: a comparison does not rest on estimated ones
+    return attribute_causes(log, CauseOptions(calendar=options.calendar, estimate_starts=False))
 
 
 def causes_by_period(

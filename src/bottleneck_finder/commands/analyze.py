@@ -233,9 +233,9 @@ def dominant_edge_causes(prepared: Any) -> tuple[tuple[str, str, str, float], ..
     event_log = prepared.log
     if not (event_log.has_start_times and event_log.events["resource"].notna().any()):
         return ()
-    from ..analysis.causes import attribute_causes, dominant_causes
+    from ..analysis.causes import CauseOptions, attribute_causes, dominant_causes
 
-    breakdown = attribute_causes(prepared)
+    breakdown = attribute_causes(prepared, CauseOptions(estimate_starts=False))
     return tuple(
         (str(r["source"]), str(r["target"]), str(r["cause"]), float(r["share"]))
         for r in dominant_causes(breakdown.transitions).to_dict(orient="records")

@@ -16,7 +16,8 @@ from .loading import load_from_params, stem
     epilog="Examples:\n\n\b\n"
     "  bottleneck causes event_logs/one_stop_shop_after.csv -o reports/causes\n"
     "  bottleneck causes log.xes.gz --calendar vn --json\n"
-    "  bottleneck causes dossiers.csv --group phong_ban --group-pools\n\n"
+    "  bottleneck causes dossiers.csv --group phong_ban --group-pools\n"
+    "  bottleneck causes PermitLog.xes.gz --resource org:role --no-estimate\n\n"
     "Writes causes.json (schema bottleneck/causes@1), causes_transitions.csv, "
     "causes_activities.csv and causes_resources.csv into the output folder."
 )
@@ -50,6 +51,12 @@ from .loading import load_from_params, stem
     show_default=True,
     help="Fewest activity instances that make a batch.",
 )
+@click.option(
+    "--no-estimate",
+    is_flag=True,
+    help="Do not estimate missing start times: instances without one are left unattributed "
+    "(docs/causes.md, 'Without start times').",
+)
 @opt.top_option("Rows shown.")
 @opt.lang_option()
 @opt.quiet_option
@@ -62,6 +69,7 @@ def causes(
     group_pools: bool,
     batch_gap: str,
     batch_min_size: int,
+    no_estimate: bool,
     top: int,
     lang: str,
     quiet: bool,
@@ -100,6 +108,7 @@ def causes(
         group_pools=group_pools,
         batch_gap_s=gap_s,
         batch_min_size=batch_min_size,
+        estimate_starts=not no_estimate,
     )
     result = attribute_causes(event_log, options)
     from ..render.causes_text import causes_files, causes_text

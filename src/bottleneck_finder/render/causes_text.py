@@ -14,6 +14,12 @@ from .text import clip, column_width
 from .words import ENGLISH, Words
 
 CAUSES_SCHEMA = "bottleneck/causes@1"
+ESTIMATION = (
+    "Chapela-Campa and Dumas (start-time-estimator defaults): the later of the enablement "
+    "(heuristics concurrency oracle) and the resource's previous end; neither known: end minus "
+    "the activity's median duration"
+)
+ESTIMATED = "≈"  # marks a figure resting on estimated start times
 ENABLED_DEFINITION = (
     "end of the latest earlier activity instance of the same case that ended at or before "
     "this one started"
@@ -36,6 +42,9 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
         item["shares"] = _cause_dict(row, "_share")
         item["batching_creation_s"] = float(row["batching_creation_s"])
         item["batching_ready_s"] = float(row["batching_ready_s"])
+        estimated = int(row.get("estimated_count", 0))
+        item["estimated"] = estimated > 0
+        item["estimated_count"] = estimated
         out.append(item)
     return out
 
@@ -87,16 +96,22 @@ def batch_sentences(
     runs in weekly batches (Fridays 15:00, median 38 dossiers, it_officer): dossiers wait
     3.1 d on average for the batch"; `name` tells the resource (a report's pseudonyms)."""
     w = words
+    inst = result.instances
+    chosen = inst[inst["start_estimated"]] if "start_estimated" in inst.columns else inst[:0]
+    estimated = set(
+        zip(chosen["activity"].astype(str), chosen["resource"].astype(str), strict=True)
+    )
     out: list[str] = []
     for r in result.batches.to_dict(orient="records"):
         if len(out) >= top or float(r["batching_s"]) <= 0:
             break
         median = float(r["size_median"])
+        mark = ESTIMATED if (str(r["activity"]), str(r["resource"])) in estimated else ""
         values = {
             "activity": r["activity"],
             "resource": name(str(r["resource"])) if name else r["resource"],
             "size": w.number(median, 0 if median.is_integer() else 1),
-            "wait": w.duration(float(r["batching_mean_s"])),
+            "wait": mark + w.duration(float(r["batching_mean_s"])),
             "hour": f"{int(r['firing_hour']):02d}:00",
         }
         if r["firing"] in ("weekly", "days"):
@@ -113,10 +128,24 @@ def batch_sentences(
 
 
 def cause_notes(result: CauseBreakdown, words: Words = ENGLISH) -> list[str]:
-    """What the reader should know about the breakdown: time that could not be attributed."""
+    """What the reader should know about the breakdown: estimated start times, or time that
+    could not be attributed."""
+    w = words
+    if result.instances_estimated:
+        notes = [
+            w(
+                "cs_estimated",
+                count=w.count(result.instances_estimated),
+                total=w.count(result.instances_total),
+            )
+        ]
+        if result.estimated_without_resource:
+            notes.append(
+                w("cs_estimated_no_resource", count=w.count(result.estimated_without_resource))
+            )
+        return notes
     if not result.instances_without_start:
         return []
-    w = words
     return [
         w(
             "cs_unattributed",
@@ -135,14 +164,32 @@ def availability_text(availability: str, words: Words = ENGLISH) -> str:
     return availability
 
 
+def _estimated_pairs(result: CauseBreakdown) -> set[tuple[str, str]]:
+    """The transitions whose waits rest (at least in part) on estimated start times."""
+    t = result.transitions
+    if "estimated_count" not in t.columns:
+        return set()
+    chosen = t[t["estimated_count"] > 0]
+    return set(zip(chosen["source"].astype(str), chosen["target"].astype(str), strict=True))
+
+
+def _mark(row: Mapping[Any, Any]) -> str:
+    """`ESTIMATED` before a figure whose waits rest on estimated start times."""
+    return ESTIMATED if int(row.get("estimated_count", 0)) > 0 else ""
+
+
 def causes_document(result: CauseBreakdown) -> dict[str, Any]:
     """The breakdown as the `bottleneck/causes@1` JSON document (see docs/schema.md)."""
+    estimated_pairs = _estimated_pairs(result)
     return {
         "schema": CAUSES_SCHEMA,
         "generator": f"bottleneck-finder {__version__}",
         "source": result.source,
         "time": "wall_clock",
         "enabled_time": ENABLED_DEFINITION,
+        "starts": result.starts,
+        "start_estimation": ESTIMATION if result.instances_estimated else None,
+        "instances_estimated": result.instances_estimated,
         "resource_kind": result.resource_kind,
         "availability": result.availability,
         "instances_analyzed": len(result.instances),
@@ -159,6 +206,7 @@ def causes_document(result: CauseBreakdown) -> dict[str, Any]:
         "resources": _rows(result.resources, ["resource"]),
         "ranking": [
             {
+                "estimated": (str(r["source"]), str(r["target"])) in estimated_pairs,
                 "rank": int(r["rank"]),
                 "source": str(r["source"]),
                 "target": str(r["target"]),
@@ -186,7 +234,7 @@ def causes_table(
         return w("cs_no_wait")
     name_width = max(20, width - 18 - 11 * len(CAUSES))
     records = frame.head(top).to_dict(orient="records")
-    d = column_width(w, [w.duration(r["wait_total_s"]) for r in records], 8)
+    d = column_width(w, [_mark(r) + w.duration(r["wait_total_s"]) for r in records], 8)
     header = (
         f"{w('t_col_where'):<{name_width}} {w('t_col_total'):>{d}} {w('t_col_count'):>8}"
         + "".join(f" {w(f'cs_short_{c}'):>10}" for c in CAUSES)
@@ -202,7 +250,7 @@ def causes_table(
         name = clip(name, name_width)
         shares = "".join(f" {w.share(row[f'{c}_share']):>10}" for c in CAUSES)
         lines.append(
-            f"{name:<{name_width}} {w.duration(row['wait_total_s']):>{d}} "
+            f"{name:<{name_width}} {_mark(row) + w.duration(row['wait_total_s']):>{d}} "
             f"{w.count(int(row['count'])):>8}{shares}"
         )
     return "\n".join(lines)
@@ -222,35 +270,42 @@ def causes_text(result: CauseBreakdown, *, top: int, width: int, words: Words = 
     """The terminal summary: totals by cause, notes, the top pairs and the per-element tables."""
     w = words
     lines: list[str] = []
-    lines.append(
-        w(
-            "cs_head",
-            source=result.source,
-            steps=w.count(len(result.instances)),
-            total=w.duration(result.wait_total_s),
-            availability=availability_text(result.availability, w),
-        )
+    mark = ESTIMATED if result.instances_estimated else ""
+    head = w(
+        "cs_head",
+        source=result.source,
+        steps=w.count(len(result.instances)),
+        total=mark + w.duration(result.wait_total_s),
+        availability=availability_text(result.availability, w),
     )
+    if mark:
+        partly = result.starts == "partly estimated"
+        head += f" ({w('cs_partly_estimated_head' if partly else 'cs_estimated_head')})"
+    lines.append(head)
     if result.wait_total_s > 0:
         parts = ", ".join(
-            f"{w(f'cs_cause_{name}')} {w.duration(sec)} ({w.share(sec / result.wait_total_s, 0)})"
+            f"{w(f'cs_cause_{name}')} {mark}{w.duration(sec)} "
+            f"({w.share(sec / result.wait_total_s, 0)})"
             for name, sec in result.totals_s.items()
         )
         lines.append(w("cs_by_cause", parts=parts))
     lines.extend(batch_sentences(result, w, min(top, 3)))
     for note in cause_notes(result, w):
         lines.append(w("note", note=note))
-    if not result.has_start_times:
+    if not result.has_start_times and not result.instances_estimated:
         lines.append(w("note", note=w("cs_no_start")))
     lines.append("")
     lines.append(w("cs_top_pairs"))
     if result.ranking.empty:
         lines.append(w("cs_no_wait"))
+    estimated_pairs = _estimated_pairs(result)
     for r in result.ranking.head(top).to_dict(orient="records"):
         cause = w(f"cs_cause_{r['cause']}")
+        pair_mark = ESTIMATED if (str(r["source"]), str(r["target"])) in estimated_pairs else ""
         lines.append(
             f"{int(r['rank']):>3}  {r['source']} → {r['target']}: {cause} "
-            f"{w.duration(float(r['wait_s']))} ({w.share(float(r['share_of_total_wait']))})"
+            f"{pair_mark}{w.duration(float(r['wait_s']))} "
+            f"({w.share(float(r['share_of_total_wait']))})"
         )
     for kind, frame in (
         ("transition", result.transitions),

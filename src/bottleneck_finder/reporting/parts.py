@@ -197,12 +197,10 @@ def _parts(
         nonlocal results
         from ..analysis.causes import CauseOptions, attribute_causes
 
-        if not p.log.has_start_times:
-            notes.append("causes section left out: the log has no start times")
-            return
+        # without recorded start times the starts are estimated (the section says so)
         breakdown = attribute_causes(p, CauseOptions(calendar=cal))
-        if not breakdown.has_start_times or breakdown.wait_total_s <= 0:
-            notes.append("causes section left out: the log has no start times or no waiting")
+        if breakdown.wait_total_s <= 0:
+            notes.append("causes section left out: no waiting time could be attributed")
             return
         results = replace(results, causes=breakdown)
         sections.append(section_causes.causes_section)

@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 from ..analysis.causes import CAUSES
-from ..render.causes_text import batch_sentences
+from ..render.causes_text import ESTIMATED, batch_sentences
 from . import figures
 from .model import Context, Figure, Finding, Paragraph, Section, Table
 from .phrases import TOP_ROWS
@@ -30,6 +30,18 @@ def causes_section(ctx: Context) -> Section | None:
     blocks: list[Paragraph | Table | Figure] = [
         Paragraph(w("causes_intro", availability=availability))
     ]
+    mark = ESTIMATED if b.instances_estimated else ""
+    if mark:
+        blocks.append(
+            Paragraph(
+                w(
+                    "causes_estimated",
+                    count=w.count(b.instances_estimated),
+                    total=w.count(b.instances_total),
+                ),
+                kind="note",
+            )
+        )
     if cal is not None:
         blocks.append(
             Paragraph(w("causes_working_calendar", name=calendar_name(w, cal)), kind="note")
@@ -41,7 +53,7 @@ def causes_section(ctx: Context) -> Section | None:
             rows=tuple(
                 (
                     w("cause_" + c),
-                    w.duration(b.totals_s[c]),
+                    mark + w.duration(b.totals_s[c]),
                     w.percent(b.totals_s[c] / total if total > 0 else math.nan),
                 )
                 for c in sorted(CAUSES, key=lambda c: (-b.totals_s[c], c))
@@ -70,7 +82,7 @@ def causes_section(ctx: Context) -> Section | None:
                         str(r["source"]),
                         str(r["target"]),
                         w("cause_" + str(r["cause"])),
-                        w.duration(float(r["wait_s"])),
+                        mark + w.duration(float(r["wait_s"])),
                         w.percent(float(r["share_of_total_wait"])),
                     )
                     for r in ranking.to_dict(orient="records")
@@ -107,8 +119,8 @@ def causes_section(ctx: Context) -> Section | None:
                 ),
                 evidence=w(
                     "e_cause",
-                    total=w.duration(float(first[f"{cause}_s"])),
-                    all=w.duration(float(first["wait_total_s"])),
+                    total=mark + w.duration(float(first[f"{cause}_s"])),
+                    all=mark + w.duration(float(first["wait_total_s"])),
                     count=w.count(int(first["count"])),
                 ),
                 priority=14,
