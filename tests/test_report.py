@@ -233,6 +233,20 @@ def test_html_fits_a_phone(vi_report: Path, browser: Browser) -> None:
 
 
 @NEEDS_CHROMIUM
+def test_tables_fit_the_printed_column(vi_report: Path, browser: Browser) -> None:
+    """At the A4 column's width (180 mm = 680 CSS px) no table is wider than the page: a long
+    header such as "Tổng chờ (cộng dồn)" kept on one line pushed the P90 column off the page."""
+    browser.open(vi_report / "report.html", width=680, height=1000)
+    overflow = browser.evaluate(
+        "[...document.querySelectorAll('.table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth + 1)"
+        ".map(w => w.querySelector('th').textContent + ': ' + w.scrollWidth + '/' + w.clientWidth)"
+    )
+    assert overflow == []
+    assert browser.evaluate("document.querySelectorAll('.table-wrap').length") >= 8
+
+
+@NEEDS_CHROMIUM
 @NEEDS_POPPLER
 def test_pdf_is_a4_paged_and_renders_vietnamese(vi_report: Path, tmp_path: Path) -> None:
     pdf = vi_report / "report.pdf"
