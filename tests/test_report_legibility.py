@@ -374,9 +374,7 @@ def test_printed_maps_of_the_sample_report_keep_6_pt_text(lang: str) -> None:
 
 @pytest.mark.slow
 @NEEDS_CHROMIUM
-@pytest.mark.parametrize(
-    ("lang", "calendar"), [("en", None), ("vi", None), ("vi", "vn")], ids=["en", "vi", "vi-vn"]
-)
+@pytest.mark.parametrize(("lang", "calendar"), [("en", None), ("vi", None)], ids=["en", "vi"])
 def test_printed_difference_map_of_the_permit_report_keeps_6_pt_text(
     lang: str, calendar: str | None
 ) -> None:
