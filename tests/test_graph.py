@@ -427,7 +427,9 @@ def _visible(dot: str) -> str:
 
 def test_vietnamese_numbers_and_working_days_on_the_map() -> None:
     dot = process_dot(_analysis(), GraphOptions(words=Words("vi", workday_s=8 * 3600.0)))
-    assert "2 lần<BR/>3 ngày làm việc" in dot  # C → B: 1 d of 8-hour working days
+    # C → B: 1 d of 8-hour working days, in the short unit the legend explains (the tooltip
+    # keeps the long one)
+    assert "2 lần<BR/>3 ngày LV" in dot and "3 ngày làm việc" in dot
     assert "12 lần<BR/>2 giờ" in dot  # B → C
     # the calendar's scale: short swatch labels, the unit explained once in the line above
     assert "&lt; 1 ngày LV" in dot and "≥ 5 ngày LV" in dot

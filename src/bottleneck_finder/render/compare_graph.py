@@ -11,17 +11,8 @@ from typing import Any
 from ..analysis.abstraction import Abstraction, Limit
 from ..analysis.compare_types import Comparison
 from .compare_style import (
-    ADDED_STEPS_S,
-    FASTER,
-    INSUFFICIENT,
-    LESS_WAIT,
-    MORE_WAIT,
     NAME_PT,
-    NEW,
-    SLOWER,
     SMALL_PT,
-    STEP_TEXT,
-    UNCHANGED,
     Edge,
     Item,
     diff_edge_label,
@@ -36,21 +27,19 @@ from .compare_style import (
     side_edge_label,
     side_node_label,
 )
-from .compare_text import change_text
 from .dot import (
     FONT,
     MAX_PEN,
     MIN_PEN,
     NODE_BORDER,
     NODE_FILL,
-    html,
+    print_box,
     quoted,
     wait_color,
-    wait_scale_row,
-    wrapped_row,
 )
 from .graph import render_dot
 from .graphviz import render_json
+from .legend import LegendRow, comparison_legend, comparison_legend_dot
 from .svg_labels import measure
 from .words import ENGLISH, Words
 
@@ -63,7 +52,6 @@ COLUMN_PT, READABLE_PT = 510.0, 6.0
 """A report column (180 mm) and the smallest text readable in it: the difference map is
 drawn no wider than COLUMN_PT × SMALL_PT / READABLE_PT, so that scaled into the column its
 smallest text stays readable (fewer arrows and activities are drawn until it fits)."""
-LEGEND_WRAP = 62
 NODESEP, RANKSEP = 0.15, 0.4
 PAD_PT, PAGE_PT = 21.6, 1400.0
 """The margin around a comparison map (0.3 in) and the tallest map, scaled into the column."""
@@ -74,7 +62,6 @@ fit with no two labels overlapping: the difference map's labels; the widest of t
 maps' labels; that one as wide as `svg_labels.measure` counts it (0.6 em a character), the
 label drawn from the room's left edge, and every box as wide as `measure` counts its text."""
 """The difference map is not thinned below this many arrows (plus #1..#MARKED) to fit."""
-"""Characters of a legend line of the comparison maps before it wraps."""
 """The introduced bottlenecks #1..#MARKED (compare's ranking) are always drawn."""
 
 
@@ -252,82 +239,23 @@ def _pen(count: int, largest: int) -> float:
 
 
 def _legend(
-    kind: str,
-    comparison: Comparison,
-    chosen: DifferenceSelection,
-    w: Words,
+    kind: str, comparison: Comparison, chosen: DifferenceSelection, w: Words, legend: bool
 ) -> str:
-    rows: list[str] = []
-    span = len(ADDED_STEPS_S) + 1
-
-    def row(text: str) -> None:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{text}</TD></TR>')
-
-    def lines(text: str) -> str:
-        return wrapped_row(text, LEGEND_WRAP)
-
-    c = comparison.cases
-    options = comparison.options
-    level = round((1.0 - options.alpha) * 100)
-    if kind == "difference":
-        row(f"<B>{html(w('cg_diff_title'))}</B>")
-        row(lines(w("cg_cases", change=change_text(c.before_median_s, c.after_median_s, w))))
-        row(lines(w("cg_text")))
-        for colour, text in (
-            (SLOWER, w("cg_slower", alpha=w.fixed(options.alpha, "g"), level=level)),
-            (FASTER, w("cg_faster")),
-            (NEW, w("cg_new_row")),
-            (UNCHANGED, w("cg_unchanged")),
-            (INSUFFICIENT, w("cg_insufficient", count=options.min_count)),
-        ):
-            row(f'<FONT COLOR="{colour}"><B>━━</B></FONT> {lines(text)}')
-        row(lines(w("cg_width")))
-        if w.workday_s is not None:
-            row(lines(w.workday_note()))
-        for name, palette in (("cg_more", MORE_WAIT), ("cg_less", LESS_WAIT)):
-            row(html(w(name)))
-            rows.append(f"<TR>{_step_cells(palette, w)}</TR>")
-        if chosen.edge_ranks or chosen.activity_ranks:
-            row(lines(w("cg_ranks")))
-    else:
-        row(f"<B>{html(w(f'cg_title_{kind}'))}</B>")
-        side = comparison.before if kind == "before" else comparison.after
-        median = c.before_median_s if kind == "before" else c.after_median_s
-        row(lines(w("cg_side_cases", cases=w.count(side.cases), median=w.duration(median))))
-        row(lines(w("cg_side_text")))
-        row(lines(w("cg_colour")))
-        scale = wait_scale_row(w, point_size=SMALL_PT)
-        rows.append(f'<TR><TD COLSPAN="{span}"><TABLE BORDER="0">{scale}</TABLE></TD></TR>')
-        row(lines(w("cg_same_layout")))
-    if chosen.hidden_edges or chosen.hidden_activities:
-        row(
-            lines(
-                w(
-                    "cg_shown",
-                    shown=w.count(len(chosen.edges)),
-                    total=w.count(chosen.total_edges),
-                    acts=w.count(len(chosen.activities)),
-                    all_acts=w.count(chosen.total_activities),
-                    hidden=w.count(chosen.hidden_edges),
-                    hidden_acts=w.count(chosen.hidden_activities),
-                )
-            )
-        )
-    return (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="#9aa3ad" '
-        f'BGCOLOR="#fbfbfb">{"".join(rows)}</TABLE>'
-    )
+    """The graph attributes of one comparison map's legend (`legend.comparison_legend`), at
+    its foot; "" without the `legend`."""
+    if not legend:
+        return ""
+    rows = comparison_legend(kind, comparison, chosen, w)
+    return f", label=<{comparison_legend_dot(rows)}>, labelloc=b, labeljust=c"
 
 
-def _step_cells(palette: tuple[str, ...], w: Words) -> str:
-    """One legend cell per emphasis step of added (or saved) waiting per case."""
-    names = [f"< {w.duration(ADDED_STEPS_S[0], short=True)}"]
-    names += [f"≥ {w.duration(edge, short=True)}" for edge in ADDED_STEPS_S]
-    return "".join(
-        f'<TD BGCOLOR="{colour}"><FONT POINT-SIZE="{SMALL_PT}" COLOR="{STEP_TEXT[i]}">{html(name)}'
-        "</FONT></TD>"
-        for i, (colour, name) in enumerate(zip(palette, names, strict=True))
-    )
+def difference_legend(
+    comparison: Comparison, chosen: DifferenceSelection, words: Words = ENGLISH
+) -> tuple[LegendRow, ...]:
+    """The legend of the difference map of `chosen`, as rows to set beside the map drawn
+    without it (`comparison_maps(..., legend=False)`)."""
+    w = replace(words, short_workdays=True)
+    return comparison_legend("difference", comparison, chosen, w)
 
 
 def comparison_dots(
@@ -335,11 +263,13 @@ def comparison_dots(
     words: Words = ENGLISH,
     activities: Limit | str | None = None,
     paths: Limit | str | None = None,
+    legend: bool = True,
 ) -> dict[str, str]:
     """DOT sources of the `difference`, `before` and `after` graphs in `words`, with the same
     node positions and arrow routes (laid out once by `dot` over the union of both periods,
-    then drawn with the `nop2` engine, which keeps given positions)."""
-    return comparison_maps(comparison, words, activities, paths)[0]
+    then drawn with the `nop2` engine, which keeps given positions). Without the `legend`,
+    the maps are fitted to a printed page (`print_box`) and `difference_legend` gives it."""
+    return comparison_maps(comparison, words, activities, paths, legend)[0]
 
 
 def comparison_maps(
@@ -347,6 +277,7 @@ def comparison_maps(
     words: Words = ENGLISH,
     activities: Limit | str | None = None,
     paths: Limit | str | None = None,
+    legend: bool = True,
 ) -> tuple[dict[str, str], DifferenceSelection]:
     """The DOT sources of `comparison_dots` and the selection they draw. With neither
     `activities` nor `paths` (`--activities` / `--paths`: N, P% or all) the map shows at
@@ -361,14 +292,14 @@ def comparison_maps(
             MAX_ACTIVITIES if activities is None else Limit.parse(activities),
             MAX_EDGES if paths is None else Limit.parse(paths),
         )
-        return _pictures(comparison, acts, chosen, w, "measured")[0], chosen
+        return _pictures(comparison, acts, chosen, w, "measured", legend)[0], chosen
     max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
     best: tuple[tuple[bool, int], dict[str, str], DifferenceSelection] | None = None
     while True:
         chosen = select_difference(comparison, max_activities, max_edges)
         for room in ROOMS:
-            out, laid = _pictures(comparison, acts, chosen, w, room)
-            fits = _fits(laid)
+            out, laid = _pictures(comparison, acts, chosen, w, room, legend)
+            fits = _fits(laid, legend)
             if not fits and max_edges > MIN_EDGES:
                 continue
             flaws = (not fits, _overlaps(out))
@@ -393,10 +324,11 @@ def _pictures(
     chosen: DifferenceSelection,
     w: Words,
     room: str,
+    legend: bool = True,
 ) -> tuple[dict[str, str], dict[str, Any]]:
     """The DOT sources of the difference, before and after maps of `chosen` on one layout,
     and that layout, which leaves each arrow label the `room` of `ROOMS`."""
-    ids, eids, laid = _lay_out(comparison, acts, chosen, w, room)
+    ids, eids, laid = _lay_out(comparison, acts, chosen, w, room, legend)
     edges, names = chosen.edges, chosen.activities
     largest = max([max(i.before_count, i.after_count) for _, _, i in edges] + [1])
     pos = {o["name"]: o for o in laid.get("objects", [])}
@@ -404,7 +336,7 @@ def _pictures(
     frame = (laid["bb"], laid.get("lp", "0,0"))
     look = (ids, eids, pos, epos, frame, largest, room)
     return {
-        kind: _picture(kind, comparison, names, acts, edges, chosen, w, look)
+        kind: _picture(kind, comparison, names, acts, edges, chosen, w, look, legend)
         for kind in ("difference", "before", "after")
     }, laid
 
@@ -415,6 +347,7 @@ def _lay_out(
     chosen: DifferenceSelection,
     w: Words,
     room: str,
+    legend: bool = True,
 ) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]]:
     """Node and arrow ids of the selection, and the `dot` layout of the difference map over
     them (every box as large as its largest label on the three maps; with room "measured",
@@ -436,9 +369,8 @@ def _lay_out(
     layout_lines = [
         "digraph layout {",
         "  graph [rankdir=TB, nslimit=2, nslimit1=2, searchsize=10, "
-        f'fontname="{FONT}", fontsize={NAME_PT}, nodesep={NODESEP}, ranksep={RANKSEP}, '
-        f"label=<{_legend('difference', comparison, chosen, w)}>, labelloc=b, "
-        "labeljust=c];",
+        f'fontname="{FONT}", fontsize={NAME_PT}, nodesep={NODESEP}, ranksep={RANKSEP}'
+        f"{_legend('difference', comparison, chosen, w, legend)}];",
         f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         'margin="0.14,0.06", penwidth=3];',
         f'  edge [fontname="{FONT}", fontsize={SMALL_PT}];',
@@ -458,11 +390,15 @@ def _lay_out(
     return ids, eids, render_json("\n".join(layout_lines) + "\n")
 
 
-def _fits(laid: Mapping[str, Any]) -> bool:
+def _fits(laid: Mapping[str, Any], legend: bool = True) -> bool:
     """Whether a laid-out difference map, scaled into a report column, keeps its smallest text
-    readable (`COLUMN_PT`, `READABLE_PT`) and its height within a page (`PAGE_PT`)."""
+    readable (`COLUMN_PT`, `READABLE_PT`) and its height within a page (`PAGE_PT`); without
+    its `legend`, whether it fits a printed page with its smallest text readable (`print_box`)."""
     x0, y0, x1, y1 = (float(v) for v in str(laid["bb"]).split(","))
     width, height = x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT
+    if not legend:
+        most_wide, most_tall = print_box(SMALL_PT)
+        return width <= most_wide and height <= most_tall
     scale = min(1.0, COLUMN_PT / width)
     return SMALL_PT * scale >= READABLE_PT and height * scale <= PAGE_PT
 
@@ -484,6 +420,7 @@ def _picture(
         int,
         str,
     ],
+    legend: bool = True,
 ) -> str:
     """One of the three maps on the shared layout `look` (ids, arrow ids, box and arrow
     positions, frame, the most frequent count, the labels' room)."""
@@ -491,8 +428,8 @@ def _picture(
     bb, lp = frame
     lines = [
         f"digraph {kind} {{",
-        f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize={NAME_PT}, '
-        f"label=<{_legend(kind, comparison, chosen, w)}>, labelloc=b, labeljust=c, "
+        f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize={NAME_PT}'
+        f"{_legend(kind, comparison, chosen, w, legend)}, "
         "outputorder=edgesfirst, bgcolor=white, pad=0.3];",
         f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, fixedsize=true, '

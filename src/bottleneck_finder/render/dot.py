@@ -24,6 +24,29 @@ ENDPOINT_COLOR = "#3a3a3a"
 ENDPOINT_EDGE = "#9aa3ad"
 MIN_PEN, MAX_PEN = 1.0, 8.0
 WRAP = 24
+# Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
+# distinct for the common colour-vision deficiencies; grey where no wait is attributed.
+CAUSE_COLORS = {
+    "batching": "#e69f00",
+    "resource_contention": "#d55e00",
+    "prioritization": "#cc79a7",
+    "resource_unavailability": "#0072b2",
+    "extraneous": "#009e73",
+}
+NO_CAUSE_COLOR = "#9aa3ad"
+PRINT_COLUMN_PT, PRINT_HEIGHT_PT, PRINT_TEXT_PT = 509.0, 538.0, 6.1
+"""The printed report's A4 column (210 mm less 2 × 0.6 in margins), the tallest a map is
+printed there (190 mm, the report's CSS), and the smallest text a map fitted for print keeps
+(6 pt and a little room for rounding)."""
+
+
+def print_box(smallest_pt: float) -> tuple[float, float]:
+    """The largest map (width, height in points) whose `smallest_pt` text, scaled into the
+    printed column and height, stays at `PRINT_TEXT_PT` or more."""
+    scale = PRINT_TEXT_PT / smallest_pt
+    return PRINT_COLUMN_PT / scale, PRINT_HEIGHT_PT / scale
+
+
 LEGEND_TABLE = (
     '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9aa3ad" '
     'BGCOLOR="#fbfbfb">'
@@ -220,14 +243,24 @@ def wait_scale_row(words: Words, columns: int = 7, point_size: int | None = None
     """Legend rows of the fixed scale's seven swatches, `columns` to a row, each labelled (in
     `point_size` text, default the picture's) in short units; with a working calendar a line
     above them explains the short working-day unit once."""
+    cells = [(PALETTE[i], PALETTE_TEXT[i], label) for i, label in enumerate(wait_labels(words))]
+    return swatch_rows(cells, columns, point_size, note=words.workday_note())
+
+
+def swatch_rows(
+    cells: list[tuple[str, str, str]],
+    columns: int,
+    point_size: int | None = None,
+    note: str = "",
+) -> str:
+    """Legend rows of coloured cells (background, text colour, label), `columns` to a row, in
+    `point_size` text (default the picture's), under a one-line `note` when given."""
     size = "" if point_size is None else f' POINT-SIZE="{point_size}"'
-    note = words.workday_note()
     text = f"<FONT{size}>{html(note)}</FONT>" if size else html(note)
     head = f'<TR><TD COLSPAN="{columns}" ALIGN="LEFT">{text}</TD></TR>' if note else ""
-    cells = [
-        f'<TD BGCOLOR="{PALETTE[i]}"><FONT COLOR="{PALETTE_TEXT[i]}"{size}>'
-        f"{html(label)}</FONT></TD>"
-        for i, label in enumerate(wait_labels(words))
+    tds = [
+        f'<TD BGCOLOR="{colour}"><FONT COLOR="{ink}"{size}>{html(label)}</FONT></TD>'
+        for colour, ink, label in cells
     ]
-    rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
+    rows = [tds[i : i + columns] for i in range(0, len(tds), columns)]
     return head + "".join(f"<TR>{''.join(r)}</TR>" for r in rows)

@@ -17,28 +17,27 @@ from ..analysis.abstraction import (
 )
 from ..model import Analysis
 from .dot import (
+    CAUSE_COLORS,
     ENDPOINT_COLOR,
     ENDPOINT_EDGE,
     FONT,
-    LEGEND_TABLE,
     MARK_COLOR,
     MARK_MIN_PEN,
     MARK_OUTLINE,
     MAX_PEN,
     MIN_PEN,
+    NO_CAUSE_COLOR,
     NODE_BORDER,
     NODE_FILL,
     PALETTE,
     html,
     pen,
+    print_box,
     quoted,
     to_float,
     wait_color,
-    wait_scale_row,
-    wait_text,
     weight,
     wrapped,
-    wrapped_row,
 )
 from .graphviz import (
     FORMATS,
@@ -50,6 +49,7 @@ from .graphviz import (
     render_dot,
     render_plain,
 )
+from .legend import LegendRow, process_legend, process_legend_dot
 from .svg_labels import measure
 from .words import ENGLISH, Words
 
@@ -66,8 +66,10 @@ __all__ = [
     "PNG_DPI",
     "RENDER_TIMEOUT_S",
     "GraphOptions",
+    "LegendRow",
     "RenderError",
     "dot_available",
+    "map_legend",
     "picture_files",
     "process_dot",
     "process_map",
@@ -75,29 +77,21 @@ __all__ = [
     "render_plain",
 ]
 
-# Dominant waiting cause of an arrow (`--color-by cause`): the Okabe–Ito colours, which stay
-# distinct for the common colour-vision deficiencies; grey where no wait is attributed.
-CAUSE_COLORS = {
-    "batching": "#e69f00",
-    "resource_contention": "#d55e00",
-    "prioritization": "#cc79a7",
-    "resource_unavailability": "#0072b2",
-    "extraneous": "#009e73",
-}
-NO_CAUSE_COLOR = "#9aa3ad"
-LEGEND_WRAP = 56
 TEXT_PT = 12
 """The one text size of the map (title and bottleneck marks larger): at the report's 180 mm
 column a map up to 85 × 12 = 1,020 pt wide keeps its text at 6 pt or more."""
 NAME_WRAP = 18
+"""Characters of an activity name per line in its box."""
 FIT_WIDTH_PT = 85.0 * TEXT_PT
 """The widest map whose text stays at 6 pt or more when scaled to a 510 pt (180 mm) column."""
 PAD_IN = 0.3
 """The white margin around the map, in inches."""
 FIT_HEIGHT_PT = 1400.0
 """The tallest map, once scaled to that column."""
-"""Characters of an activity name per line in its box."""
-"""Characters of a legend line before it wraps: the legend stays narrower than a page column."""
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = print_box(TEXT_PT)
+"""The largest map without its legend (`GraphOptions.legend` off) for the printed report
+(about 1,000 × 1,060 pt): scaled into the A4 column and at most 190 mm tall, its 12 pt text
+stays above 6 pt, and the legend, set under it in HTML, fits the same page."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +122,9 @@ class GraphOptions:
     """With Graphviz present, lay the map out to fit a 180 mm column with text of 6 pt or more:
     a more compact ordering, else fewer activities and arrows than the budgets (the legend
     says what is hidden). Off when the user sets `--activities` or `--paths` themselves."""
+    legend: bool = True
+    """Draw the legend inside the map (at its foot); off, the map is fitted to a printed page
+    (`PAGE_WIDTH_PT` × `PAGE_HEIGHT_PT`) and `map_legend` gives the legend to set beside it."""
 
     def abstraction(self, analysis: Analysis) -> Abstraction:
         """What the map of `analysis` shows under these options."""
@@ -293,8 +290,11 @@ def _fitted(
     for compact in (False, True):
         dot = _process_dot(analysis, options, view, compact=compact)
         size = measure(render_dot(dot, "svg"))
-        scale = min(1.0, 510.0 / size.width_pt) if size.width_pt > 0 else 1.0
-        fits = size.width_pt <= FIT_WIDTH_PT and size.height_pt * scale <= FIT_HEIGHT_PT
+        if options.legend:
+            scale = min(1.0, 510.0 / size.width_pt) if size.width_pt > 0 else 1.0
+            fits = size.width_pt <= FIT_WIDTH_PT and size.height_pt * scale <= FIT_HEIGHT_PT
+        else:
+            fits = size.width_pt <= PAGE_WIDTH_PT and size.height_pt <= PAGE_HEIGHT_PT
         if fits and not size.overlaps:
             return dot, size.width_pt
         width = size.width_pt + (FIT_WIDTH_PT if size.overlaps else 0.0)
@@ -338,7 +338,7 @@ def _process_dot(
         if options.edge_causes is None
         else {(s, t): (c, share) for s, t, c, share in options.edge_causes}
     )
-    legend = _legend(say, analysis, largest, marks, hot, view, work, causes)
+    legend = _legend(say, analysis, largest, bool(marks), hot, view, work, causes is not None)
     out: list[str] = ["digraph process {"]
     graph_attrs = [
         "rankdir=TB",
@@ -350,9 +350,11 @@ def _process_dot(
         "outputorder=edgesfirst",
         "bgcolor=white",
         f"pad={PAD_IN}",
-        f"label=<{legend}>",
-        "labelloc=b",
-        "labeljust=l",
+        *(
+            [f"label=<{process_legend_dot(legend)}>", "labelloc=b", "labeljust=l"]
+            if options.legend
+            else []
+        ),
     ]
     out.append(f"  graph [{', '.join(graph_attrs)}];")
     out.append(
@@ -416,7 +418,7 @@ def _node_line(
     stats = w("graph_times", count=w.count(n))
     tip = w("graph_node_tip", name=name, count=w.count(n))
     if work and not math.isnan(median):
-        stats += " · " + w("graph_work", work=say.duration(median))
+        stats += " · " + w("graph_work", work=w.duration(median, short=True))
         tip += w("graph_node_tip_work", work=say.duration(median))
     label = f'{wrapped(name, NAME_WRAP)}<BR/><FONT COLOR="#444444">{html(stats)}</FONT>'
     attrs: list[str] = []
@@ -442,7 +444,9 @@ def _edge_line(
     w, duration = say.words, say.duration
     colour = wait_color(edge.wait_median_s, w.workday_s)
     wait = duration(edge.wait_median_s)
-    text = html(w("graph_times", count=w.count(edge.count))) + "<BR/>" + html(wait)
+    # Working days in the short unit ("ngày LV"), which the legend's scale explains.
+    short = w.duration(edge.wait_median_s, short=True)
+    text = html(w("graph_times", count=w.count(edge.count))) + "<BR/>" + html(short)
     tip = w(
         "graph_edge_tip",
         source=edge.source,
@@ -500,68 +504,47 @@ def _legend(
     say: _Say,
     analysis: Analysis,
     largest: int,
-    marks: dict[tuple[str, str], _Mark],
+    marked: bool,
     hot: tuple[str, float] | None,
     view: Abstraction,
     work: bool,
-    causes: dict[tuple[str, str], tuple[str, float]] | None = None,
-) -> str:
-    """An HTML-like table explaining colours, widths, numbers, the waiting definition and what
-    the map hides; its lines wrap so that it stays narrow."""
-    w, duration = say.words, say.duration
-    n = len(PALETTE)
-    span = n if causes is None else 3
-    rows: list[str] = []
-
-    def row(text: str, head: str = "") -> None:
-        rows.append(
-            f'<TR><TD COLSPAN="{span}" ALIGN="LEFT" BALIGN="LEFT">{head}'
-            f"{wrapped_row(text, LEGEND_WRAP - len(head) // 8)}</TD></TR>"
-        )
-
-    rows.append(
-        f'<TR><TD COLSPAN="{span}" ALIGN="LEFT"><B>{html(w("graph_legend_title"))}</B></TD></TR>'
+    by_cause: bool,
+) -> tuple[LegendRow, ...]:
+    """The map's legend rows (`legend.process_legend`)."""
+    return process_legend(
+        say.words,
+        say.duration,
+        wait_definition=str(analysis.wait_definition),
+        largest=largest,
+        marked=marked,
+        hot_share=None if hot is None else hot[1],
+        view=view,
+        work=work,
+        by_cause=by_cause,
     )
-    row(w("graph_legend_box_work" if work else "graph_legend_box"))
-    row(w("graph_legend_arrow"))
-    if causes is not None:
-        row(w("graph_legend_cause"))
-        names = [*CAUSE_COLORS, None]
-        cells = [
-            f'<TD BGCOLOR="{NO_CAUSE_COLOR if c is None else CAUSE_COLORS[c]}">'
-            f'<FONT COLOR="{"#000000" if c is None else "#ffffff"}">'
-            f"{html(w('graph_cause_none' if c is None else f'graph_cause_{c}'))}</FONT></TD>"
-            for c in names
-        ]
-        rows += [f"<TR>{''.join(cells[i : i + 3])}</TR>" for i in range(0, len(cells), 3)]
-    else:
-        row(w("graph_legend_scale"))
-        rows.append(wait_scale_row(w))
-    row(w("graph_legend_width", count=w.count(largest)))
-    if marks:
-        row(w("graph_legend_marks"), f'<FONT COLOR="{MARK_COLOR}"><B>#1, #2, …</B></FONT>')
-    if hot is not None:
-        row(
-            w("graph_legend_hot", share=w.percent(hot[1])),
-            f'<FONT COLOR="{MARK_COLOR}"><B>{html(w("graph_legend_hot_head"))}</B></FONT>',
-        )
-    row(wait_text(w, str(analysis.wait_definition)))
-    if view.hides_anything:
-        total = view.total_occurrences
-        share = view.hidden_occurrences / total if total > 0 else 0.0
-        row(
-            w(
-                "graph_legend_hidden",
-                acts=w.count(view.hidden_activities),
-                acts_total=w.count(view.total_activities),
-                arrows=w.count(view.hidden_arrows),
-                arrows_total=w.count(view.total_arrows),
-                share=w.percent(share),
-                wait=duration(view.hidden_wait_s),
-                wait_total=duration(view.total_wait_s),
-            )
-        )
-    return f"{LEGEND_TABLE}{''.join(rows)}</TABLE>"
+
+
+def map_legend(
+    analysis: Analysis, options: GraphOptions, view: Abstraction
+) -> tuple[LegendRow, ...]:
+    """The legend of the map of `view` (`process_map`'s abstraction) under `options`, as rows
+    to set beside a map drawn without it (`GraphOptions.legend` off)."""
+    marks = _marks(analysis, options.top_marked)
+    kept = set(view.arrows)
+    counts = [e.count for e in _edges(analysis.transitions) if (e.source, e.target) in kept]
+    counts += [c for a, c in _endpoints(analysis.start_activities) if a in set(view.starts)]
+    counts += [c for a, c in _endpoints(analysis.end_activities) if a in set(view.ends)]
+    say = _Say(options.words, options.words.duration)
+    return _legend(
+        say,
+        analysis,
+        max([*counts, 1]),
+        bool(marks),
+        _most_waiting(analysis),
+        view,
+        analysis.log.has_start_times,
+        options.edge_causes is not None,
+    )
 
 
 def picture_files(

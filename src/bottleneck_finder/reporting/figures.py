@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..render.graph import dot_available, render_dot
+from ..render.graph import LegendRow, dot_available, render_dot
 from ..render.plot_style import (
     PRINT_RC,
     date_axis,
@@ -237,13 +237,18 @@ def _png_dpi(svg: str) -> float:
     return min(float(PRINT_DPI), MAX_PNG_PX / longest_in) if longest_in > 0 else PRINT_DPI
 
 
-def graph_figure(dot: str, *, name: str, caption: str) -> Figure | None:
-    """The map drawn by Graphviz as SVG and print-resolution PNG; None without Graphviz."""
+def graph_figure(
+    dot: str, *, name: str, caption: str, legend: tuple[LegendRow, ...] = ()
+) -> Figure | None:
+    """The map drawn by Graphviz as SVG and print-resolution PNG, with its `legend` when it is
+    set beside the map; None without Graphviz."""
     if not dot_available():
         return None
     svg = render_dot(dot, "svg").decode("utf-8")
     png = render_dot(dot, "png", _png_dpi(svg))
-    return Figure(name=name, caption=caption, svg=_svg_body(svg), png=png, alt=caption)
+    return Figure(
+        name=name, caption=caption, svg=_svg_body(svg), png=png, alt=caption, legend=legend
+    )
 
 
 # ---------------------------------------------------------------- comparison, drift, causes, model

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.abstraction import Limit
 from ..calendar import WorkCalendar
+from ..render.legend import LegendRow
 from ..render.words import Words
 from .measures import ReportData
 from .results import OptionalResults
@@ -39,6 +40,8 @@ class Figure:
     svg: str
     png: bytes
     alt: str = ""
+    legend: tuple[LegendRow, ...] = ()
+    """A map's legend, set under it (the map is drawn without it, to fit the page)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.compare_rules import causes_change, moved_causes
-from ..render.compare_graph import comparison_dots
+from ..render.compare_graph import comparison_maps, difference_legend
 from ..render.compare_sentences import mix_led, mix_sentence
 from ..render.compare_text import status_text
 from ..render.graph import dot_available
@@ -107,8 +107,16 @@ def compare_section(ctx: Context) -> Section | None:
     )
     figure = None
     if dot_available():  # the shared layout of the difference map itself needs Graphviz
-        dot = comparison_dots(r, w, ctx.options.activities, ctx.options.paths)["difference"]
-        figure = figures.graph_figure(dot, name="difference", caption=w("diff_caption"))
+        # The legend goes under the map, in the page's text: the map alone fits the page.
+        dots, chosen = comparison_maps(
+            r, w, ctx.options.activities, ctx.options.paths, legend=False
+        )
+        figure = figures.graph_figure(
+            dots["difference"],
+            name="difference",
+            caption=w("diff_caption"),
+            legend=difference_legend(r, chosen, w),
+        )
     blocks.append(Paragraph(w("diff_graph"), kind="subheading"))
     blocks.append(Paragraph(w("diff_intro")))
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))

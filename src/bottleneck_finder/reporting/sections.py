@@ -10,7 +10,7 @@ import pandas as pd
 from ..analysis.abstraction import DEFAULT_ACTIVITIES, DEFAULT_PATHS
 from ..calendar import WorkCalendar
 from ..model import Analysis
-from ..render.graph import GraphOptions, process_dot
+from ..render.graph import GraphOptions, map_legend, process_map
 from ..render.words import Words
 from . import figures
 from .measures import ReportData
@@ -44,17 +44,26 @@ def process_section(ctx: Context) -> Section:
     data: ReportData = ctx.data
     chosen = ctx.options
     if chosen.activities is None and chosen.paths is None:
-        options = GraphOptions(top_marked=MARKED, max_edges=figures.MAX_EDGES, words=w)
+        options = GraphOptions(
+            top_marked=MARKED, max_edges=figures.MAX_EDGES, words=w, legend=False
+        )
     else:  # the user's budgets, as analyze draws them: not fitted, no further cap
         options = GraphOptions(
             top_marked=MARKED,
             words=w,
             fit=False,
+            legend=False,
             activities=DEFAULT_ACTIVITIES if chosen.activities is None else chosen.activities,
             paths=DEFAULT_PATHS if chosen.paths is None else chosen.paths,
         )
-    dot = process_dot(data.analysis, options)
-    figure = figures.graph_figure(dot, name="process", caption=w("process_caption"))
+    # The legend goes under the map, in the page's text: the map alone is fitted to the page.
+    dot, view = process_map(data.analysis, options)
+    figure = figures.graph_figure(
+        dot,
+        name="process",
+        caption=w("process_caption"),
+        legend=map_legend(data.analysis, options, view),
+    )
     blocks: list[Paragraph | Figure] = [Paragraph(w("process_intro"))]
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
     return Section(id="process", title=w("process"), blocks=tuple(blocks))
