@@ -54,6 +54,8 @@ drawn no wider than COLUMN_PT × SMALL_PT / READABLE_PT, so that scaled into the
 smallest text stays readable (fewer arrows and activities are drawn until it fits)."""
 NODESEP, RANKSEP = 0.15, 0.4
 PAD_PT, PAGE_PT = 21.6, 1400.0
+PRINT_PAD_PT = 7.2
+"""The margin around a map printed without its legend: the page's own margins frame it."""
 """The margin around a comparison map (0.3 in) and the tallest map, scaled into the column."""
 MIN_EDGES = 15
 ROOMS = ("difference", "widest", "measured")
@@ -395,7 +397,8 @@ def _fits(laid: Mapping[str, Any], legend: bool = True) -> bool:
     readable (`COLUMN_PT`, `READABLE_PT`) and its height within a page (`PAGE_PT`); without
     its `legend`, whether it fits a printed page with its smallest text readable (`print_box`)."""
     x0, y0, x1, y1 = (float(v) for v in str(laid["bb"]).split(","))
-    width, height = x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT
+    pad = PAD_PT if legend else PRINT_PAD_PT
+    width, height = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
     if not legend:
         most_wide, most_tall = print_box(SMALL_PT)
         return width <= most_wide and height <= most_tall
@@ -430,7 +433,8 @@ def _picture(
         f"digraph {kind} {{",
         f'  graph [layout=nop2, bb="{bb}", lp="{lp}", fontname="{FONT}", fontsize={NAME_PT}'
         f"{_legend(kind, comparison, chosen, w, legend)}, "
-        "outputorder=edgesfirst, bgcolor=white, pad=0.3];",
+        "outputorder=edgesfirst, bgcolor=white, "
+        f"pad={(PAD_PT if legend else PRINT_PAD_PT) / 72:g}];",
         f'  node [fontname="{FONT}", fontsize={NAME_PT}, shape=box, style="rounded,filled", '
         f'fillcolor="{NODE_FILL}", color="{NODE_BORDER}", penwidth=1.2, fixedsize=true, '
         'margin="0.14,0.06"];',
