@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from .model import Block, Context, Figure, Paragraph, Section, SectionBuilder, Table
+from .section_ontime import ontime_section
 from .sections import (
     bottleneck_section,
     data_section,
@@ -23,7 +24,12 @@ from .sections import (
 
 # The order of the body; the executive summary is made last from every section's findings and
 # put first. Optional sections (compare, drift, …) are inserted before the methods.
-CORE_BEFORE: tuple[SectionBuilder, ...] = (process_section, bottleneck_section, time_section)
+CORE_BEFORE: tuple[SectionBuilder, ...] = (
+    ontime_section,
+    process_section,
+    bottleneck_section,
+    time_section,
+)
 CORE_AFTER: tuple[SectionBuilder, ...] = (methods_section, data_section)
 _SVG_ROOT = re.compile(r"<svg\b", re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
