@@ -83,7 +83,10 @@ def _finding(w: Words, ot: OnTime, basis: str) -> Finding:
             target=top["target"],
             extra=w.duration(float(top["excess_s"])),
         )
-    return Finding(text=text, evidence=evidence, priority=5, anchor="ontime", subject=("ontime",))
+    # the director's first question: first in the summary
+    return Finding(
+        text=text + ".", evidence=evidence + ".", priority=0, anchor="ontime", subject=("ontime",)
+    )
 
 
 def ontime_section(ctx: Context) -> Section | None:
