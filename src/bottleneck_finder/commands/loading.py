@@ -90,7 +90,7 @@ def normalize_options(params: dict[str, Any], calendar: Any = None, lang: str = 
 
 
 def _announce(
-    event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None
+    event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None, lang: str
 ) -> None:
     """The column announcement (unless `quiet`), the zone a calendar chose for times without
     an offset, and the data-quality warnings (always: dropped rows are never silent), in the
@@ -103,20 +103,18 @@ def _announce(
         if calendar is not None and tz is None and event_log.display_tz == calendar.tz:
             said = (words or ENGLISH)("ld_zone", zone=calendar.tz, calendar=calendar.name)
             click.echo(f"{label}{said}", err=True)
-        elif (
-            calendar is None
-            and tz is None
-            and words is not None
-            and words.lang == "vi"
-            and event_log.display_tz == VN_ZONE
-        ):
-            click.echo(f"{label}{words('ld_zone_vn', zone=VN_ZONE)}", err=True)
+        elif calendar is None and tz is None and lang == "vi" and event_log.display_tz == VN_ZONE:
+            said = (words or ENGLISH)("ld_zone_vn", zone=VN_ZONE)
+            click.echo(f"{label}{said}", err=True)
     w = words or ENGLISH
     for warning in event_log.quality.warnings:
         click.echo(w("dq_warning", warning=label + quality_sentence(warning, w)), err=True)
 
 
-def _lang(words: Any) -> str:
+def _lang(words: Any, lang: str | None) -> str:
+    """The language whose defaults apply: `lang` when given, else that of `words`."""
+    if lang is not None:
+        return lang
     return "en" if words is None else str(words.lang)
 
 
@@ -129,9 +127,11 @@ def load_from_params(
     label: str = "",
     words: Any = None,
     calendar: Any = None,
+    lang: str | None = None,
 ) -> Any:
     """Read and normalize `log` as the `column_options` in `params` say (times without an
-    offset in `default_zone` of `calendar` and the language of `words`); announce the columns
+    offset in `default_zone` of `calendar` and of `lang`, by default the language of
+    `words`); announce the columns
     on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
     prefixed by `label` (e.g. "before: "). Returns the `EventLog`."""
     from ..api import load_log
@@ -141,12 +141,12 @@ def load_from_params(
     event_log = load_log(
         log,
         build_columns(params),
-        options=normalize_options(params, calendar, _lang(words)),
+        options=normalize_options(params, calendar, _lang(words, lang)),
         encoding=params.get("encoding"),
         sheet=params.get("sheet"),
     )
     progress.done()
-    _announce(event_log, label, words, calendar, quiet, params.get("tz"))
+    _announce(event_log, label, words, calendar, quiet, params.get("tz"), _lang(words, lang))
     return event_log
 
 
@@ -160,6 +160,7 @@ def load_with_columns(
     words: Any = None,
     calendar: Any = None,
     label: str = "",
+    lang: str | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
     procedure), each as a Series aligned with the rows of the file as read (so that
@@ -172,7 +173,7 @@ def load_with_columns(
     from ..normalize import normalize
 
     columns = build_columns(params)
-    options = normalize_options(params, calendar, _lang(words))
+    options = normalize_options(params, calendar, _lang(words, lang))
     progress = progress or Progress(quiet)
     progress.stage(f"reading {log}")
     from ..io.read import read_log
@@ -202,7 +203,7 @@ def load_with_columns(
         for c, series in values.items():
             values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
     progress.done()
-    _announce(event_log, label, words, calendar, quiet, params.get("tz"))
+    _announce(event_log, label, words, calendar, quiet, params.get("tz"), _lang(words, lang))
     return event_log, values
 
 

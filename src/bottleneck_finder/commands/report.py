@@ -106,7 +106,6 @@ def report(
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
     if procedure and not (deadline or deadline_column):
         raise click.UsageError("--procedure needs --deadline or --deadline-column")
-    w = opt.words_for(lang, calendar)
     progress = opt.Progress(quiet)
     asked = parsed_deadline is not None or bool(deadline_column)
     extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
@@ -120,8 +119,8 @@ def report(
                 quiet=quiet,
                 progress=progress,
                 label=label,
-                words=w,
                 calendar=calendar,
+                lang=lang,
             )
             return found, None
         found, values = load_with_columns(
@@ -130,9 +129,9 @@ def report(
             extra,
             quiet=quiet,
             progress=progress,
-            words=w,
             calendar=calendar,
             label=label,
+            lang=lang,
         )
         progress.stage("checking deadlines")
         return found, deadline_report_from_params(
