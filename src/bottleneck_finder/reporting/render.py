@@ -24,12 +24,8 @@ from .sections import (
 
 # The order of the body; the executive summary is made last from every section's findings and
 # put first. Optional sections (compare, drift, …) are inserted before the methods.
-CORE_BEFORE: tuple[SectionBuilder, ...] = (
-    ontime_section,
-    process_section,
-    bottleneck_section,
-    time_section,
-)
+# The on-time section (with `report --deadline`) comes first, on the first page.
+CORE_BEFORE: tuple[SectionBuilder, ...] = (process_section, bottleneck_section, time_section)
 CORE_AFTER: tuple[SectionBuilder, ...] = (methods_section, data_section)
 _SVG_ROOT = re.compile(r"<svg\b", re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -58,7 +54,8 @@ def build_sections(
 ) -> tuple[Section, ...]:
     """Run every section builder (optional ones may return None) and put the summary first;
     `progress` hears each section's name before it is drawn (the sections draw the figures)."""
-    builders = (*CORE_BEFORE, *extra, *CORE_AFTER)
+    front = (ontime_section,) if ctx.results.ontime is not None else ()
+    builders = (*front, *CORE_BEFORE, *extra, *CORE_AFTER)
     body = []
     for i, builder in enumerate(builders, start=1):
         progress(f"drawing the report: {builder_name(builder)} ({i}/{len(builders)})")
