@@ -8,7 +8,6 @@ vi` the Vietnamese working calendar and Vietnam time are the defaults.
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -55,10 +54,6 @@ def invoke(*args: str) -> str:
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def nan(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 @pytest.fixture(scope="module")
@@ -265,3 +260,28 @@ def test_deadline_options_are_shared(tmp_path: Path) -> None:
         cli, ["report", str(ROLLOUT), "--lang", "en", "--deadline", "5wd", "-q"]
     )
     assert result.exit_code == 2 and "no calendar is given" in result.output
+
+
+# the hand log with each case's own due date ("ngày hẹn trả"); c3 has none (--deadline fills in)
+DUES = {"c1": "2025-01-06", "c2": "2025-01-08", "c3": "", "c4": "2025-01-25", "c5": "2025-01-21"}
+
+
+def test_due_date_column_as_in_analyze(tmp_path: Path) -> None:
+    lines = HAND.splitlines()
+    rows = [lines[0] + ",due"] + [f"{line},{DUES[line.split(',')[0]]}" for line in lines[1:]]
+    log = write(tmp_path, "due.csv", "\n".join(rows) + "\n")
+    due = ["--deadline-column", "due", "--deadline", "48h"]
+    out = tmp_path / "report"
+    invoke("report", str(log), *COLS, "--lang", "en", *due, "-o", str(out), *SKIP)
+    doc = json.loads((out / "deadlines.json").read_text("utf-8"))
+    # c1 due at the end of 06/01, done 13:00; c2 due end of 08/01, done 09/01 (1 day late);
+    # c3 by the 48 h fallback; c4 and c5 done before their dates
+    overall = doc["overall"]
+    assert (overall["on_time"], overall["late"], overall["late_days_max"]) == (4, 1, 1.0)
+    assert doc["periods"] == [] and doc["deadline_column"] == "due"
+    front = (out / "report.md").read_text("utf-8").split("## Contents")[0]
+    assert "the due date in column “due”; cases without one: a time limit of 48 hours" in front
+    invoke("analyze", str(log), *COLS, *due, "-o", str(tmp_path / "a"), "-q", "--format", "dot")
+    analysis = json.loads((tmp_path / "a" / "analysis.json").read_text("utf-8"))["deadlines"]
+    assert doc["overall"] == analysis["overall"]
+    assert doc["procedures"] == analysis["procedures"]
