@@ -175,7 +175,8 @@ def deadline_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--deadline",
         help="Legal time limit after each case's first event: 15wd (working days, needs "
-        "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate.",
+        "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate "
+        "(compare: the share of each period's cases over it).",
     )(command)
 
 
