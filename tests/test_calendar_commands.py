@@ -208,13 +208,16 @@ def test_report_in_working_days_says_its_calendar(tmp_path: Path) -> None:
     assert "trung vị 2,5 ngày làm việc mỗi lần" in vi  # the bottleneck finding
     assert "07/03/2025 – 12/03/2025" in vi  # dates stay real
     head = vi[: vi.index("## ")]  # the first page says it too
-    assert "Thời gian tính theo ngày làm việc, lịch công sở Việt Nam (vn);" in head
+    assert "Thời gian tính theo ngày làm việc theo lịch nhà nước Việt Nam" in head
     assert "4,8 ngày" not in vi
     en = _report(tmp_path, "en", "--calendar", "vn")
     assert "counts working time only, by the Vietnamese public-office (vn) calendar" in en
     assert "a median of 2.5 wd each time" in en and "A working day (wd) is 8 working" in en
+    default = _report(tmp_path, "vi")  # the default in Vietnamese: the same report
+    assert default.rsplit("\n---\n", 1)[0] == vi.rsplit("\n---\n", 1)[0]
     # without a calendar: calendar time, as before
-    plain = _report(tmp_path, "vi")
+    plain = _report(tmp_path, "vi", "--calendar", "none")
+    assert "Thời gian tính theo lịch liên tục 24/7" in plain[: plain.index("## ")]
     assert "lịch liên tục (24/7)" in plain and "ngày làm việc" not in plain.replace(
         "Hồ sơ mới / ngày làm việc", ""
     )

@@ -63,7 +63,7 @@ def test_weekend_and_lunch_are_not_waiting_in_working_time(tmp_path: Path) -> No
     # dates stay real: the last event is Wednesday 14:00, not a clock reading
     assert doc["log"]["first_event"] == "2025-03-07T15:00:00+07:00"
     assert doc["log"]["last_event"] == "2025-03-12T14:00:00+07:00"
-    assert "durations are working time (calendar vn; 1 wd = 8 h of work)" in text
+    assert "Durations are working days (wd), Vietnamese calendar (1 wd = 8 working hours;" in text
 
     wall, text = _analyze(tmp_path, log)
     assert wall["time_basis"] == "wall_clock" and "working time" not in text

@@ -522,7 +522,10 @@ def test_warnings_are_figures_said_in_the_language_asked(tmp_path: Path) -> None
         "one side has start times and the other does not, so waiting times are measured "
         "differently (start − previous end vs end − previous end) and are not comparable",
     ]
-    vietnamese = CliRunner().invoke(cli, [*args, "--lang", "vi"])
+    # the English run's calendar and zone (Vietnamese counts working days of vn and reads
+    # times without an offset as Vietnam time by default)
+    same = ["--calendar", "none", "--tz", "UTC"]
+    vietnamese = CliRunner().invoke(cli, [*args, "--lang", "vi", *same])
     assert vietnamese.exit_code == 0, vietnamese.output
     assert "warning: chỉ 1 trên 8 bước có ở cả hai bên" in vietnamese.stderr
     assert json.loads((out / "comparison.json").read_text(encoding="utf-8")) == doc

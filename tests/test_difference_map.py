@@ -76,6 +76,7 @@ def test_a_change_from_seconds_to_days_is_never_a_percentage(tmp_path: Path) -> 
     for lang, words in (("en", ENGLISH), ("vi", Words("vi"))):
         out = tmp_path / f"cmp-{lang}"
         args = ["compare", str(before), str(after), "-o", str(out), "--lang", lang]
+        args += ["--calendar", "none"]  # calendar time in both languages
         result = CliRunner().invoke(cli, [*args, "--format", "dot"])
         assert result.exit_code == 0, result.output
         jump = f"{words.duration(30)} → {words.duration(3 * 86_400)}"
@@ -102,6 +103,8 @@ def test_a_change_from_seconds_to_days_is_never_a_percentage(tmp_path: Path) -> 
                 str(rep),
                 "--lang",
                 lang,
+                "--calendar",
+                "none",
                 "--no-pdf",
                 "-q",
                 "--skip",

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from bottleneck_finder.api import load_log
+from bottleneck_finder.calendar import load_calendar
 from bottleneck_finder.cli import cli
 from bottleneck_finder.render.words import Words
 from bottleneck_finder.reporting import (
@@ -509,8 +510,10 @@ def test_drift_timeline_is_the_drift_commands_picture(vi_report: Path) -> None:
     from bottleneck_finder.analysis.drift import drift
     from bottleneck_finder.render.drift_plot import REPORT_STYLE, drift_pictures
 
-    result = drift(load_log(AFTER))
-    pictures = drift_pictures(result, ("svg", "png"), Words("vi"), REPORT_STYLE)
+    vn = load_calendar("vn")  # the Vietnamese report counts working days by default
+    result = drift(load_log(AFTER), calendar=vn)
+    words = Words("vi", workday_s=vn.workday_seconds)
+    pictures = drift_pictures(result, ("svg", "png"), words, REPORT_STYLE)
     assert (vi_report / "figures" / "drift_timeline.png").read_bytes() == pictures["png"]
     svg = (vi_report / "figures" / "drift_timeline.svg").read_text("utf-8")
     from bottleneck_finder.reporting.figures import picture_figure
@@ -520,14 +523,16 @@ def test_drift_timeline_is_the_drift_commands_picture(vi_report: Path) -> None:
 
 
 def test_comparison_numbers_come_from_the_compare_module(vi_report: Path) -> None:
-    from bottleneck_finder.analysis.compare import compare_logs
+    from bottleneck_finder.analysis.compare import CompareOptions, compare_logs
 
-    result = compare_logs(load_log(BEFORE), load_log(AFTER))
-    words = Words("vi")
+    vn = load_calendar("vn")  # the Vietnamese report counts working days by default
+    result = compare_logs(load_log(BEFORE), load_log(AFTER), CompareOptions(calendar=vn))
+    words = Words("vi", workday_s=vn.workday_seconds)
     md = (vi_report / "report.md").read_text("utf-8")
     section = md[md.index('<a id="compare">') : md.index('<a id="introduced">')]
     c = result.cases
-    medians = f"| {words.duration(c.before_median_s)} | {words.duration(c.after_median_s)} |"
+    before, after = (words.duration(s, short=True) for s in (c.before_median_s, c.after_median_s))
+    medians = f"| {before} | {after} |"  # tables say working days short (ngày LV)
     assert medians in section
     # the introduced table is compare's ranking, numbered as there (#1, #2, …)
     table = md[md.index('<a id="introduced">') :]

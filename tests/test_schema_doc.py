@@ -31,6 +31,7 @@ SCHEMAS = (
     "bottleneck/drift@1",
     "bottleneck/causes@1",
     "bottleneck/discovery@1",
+    "bottleneck/deadlines@1",
 )
 AFTER = EVENT_LOGS / "one_stop_shop_after.csv"
 BEFORE = EVENT_LOGS / "one_stop_shop_before.csv"
@@ -177,6 +178,7 @@ def _runs(logs: Path, out: Path) -> list[tuple[str, list[str], str]]:
     deadline = ["--deadline", "15wd", "--calendar", "vn", "--procedure", "thu_tuc"]
     split = ["--split", "2025-04-14", "--deadline", "15d"]
     reference = ["--reference", str(out / "model_before" / "model.bpmn")]
+    report = ["--no-pdf", "--skip", "drift,causes,flows,model"]
     excursion = logs / "excursion.csv"
     excursion_log().to_csv(excursion, index=False)
     return [
@@ -202,6 +204,12 @@ def _runs(logs: Path, out: Path) -> list[tuple[str, list[str], str]]:
         ("model_before", ["discover", str(BEFORE), *dot], "discovery.json"),
         # reference with --reference
         ("reference", ["discover", str(AFTER), *reference, *dot], "discovery.json"),
+        # the report's on-time figures: periods, units and late waits
+        (
+            "report",
+            ["report", str(ROLLOUT), *split[:2], "--deadline", "5wd", *deadline[-2:], *report],
+            "deadlines.json",
+        ),
     ]
 
 

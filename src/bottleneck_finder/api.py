@@ -516,8 +516,13 @@ def report(
     generated_at: pd.Timestamp | None = None,
 ) -> ReportResult:
     """The report a director reads, as `bottleneck report` makes it: of `source` alone, of
-    `source` against `other` (the "before" log), or around `split` (a date or "auto")."""
+    `source` against `other` (the "before" log), or around `split` (a date or "auto").
+    As the command, a Vietnamese report (`lang` vi) counts working days of the `vn` calendar
+    unless `calendar` names another or "none"."""
     from .reporting import ReportOptions, make_report
+
+    if calendar is None and lang == "vi":
+        calendar = "vn"
 
     args: dict[str, Any] = {"columns": columns, "calendar": calendar, "tz": tz}
     with _Opened(source, **args) as p, contextlib.ExitStack() as stack:

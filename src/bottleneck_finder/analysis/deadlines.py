@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -236,6 +236,27 @@ def deadline_report(
         cases=cases,
         procedures=_per_procedure(cases),
     )
+
+
+def on_time_summary(cases: pd.DataFrame) -> dict[str, Any]:
+    """On-time figures over the rows of a deadline report's `cases` table: cases, those with a
+    due time, on time, late, the on-time rate (of those with a due time) and the mean, median
+    and maximum lateness of the late ones (None where there is nothing to count)."""
+    known = cases["on_time"].notna().to_numpy()
+    on_time = cases["on_time"].fillna(False).to_numpy(dtype=bool) & known
+    late = known & ~on_time
+    days = cases["late_days"].to_numpy(dtype="float64")[late]
+    with_due = int(known.sum())
+    return {
+        "cases": len(cases),
+        "with_due": with_due,
+        "on_time": int(on_time.sum()),
+        "late": int(late.sum()),
+        "on_time_rate": float(on_time.sum()) / with_due if with_due else None,
+        "late_days_mean": float(days.mean()) if len(days) else None,
+        "late_days_median": float(pd.Series(days).median()) if len(days) else None,
+        "late_days_max": float(days.max()) if len(days) else None,
+    }
 
 
 def _per_procedure(cases: pd.DataFrame) -> pd.DataFrame:

@@ -65,18 +65,9 @@ FLOWS_AUTO_LIMIT = 2_000_000
     "contention, prioritization, unavailability, extraneous; needs start times and resources).",
 )
 @opt.calendar_option
-@click.option(
-    "--deadline",
-    help="Legal time limit after each case's first event: 15wd (working days, needs "
-    "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate.",
-)
-@click.option(
-    "--deadline-column",
-    help="Column with each case's own due date (e.g. ngay_hen_tra); wins over --deadline.",
-)
-@click.option(
-    "--procedure", help="Column naming the procedure of each case: on-time rate per procedure."
-)
+@opt.deadline_option
+@opt.deadline_column_option
+@opt.procedure_option
 @click.option(
     "--flows/--no-flows",
     "with_flows",
@@ -99,7 +90,7 @@ def analyze(
     map_activities: Any,
     map_paths: Any,
     color_by: str,
-    calendar_spec: str,
+    calendar_spec: str | None,
     deadline: str | None,
     deadline_column: str | None,
     procedure: str | None,
@@ -110,7 +101,7 @@ def analyze(
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
     graph_formats = opt.parse_formats(formats)
-    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
     w = opt.words_for(lang, calendar)
     if procedure and not (deadline or deadline_column):
         raise click.UsageError("--procedure needs --deadline or --deadline-column")
@@ -166,12 +157,10 @@ def analyze(
     )
     if written is None:
         return
-    from ..render.text import bottleneck_table, summary_text
+    from ..render.text import bottleneck_table, clock_text, summary_text
 
     click.echo(summary_text(result, w))
-    if calendar is not None:
-        hours = w.fixed(calendar.workday_seconds / 3600, "g")
-        click.echo(w("an_working_time", calendar=calendar.name, hours=hours))
+    click.echo(clock_text(w, calendar))  # which clock: working days, or calendar time 24/7
     from ..render.quality_text import quality_sentence
 
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:

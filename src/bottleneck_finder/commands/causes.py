@@ -27,10 +27,10 @@ from .loading import load_from_params, stem
 @click.option(
     "--calendar",
     "calendar_spec",
-    default="none",
-    show_default=True,
+    default=None,
     help="Working calendar for resource unavailability: vn, none (learn each resource's "
-    "working hours from the log) or a TOML calendar file.",
+    "working hours from the log) or a TOML calendar file (default: vn with --lang vi, else "
+    "none).",
 )
 @click.option(
     "--group-pools",
@@ -65,7 +65,7 @@ def causes(
     log: Path,
     output: Path | None,
     as_json: bool,
-    calendar_spec: str,
+    calendar_spec: str | None,
     group_pools: bool,
     batch_gap: str,
     batch_min_size: int,
@@ -83,7 +83,7 @@ def causes(
     from ..errors import ColumnError
 
     gap_s = 0.0 if batch_gap.strip() in ("0", "0s") else parse_duration(batch_gap)
-    calendar = load_calendar(calendar_spec)
+    calendar = load_calendar(opt.calendar_spec(calendar_spec, lang))
     w = opt.words_for(lang)  # the breakdown is in wall-clock time, with or without a calendar
     progress = opt.Progress(quiet)
     event_log = load_from_params(

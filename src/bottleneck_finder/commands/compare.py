@@ -78,11 +78,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     type=click.IntRange(2),
     help="Fewer waits than this on either side gives 'insufficient' instead of a verdict.",
 )
-@click.option(
-    "--deadline",
-    help="Report the share of cases not finished by this deadline after their first event: "
-    "15wd (working days, needs --calendar), 15d (days), 8wh (working hours), 36h (hours).",
-)
+@opt.deadline_option
 @opt.calendar_option
 @click.option(
     "--causes/--no-causes",
@@ -126,7 +122,7 @@ def compare(
     alpha: float,
     min_count: int,
     deadline: str | None,
-    calendar_spec: str,
+    calendar_spec: str | None,
     causes: bool,
     seed: int,
     before_columns: Path | None,
@@ -148,7 +144,7 @@ def compare(
     graph_formats = opt.parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
-    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # comparison.json's sentences, whatever --lang
     from ..analysis.compare import CompareOptions, compare_logs, compare_split

@@ -88,7 +88,7 @@ def discover(
     output: Path | None,
     as_json: bool,
     formats: str,
-    calendar_spec: str,
+    calendar_spec: str | None,
     lang: str,
     quiet: bool,
     **params: Any,
@@ -103,7 +103,7 @@ def discover(
         raise click.BadParameter(
             f"{activities!r} is not N, P% or all", param_hint="--activities"
         ) from exc
-    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
+    calendar, _ = load_calendar_and_deadline(calendar_spec, None, lang)
     w = opt.words_for(lang, calendar)
     from ..io.read import read_reference_file
 

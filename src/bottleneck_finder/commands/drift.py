@@ -66,13 +66,13 @@ def drift(
     granularity: tuple[str, int | None] | None,
     output: Path | None,
     as_json: bool,
-    calendar_spec: str,
+    calendar_spec: str | None,
     lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
-    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
+    calendar, _ = load_calendar_and_deadline(calendar_spec, None, lang)
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # drift.json's descriptions, whatever --lang
     progress = opt.Progress(quiet)

@@ -8,19 +8,23 @@ from typing import Any
 import click
 
 from ..columns import LogColumns
-from .options import Progress
+from .options import VN_ZONE, Progress, calendar_spec
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
-def load_calendar_and_deadline(calendar_spec: str, deadline: str | None) -> tuple[Any, Any]:
+def load_calendar_and_deadline(
+    spec: str | None, deadline: str | None, lang: str = "en"
+) -> tuple[Any, Any]:
     """The `--calendar` and `--deadline` values, checked before any log is read: a bad calendar
-    file or a working-day deadline without a calendar fails fast. With a calendar, the command
-    shows durations in working days (`options.words_for`: "wd", one usual working day each)."""
+    file or a working-day deadline without a calendar fails fast. Without `--calendar` (`spec`
+    None) the calendar is `vn` in Vietnamese (`lang` vi) and none in English. With a calendar,
+    the command shows durations in working days (`options.words_for`: "wd", one usual
+    working day each)."""
     from ..analysis.deadlines import DeadlineError, parse_deadline
     from ..calendar import load_calendar
 
-    calendar = load_calendar(calendar_spec)
+    calendar = load_calendar(calendar_spec(spec, lang))
     parsed = parse_deadline(deadline) if deadline else None
     if parsed is not None and parsed.needs_calendar and calendar is None:
         raise DeadlineError(
@@ -58,9 +62,18 @@ def build_columns(params: dict[str, Any]) -> LogColumns:
     return base.merged(given)
 
 
-def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
-    """The `NormalizeOptions` that the column options in `params` ask for; with a working
-    `calendar` (`--calendar vn`), times without an offset are read in its zone unless --tz."""
+def default_zone(calendar: Any, lang: str) -> str | None:
+    """The zone of times without an offset when --tz is not given: the working calendar's,
+    else Vietnam time in Vietnamese (`lang` vi), else none (the log's own, else UTC)."""
+    if calendar is not None:
+        return str(calendar.tz)
+    return VN_ZONE if lang == "vi" else None
+
+
+def normalize_options(params: dict[str, Any], calendar: Any = None, lang: str = "en") -> Any:
+    """The `NormalizeOptions` that the column options in `params` ask for; times without an
+    offset are read in `default_zone` (the calendar's, Vietnam time in Vietnamese) unless
+    --tz."""
     from ..normalize import NormalizeOptions
     from ..timeunits import CALENDAR_YEARS
 
@@ -71,13 +84,13 @@ def normalize_options(params: dict[str, Any], calendar: Any = None) -> Any:
         milestones=_milestones(params.get("milestones")),
         duplicates=params.get("duplicates") or "keep",
         merge_traces=bool(params.get("merge_traces")),
-        default_tz=None if calendar is None else calendar.tz,
+        default_tz=default_zone(calendar, lang),
         calendar_years=None if calendar is None else CALENDAR_YEARS,
     )
 
 
 def _announce(
-    event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None
+    event_log: Any, label: str, words: Any, calendar: Any, quiet: bool, tz: str | None, lang: str
 ) -> None:
     """The column announcement (unless `quiet`), the zone a calendar chose for times without
     an offset, and the data-quality warnings (always: dropped rows are never silent), in the
@@ -90,9 +103,19 @@ def _announce(
         if calendar is not None and tz is None and event_log.display_tz == calendar.tz:
             said = (words or ENGLISH)("ld_zone", zone=calendar.tz, calendar=calendar.name)
             click.echo(f"{label}{said}", err=True)
+        elif calendar is None and tz is None and lang == "vi" and event_log.display_tz == VN_ZONE:
+            said = (words or ENGLISH)("ld_zone_vn", zone=VN_ZONE)
+            click.echo(f"{label}{said}", err=True)
     w = words or ENGLISH
     for warning in event_log.quality.warnings:
         click.echo(w("dq_warning", warning=label + quality_sentence(warning, w)), err=True)
+
+
+def _lang(words: Any, lang: str | None) -> str:
+    """The language whose defaults apply: `lang` when given, else that of `words`."""
+    if lang is not None:
+        return lang
+    return "en" if words is None else str(words.lang)
 
 
 def load_from_params(
@@ -104,8 +127,11 @@ def load_from_params(
     label: str = "",
     words: Any = None,
     calendar: Any = None,
+    lang: str | None = None,
 ) -> Any:
-    """Read and normalize `log` as the `column_options` in `params` say; announce the columns
+    """Read and normalize `log` as the `column_options` in `params` say (times without an
+    offset in `default_zone` of `calendar` and of `lang`, by default the language of
+    `words`); announce the columns
     on stderr unless `quiet`, and the data-quality warnings (dropped rows) always, each
     prefixed by `label` (e.g. "before: "). Returns the `EventLog`."""
     from ..api import load_log
@@ -115,12 +141,12 @@ def load_from_params(
     event_log = load_log(
         log,
         build_columns(params),
-        options=normalize_options(params, calendar),
+        options=normalize_options(params, calendar, _lang(words, lang)),
         encoding=params.get("encoding"),
         sheet=params.get("sheet"),
     )
     progress.done()
-    _announce(event_log, label, words, calendar, quiet, params.get("tz"))
+    _announce(event_log, label, words, calendar, quiet, params.get("tz"), _lang(words, lang))
     return event_log
 
 
@@ -133,6 +159,8 @@ def load_with_columns(
     progress: Progress | None = None,
     words: Any = None,
     calendar: Any = None,
+    label: str = "",
+    lang: str | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """Like `load_from_params`, and also the `extra` columns of the file (e.g. a due date or a
     procedure), each as a Series aligned with the rows of the file as read (so that
@@ -145,7 +173,7 @@ def load_with_columns(
     from ..normalize import normalize
 
     columns = build_columns(params)
-    options = normalize_options(params, calendar)
+    options = normalize_options(params, calendar, _lang(words, lang))
     progress = progress or Progress(quiet)
     progress.stage(f"reading {log}")
     from ..io.read import read_log
@@ -175,7 +203,7 @@ def load_with_columns(
         for c, series in values.items():
             values[c] = series.iloc[np.arange(len(series) * k) // k].reset_index(drop=True)
     progress.done()
-    _announce(event_log, "", words, calendar, quiet, params.get("tz"))
+    _announce(event_log, label, words, calendar, quiet, params.get("tz"), _lang(words, lang))
     return event_log, values
 
 

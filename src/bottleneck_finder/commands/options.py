@@ -145,15 +145,53 @@ def column_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+VN_ZONE = "Asia/Ho_Chi_Minh"
+"""The zone of times without an offset with --lang vi (and of the `vn` calendar)."""
+
+
 def calendar_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--calendar vn|none|FILE.toml`: measure every duration in working time."""
+    """`--calendar vn|none|FILE.toml`: measure every duration in working time (default: vn
+    with --lang vi, see `calendar_spec`)."""
     return click.option(
         "--calendar",
         "calendar_spec",
-        default="none",
-        show_default=True,
+        default=None,
         help="Count durations in working time: vn (Vietnamese public offices, holidays and Tết "
-        "included), a TOML calendar file (docs/calendar.md), or none for wall-clock time.",
+        "included), a TOML calendar file (docs/calendar.md), or none for wall-clock time "
+        "(default: vn with --lang vi, else none).",
+    )(command)
+
+
+def calendar_spec(spec: str | None, lang: str) -> str:
+    """The `--calendar` value to use: the one given, else `vn` in Vietnamese, `none` in
+    English."""
+    if spec is not None:
+        return spec
+    return "vn" if lang == "vi" else "none"
+
+
+def deadline_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--deadline 15wd|15d|8wh|36h`: the legal time limit after each case's first event."""
+    return click.option(
+        "--deadline",
+        help="Legal time limit after each case's first event: 15wd (working days, needs "
+        "--calendar), 15d (days), 8wh (working hours), 36h (hours). Reports the on-time rate "
+        "(compare: the share of each period's cases over it).",
+    )(command)
+
+
+def deadline_column_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--deadline-column COLUMN`: each case's own due date, winning over `--deadline`."""
+    return click.option(
+        "--deadline-column",
+        help="Column with each case's own due date (e.g. ngay_hen_tra); wins over --deadline.",
+    )(command)
+
+
+def procedure_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--procedure COLUMN`: the column naming each case's procedure (on-time rate per one)."""
+    return click.option(
+        "--procedure", help="Column naming the procedure of each case: on-time rate per procedure."
     )(command)
 
 

@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from . import options as opt
-from .loading import load_calendar_and_deadline, load_from_params, stem
+from .loading import (
+    deadline_report_from_params,
+    load_calendar_and_deadline,
+    load_from_params,
+    load_with_columns,
+    stem,
+)
 
 
 @click.command(
@@ -17,9 +23,12 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
     "  bottleneck report event_logs/one_stop_shop_after.csv -o reports/after-report\n"
     "  bottleneck report after.csv --compare-with before.csv --lang en --title 'Q3 review'\n"
     "  bottleneck report dossiers.csv --split 2025-06-01\n"
-    "  bottleneck report dossiers.csv --calendar vn\n\n"
+    "  bottleneck report dossiers.csv --deadline 15wd --procedure thu_tuc\n"
+    "  bottleneck report dossiers.csv --lang en --calendar vn\n\n"
     "Writes report.html (one self-contained file), report.pdf (A4, needs Chromium), report.md "
-    "and figures/ (every graph and plot as SVG and PNG). Officers appear as pseudonyms and case "
+    "and figures/ (every graph and plot as SVG and PNG); deadlines.json with --deadline or "
+    "--deadline-column. In Vietnamese durations are counted in working days of the vn "
+    "calendar unless --calendar none. Officers appear as pseudonyms and case "
     "identifiers never appear unless --no-anonymize is given."
 )
 @click.argument("log", type=click.Path(path_type=Path))
@@ -56,6 +65,9 @@ from .loading import load_calendar_and_deadline, load_from_params, stem
 @opt.top_option("Bottlenecks to rank.")
 @opt.map_options
 @opt.calendar_option
+@opt.deadline_option
+@opt.deadline_column_option
+@opt.procedure_option
 @opt.quiet_option
 @opt.column_options
 def report(
@@ -72,7 +84,10 @@ def report(
     top: int,
     map_activities: Any,
     map_paths: Any,
-    calendar_spec: str,
+    calendar_spec: str | None,
+    deadline: str | None,
+    deadline_column: str | None,
+    procedure: str | None,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -93,19 +108,43 @@ def report(
             f"unknown part {', '.join(unknown)}; choose from {', '.join(PARTS)}",
             param_hint="--skip",
         )
-    calendar, _ = load_calendar_and_deadline(calendar_spec, None)
+    calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
+    if procedure and not (deadline or deadline_column):
+        raise click.UsageError("--procedure needs --deadline or --deadline-column")
     progress = opt.Progress(quiet)
-    event_log = load_from_params(log, params, quiet=quiet, progress=progress, calendar=calendar)
-    other_log = None
-    if compare_with is not None:
-        other_log = load_from_params(
-            compare_with,
+    asked = parsed_deadline is not None or bool(deadline_column)
+    extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
+
+    def load(path: Path, label: str = "") -> tuple[Any, Any]:
+        """One log and, with a deadline, its deadline report as `analyze --deadline` makes it."""
+        if not asked:
+            found = load_from_params(
+                path,
+                params,
+                quiet=quiet,
+                progress=progress,
+                label=label,
+                calendar=calendar,
+                lang=lang,
+            )
+            return found, None
+        found, values = load_with_columns(
+            path,
             params,
+            extra,
             quiet=quiet,
             progress=progress,
-            label="before: ",
             calendar=calendar,
+            label=label,
+            lang=lang,
         )
+        progress.stage("checking deadlines")
+        return found, deadline_report_from_params(
+            found, values, parsed_deadline, deadline_column, procedure, calendar, params
+        )
+
+    event_log, due = load(log)
+    other_log, other_due = load(compare_with, "before: ") if compare_with else (None, None)
     options = ReportOptions(
         lang=lang,
         title=title,
@@ -115,6 +154,7 @@ def report(
         calendar=calendar,
         activities=map_activities,
         paths=map_paths,
+        procedure_column=procedure,
     )
     with contextlib.ExitStack() as logs:  # one prepared log per log, closed once measured
         prepared = logs.enter_context(PreparedLog(event_log, calendar=calendar))
@@ -130,6 +170,7 @@ def report(
             generated_at=pd.Timestamp.now(tz="UTC"),
             pdf=not no_pdf,
             progress=progress.stage,
+            deadlines=None if due is None else (due, other_due),
         )
     folder = output or Path("reports") / f"{stem(log)}-report"
     progress.stage(f"writing {folder}")

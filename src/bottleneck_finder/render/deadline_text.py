@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .analysis_document import deadline_summary
+from .analysis_document import deadline_summary, deadlines_document
 from .words import ENGLISH, Words
 
 
@@ -73,3 +73,28 @@ def deadline_lines(report: Any, procedure_column: str | None, words: Words = ENG
                 f"{days(row['late_days_mean']):>10} {days(row['late_days_max']):>9}"
             )
     return "\n".join(lines)
+
+
+ONTIME_SCHEMA = "bottleneck/deadlines@1"
+
+
+def ontime_document(ontime: Any, procedure_column: str | None) -> dict[str, Any]:
+    """deadlines.json of `report --deadline`: the `deadlines` object of analysis.json for the
+    same log (`overall`, `procedures`, …), and the report's own figures: `periods` (before and
+    after), `procedure_periods`, `units` and `late_waits` (an `analysis.ontime.OnTime`)."""
+    from .. import __version__
+    from .serialize import clean, records
+
+    return {
+        "schema": ONTIME_SCHEMA,
+        "generator": f"bottleneck-finder {__version__}",
+        **deadlines_document(ontime.report, procedure_column),
+        "periods": records(ontime.periods),
+        "procedure_periods": records(ontime.procedures[["procedure", "rate_before", "rate_after"]]),
+        "units": records(ontime.units),
+        "late_waits": {
+            "late_wait_mean_s": clean(ontime.late_wait_mean_s),
+            "on_time_wait_mean_s": clean(ontime.on_time_wait_mean_s),
+            "transitions": records(ontime.late_waits),
+        },
+    }

@@ -1,6 +1,8 @@
-"""Terminal text of an analysis: the log summary and the ranked bottleneck tables."""
+"""Terminal text of an analysis: the log summary, the clock used and the bottleneck tables."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..model import Analysis
 from .words import ENGLISH, Words
@@ -97,3 +99,14 @@ def bottleneck_table(
             f"{w.count(int(row['count'])):>8}"
         )
     return "\n".join(lines)
+
+
+def clock_text(w: Words, cal: Any) -> str:
+    """Which clock durations are counted on, for the first page: the working days of the
+    calendar ("ngày làm việc theo lịch nhà nước Việt Nam"), or calendar time 24/7."""
+    if cal is None:
+        return w("clock_wall")
+    hours = w.number(cal.workday_seconds / 3600, 0 if cal.workday_seconds % 3600 == 0 else 1)
+    if cal.name == "vn":
+        return w("clock_working_vn", hours=hours)
+    return w("clock_working", calendar=cal.name, hours=hours)

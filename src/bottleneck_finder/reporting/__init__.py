@@ -18,13 +18,15 @@ import pandas as pd
 
 from .. import __version__
 from ..prepared import PreparedLog
+from ..render.text import clock_text
 from .chromium import ChromiumError, find_chromium, html_to_pdf
 from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
+from .parts import Deadlines
 from .privacy import officer_namer, unit_namer
 from .render import build_sections, render
 from .results import OptionalResults
-from .sections import calendar_name, period
+from .sections import period
 
 __all__ = [
     "ReportData",
@@ -99,8 +101,7 @@ def build_report(
     source = Path(data.analysis.source).name
     subtitle = [w("source_line", source=source, period=period(ctx, data))]
     subtitle += list(ctx.results.subtitle)
-    if ctx.options.calendar is not None:  # said on the first page, detailed under Methods
-        subtitle.append(w("subtitle_working", name=calendar_name(w, ctx.options.calendar)))
+    subtitle.append(clock_text(w, ctx.options.calendar))  # detailed under Methods
     stamp = generated_at.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
     rendered = render(
         ctx,
@@ -111,6 +112,12 @@ def build_report(
         version=__version__,
     )
     files: dict[str, bytes | str] = {"report.html": rendered.html, "report.md": rendered.markdown}
+    if ctx.results.ontime is not None:  # the on-time figures of the first page, as JSON
+        from ..render.deadline_text import ontime_document
+        from ..render.serialize import to_json
+
+        document = ontime_document(ctx.results.ontime, ctx.options.procedure_column)
+        files["deadlines.json"] = to_json(document)
     warning = None
     if pdf:
         exe = chromium or find_chromium()
@@ -145,10 +152,12 @@ def make_report(
     generated_at: pd.Timestamp,
     pdf: bool = True,
     progress: Callable[[str], None] = lambda _stage: None,
+    deadlines: Deadlines | None = None,
 ) -> ReportFiles:
     """The whole report of a prepared log, in memory: its measures, the optional parts (the
     comparison with `other`, the "before" log, or around `split`; drift, causes, flows, the
-    model, less those in `skip`), then every file. `progress` hears each stage's name."""
+    model, less those in `skip`; the on-time figures with `deadlines`, the deadline reports
+    of the log and of `other`), then every file. `progress` hears each stage's name."""
     from .parts import optional_parts
 
     progress("measuring waiting times")
@@ -164,6 +173,7 @@ def make_report(
         top=options.top,
         skip=skip,
         progress=progress,
+        deadlines=deadlines,
     )
     ctx = make_context(data, options, results=parts.results, others=parts.others)
     progress("drawing the report")

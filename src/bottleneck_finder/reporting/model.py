@@ -29,6 +29,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...] = ()
     caption: str = ""
+    note: str = ""
+    """A line under the table (what a short unit in its cells means)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,14 @@ Block = Paragraph | Table | Figure
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the report: an anchor id, a heading, its blocks and its findings."""
+    """One section of the report: an anchor id, a heading, its blocks and its findings;
+    a `front` section is printed on the first page, before the table of contents."""
 
     id: str
     title: str
     blocks: tuple[Block, ...] = ()
     findings: tuple[Finding, ...] = ()
+    front: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ class ReportOptions:
     paths: Limit | None = None
     """`--activities` / `--paths` (N, P% or all) of the process and difference maps; None:
     the defaults, fitted to the report's column."""
+    procedure_column: str | None = None
+    """`--procedure`: the column naming each case's procedure (the on-time rate per one)."""
 
     def words(self) -> Words:
         """The report's words: its language, and the calendar's working day when given."""

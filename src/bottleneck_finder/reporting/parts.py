@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,12 @@ from . import figures
 from .measures import ReportData, measure
 from .model import ReportOptions, SectionBuilder
 from .results import BeforeAfter, Flows, FoundModel, OptionalResults
+
+if TYPE_CHECKING:
+    from ..analysis.deadlines import DeadlineReport
+
+Deadlines = tuple["DeadlineReport", "DeadlineReport | None"]
+"""The deadline reports of the main log and of the "before" log (None without one)."""
 
 PARTS = ("compare", "drift", "causes", "flows", "model")
 # Above this many activity instances the model is drawn without fitness and precision: token
@@ -71,6 +78,7 @@ def optional_parts(
     top: int = 10,
     skip: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda _text: None,
+    deadlines: Deadlines | None = None,
 ) -> OptionalParts:
     """The optional sections for this log; notes say which were left out and why.
 
@@ -78,13 +86,53 @@ def optional_parts(
     is used as it is and left open, an `EventLog` is prepared on `options.calendar` here.
     `split` ("YYYY-MM-DD" or "auto") or `other_log` (the "before" log) asks for the
     comparison, whose errors (a date outside the log, …) are raised; `skip` names parts not
-    to make (see `PARTS`).
+    to make (see `PARTS`). `deadlines` (the deadline reports `analyze --deadline` makes of
+    the main log and of `other_log`) adds the on-time figures, per period when comparing.
     """
     with prepared(log, options.calendar) as p:
         if other_log is None:
-            return _parts(p, None, data, options, split, top, skip, progress)
-        with prepared(other_log, options.calendar) as other:
-            return _parts(p, other, data, options, split, top, skip, progress)
+            found = _parts(p, None, data, options, split, top, skip, progress)
+        else:
+            with prepared(other_log, options.calendar) as other:
+                found = _parts(p, other, data, options, split, top, skip, progress)
+        if deadlines is None:
+            return found
+        return replace(found, results=_with_ontime(p, found.results, deadlines, other_log))
+
+
+def _with_ontime(
+    p: PreparedLog,
+    results: OptionalResults,
+    deadlines: Deadlines,
+    other_log: EventLog | PreparedLog | None,
+) -> OptionalResults:
+    """The on-time figures of the main log, per period of the comparison when one was made."""
+    from ..analysis.ontime import Side, on_time
+
+    main, before = deadlines
+    sides: list[Side] = []
+    cmp = results.comparison
+    if cmp is not None and cmp.mode == "logs" and before is not None and other_log is not None:
+        other = other_log.log if isinstance(other_log, PreparedLog) else other_log
+        sides = [
+            Side(other, before, _period(before, 0)),
+            Side(p.log, main, _period(main, 1)),
+        ]
+    elif cmp is not None and cmp.mode == "split":
+        period = pd.concat(
+            [_period(cmp.before.log, 0), _period(cmp.after.log, 1)]
+        )  # the cases of each side of the split, straddling ones in neither
+        sides = [Side(p.log, main, period)]
+    return replace(results, ontime=on_time(p, main, sides))
+
+
+def _period(of: DeadlineReport | EventLog, number: int) -> pd.Series:
+    """Each case of a deadline report or a log in period `number`."""
+    if isinstance(of, EventLog):
+        labels = of.events["case"].astype(str).unique()
+    else:
+        labels = of.cases["case"].astype(str).to_numpy()
+    return pd.Series(number, index=pd.Index(labels), dtype="int64")
 
 
 def _parts(

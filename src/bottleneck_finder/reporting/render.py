@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..render.words import Words
 from .model import Block, Context, Figure, Paragraph, Section, SectionBuilder, Table
+from .section_ontime import ontime_section
 from .sections import (
     bottleneck_section,
     data_section,
@@ -23,6 +25,7 @@ from .sections import (
 
 # The order of the body; the executive summary is made last from every section's findings and
 # put first. Optional sections (compare, drift, …) are inserted before the methods.
+# The on-time section (with `report --deadline`) comes first, on the first page.
 CORE_BEFORE: tuple[SectionBuilder, ...] = (process_section, bottleneck_section, time_section)
 CORE_AFTER: tuple[SectionBuilder, ...] = (methods_section, data_section)
 _SVG_ROOT = re.compile(r"<svg\b", re.I)
@@ -52,7 +55,8 @@ def build_sections(
 ) -> tuple[Section, ...]:
     """Run every section builder (optional ones may return None) and put the summary first;
     `progress` hears each section's name before it is drawn (the sections draw the figures)."""
-    builders = (*CORE_BEFORE, *extra, *CORE_AFTER)
+    front = (ontime_section,) if ctx.results.ontime is not None else ()
+    builders = (*front, *CORE_BEFORE, *extra, *CORE_AFTER)
     body = []
     for i, builder in enumerate(builders, start=1):
         progress(f"drawing the report: {builder_name(builder)} ({i}/{len(builders)})")
@@ -122,6 +126,32 @@ def _environment(markdown: bool) -> jinja2.Environment:
     return env
 
 
+def short_workdays(sections: tuple[Section, ...], w: Words) -> tuple[Section, ...]:
+    """The sections with the working-day unit of their tables' number cells short ("3,2 ngày
+    LV"), each such table noting what the unit means: "ngày làm việc" in every cell pushed the
+    tables off the A4 column. Sentences keep the long unit."""
+    long, short = f" {w('unit_wd')}", f" {w('unit_wd_short')}"
+    if w.workday_s is None or long == short:
+        return sections
+
+    def shorter(table: Table) -> Table:
+        rows = tuple(
+            tuple(
+                cell.replace(long, short) if i < len(table.numeric) and table.numeric[i] else cell
+                for i, cell in enumerate(row)
+            )
+            for row in table.rows
+        )
+        if rows == table.rows:
+            return table
+        return replace(table, rows=rows, note=table.note or w.workday_note())
+
+    return tuple(
+        replace(s, blocks=tuple(shorter(b) if isinstance(b, Table) else b for b in s.blocks))
+        for s in sections
+    )
+
+
 def render(
     ctx: Context,
     sections: tuple[Section, ...],
@@ -133,6 +163,7 @@ def render(
 ) -> RenderedReport:
     """The HTML and Markdown text and the figure files of `sections`."""
     w = ctx.words
+    sections = short_workdays(sections, w)
     values = {
         "lang": w.lang,
         "title": title,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the analyses are imported when their part is made
     from ..analysis.discover import DiscoveredModel, ModelGraph
     from ..analysis.drift_model import DriftResult
     from ..analysis.flows import Handoffs, Rework, Variants
+    from ..analysis.ontime import OnTime
     from .figures import Series
 
 Pair = tuple[str, str]
@@ -68,13 +69,15 @@ class OptionalResults:
     `logs` lists every log of the report by file name for the data section (empty: the main
     log alone); `subtitle` adds lines under the title; `markers`, `weekly_series`,
     `throughput_series` and `wait_series` replace the main log's own lines in the core plots
-    (a comparison draws both periods)."""
+    (a comparison draws both periods); `ontime` holds the on-time figures of `report
+    --deadline`."""
 
     comparison: BeforeAfter | None = None
     drift: DriftResult | None = None
     causes: CauseBreakdown | None = None
     flows: Flows | None = None
     model: FoundModel | None = None
+    ontime: OnTime | None = None
     logs: tuple[tuple[str, ReportData], ...] = ()
     subtitle: tuple[str, ...] = ()
     markers: tuple[Marker, ...] = ()

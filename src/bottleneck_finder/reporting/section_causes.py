@@ -122,6 +122,7 @@ def causes_section(ctx: Context) -> Section | None:
                     total=mark + w.duration(float(first[f"{cause}_s"])),
                     all=mark + w.duration(float(first["wait_total_s"])),
                     count=w.count(int(first["count"])),
+                    clock="" if ctx.options.calendar is None else w("cmp_cause_real_time"),
                 ),
                 priority=14,
                 anchor="causes",

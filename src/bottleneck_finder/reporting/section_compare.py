@@ -333,7 +333,10 @@ def introduced_section(ctx: Context) -> Section | None:
         grown = _grown(ctx, top)
         if grown is not None:
             cause, before, after, added = grown
-            text += " " + w("f_cause_grew", cause=cause, before=before, after=after, change=added)
+            clock = "" if ctx.options.calendar is None else w("cmp_cause_real_time")
+            text += " " + w(
+                "f_cause_grew", cause=cause, before=before, after=after, change=added, clock=clock
+            )
         findings.append(
             Finding(
                 text=text,
