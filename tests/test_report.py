@@ -545,7 +545,7 @@ def test_comparison_numbers_come_from_the_compare_module(vi_report: Path) -> Non
             assert str(intro["source"]) in line and str(intro["target"]) in line
         else:
             assert f"trước “{intro['activity']}”" in line
-        assert words.duration(float(intro["added_wait_per_case_s"])) in line
+        assert words.duration(float(intro["added_wait_per_case_s"]), short=True) in line
     # the first finding is the change in throughput time
     summary = md[md.index("## Tóm tắt") : md.index('<a id="process">')]
     assert f"trung vị {words.duration(c.after_median_s)} thay vì" in summary
