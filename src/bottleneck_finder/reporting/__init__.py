@@ -20,6 +20,7 @@ from .. import __version__
 from ..prepared import PreparedLog
 from ..render.text import clock_text
 from .chromium import ChromiumError, find_chromium, html_to_pdf
+from .documents import result_documents
 from .measures import ReportData, measure
 from .model import Context, ReportOptions, Section, SectionBuilder
 from .parts import Deadlines
@@ -118,6 +119,7 @@ def build_report(
 
         document = ontime_document(ctx.results.ontime, ctx.options.procedure_column)
         files["deadlines.json"] = to_json(document)
+    files.update(result_documents(ctx))  # the figures of the report, as the commands write them
     warning = None
     if pdf:
         exe = chromium or find_chromium()
