@@ -312,7 +312,7 @@ def test_cli_reference_before_procedure_on_after_log(tmp_path: Path) -> None:
     assert 0 < ref["fitness"] < 1
     assert (out / "deviations.csv").exists()
     assert (
-        "(not in the procedure)"
+        "(not in the process)"
         in CliRunner()
         .invoke(cli, ["discover", str(AFTER), "--reference", str(reference), "-o", str(out), "-q"])
         .output
