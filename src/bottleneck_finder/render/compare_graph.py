@@ -33,6 +33,7 @@ from .dot import (
     MIN_PEN,
     NODE_BORDER,
     NODE_FILL,
+    PRINT_TEXT_PT,
     print_box,
     quoted,
     wait_color,
@@ -296,7 +297,7 @@ def comparison_maps(
         )
         return _pictures(comparison, acts, chosen, w, "measured", legend)[0], chosen
     max_edges, max_activities = MAX_EDGES, MAX_ACTIVITIES
-    best: tuple[tuple[bool, int], dict[str, str], DifferenceSelection] | None = None
+    best: tuple[tuple[bool, int, bool], dict[str, str], DifferenceSelection] | None = None
     while True:
         chosen = select_difference(comparison, max_activities, max_edges)
         for room in ROOMS:
@@ -304,13 +305,15 @@ def comparison_maps(
             fits = _fits(laid, legend)
             if not fits and max_edges > MIN_EDGES:
                 continue
-            flaws = (not fits, _overlaps(out))
-            if flaws == (False, 0):
+            # readable at all (its smallest text at `READABLE_PT` once printed), then no
+            # overlapping labels, then within the margin `print_box` keeps
+            flaws = (not _fits(laid, legend, loose=True), _overlaps(out), not fits)
+            if flaws == (False, 0, False):
                 return out, chosen
             if best is None or flaws < best[0]:
                 best = (flaws, out, chosen)
         if max_edges <= MIN_EDGES and best is not None:
-            # None fits with no overlap: the one that fits with the fewest overlaps.
+            # None fits with no overlap: a readable one with the fewest overlaps.
             return best[1], best[2]
         max_edges, max_activities = max_edges - 3, max_activities - 1
 
@@ -392,15 +395,16 @@ def _lay_out(
     return ids, eids, render_json("\n".join(layout_lines) + "\n")
 
 
-def _fits(laid: Mapping[str, Any], legend: bool = True) -> bool:
+def _fits(laid: Mapping[str, Any], legend: bool = True, loose: bool = False) -> bool:
     """Whether a laid-out difference map, scaled into a report column, keeps its smallest text
     readable (`COLUMN_PT`, `READABLE_PT`) and its height within a page (`PAGE_PT`); without
-    its `legend`, whether it fits a printed page with its smallest text readable (`print_box`)."""
+    its `legend`, whether it fits a printed page with its smallest text readable (`print_box`,
+    `loose`: at `READABLE_PT` itself, without the box's margin)."""
     x0, y0, x1, y1 = (float(v) for v in str(laid["bb"]).split(","))
     pad = PAD_PT if legend else PRINT_PAD_PT
     width, height = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
     if not legend:
-        most_wide, most_tall = print_box(SMALL_PT)
+        most_wide, most_tall = print_box(SMALL_PT * (PRINT_TEXT_PT / READABLE_PT if loose else 1))
         return width <= most_wide and height <= most_tall
     scale = min(1.0, COLUMN_PT / width)
     return SMALL_PT * scale >= READABLE_PT and height * scale <= PAGE_PT
