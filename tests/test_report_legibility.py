@@ -392,6 +392,11 @@ def test_printed_maps_of_the_sample_report_keep_6_pt_text(lang: str) -> None:
     legend was inside the map and the map was shrunk to 200 mm)."""
     found = _printed_maps(ROLLOUT, lang, SPLIT)
     _assert_printed_legibly(found, ("process", "difference"))
+    # the discovered model (BPMN), its legend inside the picture, at most 200 mm tall: it
+    # printed at 5.2 pt when fitted to the screen's column instead of the page
+    model = found["fig-model"]
+    assert model["count"] >= 10 and model["width"] <= 510.0 and model["height"] <= 568.0, model
+    assert model["smallest"] >= 6.0, model
 
 
 @pytest.mark.slow

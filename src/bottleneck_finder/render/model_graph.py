@@ -40,6 +40,8 @@ TEXT_PT = 12
 `FIT_WIDTH_PT` wide keeps it at 6 pt or more."""
 FIT_WIDTH_PT = 85.0 * TEXT_PT
 FIT_HEIGHT_PT = 1400.0  # the tallest picture once scaled to that column
+PRINT_WIDTH_PT, PRINT_HEIGHT_PT, PRINT_TEXT_PT = 509.0, 567.0, 6.1
+"""A printed report's figure: the A4 column and 200 mm of height, its text kept at 6.1 pt."""
 COLUMN_PT = 510.0
 PAD_IN = 0.3
 LEGEND_WRAP = 70  # characters of a legend line before it wraps
@@ -132,6 +134,7 @@ def model_dot(
     rankdir: str | None = None,
     projection: Projection | None = None,
     fit: bool = True,
+    printed: bool = False,
 ) -> str:
     """DOT of a BPMN diagram or Petri net: tasks with times done, median work and median wait
     before them (colour on the fixed wait scale), arcs between two tasks with that pair's
@@ -142,7 +145,9 @@ def model_dot(
     With `fit` (and Graphviz), the picture is laid out to fit a 180 mm column with its text at
     6 pt or more (`FIT_WIDTH_PT`, `FIT_HEIGHT_PT`, measured with `dot -Tplain`): top to bottom
     first (or in `rankdir`), then without the arcs' labels (their figures are on the boxes),
-    then left to right, then with tighter ranks; else the one that misses least."""
+    then left to right, then with tighter ranks; else the one that misses least. `printed`
+    fits the figure of a printed report instead: the A4 column and 200 mm of height
+    (`PRINT_WIDTH_PT`, `PRINT_HEIGHT_PT`) with its text at `PRINT_TEXT_PT` or more."""
     w, duration = words, words.duration
     tasks = _tasks(analysis)
     pairs = _pairs(analysis)
@@ -254,14 +259,22 @@ def model_dot(
         tries.append(("LR", False, 0.35))
     tries += [(rankdir or "TB", False, 0.15), (rankdir or "TB", False, 0.05)]
     best: tuple[float, str] = (math.inf, "")
+    if printed and ("LR", False, 0.35) not in tries:
+        tries.append(("LR", False, 0.35))
     for direction, arc_labels, ranksep in tries:
         dot = draw(direction, arc_labels, ranksep)
         width, height = _layout_size(dot)
-        scale_at = min(1.0, COLUMN_PT / width) if width > 0 else 1.0
-        if width <= FIT_WIDTH_PT and height * scale_at <= FIT_HEIGHT_PT:
-            return dot
-        # how far from fitting: the larger overshoot of width and scaled height
-        miss = max(width / FIT_WIDTH_PT, height * scale_at / FIT_HEIGHT_PT)
+        if printed:  # the text size once the page shrinks the picture into its frame
+            most = TEXT_PT / PRINT_TEXT_PT
+            miss = max(width / (PRINT_WIDTH_PT * most), height / (PRINT_HEIGHT_PT * most))
+            if miss <= 1.0:
+                return dot
+        else:
+            scale_at = min(1.0, COLUMN_PT / width) if width > 0 else 1.0
+            if width <= FIT_WIDTH_PT and height * scale_at <= FIT_HEIGHT_PT:
+                return dot
+            # how far from fitting: the larger overshoot of width and scaled height
+            miss = max(width / FIT_WIDTH_PT, height * scale_at / FIT_HEIGHT_PT)
         if miss < best[0]:
             best = (miss, dot)
     return best[1]

@@ -33,8 +33,8 @@ def model_section(ctx: Context) -> Section | None:
     if mined.fitness is None:
         blocks.append(Paragraph(w("model_no_quality"), kind="note"))
     blocks += [Paragraph(text, kind="note") for text in model_warnings(mined, w)]
-    # Laid out to fit the page column (top to bottom first), as discover draws it.
-    dot = model_dot(graph, ctx.data.analysis, words=w, projection=mined.projection)
+    # Laid out as discover draws it, fitted to the printed page (top to bottom first).
+    dot = model_dot(graph, ctx.data.analysis, words=w, projection=mined.projection, printed=True)
     figure = figures.graph_figure(dot, name="model", caption=w("model_caption"))
     blocks.append(figure if figure is not None else Paragraph(w("no_graph"), kind="warning"))
     return Section(id="model", title=w("model"), blocks=tuple(blocks))
