@@ -9,11 +9,22 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
-TOPICS = ("report", "topics", "maps", "terminal", "causes", "drift", "compare", "quality")
+TOPICS = (
+    "report",
+    "topics",
+    "maps",
+    "terminal",
+    "causes",
+    "drift",
+    "compare",
+    "quality",
+    "explore",
+)
 """report: the report's sentences; topics: its compare, drift, causes, flows and model
 sections; maps: the process map and model picture; terminal: analyze, discover, anonymize
 and the hand-off graph; causes, drift, compare: those commands' terminal text and pictures;
-quality: the data-quality warnings of every command (and of analysis.json, in English)."""
+quality: the data-quality warnings of every command (and of analysis.json, in English);
+explore: the page and terminal lines of `bottleneck explore`."""
 
 
 def read_topic(topic: str) -> dict[str, tuple[str, str]]:
