@@ -177,6 +177,9 @@ class Explorer:
             "shown": {
                 "activities": len(abstraction.activities),
                 "arrows": len(abstraction.arrows),
+                "drawn_arrows": len(abstraction.arrows)
+                + len(abstraction.starts)
+                + len(abstraction.ends),
                 "total_activities": abstraction.total_activities,
                 "total_arrows": abstraction.total_arrows,
             },
