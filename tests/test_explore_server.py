@@ -144,38 +144,58 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
         if os.environ.get("UPDATE_SCREENSHOTS"):
             (ROOT / "docs" / "explore.png").write_bytes(browser.screenshot())
 
-        act(browser, "const s = document.getElementById('activities'); s.value = '3';"
-            "s.dispatchEvent(new Event('change'))")
+        act(
+            browser,
+            "const s = document.getElementById('activities'); s.value = '3';"
+            "s.dispatchEvent(new Event('change'))",
+        )
         nodes, edges, shown = counts(browser)
         # a chain log: three activities cannot reach from start to end, so the map keeps
         # what the abstraction of `analyze --activities 3` keeps
         three = GraphOptions(activities=3, fit=False).abstraction(whole)
         assert nodes == len(three.activities) + 2 == shown["activities"] + 2
         assert edges == shown["drawn_arrows"]
-        assert json.loads(browser.evaluate("decodeURIComponent(location.hash.slice(1))"))[
-            "activities"] == "3"
+        assert (
+            json.loads(browser.evaluate("decodeURIComponent(location.hash.slice(1))"))["activities"]
+            == "3"
+        )
 
-        act(browser, "const p = document.getElementById('paths'); p.value = p.min;"
-            "p.dispatchEvent(new Event('change'))")
+        act(
+            browser,
+            "const p = document.getElementById('paths'); p.value = p.min;"
+            "p.dispatchEvent(new Event('change'))",
+        )
         nodes, edges, shown = counts(browser)
         one = GraphOptions(activities=3, paths=1, fit=False).abstraction(whole)
         assert edges == shown["drawn_arrows"] == len(one.arrows) + len(one.starts) + len(one.ends)
         assert browser.evaluate("document.getElementById('paths-value').textContent") == "1"
 
-        act(browser, "const m = document.getElementById('metric'); m.value = 'cases';"
-            "m.dispatchEvent(new Event('change'))")
+        act(
+            browser,
+            "const m = document.getElementById('metric'); m.value = 'cases';"
+            "m.dispatchEvent(new Event('change'))",
+        )
         assert "cases" in browser.evaluate("document.querySelector('#map svg').textContent")
 
-        act(browser, "const k = document.getElementById('filter-kind'); k.value = 'rework';"
-            "k.dispatchEvent(new Event('change')); document.getElementById('filter-apply').click()")
+        act(
+            browser,
+            "const k = document.getElementById('filter-kind'); k.value = 'rework';"
+            "k.dispatchEvent(new Event('change')); document.getElementById('filter-apply').click()",
+        )
         kept = browser.evaluate("window.explore.view.kept")
         assert kept == int(explorer.facts.rework.sum()) and kept < len(explorer.facts)
         assert browser.evaluate("document.querySelectorAll('#chips .chip').length") == 1
 
-        act(browser, "const a = document.getElementById('activities'); a.value = a.max;"
-            "a.dispatchEvent(new Event('change'))")
-        act(browser, "document.querySelector('#map g.edge[data-source]')"
-            ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        act(
+            browser,
+            "const a = document.getElementById('activities'); a.value = a.max;"
+            "a.dispatchEvent(new Event('change'))",
+        )
+        act(
+            browser,
+            "document.querySelector('#map g.edge[data-source]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        )
         edge = browser.evaluate("window.explore.edge")
         assert " → " in edge["title"] and edge["slowest"]
         assert browser.evaluate("document.getElementById('drawer').hidden") is False

@@ -127,7 +127,8 @@ def test_start_end_and_through(explorer: Explorer, raw: pd.DataFrame, tmp_path: 
     keep = (facts["start_act"] == start) & (facts["end_act"] == end) & passing
     assert 0 < keep.sum() < len(keep)
     state = ViewState(metric="cases").with_filters(
-        Filter("start", values=(start,)), Filter("end", values=(end,)),
+        Filter("start", values=(start,)),
+        Filter("end", values=(end,)),
         Filter("through", values=(through,)),
     )
     same_analysis(explorer, state, by_hand(raw, keep, tmp_path))
@@ -167,7 +168,9 @@ def test_state_round_trip_and_bad_states() -> None:
             ViewState.from_json(bad)
 
 
-def test_edge_drill_down_matches_the_hand_computation(explorer: Explorer, raw: pd.DataFrame) -> None:
+def test_edge_drill_down_matches_the_hand_computation(
+    explorer: Explorer, raw: pd.DataFrame
+) -> None:
     source, target = "Thẩm định hồ sơ", "Ký số phê duyệt"
     details = edge_details(explorer, ViewState(), source, target)
     ordered = raw.sort_values(["ma_ho_so", "end", "start"], kind="stable")
@@ -213,8 +216,12 @@ def test_exported_csv_reads_back_to_the_same_map(explorer: Explorer, tmp_path: P
     from bottleneck_finder.columns import LogColumns
 
     columns = LogColumns(
-        case="case", activity="activity", timestamp="end", start="start",
-        resource="resource", group="group",
+        case="case",
+        activity="activity",
+        timestamp="end",
+        start="start",
+        resource="resource",
+        group="group",
     )
     again = analyze(load_log(path, columns))
     chosen = explorer.select(state)

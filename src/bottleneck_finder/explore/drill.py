@@ -51,7 +51,11 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
     slow = waits.head(SLOWEST)
     codes = ex.case_codes([case_labels[int(c)] for c in slow["case_id"]])
     paths = case_paths(ex, codes)
-    counts, edges = np.histogram(seconds, bins=BINS) if len(seconds) else ([], [0.0])
+    counts: list[int] = []
+    edges: list[float] = [0.0]
+    if len(seconds):
+        found = np.histogram(seconds, bins=BINS)
+        counts, edges = found[0].tolist(), found[1].tolist()
     return {
         "title": w("ex_edge_title", source=source, target=target),
         "figures": [
@@ -154,7 +158,7 @@ def filtered_csv(ex: Explorer, state: ViewState) -> bytes:
 
     def names(column: str, shown: list[str]) -> pd.Series:
         codes = events[column].cat.codes.to_numpy()
-        out = np.asarray(shown + [""], dtype=object)[np.where(codes < 0, len(shown), codes)]
+        out = np.asarray([*shown, ""], dtype=object)[np.where(codes < 0, len(shown), codes)]
         return pd.Series(out)
 
     def times(column: str) -> pd.Series:

@@ -67,7 +67,7 @@ def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None
     ids = per_case["case_id"].to_numpy(dtype=np.int64)
 
     def spread(column: str, fill: int, dtype: type) -> np.ndarray:
-        out = np.full(n, fill, dtype=dtype)
+        out: np.ndarray = np.full(n, fill, dtype=dtype)
         out[ids] = per_case[column].fillna(fill).to_numpy(dtype=dtype)
         return out
 

@@ -63,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
     server: ExploreServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Say nothing: the terminal shows only the address and the stop."""
 
     def _allowed(self, query: dict[str, list[str]]) -> tuple[bool, bool]:
@@ -98,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         self._send(status, body, "application/json; charset=utf-8")
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+    def do_GET(self) -> None:
         """Serve the page, its data and its exports to the holder of the token."""
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
@@ -160,6 +160,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, render_dot(dot, "svg"), "image/svg+xml", disposition)
         elif path == "/export/log.csv":
             disposition = {"Content-Disposition": 'attachment; filename="explore-filtered.csv"'}
-            self._send(HTTPStatus.OK, filtered_csv(ex, state), "text/csv; charset=utf-8", disposition)
+            self._send(
+                HTTPStatus.OK, filtered_csv(ex, state), "text/csv; charset=utf-8", disposition
+            )
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")

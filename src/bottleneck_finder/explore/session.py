@@ -98,9 +98,10 @@ class Explorer:
             self.full.close()
 
     def _drop_selection(self) -> None:
-        if self.selection is not None and self.selection.prepared is not self.full:
-            if self.selection.prepared is not None:
-                self.selection.prepared.close()
+        chosen = self.selection
+        if chosen is not None and chosen.prepared not in (None, self.full):
+            assert chosen.prepared is not None
+            chosen.prepared.close()
         self.selection = None
 
     def case_name(self, code: int) -> str:
@@ -223,7 +224,9 @@ class Explorer:
         tz = self.full.log.display_tz
         return {
             "lang": w.lang,
-            "texts": {k: v[0 if w.lang == "vi" else 1] for k, v in MESSAGES.items() if k[:3] == "ex_"},
+            "texts": {
+                k: v[0 if w.lang == "vi" else 1] for k, v in MESSAGES.items() if k[:3] == "ex_"
+            },
             "source": self.options.log_path,
             "anonymized": self.options.anonymize,
             "cases": len(self.facts),
@@ -246,7 +249,11 @@ class Explorer:
             sliders.append("--no-anonymize")
         if not state.filters:
             line = [
-                "bottleneck", "report", self.options.log_path, *self.options.column_args, *sliders
+                "bottleneck",
+                "report",
+                self.options.log_path,
+                *self.options.column_args,
+                *sliders,
             ]
             return shlex.join(line)
         columns = ["--case", "case", "--activity", "activity", "--timestamp", "end"]

@@ -1,4 +1,4 @@
-"""What an explore view shows: sliders, metric and filters (the URL hash), and the cases they keep."""
+"""What an explore view shows: sliders, metric and filters (the URL hash), and the cases kept."""
 
 from __future__ import annotations
 
@@ -140,8 +140,10 @@ class Attribute:
 
     def counts(self) -> list[tuple[str, int]]:
         """Each value with the number of cases having it, most first."""
-        n = np.bincount(self.codes, minlength=len(self.labels)) if len(self.codes) else []
-        pairs = [(label, int(c)) for label, c in zip(self.labels, n, strict=False) if c > 0]
+        n = np.bincount(self.codes, minlength=len(self.labels)) if len(self.codes) else None
+        if n is None:
+            return []
+        pairs = [(label, int(c)) for label, c in zip(self.labels, n.tolist(), strict=False) if c]
         return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
