@@ -220,3 +220,32 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
             assert parts.scheme == "data" or (
                 parts.scheme == "http" and parts.hostname == "127.0.0.1"
             ), url
+
+
+def test_the_command_serves_and_stops_on_ctrl_c() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [sys.executable, "-m", "bottleneck_finder", "explore", str(SAMPLE), "--no-browser"]
+    process = subprocess.Popen(
+        [*command, "--attribute", "thu_tuc", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Serving http://127.0.0.1:"), line
+        url = line.split()[1]
+        status, _, body = get(url.replace("/?", "/api/meta?"))
+        assert status == 200 and "thu_tuc" in json.loads(body)["attributes"]
+        assert get(url.split("?")[0] + "api/meta")[0] == 403
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Stopped." in err

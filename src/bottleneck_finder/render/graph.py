@@ -47,10 +47,10 @@ from .graphviz import (
     RENDER_TIMEOUT_S,
     RenderError,
     dot_available,
-    picture_files,
     render_dot,
     render_plain,
 )
+from .graphviz import picture_files as draw_files
 from .svg_labels import measure
 from .words import ENGLISH, Words
 
@@ -590,3 +590,10 @@ def _legend(
             )
         )
     return f"{LEGEND_TABLE}{''.join(rows)}</TABLE>"
+
+
+def picture_files(
+    dots: dict[str, str], formats: list[str]
+) -> tuple[dict[str, bytes | str], str | None]:
+    """`render.graphviz.picture_files`, with Graphviz looked up in this module."""
+    return draw_files(dots, formats, available=dot_available())

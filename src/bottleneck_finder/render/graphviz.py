@@ -85,14 +85,15 @@ def _run_dot(dot_source: str, options: list[str]) -> bytes:
 
 
 def picture_files(
-    dots: dict[str, str], formats: list[str]
+    dots: dict[str, str], formats: list[str], available: bool | None = None
 ) -> tuple[dict[str, bytes | str], str | None]:
     """`{name}.{fmt}` files for each named DOT source and each of `formats` (`dot` writes the
     source itself). Without Graphviz the sources are written instead of the pictures, with a
-    warning saying what to install."""
+    warning saying what to install (`available`: whether Graphviz is there, else looked up)."""
     files: dict[str, bytes | str] = {}
     pictures = [f for f in formats if f != "dot"]
-    missing = bool(pictures) and not dot_available()
+    found = dot_available() if available is None else available
+    missing = bool(pictures) and not found
     if "dot" in formats or missing:
         files.update({f"{name}.dot": text for name, text in dots.items()})
     if missing:
