@@ -26,6 +26,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     **{base: (*PRESENTATION, *TOP) for base in ("model", "columns", "errors", "anonymize")},
     "render": ("reporting", *TOP),
     "reporting": TOP,
+    "explore": TOP,
 }
 
 

@@ -49,6 +49,7 @@ from .graphviz import (
     render_dot,
     render_plain,
 )
+from .graphviz import picture_files as draw_files
 from .legend import LegendRow, process_legend, process_legend_dot
 from .svg_labels import measure
 from .words import ENGLISH, Words
@@ -58,6 +59,7 @@ __all__ = [
     "FONT",
     "FORMATS",
     "GRAPHVIZ_HINT",
+    "MAP_METRICS",
     "MAX_PEN",
     "MIN_PEN",
     "NODE_BORDER",
@@ -70,6 +72,7 @@ __all__ = [
     "RenderError",
     "dot_available",
     "map_legend",
+    "node_ids",
     "picture_files",
     "process_dot",
     "process_map",
@@ -92,6 +95,10 @@ PAGE_WIDTH_PT, PAGE_HEIGHT_PT = print_box(TEXT_PT)
 """The largest map without its legend (`GraphOptions.legend` off) for the printed report
 (about 1,000 × 1,060 pt): scaled into the A4 column and at most 190 mm tall, its 12 pt text
 stays above 6 pt, and the legend, set under it in HTML, fits the same page."""
+MAP_METRICS = ("cases", "count", "median", "mean", "p90", "total")
+"""What the map's numbers show (`GraphOptions.metric`): case or absolute frequency, or the
+frequency with the median, mean, 90th percentile or total wait of each arrow."""
+_WAIT_COLUMN = {"mean": "wait_mean_s", "p90": "wait_p90_s", "total": "wait_total_s"}
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,10 @@ class GraphOptions:
     legend: bool = True
     """Draw the legend inside the map (at its foot); off, the map is fitted to a printed page
     (`PAGE_WIDTH_PT` × `PAGE_HEIGHT_PT`) and `map_legend` gives the legend to set beside it."""
+    metric: str = "median"
+    """The numbers on the map (`MAP_METRICS`): `cases` shows how many cases pass each box and
+    arrow, `count` how often; the wait metrics show the count and that wait. Colours stay the
+    median wait, widths the numbers shown."""
 
     def abstraction(self, analysis: Analysis) -> Abstraction:
         """What the map of `analysis` shows under these options."""
@@ -146,6 +157,7 @@ class _Edge:
     wait_median_s: float
     wait_p90_s: float
     wait_total_s: float
+    shown_s: float
 
 
 @dataclass(frozen=True)
@@ -162,21 +174,23 @@ class _Say:
     duration: Callable[[float], str]
 
 
-def _edges(transitions: pd.DataFrame) -> list[_Edge]:
-    """Transitions by count descending, ties by source then target."""
+def _edges(transitions: pd.DataFrame, metric: str = "median") -> list[_Edge]:
+    """Transitions by count (cases with `metric` cases) descending, ties by source, target."""
     if len(transitions) == 0:
         return []
     rows = zip(
         transitions["source"].astype(str).tolist(),
         transitions["target"].astype(str).tolist(),
-        transitions["count"].tolist(),
+        transitions["cases" if metric == "cases" else "count"].tolist(),
         transitions["wait_median_s"].tolist(),
         transitions["wait_p90_s"].tolist(),
         transitions["wait_total_s"].tolist(),
+        transitions[_WAIT_COLUMN.get(metric, "wait_median_s")].tolist(),
         strict=True,
     )
     edges = [
-        _Edge(s, t, int(c), to_float(m), to_float(p), to_float(w)) for s, t, c, m, p, w in rows
+        _Edge(s, t, int(c), to_float(m), to_float(p), to_float(w), to_float(x))
+        for s, t, c, m, p, w, x in rows
     ]
     return sorted(edges, key=lambda e: (-e.count, e.source, e.target))
 
@@ -224,20 +238,31 @@ def _endpoints(frame: pd.DataFrame) -> list[tuple[str, int]]:
     return sorted(((a, int(c)) for a, c in pairs), key=lambda p: (-p[1], p[0]))
 
 
-def _activity_rows(analysis: Analysis) -> dict[str, tuple[int, float]]:
-    """Activity → (instances, median processing time in seconds or NaN)."""
+def _activity_rows(analysis: Analysis, metric: str = "median") -> dict[str, tuple[int, float]]:
+    """Activity → (instances, or cases with `metric` cases; median processing time or NaN)."""
     acts = analysis.activities
     out: dict[str, tuple[int, float]] = {}
     if len(acts) == 0:
         return out
     for name, count, median in zip(
         acts["activity"].astype(str).tolist(),
-        acts["count"].tolist(),
+        acts["cases" if metric == "cases" else "count"].tolist(),
         acts["processing_median_s"].tolist(),
         strict=True,
     ):
         out[name] = (int(count), to_float(median))
     return out
+
+
+def node_ids(analysis: Analysis) -> dict[str, str]:
+    """The DOT node id of every activity of `analysis` (`a0`, `a1`, … by name; the map's
+    SVG titles carry them): the boxes and arrows of a map can be told apart by name."""
+    names = set(analysis.activities["activity"].astype(str))
+    for column in ("source", "target"):
+        names.update(analysis.transitions[column].astype(str))
+    for frame in (analysis.start_activities, analysis.end_activities):
+        names.update(frame["activity"].astype(str))
+    return {name: f"a{i}" for i, name in enumerate(sorted(names))}
 
 
 def process_dot(analysis: Analysis, options: GraphOptions = GraphOptions()) -> str:
@@ -310,16 +335,12 @@ def _process_dot(
     as listed, which often makes a narrower layout."""
     words = options.words
     say = _Say(words, words.duration)
-    rows = _activity_rows(analysis)
-    edges = _edges(analysis.transitions)
+    rows = _activity_rows(analysis, options.metric)
+    edges = _edges(analysis.transitions, options.metric)
     starts = _endpoints(analysis.start_activities)
     ends = _endpoints(analysis.end_activities)
-    names = set(rows)
-    names.update(e.source for e in edges)
-    names.update(e.target for e in edges)
-    names.update(a for a, _ in starts)
-    names.update(a for a, _ in ends)
-    ids = {name: f"a{i}" for i, name in enumerate(sorted(names))}
+    ids = node_ids(analysis)
+    names = set(ids)
 
     marks = _marks(analysis, options.top_marked)
     kept = set(view.arrows)
@@ -338,7 +359,9 @@ def _process_dot(
         if options.edge_causes is None
         else {(s, t): (c, share) for s, t, c, share in options.edge_causes}
     )
-    legend = _legend(say, analysis, largest, bool(marks), hot, view, work, causes is not None)
+    legend = _legend(
+        say, analysis, largest, bool(marks), hot, view, work, causes is not None, options.metric
+    )
     out: list[str] = ["digraph process {"]
     graph_attrs = [
         "rankdir=TB",
@@ -384,11 +407,11 @@ def _process_dot(
         )
     for name in sorted(names):
         if name in connected:
-            body.append(_node_line(say, name, ids[name], rows, hot, work))
+            body.append(_node_line(say, name, ids[name], rows, hot, work, options.metric))
     for name, n in start_shown:
         body.append(_endpoint_arrow(say, "start", ids[name], n, largest))
     for edge in sorted(shown, key=lambda e: (ids[e.source], ids[e.target])):
-        body.append(_edge_line(say, edge, ids, marks, largest, causes))
+        body.append(_edge_line(say, edge, ids, marks, largest, causes, options.metric))
     for name, n in end_shown:
         body.append(_endpoint_arrow(say, ids[name], "end", n, largest))
     out += [indent + line if line else line for line in body]
@@ -412,10 +435,11 @@ def _node_line(
     rows: dict[str, tuple[int, float]],
     hot: tuple[str, float] | None,
     work: bool,
+    metric: str = "median",
 ) -> str:
     w = say.words
     n, median = rows.get(name, (0, math.nan))
-    stats = w("graph_times", count=w.count(n))
+    stats = w("graph_cases" if metric == "cases" else "graph_times", count=w.count(n))
     tip = w("graph_node_tip", name=name, count=w.count(n))
     if work and not math.isnan(median):
         stats += " · " + w("graph_work", work=w.duration(median, short=True))
@@ -440,13 +464,16 @@ def _edge_line(
     marks: dict[tuple[str, str], _Mark],
     largest: int,
     causes: dict[tuple[str, str], tuple[str, float]] | None = None,
+    metric: str = "median",
 ) -> str:
     w, duration = say.words, say.duration
     colour = wait_color(edge.wait_median_s, w.workday_s)
     wait = duration(edge.wait_median_s)
-    # Working days in the short unit ("ngày LV"), which the legend's scale explains.
-    short = w.duration(edge.wait_median_s, short=True)
-    text = html(w("graph_times", count=w.count(edge.count))) + "<BR/>" + html(short)
+    text = html(w("graph_cases" if metric == "cases" else "graph_times", count=w.count(edge.count)))
+    if metric in _WAIT_COLUMN:
+        text += "<BR/>" + html(w(f"graph_wait_{metric}", wait=duration(edge.shown_s)))
+    elif metric == "median":  # working days short ("ngày LV"), as the legend's scale explains
+        text += "<BR/>" + html(w.duration(edge.wait_median_s, short=True))
     tip = w(
         "graph_edge_tip",
         source=edge.source,
@@ -509,6 +536,7 @@ def _legend(
     view: Abstraction,
     work: bool,
     by_cause: bool,
+    metric: str = "median",
 ) -> tuple[LegendRow, ...]:
     """The map's legend rows (`legend.process_legend`)."""
     return process_legend(
@@ -521,6 +549,7 @@ def _legend(
         view=view,
         work=work,
         by_cause=by_cause,
+        metric=metric,
     )
 
 
@@ -544,28 +573,12 @@ def map_legend(
         view,
         analysis.log.has_start_times,
         options.edge_causes is not None,
+        options.metric,
     )
 
 
 def picture_files(
     dots: dict[str, str], formats: list[str]
 ) -> tuple[dict[str, bytes | str], str | None]:
-    """`{name}.{fmt}` files for each named DOT source and each of `formats` (`dot` writes the
-    source itself). Without Graphviz the sources are written instead of the pictures, with a
-    warning saying what to install."""
-    files: dict[str, bytes | str] = {}
-    pictures = [f for f in formats if f != "dot"]
-    missing = bool(pictures) and not dot_available()
-    if "dot" in formats or missing:
-        files.update({f"{name}.dot": text for name, text in dots.items()})
-    if missing:
-        names = ", ".join(f"{name}.{fmt}" for name in dots for fmt in pictures)
-        written = ", ".join(f"{name}.dot" for name in dots)
-        return files, (
-            f"Graphviz 'dot' is not installed, so {names} could not be drawn; {written} "
-            f"written instead — {GRAPHVIZ_HINT}"
-        )
-    for name, text in dots.items():
-        for fmt in pictures:
-            files[f"{name}.{fmt}"] = render_dot(text, fmt)
-    return files, None
+    """`render.graphviz.picture_files`, with Graphviz looked up in this module."""
+    return draw_files(dots, formats, available=dot_available())

@@ -82,3 +82,28 @@ def _run_dot(dot_source: str, options: list[str]) -> bytes:
         detail = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
         raise RenderError(f"Graphviz failed to draw the process map: {detail or 'no output'}")
     return done.stdout
+
+
+def picture_files(
+    dots: dict[str, str], formats: list[str], available: bool | None = None
+) -> tuple[dict[str, bytes | str], str | None]:
+    """`{name}.{fmt}` files for each named DOT source and each of `formats` (`dot` writes the
+    source itself). Without Graphviz the sources are written instead of the pictures, with a
+    warning saying what to install (`available`: whether Graphviz is there, else looked up)."""
+    files: dict[str, bytes | str] = {}
+    pictures = [f for f in formats if f != "dot"]
+    found = dot_available() if available is None else available
+    missing = bool(pictures) and not found
+    if "dot" in formats or missing:
+        files.update({f"{name}.dot": text for name, text in dots.items()})
+    if missing:
+        names = ", ".join(f"{name}.{fmt}" for name in dots for fmt in pictures)
+        written = ", ".join(f"{name}.dot" for name in dots)
+        return files, (
+            f"Graphviz 'dot' is not installed, so {names} could not be drawn; {written} "
+            f"written instead — {GRAPHVIZ_HINT}"
+        )
+    for name, text in dots.items():
+        for fmt in pictures:
+            files[f"{name}.{fmt}"] = render_dot(text, fmt)
+    return files, None

@@ -91,13 +91,17 @@ def process_legend(
     view: Abstraction,
     work: bool,
     by_cause: bool,
+    metric: str = "median",
 ) -> tuple[LegendRow, ...]:
     """The process map's legend: colours, widths, numbers, the waiting definition and what the
     map hides (`view`)."""
     rows = [
         LegendRow("title", w("graph_legend_title")),
         LegendRow("text", w("graph_legend_box_work" if work else "graph_legend_box")),
-        LegendRow("text", w("graph_legend_arrow")),
+        LegendRow(
+            "text",
+            w("graph_legend_arrow" if metric == "median" else f"graph_legend_arrow_{metric}"),
+        ),
     ]
     if by_cause:
         rows.append(LegendRow("text", w("graph_legend_cause")))

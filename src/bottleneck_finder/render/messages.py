@@ -19,12 +19,14 @@ TOPICS = (
     "compare",
     "quality",
     "ontime",
+    "explore",
 )
 """report: the report's sentences; topics: its compare, drift, causes, flows and model
 sections; maps: the process map and model picture; terminal: analyze, discover, anonymize
 and the hand-off graph; causes, drift, compare: those commands' terminal text and pictures;
 quality: the data-quality warnings of every command (and of analysis.json, in English); ontime:
-the report's on-time section and the clock statement of every command."""
+the report's on-time section and the clock statement of every command; explore: the page and
+terminal lines of `bottleneck explore`."""
 
 
 def read_topic(topic: str) -> dict[str, tuple[str, str]]:

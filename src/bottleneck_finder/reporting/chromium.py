@@ -275,13 +275,18 @@ class Browser:
 
     def open(self, path: Path, *, width: int = 1000, height: int = 1400) -> PageReport:
         """Load a local HTML file in a viewport of `width` x `height` CSS pixels."""
+        return self.open_url(path.resolve().as_uri(), width=width, height=height)
+
+    def open_url(self, url: str, *, width: int = 1000, height: int = 1400) -> PageReport:
+        """Load `url` (a local file or a server on this machine) in a `width` x `height`
+        viewport; the report lists what the page asked for."""
         self.report = PageReport()
         self._events.clear()
         self.call(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
         )
-        self.call("Page.navigate", {"url": path.resolve().as_uri()})
+        self.call("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
         self.call("Runtime.evaluate", {"expression": "document.fonts.ready", "awaitPromise": True})
         return self.report

@@ -1,0 +1,129 @@
+"""The `bottleneck explore` command: the process map in the browser, with sliders and filters."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import options as opt
+from .loading import load_from_params, load_with_columns
+
+COLUMN_FLAGS = {
+    "case": "--case",
+    "activity": "--activity",
+    "timestamp": "--timestamp",
+    "start": "--start-timestamp",
+    "resource": "--resource",
+    "group": "--group",
+    "lifecycle": "--lifecycle",
+    "columns_file": "--columns",
+    "milestones": "--milestones",
+    "timestamp_format": "--timestamp-format",
+    "tz": "--tz",
+    "encoding": "--encoding",
+    "sheet": "--sheet",
+}
+"""The column options repeated in the equivalent `report` command line."""
+
+
+def column_args(params: dict[str, Any]) -> tuple[str, ...]:
+    """The column options given, as command-line words (for the equivalent command)."""
+    out: list[str] = []
+    for key, flag in COLUMN_FLAGS.items():
+        if params.get(key) is not None:
+            out += [flag, str(params[key])]
+    for key in ("bad_rows", "duplicates"):
+        default = "fail" if key == "bad_rows" else "keep"
+        if params.get(key) not in (None, default):
+            out += [f"--{key.replace('_', '-')}", str(params[key])]
+    if params.get("merge_traces"):
+        out.append("--merge-traces")
+    return tuple(out)
+
+
+@click.command(
+    epilog="Examples:\n\n\b\n"
+    "  bottleneck explore event_logs/one_stop_shop_after.csv --attribute thu_tuc\n"
+    "  bottleneck explore dossiers.csv --case ma_ho_so --port 8765 --no-browser\n\n"
+    "Serves the page on 127.0.0.1 only, with a random token in its address; nothing is "
+    "fetched from the internet. Case ids and officers are pseudonyms unless --no-anonymize."
+)
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    help="A case column to filter on (e.g. thu_tuc, the procedure); repeat for more. Officers "
+    "and units are always offered.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@click.option(
+    "--anonymize/--no-anonymize",
+    default=True,
+    show_default=True,
+    help="Show case ids and officers as pseudonyms (Case 17, Officer 03), as the report does.",
+)
+@opt.top_option("Bottlenecks marked on the map (#1, #2, …).")
+@opt.lang_option()
+@opt.quiet_option
+@opt.column_options
+def explore(
+    log: Path,
+    attributes: tuple[str, ...],
+    port: int,
+    no_browser: bool,
+    anonymize: bool,
+    top: int,
+    lang: str,
+    quiet: bool,
+    **params: Any,
+) -> None:
+    """Explore the process map in the browser: sliders, metric, filters, drill-down."""
+    from ..analysis.deadlines import case_column
+    from ..explore.server import ExploreServer
+    from ..explore.session import ExploreOptions, Explorer
+
+    w = opt.words_for(lang)
+    progress = opt.Progress(quiet)
+    wanted = list(dict.fromkeys(attributes))
+    values: dict[str, Any] = {}
+    if wanted:
+        event_log, values = load_with_columns(log, params, wanted, quiet=quiet, progress=progress)
+    else:
+        event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+    progress.stage("measuring the whole log")
+    options = ExploreOptions(
+        words=w,
+        anonymize=anonymize,
+        top=top,
+        log_path=str(log),
+        column_args=column_args(params),
+    )
+    columns = {c: case_column(event_log, values[c]) for c in wanted}
+    explorer = Explorer(event_log, options, columns)
+    try:
+        server = ExploreServer(explorer, port=port)
+    except OSError as exc:
+        explorer.close()
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})") from exc
+    progress.done()
+    click.echo(w("ex_serving", url=server.url))
+    if not anonymize:
+        click.echo(w("ex_not_anonymized"), err=True)
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(explorer.close)
+        cleanup.callback(server.server_close)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo(w("ex_stopped"), err=True)

@@ -1,0 +1,94 @@
+"""The facts the explore filters test, read once from the whole log: per case and per attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..prepared import PreparedLog
+from .state import Attribute, CaseFacts
+
+Namer = Callable[[str | None], str]
+
+
+def attribute_of(cases: np.ndarray, values: np.ndarray, raw: pd.Index, name: Namer) -> Attribute:
+    """An attribute from (case code, value code) pairs (value code -1: not recorded, left out),
+    its values shown as `name` says (two raw values shown alike become one value)."""
+    known = values >= 0
+    cases, values = cases[known], values[known]
+    shown = [name(str(v)) for v in raw]
+    labels = tuple(sorted(set(shown)))
+    index = {label: i for i, label in enumerate(labels)}
+    remap = np.array([index[s] for s in shown], dtype=np.int64)
+    codes = remap[values] if len(values) else np.zeros(0, dtype=np.int64)
+    key = np.unique(cases.astype(np.int64) * max(1, len(labels)) + codes)
+    width = max(1, len(labels))
+    return Attribute(labels=labels, cases=key // width, codes=key % width)
+
+
+def case_attribute(labels: np.ndarray, values: pd.Series) -> Attribute:
+    """A case column (one value per case label, `analysis.deadlines.case_column`) as an
+    attribute over the cases numbered as `labels`."""
+    aligned = values.reindex(pd.Index(labels)).astype("string")
+    codes, uniques = pd.factorize(aligned, sort=True)
+    return attribute_of(
+        np.arange(len(labels), dtype=np.int64), codes.astype(np.int64), uniques, lambda v: v or ""
+    )
+
+
+def event_attribute(p: PreparedLog, column: str, name: Namer) -> Attribute:
+    """An event column (`resource`, `group`) as "the case has an event with this value"."""
+    events = p.log.events
+    return attribute_of(
+        events["case"].cat.codes.to_numpy(dtype=np.int64),
+        events[column].cat.codes.to_numpy(dtype=np.int64),
+        events[column].cat.categories,
+        name,
+    )
+
+
+def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None) -> CaseFacts:
+    """Every case's first and last real time, first and last activity, rework and the
+    activities it passes through, from the step table `analyze` reads (one query each)."""
+    events = p.log.events
+    labels = np.asarray(events["case"].cat.categories.astype(str), dtype=object)
+    n = len(labels)
+    engine = p.session("lean")
+    per_case = engine.frame(
+        "SELECT s.case_id, min(c.first_us) AS first_us, min(c.last_us) AS last_us, "
+        "any_value(s.activity) FILTER (WHERE s.source IS NULL) AS first_act, "
+        "any_value(s.activity) FILTER (WHERE s.is_last) AS last_act, "
+        "count(*) > count(DISTINCT s.activity) AS rework "
+        "FROM steps AS s JOIN case_spans AS c ON s.case_id = c.case_id GROUP BY s.case_id"
+    )
+    pairs = engine.frame("SELECT DISTINCT case_id, activity FROM steps")
+    ids = per_case["case_id"].to_numpy(dtype=np.int64)
+
+    def spread(column: str, fill: int, dtype: type) -> np.ndarray:
+        out: np.ndarray = np.full(n, fill, dtype=dtype)
+        out[ids] = per_case[column].fillna(fill).to_numpy(dtype=dtype)
+        return out
+
+    return CaseFacts(
+        labels=labels,
+        first_us=spread("first_us", 0, np.int64),
+        last_us=spread("last_us", 0, np.int64),
+        start=spread("first_act", -1, np.int64),
+        end=spread("last_act", -1, np.int64),
+        rework=spread("rework", 0, bool),
+        activities=tuple(str(a) for a in events["activity"].cat.categories),
+        pair_case=pairs["case_id"].to_numpy(dtype=np.int64),
+        pair_activity=pairs["activity"].to_numpy(dtype=np.int64),
+        tz=p.log.display_tz,
+        attributes=dict(attributes or {}),
+    )
+
+
+def case_numbers(facts: CaseFacts) -> np.ndarray:
+    """Each case's number (1, 2, … by first event, ties by id): its pseudonym in the page."""
+    order = np.lexsort((facts.labels.astype(str), facts.first_us))
+    numbers = np.empty(len(order), dtype=np.int64)
+    numbers[order] = np.arange(1, len(order) + 1)
+    return numbers

@@ -1,0 +1,303 @@
+/* bottleneck explore: the page. Plain JavaScript, no library, nothing fetched but this server. */
+"use strict";
+
+const KINDS = ["date", "attribute", "start", "end", "through", "rework", "duration"];
+const page = { meta: null, view: null, state: null, box: null, home: null, busy: 0 };
+window.explore = page; // for the tests: page.ready, page.view
+
+const $ = (id) => document.getElementById(id);
+const t = (key, values) => {
+  let text = (page.meta && page.meta.texts[key]) || key;
+  for (const [k, v] of Object.entries(values || {})) text = text.split("{" + k + "}").join(v);
+  return text;
+};
+const token = new URLSearchParams(location.search).get("token") || "";
+function url(path, params) {
+  const q = new URLSearchParams(params || {});
+  if (token) q.set("token", token);
+  return path + "?" + q.toString();
+}
+async function getJSON(path, params) {
+  const answer = await fetch(url(path, params), { credentials: "same-origin" });
+  const data = await answer.json();
+  if (!answer.ok) throw new Error(data.error || answer.statusText);
+  return data;
+}
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "onclick") node.addEventListener("click", v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+function readHash() {
+  const raw = decodeURIComponent(location.hash.slice(1));
+  const base = { activities: "25", paths: "45", metric: "median", filters: [] };
+  if (!raw) return base;
+  try { return Object.assign(base, JSON.parse(raw)); } catch (e) { return base; }
+}
+function stateText() { return JSON.stringify(page.state); }
+
+function showError(message) { $("message").textContent = t("ex_error", { message: message }); }
+
+async function start() {
+  page.meta = await getJSON("/api/meta");
+  document.documentElement.lang = page.meta.lang;
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  $("title").textContent = t("ex_title");
+  $("source").textContent = page.meta.source;
+  $("privacy").textContent = t(page.meta.anonymized ? "ex_anonymized" : "ex_not_anonymized");
+  for (const m of page.meta.metrics) $("metric").append(el("option", { value: m }, t("ex_metric_" + m)));
+  for (const k of KINDS) $("filter-kind").append(el("option", { value: k }, t("ex_kind_" + k)));
+  $("filter-kind").addEventListener("change", filterFields);
+  $("filter-apply").addEventListener("click", addFilter);
+  $("metric").addEventListener("change", () => change({ metric: $("metric").value }));
+  for (const name of ["activities", "paths"]) {
+    const slider = $(name);
+    slider.addEventListener("input", () => { $(name + "-value").textContent = sliderText(slider); });
+    slider.addEventListener("change", () => change({ [name]: sliderText(slider) }));
+  }
+  $("fit").addEventListener("click", fit);
+  $("drawer-close").addEventListener("click", () => { $("drawer").hidden = true; });
+  window.addEventListener("hashchange", () => { page.state = readHash(); load(); });
+  zoomAndPan($("map"));
+  filterFields();
+  page.state = readHash();
+  await load();
+}
+
+function sliderText(slider) {
+  return Number(slider.value) >= Number(slider.max) ? "all" : String(slider.value);
+}
+function sliderAt(slider, value, total) {
+  slider.max = String(Math.max(1, total));
+  slider.value = value === "all" ? slider.max : String(Math.min(total, parseInt(value, 10) || total));
+}
+
+function change(part) {
+  page.state = Object.assign({}, page.state, part);
+  history.replaceState(null, "", "#" + encodeURIComponent(stateText()));
+  return load();
+}
+
+async function load() {
+  page.busy += 1;
+  page.ready = false;
+  $("message").textContent = "";
+  try {
+    const view = await getJSON("/api/view", { state: stateText() });
+    page.view = view;
+    render(view);
+  } catch (e) {
+    showError(e.message);
+  } finally {
+    page.busy -= 1;
+    page.ready = page.busy === 0;
+  }
+}
+
+function render(view) {
+  $("kept").textContent = view.kept_text;
+  $("metric").value = page.state.metric;
+  $("command").textContent = view.command;
+  $("command-note").textContent = page.state.filters.length ? t("ex_command_filtered") : "";
+  $("export-svg").href = url("/export/map.svg", { state: stateText() });
+  $("export-csv").href = url("/export/log.csv", { state: stateText() });
+  $("link").value = location.href;
+  renderChips();
+  const figures = $("figures");
+  figures.replaceChildren();
+  if (view.empty) {
+    $("map").replaceChildren();
+    $("message").textContent = view.message;
+    return;
+  }
+  for (const [label, value] of view.figures) figures.append(el("tr", {}, el("td", {}, label), el("td", {}, value)));
+  sliderAt($("activities"), page.state.activities, view.shown.total_activities);
+  sliderAt($("paths"), page.state.paths, view.shown.total_arrows);
+  $("activities-value").textContent = sliderText($("activities"));
+  $("paths-value").textContent = sliderText($("paths"));
+  const holder = $("map");
+  holder.innerHTML = view.svg.slice(view.svg.indexOf("<svg"));
+  const svg = holder.querySelector("svg");
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  const vb = svg.viewBox.baseVal;
+  page.home = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+  page.box = Object.assign({}, page.home);
+  for (const edge of svg.querySelectorAll("g.edge")) {
+    const ends = edge.querySelector("title").textContent.split("->");
+    const names = ends.map((id) => view.names[id]);
+    if (names[0] && names[1]) {
+      edge.dataset.source = names[0];
+      edge.dataset.target = names[1];
+    }
+  }
+  holder.dataset.nodes = String(svg.querySelectorAll("g.node").length);
+  holder.dataset.edges = String(svg.querySelectorAll("g.edge").length);
+}
+
+function chipText(f) {
+  const kind = t("ex_kind_" + f.kind);
+  if (f.kind === "date" || f.kind === "duration")
+    return `${kind} ${f.low ? t("ex_from") + " " + f.low : ""} ${f.high ? t("ex_to") + " " + f.high : ""}`;
+  if (f.kind === "attribute") return `${f.column}: ${(f.values || []).join(", ")}`;
+  if (f.kind === "rework") return kind;
+  return `${kind}: ${(f.values || []).join(", ")}`;
+}
+function renderChips() {
+  const chips = $("chips");
+  chips.replaceChildren();
+  page.state.filters.forEach((f, i) => {
+    const remove = el("button", { type: "button", title: t("ex_remove"), "aria-label": t("ex_remove"),
+      onclick: () => change({ filters: page.state.filters.filter((_, j) => j !== i) }) }, "×");
+    chips.append(el("span", { class: "chip" }, chipText(f), " ", remove));
+  });
+}
+
+function multi(id, values) {
+  const select = el("select", { id: id, multiple: "multiple" });
+  for (const v of values) select.append(el("option", { value: Array.isArray(v) ? v[0] : v },
+    Array.isArray(v) ? `${v[0]} (${v[1]})` : v));
+  return select;
+}
+function filterFields() {
+  const kind = $("filter-kind").value;
+  const box = $("filter-fields");
+  box.replaceChildren();
+  if (kind === "date") {
+    const m = page.meta;
+    box.append(t("ex_from"), el("input", { id: "f-low", type: "date", value: m.first_day, min: m.first_day, max: m.last_day }),
+      t("ex_to"), el("input", { id: "f-high", type: "date", value: m.last_day, min: m.first_day, max: m.last_day }));
+  } else if (kind === "duration") {
+    box.append(t("ex_from"), el("input", { id: "f-low", type: "number", min: "0", step: "any" }),
+      t("ex_to"), el("input", { id: "f-high", type: "number", min: "0", step: "any" }));
+  } else if (kind === "attribute") {
+    const columns = el("select", { id: "f-column" });
+    for (const name of Object.keys(page.meta.attributes)) columns.append(el("option", { value: name }, name));
+    const values = el("div", { id: "f-values-box" });
+    const fill = () => values.replaceChildren(multi("f-values", page.meta.attributes[columns.value] || []));
+    columns.addEventListener("change", fill);
+    box.append(columns, values);
+    fill();
+  } else if (kind !== "rework") {
+    box.append(multi("f-values", page.meta.activities));
+  }
+}
+function addFilter() {
+  const kind = $("filter-kind").value;
+  const f = { kind: kind };
+  const chosen = $("f-values") ? Array.from($("f-values").selectedOptions).map((o) => o.value) : [];
+  if (kind === "date" || kind === "duration") {
+    f.low = $("f-low").value;
+    f.high = $("f-high").value;
+  } else if (kind === "attribute") {
+    f.column = $("f-column").value;
+    f.values = chosen;
+  } else if (kind !== "rework") {
+    f.values = chosen;
+  }
+  if (f.values && !f.values.length) return;
+  return change({ filters: page.state.filters.concat([f]) });
+}
+
+function setBox(svg) {
+  const b = page.box;
+  svg.setAttribute("viewBox", `${b.x} ${b.y} ${b.w} ${b.h}`);
+}
+function fit() {
+  const svg = $("map").querySelector("svg");
+  if (!svg || !page.home) return;
+  page.box = Object.assign({}, page.home);
+  setBox(svg);
+}
+function zoomAndPan(holder) {
+  let drag = null;
+  holder.addEventListener("wheel", (e) => {
+    const svg = holder.querySelector("svg");
+    if (!svg || !page.box) return;
+    e.preventDefault();
+    const r = svg.getBoundingClientRect();
+    const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
+    const b = page.box;
+    const scale = Math.max(b.w / r.width, b.h / r.height);
+    const px = b.x + (e.clientX - r.left - (r.width - b.w / scale) / 2) * scale;
+    const py = b.y + (e.clientY - r.top - (r.height - b.h / scale) / 2) * scale;
+    page.box = { x: px - (px - b.x) * k, y: py - (py - b.y) * k, w: b.w * k, h: b.h * k };
+    setBox(svg);
+  }, { passive: false });
+  holder.addEventListener("mousedown", (e) => {
+    if (!page.box) return;
+    drag = { x: e.clientX, y: e.clientY, box: Object.assign({}, page.box), moved: false };
+  });
+  window.addEventListener("mousemove", (e) => {
+    const svg = holder.querySelector("svg");
+    if (!drag || !svg) return;
+    const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 3) { drag.moved = true; holder.classList.add("dragging"); }
+    if (!drag.moved) return;
+    const r = svg.getBoundingClientRect();
+    const scale = Math.max(drag.box.w / r.width, drag.box.h / r.height);
+    page.box = Object.assign({}, drag.box, { x: drag.box.x - dx * scale, y: drag.box.y - dy * scale });
+    setBox(svg);
+  });
+  window.addEventListener("mouseup", () => { setTimeout(() => { drag = null; }, 0); holder.classList.remove("dragging"); });
+  holder.addEventListener("dblclick", fit);
+  holder.addEventListener("click", (e) => {
+    if (drag && drag.moved) return;
+    const edge = e.target.closest("g.edge");
+    if (edge && edge.dataset.source) {
+      e.preventDefault();
+      for (const other of holder.querySelectorAll("g.edge.selected")) other.classList.remove("selected");
+      edge.classList.add("selected");
+      showEdge(edge.dataset.source, edge.dataset.target);
+    }
+  });
+}
+
+function table(head, rows) {
+  const out = el("table", {});
+  out.append(el("tr", {}, ...head.map((h) => el("th", {}, h))));
+  for (const r of rows) out.append(el("tr", {}, ...r.map((c) => el("td", {}, c))));
+  return out;
+}
+function openDrawer(...children) {
+  $("drawer-body").replaceChildren(...children);
+  $("drawer").hidden = false;
+}
+async function showEdge(source, target) {
+  page.ready = false;
+  try {
+    const d = await getJSON("/api/edge", { state: stateText(), source: source, target: target });
+    page.edge = d;
+    const most = Math.max(1, ...d.histogram.map((b) => b.count));
+    const bars = d.histogram.map((b) => {
+      const bar = el("div", { class: "bar" });
+      bar.style.width = `${(100 * b.count) / most}%`;
+      return [`${b.from} – ${b.to}`, b.count, bar];
+    });
+    const slowest = d.slowest.map((c) => [
+      el("button", { type: "button", class: "case-link", onclick: () => showCase(c.number) }, c.case),
+      c.wait, c.path.join(" → ")]);
+    openDrawer(el("h2", { id: "drawer-title" }, d.title),
+      table(["", ""], d.figures),
+      el("h2", {}, t("ex_edge_histogram")), table(["", "", ""], bars),
+      el("h2", {}, t("ex_slowest")), table([t("ex_col_case"), t("ex_col_wait"), t("ex_col_path")], slowest));
+  } catch (e) { showError(e.message); } finally { page.ready = page.busy === 0; }
+}
+async function showCase(number) {
+  page.ready = false;
+  try {
+    const d = await getJSON("/api/case", { n: String(number) });
+    page.case = d;
+    const rows = d.steps.map((s) => [s.activity, s.start, s.end, s.wait, s.work, s.officer, s.unit]);
+    openDrawer(el("h2", { id: "drawer-title" }, d.title),
+      table([t("ex_col_activity"), t("ex_col_start"), t("ex_col_end"), t("ex_col_wait"), t("ex_col_work"),
+        t("ex_col_officer"), t("ex_col_unit")], rows));
+  } catch (e) { showError(e.message); } finally { page.ready = page.busy === 0; }
+}
+
+start().catch((e) => showError(e.message));
