@@ -57,3 +57,25 @@ def test_compare_accepts_every_real_log(tmp_path: Path, name: str) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert (out / "comparison.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", LOGS or ["(no shared logs)"])
+def test_explore_opens_every_real_log(name: str) -> None:
+    """`explore`'s first view of each shared log, as its page asks for it: a map with boxes
+    and arrows, its figures, and no real case id in what the page receives."""
+    from bottleneck_finder.api import load_log
+    from bottleneck_finder.explore.session import Explorer
+    from bottleneck_finder.explore.state import ViewState
+
+    log = load_log(shared_log(name))
+    explorer = Explorer(log)
+    try:
+        view = explorer.view(ViewState())
+    finally:
+        explorer.close()
+    assert not view["empty"] and view["kept"] == view["total"] == log.events["case"].nunique()
+    assert view["svg"].count('class="node"') >= 2 and 'class="edge"' in view["svg"]
+    assert view["figures"] and view["shown"]["activities"] >= 1
+    first = str(log.events["case"].cat.categories[0])
+    assert len(first) < 4 or first not in str(view)
