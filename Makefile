@@ -32,7 +32,7 @@ demo: $(STAMP) graphviz chromium
 	$(BIN)/bottleneck drift event_logs/one_stop_shop_rollout.csv -o reports/rollout_drift
 	$(BIN)/bottleneck causes event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after_causes
 	$(BIN)/bottleneck discover event_logs/one_stop_shop_after.csv -o reports/one_stop_shop_after_model --format svg,png
-	$(BIN)/bottleneck report event_logs/one_stop_shop_rollout.csv --split 2025-04-14 -o reports/rollout_report
+	$(BIN)/bottleneck report event_logs/one_stop_shop_rollout.csv --split 2025-04-14 --deadline 5wd -o reports/rollout_report
 
 ## Lint, type-check and run the whole test suite.
 test: $(STAMP) graphviz chromium lint pytest
