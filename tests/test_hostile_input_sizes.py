@@ -71,12 +71,15 @@ def test_report_on_100000_activities_in_two_cases_draws_a_small_map(
     out = tmp_path / "out"
     code, output = run(["report", str(wide), "--no-pdf", "--lang", "en", "-q", "-o", str(out)])
     assert code == 0, output
-    assert {p.name for p in out.iterdir()} == {"figures", "report.md", "report.html"}
+    written = {p.name for p in out.iterdir()}
+    assert written == {"figures", "report.md", "report.html", "analysis.json", "drift.json"}
     svg = (out / "figures" / "process.svg").read_text()
     boxes = {name for name in (f"Activity {i:06d}" for i in range(100_000)) if name in svg}
     assert 1 <= len(boxes) <= 25  # the default budget
-    # the legend counts what is hidden: every activity but the boxes drawn
-    assert f"Hidden: {100_000 - len(boxes):,} of 100,000 activities" in svg
+    # the legend, set under the map in the report, counts what is hidden: every activity but
+    # the boxes drawn
+    legend = (out / "report.md").read_text("utf-8")
+    assert f"Hidden: {100_000 - len(boxes):,} of 100,000 activities" in legend
 
 
 @pytest.mark.slow
