@@ -94,11 +94,12 @@ ASOF LEFT JOIN {CLOCK_TABLE} AS we ON s.end_us >= we.from_us
 ASOF LEFT JOIN {CLOCK_TABLE} AS wp ON s.source_end_us >= wp.from_us
 """,
     )
-    # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too
+    # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too; the
+    # running sums of real time are left out (nothing reads them on this view)
     engine.materialize(
         "steps",
         """
-SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us),
+SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us, cum_wait_us, cum_work_us),
   CASE WHEN source IS NULL THEN NULL
     ELSE greatest(coalesce(work_start_us, work_end_us) - work_source_end_us, 0) END AS wait_us,
   work_end_us - work_start_us AS processing_us
