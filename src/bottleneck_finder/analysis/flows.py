@@ -120,6 +120,8 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     sequence), each with its share of cases and throughput time (first start to last end)."""
     engine, log = flow_session(p)
     engine.materialize("flow_variants", sql.variants(engine))
+    if int(engine.frame("SELECT coalesce(sum(collisions), 0) AS n FROM flow_variants")["n"][0]):
+        engine.materialize("flow_variants", sql.variants_exact(engine))
     totals = engine.frame("SELECT count(*) AS n, coalesce(sum(cases), 0) AS c FROM flow_variants")
     limit = "" if top is None else f"LIMIT {int(top)}"
     rows = engine.frame(f"SELECT * FROM flow_variants ORDER BY cases DESC, variant {limit}")
@@ -199,7 +201,9 @@ def rework(p: PreparedLog) -> Rework:
     repeat, and the waiting and working time spent inside the loops; data-entry steps done
     again are called out (see `is_data_entry`, `is_re_entry`)."""
     engine, log = flow_session(p)
-    per = engine.frame(sql.rework_by_activity())
+    sql.prepare_repeats(engine)
+    cases = len(log.events["case"].cat.categories)
+    per = engine.frame(sql.rework_by_activity(engine, cases))
     summary = engine.frame(sql.rework_summary()).iloc[0]
     work_known = log.has_start_times
     per["label"] = _labels(log, "activity", per["activity"])

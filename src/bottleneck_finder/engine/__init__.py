@@ -55,7 +55,7 @@ class Engine:
         self.con: Any = duckdb.connect(":memory:")
         self.con.execute(f"SET threads = {os.cpu_count() or 1}")
         self.con.execute("SET preserve_insertion_order = false")
-        self._registered: set[str] = set()
+        self._registered: dict[str, Any] = {}
         self._materialized: set[str] = set()
 
     def register(self, name: str, table: Any) -> None:
@@ -65,7 +65,7 @@ class Engine:
             self.con.execute(f"DROP TABLE {name}")
             self._materialized.discard(name)
         self.con.register(name, table)
-        self._registered.add(name)
+        self._registered[name] = table
 
     def materialize(self, name: str, sql: str) -> None:
         """Compute `sql` once into the temporary table `name` for several later queries,
@@ -74,11 +74,20 @@ class Engine:
             scratch = f"{name}__new"
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {scratch} AS {sql}")
             self.con.unregister(name)
-            self._registered.discard(name)
+            del self._registered[name]
             self.con.execute(f"ALTER TABLE {scratch} RENAME TO {name}")
         else:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         self._materialized.add(name)
+
+    def registered(self, name: str) -> Any | None:
+        """The Arrow table registered as `name` (None when `name` is not one: materialized,
+        or unknown)."""
+        return self._registered.get(name)
+
+    def has_table(self, name: str) -> bool:
+        """Whether `name` is registered or materialized in this session."""
+        return name in self._registered or name in self._materialized
 
     def arrow(self, sql: str) -> Any:
         """Run a query and return its result as an Arrow table (large results, no pandas)."""

@@ -1,116 +1,152 @@
 """Variants, rework and hand-offs in SQL over the detailed step table, without re-sorting it.
 
 Every query reads `steps` with detail (see `transitions.steps`): its `pos`, `cum_wait_us` and
-`cum_work_us` carry the case order, so no query sorts the events again. Rework follows from
-one grouping by (case, activity): the instances after the first are the repeats, a repeat
-right after the same activity (`source = activity`) is a self-loop, and the waiting and
-working time inside the loops of one activity telescopes to the running sums at its last
-instance minus those at its first. Loops of different activities of a case are merged as
-intervals (first, last] of positions before their steps are counted once.
+`cum_work_us` carry the case order, so no query sorts the events again. Rework reads the
+repeats (`flow_repeats`: each instance whose activity occurred before in its case, with its
+previous occurrence), a small table built once per session (`prepare_repeats`); the waiting
+and working time inside a loop is the difference of the running sums at its two ends.
 """
 
 from __future__ import annotations
 
 from . import Engine
 
-# One row per case and activity: instances, first and last position, the running sums and
-# end times at both, and what the activity's own steps add up to.
-_GROUPS = """
-SELECT case_id, activity, count(*) AS n,
-  min(pos) AS first_pos, max(pos) AS last_pos,
-  arg_min(cum_wait_us, pos) AS first_wait_us, arg_max(cum_wait_us, pos) AS last_wait_us,
-  arg_min(cum_work_us, pos) AS first_work_us, arg_max(cum_work_us, pos) AS last_work_us,
-  arg_min(end_us, pos) AS first_end_us, arg_max(end_us, pos) AS last_end_us{extra}
-FROM {steps} GROUP BY case_id, activity
+REPEATS = "flow_repeats"
+
+_REPEATS = """
+SELECT * FROM (
+  SELECT case_id, activity, pos, lag(pos) OVER o AS prev_pos,
+    cum_wait_us, lag(cum_wait_us) OVER o AS prev_cum_wait_us,
+    cum_work_us, lag(cum_work_us) OVER o AS prev_cum_work_us,
+    end_us, lag(end_us) OVER o AS prev_end_us
+  FROM {steps}
+  WINDOW o AS (PARTITION BY case_id, activity ORDER BY pos)
+) AS r WHERE prev_pos IS NOT NULL
 """
+
+
+def repeats(steps: str = "steps") -> str:
+    """SQL: one row per repeat (an instance whose activity occurred before in its case):
+    `case_id`, `activity`, `pos`, `cum_wait_us`, `cum_work_us`, `end_us`, and the same of the
+    previous occurrence (`prev_pos`, `prev_cum_wait_us`, `prev_cum_work_us`, `prev_end_us`)."""
+    return _REPEATS.format(steps=steps)
+
+
+def prepare_repeats(engine: Engine) -> None:
+    """Make the repeats of the detailed `steps` queryable as `flow_repeats` (once): in numpy
+    when the step table was built in process in case order, else by the SQL window."""
+    if engine.has_table(REPEATS):
+        return
+    from .repeats import from_steps
+
+    built = engine.registered("steps")
+    table = None if built is None else from_steps(built)
+    if table is not None:
+        engine.register(REPEATS, table)
+    else:
+        engine.materialize(REPEATS, repeats())
 
 
 def variants(engine: Engine, steps: str = "steps") -> str:
     """SQL: one row per distinct activity sequence (`variant`: the activity codes in case
     order, comma-separated) with `steps`, `cases` and the exact median and p90 of the cases'
-    throughput time (first start to last end: `duration_median_us`, `duration_p90_us`)."""
+    throughput time (first start to last end: `duration_median_us`, `duration_p90_us`).
+
+    Cases are grouped by a hash of their sequence and `collisions` counts the groups whose
+    sequences differ (two sequences with one hash); the caller must then use
+    `variants_exact`, which groups by the sequences themselves (slower).
+    """
     q = engine.quantiles("duration_us", {"median": 0.5, "p90": 0.9}, "duration")
     return f"""
 WITH per_case AS (
-  SELECT case_id, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant,
-    count(*) AS steps,
+  SELECT list(activity ORDER BY pos) AS sequence, count(*) AS steps,
     max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
   FROM {steps} GROUP BY case_id
 )
-SELECT variant, any_value(steps) AS steps, count(*) AS cases, {q}
+SELECT array_to_string(min(sequence), ',') AS variant, any_value(steps) AS steps,
+  count(*) AS cases, {q}, CAST(min(sequence) <> max(sequence) AS INTEGER) AS collisions
+FROM per_case GROUP BY hash(sequence)
+"""
+
+
+def variants_exact(engine: Engine, steps: str = "steps") -> str:
+    """SQL: the table of `variants`, grouped by the sequences themselves."""
+    q = engine.quantiles("duration_us", {"median": 0.5, "p90": 0.9}, "duration")
+    return f"""
+WITH per_case AS (
+  SELECT string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant,
+    count(*) AS steps, max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
+  FROM {steps} GROUP BY case_id
+)
+SELECT variant, any_value(steps) AS steps, count(*) AS cases, {q}, 0 AS collisions
 FROM per_case GROUP BY variant
 """
 
 
-def rework_by_activity(steps: str = "steps") -> str:
+def rework_by_activity(engine: Engine, cases: int, steps: str = "steps") -> str:
     """SQL: per activity, `cases` with a repeat, `repeats` (instances beyond the first in
-    their case), `self_loops`, the time inside its loops (`added_wait_us`, `added_work_us`,
-    `added_elapsed_us`: from the end of the first instance to the end of the last, per case),
-    and over all its instances `all_cases`, `instances`, `wait_us` and `work_us`."""
-    extra = (
-        ",\n  sum(CASE WHEN source = activity THEN 1 ELSE 0 END) AS self_loops,"
-        "\n  sum(coalesce(wait_us, 0)) AS wait_us, sum(coalesce(processing_us, 0)) AS work_us"
-    )
+    their case), `self_loops` (repeats right after the same activity), the time inside its
+    loops (`added_wait_us`, `added_work_us`, `added_elapsed_us`: from each previous instance
+    to the repeat), and over all its instances `all_cases`, `instances`, `wait_us` and
+    `work_us`. Needs `prepare_repeats`; `cases` is the number of case codes."""
+    distinct = engine.bitmap_count("case_id", cases, 1) or "count(DISTINCT case_id)"
     return f"""
-WITH g AS ({_GROUPS.format(steps=steps, extra=extra)})
-SELECT activity,
-  count(CASE WHEN n > 1 THEN 1 END) AS cases,
-  sum(n - 1) AS repeats,
-  sum(self_loops) AS self_loops,
-  sum(last_wait_us - first_wait_us) AS added_wait_us,
-  sum(last_work_us - first_work_us) AS added_work_us,
-  sum(last_end_us - first_end_us) AS added_elapsed_us,
-  count(*) AS all_cases,
-  sum(n) AS instances,
-  sum(wait_us) AS wait_us,
-  sum(work_us) AS work_us
-FROM g GROUP BY activity
+WITH r AS (
+  SELECT activity, count(DISTINCT case_id) AS cases, count(*) AS repeats,
+    sum(CASE WHEN prev_pos = pos - 1 THEN 1 ELSE 0 END) AS self_loops,
+    sum(cum_wait_us - prev_cum_wait_us) AS added_wait_us,
+    sum(cum_work_us - prev_cum_work_us) AS added_work_us,
+    sum(end_us - prev_end_us) AS added_elapsed_us
+  FROM {REPEATS} GROUP BY activity
+),
+a AS (
+  SELECT activity, {distinct} AS all_cases, count(*) AS instances,
+    sum(coalesce(wait_us, 0)) AS wait_us, sum(coalesce(processing_us, 0)) AS work_us
+  FROM {steps} GROUP BY activity
+)
+SELECT a.activity, coalesce(r.cases, 0) AS cases, coalesce(r.repeats, 0) AS repeats,
+  coalesce(r.self_loops, 0) AS self_loops, r.added_wait_us, r.added_work_us,
+  r.added_elapsed_us, a.all_cases, a.instances, a.wait_us, a.work_us
+FROM a LEFT JOIN r ON a.activity = r.activity
 """
 
 
-def rework_summary(steps: str = "steps", spans: str = "case_spans") -> str:
+def rework_summary(spans: str = "case_spans") -> str:
     """SQL: one row: `cases`, `affected` (cases with a repeat), `repeats`, `self_loops`, and
     the waiting and working time of the steps inside any loop (`wait_us`, `work_us`), each
-    step counted once however many loops hold it.
+    step counted once however many loops hold it. Needs `prepare_repeats`.
 
-    A step at position p lies inside a loop when some activity of its case occurs before p and
-    again at or after p: p in (first, last] of that activity's positions. Those intervals of a
-    case, taken by their first position, merge into islands (a new island starts where an
-    interval begins at or after the end of every earlier one); the time inside an island is
-    the running sum at its end minus the one at its start.
+    A step at position p lies inside a loop when a repeat at or after p has its previous
+    occurrence before p: p in (prev_pos, pos] of some repeat. Those intervals of a case,
+    taken by their start, merge into islands (a new island begins where an interval starts
+    at or after the end of every earlier one); the time inside an island is the running sum
+    at its end minus the one at its start.
     """
     return f"""
-WITH g AS ({_GROUPS.format(steps=steps, extra="")} HAVING count(*) > 1),
-marked AS (
+WITH marked AS (
   SELECT *,
-    CASE WHEN first_pos < max(last_pos) OVER (PARTITION BY case_id ORDER BY first_pos
+    CASE WHEN prev_pos < max(pos) OVER (PARTITION BY case_id ORDER BY prev_pos, pos
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END AS opens
-  FROM g
+  FROM {REPEATS}
 ),
 numbered AS (
-  SELECT *, sum(opens) OVER (PARTITION BY case_id ORDER BY first_pos
+  SELECT *, sum(opens) OVER (PARTITION BY case_id ORDER BY prev_pos, pos
     ROWS UNBOUNDED PRECEDING) AS island
   FROM marked
 ),
 islands AS (
   SELECT case_id,
-    arg_max(last_wait_us, last_pos) - arg_min(first_wait_us, first_pos) AS wait_us,
-    arg_max(last_work_us, last_pos) - arg_min(first_work_us, first_pos) AS work_us
+    arg_max(cum_wait_us, pos) - arg_min(prev_cum_wait_us, prev_pos) AS wait_us,
+    arg_max(cum_work_us, pos) - arg_min(prev_cum_work_us, prev_pos) AS work_us
   FROM numbered GROUP BY case_id, island
-),
-loops AS (
-  SELECT count(DISTINCT case_id) AS affected, coalesce(sum(wait_us), 0) AS wait_us,
-    coalesce(sum(work_us), 0) AS work_us
-  FROM islands
-),
-counts AS (
-  SELECT coalesce(sum(CASE WHEN source = activity THEN 1 ELSE 0 END), 0) AS self_loops
-  FROM {steps}
 )
-SELECT (SELECT count(*) FROM {spans}) AS cases, loops.affected,
-  (SELECT coalesce(sum(n - 1), 0) FROM g) AS repeats, counts.self_loops,
-  loops.wait_us, loops.work_us
-FROM loops, counts
+SELECT (SELECT count(*) FROM {spans}) AS cases,
+  (SELECT count(DISTINCT case_id) FROM {REPEATS}) AS affected,
+  (SELECT count(*) FROM {REPEATS}) AS repeats,
+  (SELECT coalesce(sum(CASE WHEN prev_pos = pos - 1 THEN 1 ELSE 0 END), 0)
+   FROM {REPEATS}) AS self_loops,
+  coalesce(sum(wait_us), 0) AS wait_us, coalesce(sum(work_us), 0) AS work_us
+FROM islands
 """
 
 
