@@ -119,7 +119,7 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     """The distinct activity sequences of the cases, the `top` most frequent first (ties by the
     sequence), each with its share of cases and throughput time (first start to last end)."""
     engine, log = flow_session(p)
-    engine.materialize("flow_variants", sql.variants(engine))
+    engine.materialize("flow_variants", sql.variant_table(engine))
     if int(engine.frame("SELECT coalesce(sum(collisions), 0) AS n FROM flow_variants")["n"][0]):
         engine.materialize("flow_variants", sql.variants_exact(engine))
     totals = engine.frame("SELECT count(*) AS n, coalesce(sum(cases), 0) AS c FROM flow_variants")

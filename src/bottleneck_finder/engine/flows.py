@@ -9,6 +9,8 @@ and working time inside a loop is the difference of the running sums at its two 
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import Engine
 
 REPEATS = "flow_repeats"
@@ -32,19 +34,55 @@ def repeats(steps: str = "steps") -> str:
     return _REPEATS.format(steps=steps)
 
 
+def _runs(engine: Engine) -> Any | None:
+    """The case runs of the session's step table when it was built in process in case order."""
+    from .sequences import CaseRuns
+
+    built = engine.registered("steps")
+    return None if built is None else CaseRuns.of(built)
+
+
 def prepare_repeats(engine: Engine) -> None:
     """Make the repeats of the detailed `steps` queryable as `flow_repeats` (once): in numpy
     when the step table was built in process in case order, else by the SQL window."""
     if engine.has_table(REPEATS):
         return
-    from .repeats import from_steps
+    from .sequences import repeats as numpy_repeats
 
-    built = engine.registered("steps")
-    table = None if built is None else from_steps(built)
+    runs = _runs(engine)
+    table = None if runs is None else numpy_repeats(engine.registered("steps"), runs)
     if table is not None:
         engine.register(REPEATS, table)
     else:
         engine.materialize(REPEATS, repeats())
+
+
+def variant_table(engine: Engine) -> str:
+    """SQL for the table of `variants`: from variant numbers found in numpy (registered as
+    `flow_case_variants` and `flow_variant_sequences`) when the step table is in case order,
+    else the hashed SQL of `variants`."""
+    from .sequences import variants as numpy_variants
+
+    runs = _runs(engine)
+    found = None if runs is None else numpy_variants(runs)
+    if found is None:
+        return variants(engine)
+    engine.register("flow_case_variants", found[0])
+    engine.register("flow_variant_sequences", found[1])
+    q = engine.quantiles("last_us - first_us", {"median": 0.5, "p90": 0.9}, "duration")
+    return f"""
+WITH per_variant AS (
+  SELECT v.variant AS number, any_value(s.steps) AS steps, count(*) AS cases, {q}
+  FROM flow_case_variants AS v JOIN case_spans AS s ON s.case_id = v.case_id
+  GROUP BY v.variant
+),
+names AS (
+  SELECT variant AS number, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant
+  FROM flow_variant_sequences GROUP BY variant
+)
+SELECT n.variant, p.steps, p.cases, p.duration_median_us, p.duration_p90_us, 0 AS collisions
+FROM per_variant AS p JOIN names AS n ON n.number = p.number
+"""
 
 
 def variants(engine: Engine, steps: str = "steps") -> str:
