@@ -123,8 +123,7 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     if int(engine.frame("SELECT coalesce(sum(collisions), 0) AS n FROM flow_variants")["n"][0]):
         engine.materialize("flow_variants", sql.variants_exact(engine))
     totals = engine.frame("SELECT count(*) AS n, coalesce(sum(cases), 0) AS c FROM flow_variants")
-    limit = "" if top is None else f"LIMIT {int(top)}"
-    rows = engine.frame(f"SELECT * FROM flow_variants ORDER BY cases DESC, variant {limit}")
+    rows = engine.frame(sql.variant_rows(engine, top))
     n_cases = int(totals["c"].iloc[0])
     names = log.events["activity"].cat.categories
     acts = [

@@ -209,9 +209,6 @@ def _measure(
     default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
     from ..analysis.analyze import analyze as run_analysis
 
-    progress.stage("measuring waiting times")
-    result = run_analysis(prepared, top=top)
-    prepared.release("lean")  # the flows read their own, detailed step table
     found_flows = None
     flows_note = None
     events = len(prepared.log.events)
@@ -219,6 +216,11 @@ def _measure(
         with_flows = events <= FLOWS_AUTO_LIMIT
         if not with_flows:
             flows_note = words("an_flows_skipped", events=words.count(events))
+    progress.stage("measuring waiting times")
+    if with_flows:
+        prepared.session("detail")  # one step table for both (see `PreparedLog.session`)
+    result = run_analysis(prepared, top=top)
+    prepared.release("lean")  # the flows read their own, detailed step table
     if with_flows:
         from ..analysis.flows import flows as count_flows
 

@@ -57,10 +57,13 @@ def prepare_repeats(engine: Engine) -> None:
         engine.materialize(REPEATS, repeats())
 
 
+NUMBERED = "flow_variant_sequences"
+
+
 def variant_table(engine: Engine) -> str:
-    """SQL for the table of `variants`: from variant numbers found in numpy (registered as
+    """SQL for the table `flow_variants`: from variant numbers found in numpy (registered as
     `flow_case_variants` and `flow_variant_sequences`) when the step table is in case order,
-    else the hashed SQL of `variants`."""
+    else the hashed SQL of `variants`. Read it with `variant_rows`."""
     from .sequences import variants as numpy_variants
 
     runs = _runs(engine)
@@ -68,20 +71,38 @@ def variant_table(engine: Engine) -> str:
     if found is None:
         return variants(engine)
     engine.register("flow_case_variants", found[0])
-    engine.register("flow_variant_sequences", found[1])
+    engine.register(NUMBERED, found[1])
     q = engine.quantiles("last_us - first_us", {"median": 0.5, "p90": 0.9}, "duration")
     return f"""
-WITH per_variant AS (
-  SELECT v.variant AS number, any_value(s.steps) AS steps, count(*) AS cases, {q}
-  FROM flow_case_variants AS v JOIN case_spans AS s ON s.case_id = v.case_id
-  GROUP BY v.variant
-),
+SELECT v.variant AS number, any_value(s.steps) AS steps, count(*) AS cases, {q},
+  0 AS collisions
+FROM flow_case_variants AS v JOIN case_spans AS s ON s.case_id = v.case_id
+GROUP BY v.variant
+"""
+
+
+def variant_rows(engine: Engine, top: int | None) -> str:
+    """SQL: the `top` (None: all) rows of `flow_variants` by cases, then by `variant` (the
+    activity codes in case order, comma-separated, as text); where the variants are numbered
+    (`variant_table`), the text is made only for the rows that can be among them."""
+    limit = "" if top is None else f"LIMIT {int(top)}"
+    if not engine.has_table(NUMBERED):
+        return f"SELECT * FROM flow_variants ORDER BY cases DESC, variant {limit}"
+    cut = (
+        "0"
+        if top is None
+        else f"(SELECT coalesce(min(cases), 0) FROM "
+        f"(SELECT cases FROM flow_variants ORDER BY cases DESC {limit}) AS t)"
+    )
+    return f"""
+WITH chosen AS (SELECT * FROM flow_variants WHERE cases >= {cut}),
 names AS (
   SELECT variant AS number, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant
-  FROM flow_variant_sequences GROUP BY variant
+  FROM {NUMBERED} WHERE variant IN (SELECT number FROM chosen) GROUP BY variant
 )
-SELECT n.variant, p.steps, p.cases, p.duration_median_us, p.duration_p90_us, 0 AS collisions
-FROM per_variant AS p JOIN names AS n ON n.number = p.number
+SELECT n.variant, c.steps, c.cases, c.duration_median_us, c.duration_p90_us
+FROM chosen AS c JOIN names AS n ON n.number = c.number
+ORDER BY c.cases DESC, n.variant {limit}
 """
 
 
