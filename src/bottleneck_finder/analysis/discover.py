@@ -172,9 +172,7 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
     if total > limit:
         buckets = max(1, -(-total // limit))
         where = f"WHERE hash(case_id) % {buckets} = 0"
-    rows = engine.frame(
-        f"SELECT case_id, activity, pos FROM steps {where} ORDER BY case_id, pos"
-    )
+    rows = engine.frame(f"SELECT case_id, activity, pos FROM steps {where} ORDER BY case_id, pos")
     names = log.events["activity"].cat.categories
     cases = log.events["case"].cat.categories
     return pd.DataFrame(

@@ -195,6 +195,7 @@ REWORK_COLUMNS = (
     "added_elapsed_total_s",
 )
 
+
 def rework(p: PreparedLog) -> Rework:
     """Repeated steps per activity (self-loops and back-loops), the share of cases with any
     repeat, and the waiting and working time spent inside the loops; data-entry steps done

@@ -85,6 +85,7 @@ FLOWS_AUTO_LIMIT = 2_000_000
     f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
     "of the analysis in time and memory).",
 )
+@opt.engine_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -104,11 +105,14 @@ def analyze(
     deadline_column: str | None,
     procedure: str | None,
     with_flows: bool | None,
+    memory_limit: str,
+    temp_dir: Path | None,
     lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
+    opt.apply_engine_options(memory_limit, temp_dir)
     graph_formats = opt.parse_formats(formats)
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline)
     w = opt.words_for(lang, calendar)

@@ -12,12 +12,26 @@ from ..model import EventLog
 from . import Engine, event_table, in_process, instances, stats, transitions
 
 
+STEP_BYTES = {False: 60, True: 200}  # memory per event of building the lean / detailed steps
+
+
 def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
     """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
     times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
     queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
     `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
+    if not engine.holds_in_process(len(log.events), STEP_BYTES[detail]):
+        # too large to build beside the events: the engine builds it within its memory limit
+        engine.register("events", event_table(log.events))
+        inst = instances.activity_instances("events", paired=False)
+        if log.has_lifecycle:
+            engine.materialize("lifecycle_queue", instances.queue("events"))
+            inst = instances.activity_instances("lifecycle_queue", paired=True)
+        engine.materialize("steps", transitions.steps(inst, **options))
+        engine.materialize("case_spans", stats.case_spans(inst))
+        engine.drop("events")  # the engine's own tables hold all that is read from now on
+        return
     if log.has_lifecycle:  # the queue is computed once for pairing and counting
         engine.register("events", event_table(log.events))
         engine.materialize("lifecycle_queue", instances.queue("events"))
