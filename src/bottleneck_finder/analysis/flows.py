@@ -124,6 +124,7 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
         engine.materialize("flow_variants", sql.variants_exact(engine))
     totals = engine.frame("SELECT count(*) AS n, coalesce(sum(cases), 0) AS c FROM flow_variants")
     rows = engine.frame(sql.variant_rows(engine, top))
+    sql.drop_variant_numbers(engine)
     n_cases = int(totals["c"].iloc[0])
     names = log.events["activity"].cat.categories
     acts = [
@@ -205,6 +206,7 @@ def rework(p: PreparedLog) -> Rework:
     cases = len(log.events["case"].cat.categories)
     per = engine.frame(sql.rework_by_activity(engine, cases))
     summary = engine.frame(sql.rework_summary()).iloc[0]
+    engine.drop(sql.REPEATS)
     work_known = log.has_start_times
     per["label"] = _labels(log, "activity", per["activity"])
     rows: list[dict[str, object]] = []

@@ -81,6 +81,12 @@ GROUP BY v.variant
 """
 
 
+def drop_variant_numbers(engine: Engine) -> None:
+    """Release the variant numbers of `variant_table` once `variant_rows` has been read."""
+    engine.drop("flow_case_variants")
+    engine.drop(NUMBERED)
+
+
 def variant_rows(engine: Engine, top: int | None) -> str:
     """SQL: the `top` (None: all) rows of `flow_variants` by cases, then by `variant` (the
     activity codes in case order, comma-separated, as text); where the variants are numbered

@@ -11,7 +11,6 @@ from ..calendar import WorkCalendar
 from ..model import EventLog
 from . import Engine, event_table, in_process, instances, stats, transitions
 
-
 STEP_BYTES = {False: 60, True: 200}  # memory per event of building the lean / detailed steps
 
 

@@ -43,8 +43,8 @@ class CaseRuns:
         if steps.num_rows == 0:
             return None
         try:
-            case = _column(steps, "case_id").astype(np.int64)
-            activity = _column(steps, "activity").astype(np.int64)
+            case = _column(steps, "case_id")
+            activity = _column(steps, "activity")
             pos = _column(steps, "pos")
         except ValueError:
             return None
@@ -72,7 +72,11 @@ def repeats(steps: Any, runs: CaseRuns) -> Any | None:
     if (len(firsts) * kinds).bit_length() + pos_bits > KEY_BITS:
         return None
     run = np.repeat(np.arange(len(firsts), dtype=np.int64), np.diff(np.append(firsts, len(pos))))
-    key = ((run * kinds + activity) << pos_bits) | (pos - 1)
+    key = run * kinds
+    key += activity
+    key <<= pos_bits
+    key |= pos - 1
+    del run
     key.sort()
     group = key >> pos_bits
     again = np.flatnonzero(group[1:] == group[:-1]) + 1
@@ -116,17 +120,21 @@ def variants(runs: CaseRuns) -> tuple[Any, Any] | None:
     powers = np.full(int(pos.max()), _MULTIPLIER, dtype=np.uint64)
     powers[0] = 1
     powers = np.multiply.accumulate(powers)  # wraps mod 2^64
-    terms = (activity.astype(np.uint64) + np.uint64(1)) * powers[pos - 1]
+    terms = activity.astype(np.uint64)
+    terms += np.uint64(1)
+    terms *= powers[pos - 1]
     digest = np.add.reduceat(terms, firsts) ^ (lengths.astype(np.uint64) * _MULTIPLIER)
+    del terms
     _, first_case, variant = np.unique(digest, return_index=True, return_inverse=True)
     variant = variant.astype(np.int64)
-    step_variant = np.repeat(variant, lengths)
-    same_length = lengths == lengths[first_case[variant]]
-    counterpart = firsts[first_case[step_variant]] + pos - 1
-    if not bool(same_length.all()) or not bool(
-        (activity == activity[np.minimum(counterpart, n - 1)]).all()
-    ):
+    if not bool((lengths == lengths[first_case[variant]]).all()):
         return None
+    # each step's counterpart in its variant's first case (same length: inside that case)
+    counterpart = np.repeat(firsts[first_case[variant]] - firsts, lengths)
+    counterpart += np.arange(n)
+    if not bool((activity == activity[counterpart]).all()):
+        return None
+    del counterpart
     cases = pa.table({"case_id": pa.array(runs.case[firsts]), "variant": pa.array(variant)})
     starts, sizes = firsts[first_case], lengths[first_case]
     rows = np.repeat(starts, sizes) + (
