@@ -91,8 +91,17 @@ def test_analyze_and_compare_give_the_same_files_out_of_core(
     limit = ["--memory-limit", "64MB", "--temp-dir", str(spill)]
     _run(["analyze", str(AFTER), "-o", str(small), "--format", "dot", "-q", "--flows", *limit])
     _run(
-        ["compare", str(BEFORE), str(AFTER), "-o", str(small / "cmp"), "--format", "dot", "-q"]
-        + limit
+        [
+            "compare",
+            str(BEFORE),
+            str(AFTER),
+            "-o",
+            str(small / "cmp"),
+            "--format",
+            "dot",
+            "-q",
+            *limit,
+        ]
     )
     assert spill.is_dir()  # created for the engine's spill files
     for name in ("analysis.json", "transitions.csv", "variants.csv", "rework.csv", "handoffs.csv"):

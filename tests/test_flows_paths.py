@@ -13,10 +13,15 @@ import pytest
 
 from bottleneck_finder.analysis.flows import flows
 from bottleneck_finder.api import load_log
-from bottleneck_finder.engine import Engine, Settings, configure, current_settings
+from bottleneck_finder.engine import (
+    Engine,
+    Settings,
+    configure,
+    current_settings,
+    prepare,
+    sequences,
+)
 from bottleneck_finder.engine import flows as sql
-from bottleneck_finder.engine import prepare
-from bottleneck_finder.engine import sequences
 from bottleneck_finder.model import EventLog
 from bottleneck_finder.prepared import PreparedLog
 

@@ -18,8 +18,9 @@ from .loading import (
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
-# 10^7 events: 24 s and 5.7 GB with them, 7.8 s and 1.7 GB without; benchmarks/RESULTS.md).
-FLOWS_AUTO_LIMIT = 2_000_000
+# 10^7 events from Parquet: 8.8 s and 2.3 GB with them, 3.8 s and 1.8 GB without, on a busy
+# 2-core machine; above, they run out of core and take minutes; benchmarks/RESULTS.md).
+FLOWS_AUTO_LIMIT = 10_000_000
 
 
 @click.command(
@@ -82,8 +83,8 @@ FLOWS_AUTO_LIMIT = 2_000_000
     "with_flows",
     default=None,
     help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv); "
-    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
-    "of the analysis in time and memory).",
+    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (above, they run out of core and "
+    "take minutes).",
 )
 @opt.engine_options
 @opt.lang_option()
