@@ -327,7 +327,10 @@ def handoffs(p: PreparedLog) -> Handoffs:
     kinds = {
         "all": "TRUE",
         "resource change": res_change,
-        "unit change": f"{known} AND {unit_from} <> {unit_to}",
+        # at the resource level a unit change is a resource change: measured once
+        "unit change": res_change
+        if level == "resource"
+        else f"{known} AND {unit_from} <> {unit_to}",
         "within unit": f"{known} AND {unit_from} = {unit_to}",
         "unknown": f"NOT ({known})",
     }

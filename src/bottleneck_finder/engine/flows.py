@@ -217,15 +217,25 @@ FROM islands
 
 def handoff_summary(engine: Engine, kinds: dict[str, str], steps: str = "steps") -> str:
     """SQL: per kind of transition (`kinds`: name to condition on a step), in the given
-    order: `kind`, `k`, `count`, `wait_median_us` and `wait_total_us`."""
+    order: `kind`, `k`, `count`, `wait_median_us` and `wait_total_us`. Kinds with the same
+    condition are measured once."""
     q = engine.quantiles("wait_us", {"median": 0.5}, "wait")
+    conditions = list(dict.fromkeys(kinds.values()))
     parts = [
-        f"SELECT '{name}' AS kind, {i} AS k, count(wait_us) AS count, {q}, "
+        f"SELECT {c} AS c, count(wait_us) AS count, {q}, "
         f"coalesce(sum(wait_us), 0) AS wait_total_us FROM {steps} "
         f"WHERE source IS NOT NULL AND ({cond})"
-        for i, (name, cond) in enumerate(kinds.items())
+        for c, cond in enumerate(conditions)
     ]
-    return " UNION ALL ".join(parts) + " ORDER BY k"
+    names = ", ".join(
+        f"('{name}', {k}, {conditions.index(cond)})" for k, (name, cond) in enumerate(kinds.items())
+    )
+    return f"""
+WITH measured AS ({" UNION ALL ".join(parts)}),
+kinds(kind, k, c) AS (VALUES {names})
+SELECT kinds.kind, kinds.k, m.count, m.wait_median_us, m.wait_total_us
+FROM kinds JOIN measured AS m ON m.c = kinds.c ORDER BY kinds.k
+"""
 
 
 def handoff_pairs(
