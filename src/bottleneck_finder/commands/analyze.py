@@ -18,7 +18,7 @@ from .loading import (
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
-# 10^7 events from Parquet: 5.8-7.2 s and 2.5 GB with them, 2.3 s and 1.7 GB without, on a
+# 10^7 events from Parquet: 5.8-9.0 s and 2.5 GB with them, 2.3 s and 1.7 GB without, on a
 # 2-core machine; above, they run out of core and take minutes; benchmarks/RESULTS.md).
 FLOWS_AUTO_LIMIT = 10_000_000
 
