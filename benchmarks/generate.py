@@ -100,8 +100,9 @@ def _next(cumulative: np.ndarray, state: np.ndarray, u: np.ndarray) -> np.ndarra
     return np.minimum((rows < u[:, None]).sum(axis=1), N_ACTIVITIES - 1)
 
 
-def generate(n_events: int, seed: int = SEED) -> pa.Table:
-    """An event log of exactly `n_events` events, the same for the same `n_events` and seed."""
+def generate(n_events: int, seed: int = SEED, *, first_case: int = 0, digits: int = 7) -> pa.Table:
+    """An event log of exactly `n_events` events, the same for the same `n_events` and seed;
+    cases are numbered from `first_case`, with `digits` digits."""
     rng = np.random.default_rng(seed)
     process = make_process(np.random.default_rng(seed - 1))
     lengths = _case_lengths(rng, n_events)
@@ -138,7 +139,9 @@ def generate(n_events: int, seed: int = SEED) -> pa.Table:
 
     # file order: by time like a real export, ties in case order (stable within a case)
     order = np.lexsort((np.arange(n_events), stamps))
-    case_names = np.char.add("case-", np.char.zfill(np.arange(n_cases).astype(str), 7))
+    case_names = np.char.add(
+        "case-", np.char.zfill(np.arange(first_case, first_case + n_cases).astype(str), digits)
+    )
     res_names = np.array([f"res-{r:03d}" for r in range(int(resource.max()) + 1)])
     return pa.table(
         {
@@ -174,17 +177,58 @@ def _timestamps(
         gaps[key[1:][same]] += 1
 
 
-def write(n_events: int, *, force: bool = False) -> list[Path]:
-    """Write `log_{n}.parquet` and `log_{n}.csv` into benchmarks/data (existing files are kept)."""
-    DATA.mkdir(parents=True, exist_ok=True)
-    parquet = DATA / f"log_{n_events}.parquet"
-    csv = DATA / f"log_{n_events}.csv"
-    if parquet.exists() and csv.exists() and not force:
+PART = 10_000_000  # larger logs are written part by part (see `write_parts`)
+
+
+def write_parts(n_events: int, parquet: Path) -> None:
+    """A log of more than `PART` events, written to Parquet part by part so that memory stays
+    that of one part: part k holds `PART` events (the last the rest) generated with seed
+    `SEED + k`, its cases numbered after the previous part's (8 digits), in time order within
+    the part. The file is the parts one after another, as several yearly exports appended:
+    each case's events are in time order, the file as a whole is not."""
+    writer = None
+    first_case = 0
+    try:
+        for k, begin in enumerate(range(0, n_events, PART)):
+            table = generate(min(PART, n_events - begin), SEED + k, first_case=first_case, digits=8)
+            first_case += len(table["case_id"].unique())
+            if writer is None:
+                writer = pq.ParquetWriter(parquet, table.schema, compression="zstd")
+            writer.write_table(table, row_group_size=1_000_000)
+            print(f"  part {k}: {begin + len(table):,} events written", file=sys.stderr)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def write(
+    n_events: int, *, force: bool = False, folder: Path = DATA, csv_too: bool = True
+) -> list[Path]:
+    """Write `log_{n}.parquet` and `log_{n}.csv` into `folder` (existing files are kept).
+    Above `PART` events only the Parquet file is written, part by part (`write_parts`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parquet = folder / f"log_{n_events}.parquet"
+    csv = folder / f"log_{n_events}.csv"
+    csv_too = csv_too and n_events <= PART
+    if parquet.exists() and (csv.exists() or not csv_too) and not force:
         print(f"{n_events:>10,} events: exist, skipped", file=sys.stderr)
-        return [parquet, csv]
+        return [parquet, csv] if csv_too else [parquet]
     began = time.perf_counter()
+    if n_events > PART:
+        write_parts(n_events, parquet)
+        print(
+            f"{n_events:>10,} events: written in {time.perf_counter() - began:.1f} s",
+            file=sys.stderr,
+        )
+        return [parquet]
     table = generate(n_events)
     pq.write_table(table, parquet, compression="zstd")
+    if not csv_too:
+        print(
+            f"{n_events:>10,} events: written in {time.perf_counter() - began:.1f} s",
+            file=sys.stderr,
+        )
+        return [parquet]
     text = table.set_column(
         3, "timestamp", pa.array(table["timestamp"].to_numpy().astype("datetime64[s]").astype(str))
     )
@@ -203,9 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000, 10_000_000])
     parser.add_argument("--force", action="store_true", help="rewrite existing files")
+    parser.add_argument("--dir", type=Path, default=DATA, help="folder to write into")
+    parser.add_argument("--parquet-only", action="store_true", help="write no CSV")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        write(n, force=args.force)
+        write(n, force=args.force, folder=args.dir, csv_too=not args.parquet_only)
     return 0
 
 

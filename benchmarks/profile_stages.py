@@ -66,8 +66,9 @@ def stage(sampler: Sampler, name: str) -> Iterator[None]:
     )
 
 
-def run(path: str) -> None:
-    """`analyze_log(path)` split into its stages and engine queries."""
+def run(path: str, *, with_flows: bool = False) -> None:
+    """`analyze_log(path)` split into its stages and engine queries; `with_flows`: then the
+    variants, rework and hand-offs, stage by stage."""
     sampler = Sampler()
     with stage(sampler, "imports"):
         from bottleneck_finder.analysis import analyze as analysis
@@ -101,7 +102,29 @@ def run(path: str) -> None:
     eng.close()
     with stage(sampler, "analyze() as a whole (fresh connection)"):
         analysis.analyze(log, top=10)
+    if with_flows:
+        run_flows(sampler, log)
     sampler.stop()
+
+
+def run_flows(sampler: Sampler, log: object) -> None:
+    """The variants, rework and hand-offs of `log` as `analyze --flows` computes them."""
+    from bottleneck_finder.analysis import flows
+    from bottleneck_finder.prepared import PreparedLog
+
+    with PreparedLog(log) as p:  # type: ignore[arg-type]
+        with stage(sampler, "flows: detailed step table"):
+            p.session("detail")
+        with stage(sampler, "flows: flow tables (flow_session)"):
+            flows.flow_session(p)
+        with stage(sampler, "flows: variants"):
+            flows.variants(p)
+        with stage(sampler, "flows: rework"):
+            flows.rework(p)
+        with stage(sampler, "flows: hand-offs"):
+            flows.handoffs(p)
+    with stage(sampler, "flows() as a whole (fresh session)"):
+        flows.flows(log, top=10)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,12 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path)
     parser.add_argument("--cprofile", action="store_true", help="cProfile the whole run too")
+    parser.add_argument("--flows", action="store_true", help="variants, rework, hand-offs too")
     args = parser.parse_args(argv)
     if not args.cprofile:
-        run(str(args.file))
+        run(str(args.file), with_flows=args.flows)
         return 0
     profiler = cProfile.Profile()
-    profiler.runcall(run, str(args.file))
+    profiler.runcall(run, str(args.file), with_flows=args.flows)
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
     print(text.getvalue())

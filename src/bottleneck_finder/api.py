@@ -38,9 +38,10 @@ Source = str | Path | pd.DataFrame | EventLog | PreparedLog
 CalendarSpec = WorkCalendar | str | None
 """A working calendar, a built-in name (`vn`), a TOML calendar file, or None (wall clock)."""
 
-FLOWS_AUTO_LIMIT = 2_000_000
+FLOWS_AUTO_LIMIT = 10_000_000
 """Variants, rework and hand-offs are counted by default up to this many events (measured at
-10^7 events: several times the time and memory of the rest; benchmarks/RESULTS.md)."""
+10^7 events from Parquet: about 2.5-3 times the time of the rest and 0.7 GB more memory; above,
+they run out of core and take minutes; benchmarks/RESULTS.md)."""
 
 
 def read_raw(

@@ -89,7 +89,8 @@ class PreparedLog:
     def session(self, view: StepView) -> Engine:
         """The engine session holding the step table `steps` (and `case_spans`) of `view`:
 
-        - `lean`: steps of `timed`, waits only (the fastest; `analyze`);
+        - `lean`: steps of `timed`, waits only (the fastest; `analyze`); the `detail` session
+          when that one is open already (the same rows, more columns);
         - `detail`: steps of `timed` with times, resources and units (flows, causes);
         - `real`: steps of `log` with detail, in the real order and on real dates (mining);
         - `working`: steps of `log` on real dates, their waits and processing times in the
@@ -100,6 +101,8 @@ class PreparedLog:
         """
         if self.calendar is None and view in ("real", "working"):
             view = "detail"
+        if view == "lean" and "detail" in self._sessions:
+            return self._sessions["detail"]  # the same steps, with more columns
         engine = self._sessions.get(view)
         if engine is None:
             engine = self._new_engine()

@@ -123,7 +123,7 @@ def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
     rows = engine.frame(
         "SELECT variant, count(*) AS cases FROM (SELECT case_id, "
         "string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant "
-        "FROM flow_steps GROUP BY case_id) AS v GROUP BY variant"
+        "FROM steps GROUP BY case_id) AS v GROUP BY variant"
     )
     names = _names(log)
     return Counter(
@@ -139,13 +139,13 @@ def _dfg(p: PreparedLog) -> DFG:
     engine, log = flow_session(p, real=True)
     names = _names(log)
     pairs = engine.frame(
-        "SELECT source, activity, count(*) AS n FROM flow_steps WHERE source IS NOT NULL "
+        "SELECT source, activity, count(*) AS n FROM steps WHERE source IS NOT NULL "
         "GROUP BY source, activity"
     )
     acts = engine.frame(
         "SELECT activity, count(*) AS n, sum(CASE WHEN source IS NULL THEN 1 ELSE 0 END) AS s, "
         "sum(CASE WHEN pos = last_pos THEN 1 ELSE 0 END) AS e FROM (SELECT activity, source, "
-        "pos, max(pos) OVER (PARTITION BY case_id) AS last_pos FROM flow_steps) AS f "
+        "pos, max(pos) OVER (PARTITION BY case_id) AS last_pos FROM steps) AS f "
         "GROUP BY activity"
     )
     dfg = {
@@ -167,14 +167,12 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
     order (times are the step positions, so pm4py keeps that order); above `limit` activity
     instances, a deterministic sample of cases (by a hash of the case code)."""
     engine, log = flow_session(p, real=True)
-    total = int(engine.frame("SELECT count(*) AS n FROM flow_steps")["n"].iloc[0])
+    total = int(engine.frame("SELECT count(*) AS n FROM steps")["n"].iloc[0])
     where = ""
     if total > limit:
         buckets = max(1, -(-total // limit))
         where = f"WHERE hash(case_id) % {buckets} = 0"
-    rows = engine.frame(
-        f"SELECT case_id, activity, pos FROM flow_steps {where} ORDER BY case_id, pos"
-    )
+    rows = engine.frame(f"SELECT case_id, activity, pos FROM steps {where} ORDER BY case_id, pos")
     names = log.events["activity"].cat.categories
     cases = log.events["case"].cat.categories
     return pd.DataFrame(

@@ -10,33 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Engine
+from ..engine import flows as sql
 from ..model import EventLog
 from ..prepared import PreparedLog, prepared
 from ..timeunits import US
-
-# Position of each activity instance in its case, in the order of the `steps` table (end, start,
-# file row), with running totals of the waiting and working time up to and including it.
-_FLOW = """
-SELECT case_id, activity, source, resource_id, group_id, source_resource_id, source_group_id,
-  start_us, end_us, wait_us, processing_us,
-  row_number() OVER w AS pos,
-  sum(coalesce(wait_us, 0)) OVER (w ROWS UNBOUNDED PRECEDING) AS cum_wait_us,
-  sum(coalesce(processing_us, 0)) OVER (w ROWS UNBOUNDED PRECEDING) AS cum_work_us
-FROM steps
-WINDOW w AS (PARTITION BY case_id ORDER BY end_us, coalesce(start_us, end_us), row_no)
-"""
-
-# Each instance with the previous instance of the same activity in the same case (if any).
-_OCCURRENCES = """
-SELECT *,
-  row_number() OVER o AS occurrence,
-  lag(pos) OVER o AS prev_pos,
-  lag(end_us) OVER o AS prev_end_us,
-  lag(cum_wait_us) OVER o AS prev_cum_wait_us,
-  lag(cum_work_us) OVER o AS prev_cum_work_us
-FROM flow_steps
-WINDOW o AS (PARTITION BY case_id, activity ORDER BY pos)
-"""
 
 # Words that name typing data into a system (Vietnamese and English), and words that say a step
 # is done again. Matched on lower-cased, NFC-normalized labels, as whole words.
@@ -100,16 +77,11 @@ def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
 
 
 def flow_session(p: PreparedLog, *, real: bool = False) -> tuple[Engine, EventLog]:
-    """The engine session holding the flow tables of `p` (`flow_steps`, `flow_occurrences`,
-    made from its detailed step table the first time), and the log whose codes they use: the
-    events on the measuring clock, or (`real`) in the real order of the events (mining)."""
-    engine = p.session("real" if real else "detail")
-    tables = set(engine.frame("SELECT table_name FROM duckdb_tables()")["table_name"].tolist())
-    if "flow_steps" not in tables:
-        engine.materialize("flow_steps", _FLOW)
-    if "flow_occurrences" not in tables:
-        engine.materialize("flow_occurrences", _OCCURRENCES)
-    return engine, (p.log if real else p.timed)
+    """The engine session holding the detailed step table `steps` of `p` (with the case order
+    in `pos` and the running sums the flow queries read, see `engine.flows`), and the log
+    whose codes it uses: the events on the measuring clock, or (`real`) in the real order of
+    the events (mining)."""
+    return p.session("real" if real else "detail"), (p.log if real else p.timed)
 
 
 # ---------------------------------------------------------------------------------- variants
@@ -147,21 +119,12 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     """The distinct activity sequences of the cases, the `top` most frequent first (ties by the
     sequence), each with its share of cases and throughput time (first start to last end)."""
     engine, log = flow_session(p)
-    q = engine.quantiles("duration_us", {"median": 0.5, "p90": 0.9}, "duration")
-    per_variant = f"""
-WITH per_case AS (
-  SELECT case_id, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant,
-    count(*) AS steps,
-    max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
-  FROM flow_steps GROUP BY case_id
-)
-SELECT variant, any_value(steps) AS steps, count(*) AS cases, {q}
-FROM per_case GROUP BY variant
-"""
-    engine.materialize("flow_variants", per_variant)
+    engine.materialize("flow_variants", sql.variant_table(engine))
+    if int(engine.frame("SELECT coalesce(sum(collisions), 0) AS n FROM flow_variants")["n"][0]):
+        engine.materialize("flow_variants", sql.variants_exact(engine))
     totals = engine.frame("SELECT count(*) AS n, coalesce(sum(cases), 0) AS c FROM flow_variants")
-    limit = "" if top is None else f"LIMIT {int(top)}"
-    rows = engine.frame(f"SELECT * FROM flow_variants ORDER BY cases DESC, variant {limit}")
+    rows = engine.frame(sql.variant_rows(engine, top))
+    sql.drop_variant_numbers(engine)
     n_cases = int(totals["c"].iloc[0])
     names = log.events["activity"].cat.categories
     acts = [
@@ -233,48 +196,17 @@ REWORK_COLUMNS = (
     "added_elapsed_total_s",
 )
 
-_REWORK_BY_ACTIVITY = """
-SELECT activity,
-  count(DISTINCT CASE WHEN occurrence > 1 THEN case_id END) AS cases,
-  sum(CASE WHEN occurrence > 1 THEN 1 ELSE 0 END) AS repeats,
-  sum(CASE WHEN occurrence > 1 AND prev_pos = pos - 1 THEN 1 ELSE 0 END) AS self_loops,
-  sum(cum_wait_us - prev_cum_wait_us) AS added_wait_us,
-  sum(cum_work_us - prev_cum_work_us) AS added_work_us,
-  sum(end_us - prev_end_us) AS added_elapsed_us,
-  count(DISTINCT case_id) AS all_cases,
-  count(*) AS instances,
-  sum(coalesce(wait_us, 0)) AS wait_us,
-  sum(coalesce(processing_us, 0)) AS work_us
-FROM flow_occurrences GROUP BY activity
-"""
-
-# A step lies inside a loop when some later (or the same) instance repeats an activity whose
-# previous instance came before the step: the suffix minimum of `prev_pos` is below `pos`.
-_REWORK_SUMMARY = """
-WITH covered AS (
-  SELECT case_id, wait_us, processing_us, occurrence, prev_pos, pos,
-    min(prev_pos) OVER (PARTITION BY case_id ORDER BY pos DESC
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_open
-  FROM flow_occurrences
-)
-SELECT
-  count(DISTINCT case_id) AS cases,
-  count(DISTINCT CASE WHEN occurrence > 1 THEN case_id END) AS affected,
-  sum(CASE WHEN occurrence > 1 THEN 1 ELSE 0 END) AS repeats,
-  sum(CASE WHEN occurrence > 1 AND prev_pos = pos - 1 THEN 1 ELSE 0 END) AS self_loops,
-  coalesce(sum(CASE WHEN first_open < pos THEN coalesce(wait_us, 0) END), 0) AS wait_us,
-  coalesce(sum(CASE WHEN first_open < pos THEN coalesce(processing_us, 0) END), 0) AS work_us
-FROM covered
-"""
-
 
 def rework(p: PreparedLog) -> Rework:
     """Repeated steps per activity (self-loops and back-loops), the share of cases with any
     repeat, and the waiting and working time spent inside the loops; data-entry steps done
     again are called out (see `is_data_entry`, `is_re_entry`)."""
     engine, log = flow_session(p)
-    per = engine.frame(_REWORK_BY_ACTIVITY)
-    summary = engine.frame(_REWORK_SUMMARY).iloc[0]
+    sql.prepare_repeats(engine)
+    cases = len(log.events["case"].cat.categories)
+    per = engine.frame(sql.rework_by_activity(engine, cases))
+    summary = engine.frame(sql.rework_summary()).iloc[0]
+    engine.drop(sql.REPEATS)
     work_known = log.has_start_times
     per["label"] = _labels(log, "activity", per["activity"])
     rows: list[dict[str, object]] = []
@@ -381,7 +313,6 @@ def handoffs(p: PreparedLog) -> Handoffs:
     has_group = bool(log.events["group"].notna().any())
     has_resource = bool(log.events["resource"].notna().any())
     level = "group" if has_group else ("resource" if has_resource else "none")
-    q = engine.quantiles("wait_us", {"median": 0.5}, "wait")
     res_change = (
         "resource_id IS NOT NULL AND source_resource_id IS NOT NULL "
         "AND resource_id <> source_resource_id"
@@ -396,17 +327,14 @@ def handoffs(p: PreparedLog) -> Handoffs:
     kinds = {
         "all": "TRUE",
         "resource change": res_change,
-        "unit change": f"{known} AND {unit_from} <> {unit_to}",
+        # at the resource level a unit change is a resource change: measured once
+        "unit change": res_change
+        if level == "resource"
+        else f"{known} AND {unit_from} <> {unit_to}",
         "within unit": f"{known} AND {unit_from} = {unit_to}",
         "unknown": f"NOT ({known})",
     }
-    parts = [
-        f"SELECT '{name}' AS kind, {i} AS k, count(wait_us) AS count, {q}, "
-        f"coalesce(sum(wait_us), 0) AS wait_total_us FROM flow_steps "
-        f"WHERE source IS NOT NULL AND ({cond})"
-        for i, (name, cond) in enumerate(kinds.items())
-    ]
-    summary = engine.frame(" UNION ALL ".join(parts) + " ORDER BY k")
+    summary = engine.frame(sql.handoff_summary(engine, kinds))
     total = float(summary["wait_total_us"].iloc[0])
     summary = pd.DataFrame(
         {
@@ -419,12 +347,7 @@ def handoffs(p: PreparedLog) -> Handoffs:
             else 0.0,
         }
     )
-    qp = engine.quantiles("wait_us", {"median": 0.5, "p90": 0.9}, "wait")
-    pairs = engine.frame(
-        f"SELECT {unit_from} AS f, {unit_to} AS t, count(*) AS count, {qp}, "
-        f"sum(wait_us) AS wait_total_us FROM flow_steps "
-        f"WHERE source IS NOT NULL AND {known} GROUP BY {unit_from}, {unit_to}"
-    )
+    pairs = engine.frame(sql.handoff_pairs(engine, unit_from, unit_to, known))
     column = "group" if level == "group" else "resource"
     out = pd.DataFrame(
         {

@@ -18,8 +18,9 @@ from .loading import (
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
-# 10^7 events: 24 s and 5.7 GB with them, 7.8 s and 1.7 GB without; benchmarks/RESULTS.md).
-FLOWS_AUTO_LIMIT = 2_000_000
+# 10^7 events from Parquet: 5.8-9.0 s and 2.5 GB with them, 2.3 s and 1.7 GB without, on a
+# 2-core machine; above, they run out of core and take minutes; benchmarks/RESULTS.md).
+FLOWS_AUTO_LIMIT = 10_000_000
 
 
 @click.command(
@@ -73,9 +74,10 @@ FLOWS_AUTO_LIMIT = 2_000_000
     "with_flows",
     default=None,
     help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv); "
-    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (they cost several times the rest "
-    "of the analysis in time and memory).",
+    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (above, they run out of core and "
+    "take minutes).",
 )
+@opt.engine_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -95,11 +97,14 @@ def analyze(
     deadline_column: str | None,
     procedure: str | None,
     with_flows: bool | None,
+    memory_limit: str,
+    temp_dir: Path | None,
     lang: str,
     quiet: bool,
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
+    opt.apply_engine_options(memory_limit, temp_dir)
     graph_formats = opt.parse_formats(formats)
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
     w = opt.words_for(lang, calendar)
@@ -198,9 +203,6 @@ def _measure(
     default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
     from ..analysis.analyze import analyze as run_analysis
 
-    progress.stage("measuring waiting times")
-    result = run_analysis(prepared, top=top)
-    prepared.release("lean")  # the flows read their own, detailed step table
     found_flows = None
     flows_note = None
     events = len(prepared.log.events)
@@ -208,6 +210,11 @@ def _measure(
         with_flows = events <= FLOWS_AUTO_LIMIT
         if not with_flows:
             flows_note = words("an_flows_skipped", events=words.count(events))
+    progress.stage("measuring waiting times")
+    if with_flows:
+        prepared.session("detail")  # one step table for both (see `PreparedLog.session`)
+    result = run_analysis(prepared, top=top)
+    prepared.release("lean")  # the flows read their own, detailed step table
     if with_flows:
         from ..analysis.flows import flows as count_flows
 

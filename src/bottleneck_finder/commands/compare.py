@@ -111,6 +111,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     help="Rows of each terminal table (the files hold them all).",
 )
 @opt.map_options
+@opt.engine_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -133,6 +134,8 @@ def compare(
     top: int,
     map_activities: Any,
     map_paths: Any,
+    memory_limit: str,
+    temp_dir: Path | None,
     lang: str,
     quiet: bool,
     **params: Any,
@@ -141,6 +144,7 @@ def compare(
 
     Give two logs (BEFORE AFTER), or one log and --split DATE.
     """
+    opt.apply_engine_options(memory_limit, temp_dir)
     graph_formats = opt.parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -362,3 +363,67 @@ def map_settings(activities: Any, paths: Any) -> dict[str, Any]:
     if found:
         found["fit"] = False
     return found
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def parse_memory(text: str, total: int) -> int:
+    """Bytes of a `--memory-limit` value: `12GB`, `8GiB`, `500MB` or a share of the machine's
+    `total` memory (`60%`); a bad value is a usage error."""
+    found = _SIZE.match(text)
+    if found is None or float(found.group(1)) <= 0:
+        raise click.BadParameter(
+            f"'{text}' is not a memory size; write e.g. 12GB, 8GiB or 60%",
+            param_hint="--memory-limit",
+        )
+    number, unit = float(found.group(1)), (found.group(2) or "b").lower()
+    if unit == "%":
+        if not total or number > 100:
+            raise click.BadParameter(
+                f"'{text}': a share needs 1–100 % of a known machine memory; give bytes (12GB)",
+                param_hint="--memory-limit",
+            )
+        return int(total * number / 100)
+    return int(number * _UNITS[unit])
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--memory-limit` and `--temp-dir`: how much memory the engine may use before it
+    spills intermediate tables to disk, and where (see `engine.Settings`)."""
+    command = click.option(
+        "--temp-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder for the engine's spill files when a log's tables outgrow --memory-limit "
+        "(default: the system's temporary folder). Needs free space about the size of the log.",
+    )(command)
+    return click.option(
+        "--memory-limit",
+        default="60%",
+        show_default=True,
+        help="Working memory of the query engine (e.g. 12GB, 8GiB, 60% of this machine); "
+        "beyond it, its tables spill to --temp-dir. The events themselves are held in memory "
+        "apart from this limit.",
+    )(command)
+
+
+def apply_engine_options(memory_limit: str, temp_dir: Path | None) -> None:
+    """Make every engine session of this command use `--memory-limit` and `--temp-dir`."""
+    from ..engine import Settings, configure, machine_memory
+
+    if temp_dir is not None:
+        try:
+            temp_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot create {temp_dir}: {exc.strerror}", param_hint="--temp-dir"
+            ) from exc
+    configure(
+        Settings(
+            memory_limit=parse_memory(memory_limit, machine_memory()),
+            temp_dir=None if temp_dir is None else str(temp_dir),
+        )
+    )

@@ -40,6 +40,53 @@ DUCKDB = Dialect(
 SPARK = Dialect("spark", quantiles="percentile({x}, array({qs}))", item="{list}[{i} - 1]")
 
 BITMAP_BUDGET = 256 * 1024 * 1024  # bytes all bitmaps of one distinct count may take
+MEMORY_SHARE = 0.6  # of the machine's memory, the default limit of each engine session
+
+
+def machine_memory() -> int:
+    """Bytes of physical memory of this machine (0 where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How engine sessions may use the machine: `memory_limit` bytes of working memory each
+    (None: `MEMORY_SHARE` of the machine), beyond which they spill intermediate tables to
+    files in `temp_dir` (None: a folder of this process in the system's temporary folder)."""
+
+    memory_limit: int | None = None
+    temp_dir: str | None = None
+
+    def limit(self) -> int | None:
+        """The memory limit in bytes (None where the machine's memory is unknown)."""
+        if self.memory_limit is not None:
+            return self.memory_limit
+        total = machine_memory()
+        return int(total * MEMORY_SHARE) if total else None
+
+    def folder(self) -> str:
+        """The folder spilled tables go to."""
+        import tempfile
+
+        base = self.temp_dir or tempfile.gettempdir()
+        return os.path.join(base, f"bottleneck-{os.getpid()}")
+
+
+_settings = Settings()
+
+
+def configure(settings: Settings) -> None:
+    """Use `settings` for every engine session started from now on in this process."""
+    global _settings
+    _settings = settings
+
+
+def current_settings() -> Settings:
+    """The settings new engine sessions use (see `configure`)."""
+    return _settings
 
 
 class Engine:
@@ -55,8 +102,21 @@ class Engine:
         self.con: Any = duckdb.connect(":memory:")
         self.con.execute(f"SET threads = {os.cpu_count() or 1}")
         self.con.execute("SET preserve_insertion_order = false")
-        self._registered: set[str] = set()
+        settings = current_settings()
+        limit = settings.limit()
+        if limit is not None:
+            self.con.execute(f"SET memory_limit = '{max(limit // 1024, 1)}KiB'")
+        folder = settings.folder().replace("'", "''")
+        self.con.execute(f"SET temp_directory = '{folder}'")
+        self._registered: dict[str, Any] = {}
         self._materialized: set[str] = set()
+
+    def holds_in_process(self, rows: int, bytes_per_row: int) -> bool:
+        """Whether a table of `rows` built in process (outside the engine's memory limit, so
+        never spilled) stays within a third of that limit; larger tables are left to the
+        engine, which spills to disk what does not fit."""
+        limit = current_settings().limit()
+        return limit is None or rows * bytes_per_row <= limit // 3
 
     def register(self, name: str, table: Any) -> None:
         """Make an Arrow table queryable as `name` (scanned in place, not copied), replacing
@@ -65,7 +125,16 @@ class Engine:
             self.con.execute(f"DROP TABLE {name}")
             self._materialized.discard(name)
         self.con.register(name, table)
-        self._registered.add(name)
+        self._registered[name] = table
+
+    def drop(self, name: str) -> None:
+        """Forget the table `name` (registered or materialized) and release its memory."""
+        if name in self._registered:
+            self.con.unregister(name)
+            del self._registered[name]
+        elif name in self._materialized:
+            self.con.execute(f"DROP TABLE {name}")
+            self._materialized.discard(name)
 
     def materialize(self, name: str, sql: str) -> None:
         """Compute `sql` once into the temporary table `name` for several later queries,
@@ -74,11 +143,20 @@ class Engine:
             scratch = f"{name}__new"
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {scratch} AS {sql}")
             self.con.unregister(name)
-            self._registered.discard(name)
+            del self._registered[name]
             self.con.execute(f"ALTER TABLE {scratch} RENAME TO {name}")
         else:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         self._materialized.add(name)
+
+    def registered(self, name: str) -> Any | None:
+        """The Arrow table registered as `name` (None when `name` is not one: materialized,
+        or unknown)."""
+        return self._registered.get(name)
+
+    def has_table(self, name: str) -> bool:
+        """Whether `name` is registered or materialized in this session."""
+        return name in self._registered or name in self._materialized
 
     def arrow(self, sql: str) -> Any:
         """Run a query and return its result as an Arrow table (large results, no pandas)."""

@@ -262,6 +262,8 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
             "source_resource_id": _arrow(prev_resource, has_prev & (prev_resource != NO_CODE)),
             "source_group_id": _arrow(prev_group, has_prev & (prev_group != NO_CODE)),
         }
+        running = _running(has_prev, wait, end - start if any_start else None)
+        columns["pos"] = running.pop("pos")
     columns |= {
         "source": _arrow(previous(activity), has_prev),
         "wait_us": _arrow(wait, has_prev),
@@ -269,6 +271,8 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
         "processing_us": _arrow(end - start, known) if any_start else pa.nulls(n, pa.int64()),
         "is_last": pa.array(is_last),
     }
+    if detail:
+        columns |= running
     firsts = np.flatnonzero(~has_prev)
     lasts = np.flatnonzero(is_last)
     spans = pa.table(
@@ -284,6 +288,31 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
         }
     )
     return pa.table(columns), spans
+
+
+def _running(has_prev: np.ndarray, wait: np.ndarray, work: np.ndarray | None) -> dict[str, Any]:
+    """The `pos`, `cum_wait_us` and `cum_work_us` columns of the detailed step table (see
+    `transitions.steps`) of instances in canonical order: `has_prev` false at each case's first."""
+    import pyarrow as pa
+
+    n = len(has_prev)
+    firsts = np.flatnonzero(~has_prev)
+    lengths = np.diff(np.append(firsts, n))
+
+    def per_case_cumsum(values: np.ndarray) -> np.ndarray:
+        total = np.cumsum(values)
+        before = np.repeat(total[firsts] - values[firsts], lengths)
+        result: np.ndarray = total - before
+        return result
+
+    pos = np.arange(1, n + 1, dtype=np.int64) - np.repeat(firsts, lengths)
+    cum_wait = per_case_cumsum(np.where(has_prev, wait, 0))
+    cum_work = per_case_cumsum(work) if work is not None else np.zeros(n, np.int64)
+    return {
+        "pos": pa.array(pos),
+        "cum_wait_us": pa.array(cum_wait),
+        "cum_work_us": pa.array(cum_work),
+    }
 
 
 def register_steps(

@@ -11,6 +11,8 @@ from ..calendar import WorkCalendar
 from ..model import EventLog
 from . import Engine, event_table, in_process, instances, stats, transitions
 
+STEP_BYTES = {False: 60, True: 200}  # memory per event of building the lean / detailed steps
+
 
 def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
     """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
@@ -18,6 +20,17 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
     queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
     `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
+    if not engine.holds_in_process(len(log.events), STEP_BYTES[detail]):
+        # too large to build beside the events: the engine builds it within its memory limit
+        engine.register("events", event_table(log.events))
+        inst = instances.activity_instances("events", paired=False)
+        if log.has_lifecycle:
+            engine.materialize("lifecycle_queue", instances.queue("events"))
+            inst = instances.activity_instances("lifecycle_queue", paired=True)
+        engine.materialize("steps", transitions.steps(inst, **options))
+        engine.materialize("case_spans", stats.case_spans(inst))
+        engine.drop("events")  # the engine's own tables hold all that is read from now on
+        return
     if log.has_lifecycle:  # the queue is computed once for pairing and counting
         engine.register("events", event_table(log.events))
         engine.materialize("lifecycle_queue", instances.queue("events"))
@@ -94,11 +107,12 @@ ASOF LEFT JOIN {CLOCK_TABLE} AS we ON s.end_us >= we.from_us
 ASOF LEFT JOIN {CLOCK_TABLE} AS wp ON s.source_end_us >= wp.from_us
 """,
     )
-    # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too
+    # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too; the
+    # running sums of real time are left out (nothing reads them on this view)
     engine.materialize(
         "steps",
         """
-SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us),
+SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us, cum_wait_us, cum_work_us),
   CASE WHEN source IS NULL THEN NULL
     ELSE greatest(coalesce(work_start_us, work_end_us) - work_source_end_us, 0) END AS wait_us,
   work_end_us - work_start_us AS processing_us

@@ -14,12 +14,15 @@ def steps(instances: str, *, has_start_times: bool, detail: bool = False) -> str
     final instance. With `detail`, the instance's `resource_id`, `group_id`, `start_us` (null
     when unknown), `end_us` and `row_no` are kept, and `source_end_us`, `source_resource_id`
     and `source_group_id` describe the step before (hand-offs, time series and comparisons read
-    them; `analyze` leaves them out to save memory on large logs).
+    them; `analyze` leaves them out to save memory on large logs), `pos` is the instance's
+    place in its case (1, 2, …) and `cum_wait_us`, `cum_work_us` the case's waiting and
+    processing time up to and including it (missing values counted as 0): variants, rework
+    and loops read them without sorting again.
     """
     extra = (
         "resource_id, group_id, start_us, end_us, row_no, lag(end_us) OVER w AS source_end_us, "
         "lag(resource_id) OVER w AS source_resource_id, "
-        "lag(group_id) OVER w AS source_group_id,"
+        "lag(group_id) OVER w AS source_group_id, row_number() OVER w AS pos,"
         if detail
         else ""
     )
@@ -32,7 +35,7 @@ def steps(instances: str, *, has_start_times: bool, detail: bool = False) -> str
         wait = "end_us - lag(end_us) OVER w"
         overlap = "false"
         order = "end_us, row_no"  # without start times the start equals the end
-    return f"""
+    table = f"""
 SELECT
   case_id, activity, {extra}
   lag(activity) OVER w AS source,
@@ -42,4 +45,13 @@ SELECT
   lead(activity) OVER w IS NULL AS is_last
 FROM (SELECT *, coalesce(start_us, end_us) AS start_eff_us FROM ({instances}) AS i) AS s
 WINDOW w AS (PARTITION BY case_id ORDER BY {order})
+"""
+    if not detail:
+        return table
+    running = "OVER (PARTITION BY case_id ORDER BY pos ROWS UNBOUNDED PRECEDING)"
+    return f"""
+SELECT *,
+  CAST(sum(coalesce(wait_us, 0)) {running} AS BIGINT) AS cum_wait_us,
+  CAST(sum(coalesce(processing_us, 0)) {running} AS BIGINT) AS cum_work_us
+FROM ({table}) AS t
 """
