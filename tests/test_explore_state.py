@@ -230,3 +230,30 @@ def test_exported_csv_reads_back_to_the_same_map(explorer: Explorer, tmp_path: P
     pd.testing.assert_frame_equal(again.transitions[cols], chosen.analysis.transitions[cols])
     assert "explore-filtered.csv" in explorer.command(state)
     assert explorer.command(ViewState()).startswith("bottleneck report LOG --activities 25")
+
+
+def test_a_calendar_counts_working_time_as_analyze_does() -> None:
+    """With `--calendar vn` (the default with `--lang vi`) the page's figures are working time,
+    equal to `analyze` on the same calendar, and its report command keeps language and clock."""
+    from bottleneck_finder.calendar import load_calendar
+    from bottleneck_finder.prepared import PreparedLog
+    from bottleneck_finder.render.words import Words
+
+    cal = load_calendar("vn")
+    assert cal is not None
+    log = load_log(SAMPLE)
+    words = Words("vi", workday_s=cal.workday_seconds)
+    ex = Explorer(log, ExploreOptions(words=words, calendar_spec="vn"), calendar=cal)
+    try:
+        mine = ex.select(ViewState()).analysis
+        command = ex.command(ViewState())
+    finally:
+        ex.close()
+    with PreparedLog(log, calendar=cal) as p:
+        theirs = analyze(p)
+    with PreparedLog(log) as p:
+        wall = analyze(p)
+    assert mine is not None
+    assert mine.total_wait_s == theirs.total_wait_s != wall.total_wait_s
+    pd.testing.assert_frame_equal(mine.transitions, theirs.transitions)
+    assert "--lang vi --calendar vn" in command

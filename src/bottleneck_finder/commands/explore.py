@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from . import options as opt
-from .loading import load_from_params, load_with_columns
+from .loading import load_calendar_and_deadline, load_from_params, load_with_columns
 
 COLUMN_FLAGS = {
     "case": "--case",
@@ -71,6 +71,7 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
 )
 @opt.top_option("Bottlenecks marked on the map (#1, #2, …).")
 @opt.lang_option()
+@opt.calendar_option
 @opt.quiet_option
 @opt.column_options
 def explore(
@@ -81,6 +82,7 @@ def explore(
     anonymize: bool,
     top: int,
     lang: str,
+    calendar_spec: str | None,
     quiet: bool,
     **params: Any,
 ) -> None:
@@ -89,14 +91,17 @@ def explore(
     from ..explore.server import ExploreServer
     from ..explore.session import ExploreOptions, Explorer
 
-    w = opt.words_for(lang)
+    spec = opt.calendar_spec(calendar_spec, lang)
+    calendar, _ = load_calendar_and_deadline(spec, None, lang)
+    w = opt.words_for(lang, calendar)
     progress = opt.Progress(quiet)
     wanted = list(dict.fromkeys(attributes))
     values: dict[str, Any] = {}
+    loading = {"quiet": quiet, "progress": progress, "calendar": calendar, "lang": lang}
     if wanted:
-        event_log, values = load_with_columns(log, params, wanted, quiet=quiet, progress=progress)
+        event_log, values = load_with_columns(log, params, wanted, **loading)
     else:
-        event_log = load_from_params(log, params, quiet=quiet, progress=progress)
+        event_log = load_from_params(log, params, **loading)
     progress.stage("measuring the whole log")
     options = ExploreOptions(
         words=w,
@@ -104,9 +109,10 @@ def explore(
         top=top,
         log_path=str(log),
         column_args=column_args(params),
+        calendar_spec=spec,
     )
     columns = {c: case_column(event_log, values[c]) for c in wanted}
-    explorer = Explorer(event_log, options, columns)
+    explorer = Explorer(event_log, options, columns, calendar)
     try:
         server = ExploreServer(explorer, port=port)
     except OSError as exc:

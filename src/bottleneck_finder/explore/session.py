@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.analyze import analyze
+from ..calendar import WorkCalendar
 from ..model import Analysis, EventLog
 from ..prepared import PreparedLog
 from ..render.graph import MAP_METRICS, GraphOptions, node_ids, process_map, render_dot
@@ -29,13 +30,16 @@ EXPORT_COLUMNS = ("case", "activity", "start", "end", "resource", "group", "life
 class ExploreOptions:
     """How the page speaks and what it may show: `words` (language), `anonymize` (case ids and
     officers as pseudonyms), `top` (bottlenecks marked on the map), and the command line that
-    read the log (`log_path`, `column_args`) for the equivalent `report` command."""
+    read the log (`log_path`, `column_args`, `calendar_spec`) for the equivalent `report`
+    command."""
 
     words: Words = ENGLISH
     anonymize: bool = True
     top: int = 3
     log_path: str = "LOG"
     column_args: tuple[str, ...] = ()
+    calendar_spec: str = "none"
+    """The `--calendar` the durations are counted on (`vn`, a TOML file or `none`)."""
 
 
 @dataclass
@@ -60,10 +64,11 @@ class Explorer:
         log: EventLog,
         options: ExploreOptions = ExploreOptions(),
         case_columns: Mapping[str, pd.Series] | None = None,
+        calendar: WorkCalendar | None = None,
     ) -> None:
         self.options = options
         self.words = options.words
-        self.full = PreparedLog(log)
+        self.full = PreparedLog(log, calendar=calendar)  # working time on a calendar
         self.lock = threading.RLock()
         events = log.events
         w = self.words
@@ -245,6 +250,8 @@ class Explorer:
         """The `bottleneck report` command line that draws this view's map (its sliders): on
         the log itself without filters, else on the filtered CSV the page exports."""
         sliders = ["--activities", state.activities, "--paths", state.paths]
+        # the same language and clock as this page (report's own defaults differ)
+        sliders += ["--lang", self.words.lang, "--calendar", self.options.calendar_spec]
         if not self.options.anonymize:
             sliders.append("--no-anonymize")
         if not state.filters:
