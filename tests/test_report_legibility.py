@@ -418,12 +418,16 @@ def test_printed_difference_map_of_the_permit_report_keeps_6_pt_text(
 
 @pytest.mark.slow
 @NEEDS_CHROMIUM
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: PermitLog's map must show 11 activities (the top bottlenecks' ends, "
-    "connected start to end) in a 13-rank chain 1,440 pt tall at 12 pt text; printed 190 mm "
-    "tall its text is 4.5 pt (was 2.8 pt). Needs a denser layout of long chains.",
-)
-def test_printed_process_map_of_the_permit_report_keeps_6_pt_text() -> None:
-    found = _printed_maps(shared_log("PermitLog.xes.gz"), "en", "2018-01-01")
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_printed_process_map_of_the_permit_report_keeps_6_pt_text(lang: str) -> None:
+    """PermitLog's report printed on A4: its map must show 11 activities (the top bottlenecks'
+    ends, connected start to end) in a 13-rank chain 1,440 pt tall, printed at 4.5 pt. The
+    chain's plain runs are drawn as dotted "⋯ N steps" arrows until it fits: text of 6 pt or
+    more, no two labels overlapping, the marked bottlenecks and their ends still drawn."""
+    found = _printed_maps(shared_log("PermitLog.xes.gz"), lang, "2018-01-01")
     _assert_printed_legibly(found, ("process",))
+    svg = found["_svgs"]["process"]
+    assert check(svg).overlaps == ()
+    for rank in ("#1", "#2", "#3"):
+        assert f">{rank} · " in svg, rank
+    assert re.search(r">⋯ \d+ (steps|bước)<", svg), "no shortcut drawn"

@@ -6,7 +6,7 @@ import heapq
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -108,6 +108,17 @@ class Arrow:
 
 
 @dataclass(frozen=True)
+class Shortcut:
+    """A run of shown activities, one way in and one way out, drawn as one dotted arrow from
+    `source` to `target` (either may be `START` / `END`) to fit a printed page: `hidden` are
+    the activities it stands for, in order (hidden, with their arrows, from the map)."""
+
+    source: str
+    target: str
+    hidden: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Abstraction:
     """The activities and arrows a map shows, and what it hides.
 
@@ -137,6 +148,8 @@ class Abstraction:
     """False for a map without start and end arrows (compare's before and after maps): its
     arrow counts are activity-to-activity arrows only."""
     significance: Mapping[str, float] = field(default_factory=dict, compare=False)
+    shortcuts: tuple[Shortcut, ...] = ()
+    """Runs of activities drawn as one arrow (`shorten`); their activities count as hidden."""
 
     @property
     def hidden_activities(self) -> int:
@@ -412,6 +425,64 @@ def abstract_analysis(
         activities=activities,
         paths=paths,
         min_share=min_share,
+    )
+
+
+MIN_RUN = 2
+"""The fewest activities a shortcut stands for: one activity saves too little to be elided."""
+
+
+def runs(view: Abstraction, keep: Iterable[str] = ()) -> list[Shortcut]:
+    """The runs of `view` a shortcut may stand for, longest first (ties by name): maximal
+    chains of at least `MIN_RUN` shown activities outside `keep`, each with one arrow in and
+    one arrow out on the map (its own loop aside), between two different shown nodes."""
+    kept = set(keep)
+    edges = [*view.arrows, *((START, a) for a in view.starts), *((a, END) for a in view.ends)]
+    into: dict[str, list[str]] = {}
+    out: dict[str, list[str]] = {}
+    for s, t in edges:
+        if s != t:
+            out.setdefault(s, []).append(t)
+            into.setdefault(t, []).append(s)
+
+    def inner(n: str) -> bool:
+        return n not in kept and len(into.get(n, ())) == 1 and len(out.get(n, ())) == 1
+
+    found: list[Shortcut] = []
+    for first in view.activities:
+        if not inner(first) or inner(into[first][0]):
+            continue
+        chain = [first]
+        while inner(out[chain[-1]][0]) and out[chain[-1]][0] not in chain:
+            chain.append(out[chain[-1]][0])
+        source, target = into[first][0], out[chain[-1]][0]
+        if len(chain) >= MIN_RUN and source != target and target not in chain:
+            found.append(Shortcut(source, target, tuple(chain)))
+    return sorted(found, key=lambda r: (-len(r.hidden), r.hidden))
+
+
+def shorten(analysis: Analysis, view: Abstraction, run: Shortcut) -> Abstraction:
+    """`view` with the activities of `run` (from `runs`) hidden and drawn as one shortcut:
+    their arrows, start and end arrows are hidden too, and counted so."""
+    _, arrows, starts, ends = _graph(analysis)
+    gone = set(run.hidden)
+    kept = tuple(e for e in view.arrows if e[0] not in gone and e[1] not in gone)
+    dropped = set(view.arrows) - set(kept)
+    count = sum(a.count for a in arrows if (a.source, a.target) in dropped)
+    wait = math.fsum(_wait(a.wait_s) for a in arrows if (a.source, a.target) in dropped)
+    return replace(
+        view,
+        activities=tuple(a for a in view.activities if a not in gone),
+        arrows=kept,
+        starts=tuple(a for a in view.starts if a not in gone),
+        ends=tuple(a for a in view.ends if a not in gone),
+        hidden_occurrences=view.hidden_occurrences + count,
+        hidden_wait_s=view.hidden_wait_s + wait,
+        hidden_start_cases=view.hidden_start_cases
+        + sum(starts.get(a, 0) for a in view.starts if a in gone),
+        hidden_end_cases=view.hidden_end_cases
+        + sum(ends.get(a, 0) for a in view.ends if a in gone),
+        shortcuts=(*view.shortcuts, run),
     )
 
 

@@ -6,14 +6,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pandas as pd
-
 from ..analysis.abstraction import (
     DEFAULT_ACTIVITIES,
     DEFAULT_PATHS,
+    END,
+    START,
     Abstraction,
     Limit,
+    Shortcut,
     abstract_analysis,
+    runs,
+    shorten,
 )
 from ..model import Analysis
 from .dot import (
@@ -34,7 +37,6 @@ from .dot import (
     pen,
     print_box,
     quoted,
-    to_float,
     wait_color,
     weight,
     wrapped,
@@ -51,6 +53,14 @@ from .graphviz import (
 )
 from .graphviz import picture_files as draw_files
 from .legend import LegendRow, process_legend, process_legend_dot
+from .map_data import WAIT_COLUMN as _WAIT_COLUMN
+from .map_data import MapEdge as _Edge
+from .map_data import Mark as _Mark
+from .map_data import activity_rows as _activity_rows
+from .map_data import edges as _edges
+from .map_data import endpoints as _endpoints
+from .map_data import marks as _marks
+from .map_data import most_waiting as _most_waiting
 from .svg_labels import measure
 from .words import ENGLISH, Words
 
@@ -98,7 +108,6 @@ stays above 6 pt, and the legend, set under it in HTML, fits the same page."""
 MAP_METRICS = ("cases", "count", "median", "mean", "p90", "total")
 """What the map's numbers show (`GraphOptions.metric`): case or absolute frequency, or the
 frequency with the median, mean, 90th percentile or total wait of each arrow."""
-_WAIT_COLUMN = {"mean": "wait_mean_s", "p90": "wait_p90_s", "total": "wait_total_s"}
 
 
 @dataclass(frozen=True)
@@ -150,108 +159,11 @@ class GraphOptions:
 
 
 @dataclass(frozen=True)
-class _Edge:
-    source: str
-    target: str
-    count: int
-    wait_median_s: float
-    wait_p90_s: float
-    wait_total_s: float
-    shown_s: float
-
-
-@dataclass(frozen=True)
-class _Mark:
-    rank: int
-    share: float
-
-
-@dataclass(frozen=True)
 class _Say:
     """The map's words and its duration format."""
 
     words: Words
     duration: Callable[[float], str]
-
-
-def _edges(transitions: pd.DataFrame, metric: str = "median") -> list[_Edge]:
-    """Transitions by count (cases with `metric` cases) descending, ties by source, target."""
-    if len(transitions) == 0:
-        return []
-    rows = zip(
-        transitions["source"].astype(str).tolist(),
-        transitions["target"].astype(str).tolist(),
-        transitions["cases" if metric == "cases" else "count"].tolist(),
-        transitions["wait_median_s"].tolist(),
-        transitions["wait_p90_s"].tolist(),
-        transitions["wait_total_s"].tolist(),
-        transitions[_WAIT_COLUMN.get(metric, "wait_median_s")].tolist(),
-        strict=True,
-    )
-    edges = [
-        _Edge(s, t, int(c), to_float(m), to_float(p), to_float(w), to_float(x))
-        for s, t, c, m, p, w, x in rows
-    ]
-    return sorted(edges, key=lambda e: (-e.count, e.source, e.target))
-
-
-def _marks(analysis: Analysis, top: int) -> dict[tuple[str, str], _Mark]:
-    """The top transition bottlenecks (with some waiting at all), by rank."""
-    b = analysis.bottlenecks
-    if top <= 0 or len(b) == 0:
-        return {}
-    t = b[b["kind"] == "transition"].sort_values("rank", kind="stable")
-    marks: dict[tuple[str, str], _Mark] = {}
-    for s, tg, total, share in zip(
-        t["source"].astype(str).tolist(),
-        t["target"].astype(str).tolist(),
-        t["wait_total_s"].tolist(),
-        t["share_of_total_wait"].tolist(),
-        strict=True,
-    ):
-        if len(marks) >= top:
-            break
-        if not to_float(total) > 0:
-            continue
-        marks[(s, tg)] = _Mark(len(marks) + 1, to_float(share))
-    return marks
-
-
-def _most_waiting(analysis: Analysis) -> tuple[str, float] | None:
-    """The activity that receives the most waiting time, and its share of all waiting."""
-    b = analysis.bottlenecks
-    if len(b) == 0:
-        return None
-    a = b[b["kind"] == "activity"].sort_values("rank", kind="stable")
-    if len(a) == 0:
-        return None
-    total = to_float(a["wait_total_s"].iloc[0])
-    if not total > 0:
-        return None
-    return str(a["activity"].iloc[0]), to_float(a["share_of_total_wait"].iloc[0])
-
-
-def _endpoints(frame: pd.DataFrame) -> list[tuple[str, int]]:
-    if len(frame) == 0:
-        return []
-    pairs = zip(frame["activity"].astype(str).tolist(), frame["count"].tolist(), strict=True)
-    return sorted(((a, int(c)) for a, c in pairs), key=lambda p: (-p[1], p[0]))
-
-
-def _activity_rows(analysis: Analysis, metric: str = "median") -> dict[str, tuple[int, float]]:
-    """Activity → (instances, or cases with `metric` cases; median processing time or NaN)."""
-    acts = analysis.activities
-    out: dict[str, tuple[int, float]] = {}
-    if len(acts) == 0:
-        return out
-    for name, count, median in zip(
-        acts["activity"].astype(str).tolist(),
-        acts["cases" if metric == "cases" else "count"].tolist(),
-        acts["processing_median_s"].tolist(),
-        strict=True,
-    ):
-        out[name] = (int(count), to_float(median))
-    return out
 
 
 def node_ids(analysis: Analysis) -> dict[str, str]:
@@ -293,6 +205,10 @@ def process_map(
         if width < narrowest[0]:
             narrowest = (width, view)
         if budget <= 6:
+            if not options.legend:  # print: the required chain's plain runs as shortcuts
+                found = _shortened(analysis, options, view)
+                if found is not None:
+                    return found
             chosen = narrowest[1]
             return _fitted(analysis, options, chosen, best=True)[0] or "", chosen
         budget -= max(1, budget // 6)
@@ -303,6 +219,22 @@ def process_map(
             min_share=options.min_share,
             required_arrows=list(_marks(analysis, options.top_marked)),
         )
+
+
+def _shortened(
+    analysis: Analysis, options: GraphOptions, view: Abstraction
+) -> tuple[str, Abstraction] | None:
+    """The map of `view` fitted to the page with its longest runs of activities (`runs`:
+    neither a marked bottleneck's end nor the most waited-for) drawn as shortcuts, one run
+    more at a time; None when even all of them do not make it fit."""
+    keep = {n for arrow in _marks(analysis, options.top_marked) for n in arrow}
+    keep.update([] if (hot := _most_waiting(analysis)) is None else [hot[0]])
+    while found := runs(view, keep):
+        view = shorten(analysis, view, found[0])
+        dot = _fitted(analysis, options, view)[0]
+        if dot is not None:
+            return dot, view
+    return None
 
 
 def _fitted(
@@ -414,6 +346,8 @@ def _process_dot(
         body.append(_edge_line(say, edge, ids, marks, largest, causes, options.metric))
     for name, n in end_shown:
         body.append(_endpoint_arrow(say, ids[name], "end", n, largest))
+    for cut in view.shortcuts:
+        body.append(_shortcut_line(words, cut, {**ids, START: "start", END: "end"}))
     out += [indent + line if line else line for line in body]
     if options.title:
         out.append("  }")
@@ -425,6 +359,16 @@ def _endpoint_arrow(say: _Say, source: str, target: str, n: int, largest: int) -
     return (
         f"{source} -> {target} [label={quoted(say.words.count(n))}, style=dashed, "
         f'color="{ENDPOINT_EDGE}", penwidth={pen(n, largest)}, weight={weight(n, largest)}];'
+    )
+
+
+def _shortcut_line(w: Words, cut: Shortcut, ids: dict[str, str]) -> str:
+    """A run of activities (`Abstraction.shortcuts`) as one dotted arrow with its step count."""
+    steps = w("graph_shortcut", count=w.count(len(cut.hidden)))
+    tip = w("graph_shortcut_tip", count=w.count(len(cut.hidden)), steps=" → ".join(cut.hidden))
+    return (
+        f"{ids[cut.source]} -> {ids[cut.target]} [label={quoted(steps)}, style=dotted, "
+        f'color="{ENDPOINT_EDGE}", penwidth=2, weight=2, tooltip={quoted(tip)}];'
     )
 
 

@@ -23,6 +23,7 @@ from .compare_style import (
 from .compare_text import change_text
 from .dot import (
     CAUSE_COLORS,
+    ENDPOINT_EDGE,
     LEGEND_TABLE,
     MARK_COLOR,
     NO_CAUSE_COLOR,
@@ -119,6 +120,9 @@ def process_legend(
         text = w("graph_legend_hot", share=w.percent(hot_share))
         rows.append(LegendRow("text", text, w("graph_legend_hot_head"), MARK_COLOR))
     rows.append(LegendRow("text", wait_text(w, wait_definition)))
+    if view.shortcuts:
+        head = w("graph_legend_shortcut_head")
+        rows.append(LegendRow("text", w("graph_legend_shortcut"), head, ENDPOINT_EDGE))
     if view.hides_anything:
         total = view.total_occurrences
         share = view.hidden_occurrences / total if total > 0 else 0.0
