@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bottleneck_finder.analysis.abstraction import ALL, Arrow, Limit, abstract
+from bottleneck_finder.analysis.abstraction import (
+    ALL,
+    END,
+    Arrow,
+    Limit,
+    Shortcut,
+    abstract,
+    runs,
+    shorten,
+)
 
 # A main line S → M1 → M2 → E (100 cases), a rare branch M1 → R1 → R2 → M2 (5 cases) and a
 # rare slow detour M2 → X → E (3 cases, 900,000 s of waiting into X).
@@ -114,3 +123,43 @@ def test_no_arrow_is_invented() -> None:
     assert set(view.arrows) <= {(a.source, a.target) for a in ARROWS}
     # M1 → M2 is shown with its own count, not the count through the hidden branch.
     assert view.total_occurrences == sum(a.count for a in ARROWS)
+
+
+def test_runs_are_plain_chains_of_at_least_two_activities() -> None:
+    """On the whole graph: R1 → R2 has one arrow in (from M1) and one out (to M2); S and X
+    are plain too but alone (one activity is not elided); M1, M2 and E branch or merge."""
+    view = abstract(COUNTS, ARROWS, STARTS, ENDS, activities="all", paths="all")
+    assert runs(view) == [Shortcut("M1", "M2", ("R1", "R2"))]
+    assert runs(view, keep={"R2"}) == []  # a required activity is never elided
+
+
+def test_shorten_hides_the_run_and_counts_it() -> None:
+    """The branch's three arrows (5 + 5 + 5 transitions, 10 + 10 + 10 s of waiting) join the
+    hidden figures; the two activities are hidden; nothing else moves."""
+    view = abstract(COUNTS, ARROWS, STARTS, ENDS, activities="all", paths="all")
+    short = shorten(view, runs(view)[0], ARROWS, STARTS, ENDS)
+    assert short.activities == tuple(a for a in view.activities if a not in ("R1", "R2"))
+    assert set(view.arrows) - set(short.arrows) == {("M1", "R1"), ("R1", "R2"), ("R2", "M2")}
+    assert (short.hidden_activities, short.hidden_arrows) == (2, 3)
+    assert short.hidden_occurrences == view.hidden_occurrences + 15
+    assert short.hidden_wait_s == view.hidden_wait_s + 30.0
+    assert short.shortcuts == (Shortcut("M1", "M2", ("R1", "R2")),)
+    assert short.document()["hidden_transitions"] == 15
+
+
+def test_a_run_to_the_end_hides_its_end_arrow() -> None:
+    """A line S → A → B → E with S required: A, B and E run to the end; E's 100 cases ending
+    there are hidden with it, and its three arrows (300 transitions, 5 + 6 + 7 s); the
+    shortcut ends at the map's end node."""
+    arrows = [Arrow("S", "A", 100, 5.0), Arrow("A", "B", 100, 6.0), Arrow("B", "E", 100, 7.0)]
+    counts = {"S": 100, "A": 100, "B": 100, "E": 100}
+    view = abstract(counts, arrows, STARTS, ENDS, activities="all", paths="all")
+    (run,) = runs(view, keep={"S"})
+    assert run == Shortcut("S", END, ("A", "B", "E"))
+    short = shorten(view, run, arrows, STARTS, ENDS)
+    assert short.activities == ("S",) and short.ends == () and short.starts == ("S",)
+    assert (short.hidden_end_cases, short.hidden_occurrences, short.hidden_wait_s) == (
+        100,
+        300,
+        18.0,
+    )

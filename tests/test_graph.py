@@ -32,6 +32,7 @@ from bottleneck_finder.render.graph import (
     process_dot,
     render_dot,
 )
+from bottleneck_finder.render.svg_labels import measure
 from bottleneck_finder.render.words import ENGLISH, Words
 
 from .conftest import RECEIPT
@@ -459,3 +460,44 @@ def test_a_key_in_two_tables_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
 def test_every_cause_has_a_colour_and_words() -> None:
     for cause in CAUSE_COLORS:
         assert Words("vi")(f"graph_cause_{cause}") and Words("en")(f"graph_cause_{cause}")
+
+
+def _line_analysis(tmp_path: Path) -> Analysis:
+    """20 cases through one line of 18 steps, the longest waits in its middle (steps 08 → 11):
+    the marked bottlenecks' ends connected from start to end are the whole line."""
+    from bottleneck_finder.api import analyze
+
+    rows = ["case,activity,timestamp"]
+    for case in range(20):
+        at = pd.Timestamp("2025-01-06 08:00") + pd.Timedelta(hours=case)
+        for step in range(1, 19):
+            rows.append(f"c{case:02d},Step {step:02d} of the long line,{at}")
+            at += pd.Timedelta(days=5 - abs(step - 9) // 3, minutes=case)
+    path = tmp_path / "line.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return analyze(path).analysis
+
+
+@needs_dot
+def test_a_long_required_chain_prints_with_shortcuts(tmp_path: Path) -> None:
+    """Printed (legend off), a line too tall for the page keeps the marked bottlenecks and
+    draws its plain runs as dotted "⋯ N steps" arrows until it fits; the hidden figures count
+    their activities. The map with its legend (analyze's) draws no shortcut."""
+    analysis = _line_analysis(tmp_path)
+    options = GraphOptions(legend=False)
+    dot, view = graph.process_map(analysis, options)
+    size = measure(render_dot(dot, "svg"))
+    assert size.height_pt <= graph.PAGE_HEIGHT_PT and size.width_pt <= graph.PAGE_WIDTH_PT
+    assert size.overlaps == ()
+    assert view.shortcuts and all(len(cut.hidden) >= 2 for cut in view.shortcuts)
+    hidden = [name for cut in view.shortcuts for name in cut.hidden]
+    assert view.hidden_activities == len(hidden) == 18 - len(view.activities)
+    assert dot.count("style=dotted") == len(view.shortcuts)
+    for cut in view.shortcuts:
+        assert f'label="⋯ {len(cut.hidden)} steps"' in dot
+    for rank in (1, 2, 3):
+        assert f"#{rank} · " in dot
+    rows = graph.map_legend(analysis, options, view)
+    assert any(r.head.startswith("Dotted arrow") for r in rows)
+    dot_full, full = graph.process_map(analysis, GraphOptions())
+    assert full.shortcuts == () and "style=dotted" not in dot_full

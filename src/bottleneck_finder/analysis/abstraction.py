@@ -461,10 +461,16 @@ def runs(view: Abstraction, keep: Iterable[str] = ()) -> list[Shortcut]:
     return sorted(found, key=lambda r: (-len(r.hidden), r.hidden))
 
 
-def shorten(analysis: Analysis, view: Abstraction, run: Shortcut) -> Abstraction:
-    """`view` with the activities of `run` (from `runs`) hidden and drawn as one shortcut:
-    their arrows, start and end arrows are hidden too, and counted so."""
-    _, arrows, starts, ends = _graph(analysis)
+def shorten(
+    view: Abstraction,
+    run: Shortcut,
+    arrows: Sequence[Arrow],
+    starts: Mapping[str, int],
+    ends: Mapping[str, int],
+) -> Abstraction:
+    """`view` (of the graph `arrows`, `starts`, `ends`) with the activities of `run` (from
+    `runs`) hidden and drawn as one shortcut: their arrows, start and end arrows are hidden
+    too, and counted so."""
     gone = set(run.hidden)
     kept = tuple(e for e in view.arrows if e[0] not in gone and e[1] not in gone)
     dropped = set(view.arrows) - set(kept)
@@ -484,6 +490,12 @@ def shorten(analysis: Analysis, view: Abstraction, run: Shortcut) -> Abstraction
         + sum(ends.get(a, 0) for a in view.ends if a in gone),
         shortcuts=(*view.shortcuts, run),
     )
+
+
+def shorten_analysis(analysis: Analysis, view: Abstraction, run: Shortcut) -> Abstraction:
+    """`shorten` on the directly-follows graph of `analysis` (`view` is its abstraction)."""
+    _, arrows, starts, ends = _graph(analysis)
+    return shorten(view, run, arrows, starts, ends)
 
 
 def ranked_activities(analysis: Analysis) -> list[str]:

@@ -16,7 +16,7 @@ from ..analysis.abstraction import (
     Shortcut,
     abstract_analysis,
     runs,
-    shorten,
+    shorten_analysis,
 )
 from ..model import Analysis
 from .dot import (
@@ -230,7 +230,7 @@ def _shortened(
     keep = {n for arrow in _marks(analysis, options.top_marked) for n in arrow}
     keep.update([] if (hot := _most_waiting(analysis)) is None else [hot[0]])
     while found := runs(view, keep):
-        view = shorten(analysis, view, found[0])
+        view = shorten_analysis(analysis, view, found[0])
         dot = _fitted(analysis, options, view)[0]
         if dot is not None:
             return dot, view
@@ -368,7 +368,7 @@ def _shortcut_line(w: Words, cut: Shortcut, ids: dict[str, str]) -> str:
     tip = w("graph_shortcut_tip", count=w.count(len(cut.hidden)), steps=" → ".join(cut.hidden))
     return (
         f"{ids[cut.source]} -> {ids[cut.target]} [label={quoted(steps)}, style=dotted, "
-        f'color="{ENDPOINT_EDGE}", penwidth=2, weight=2, tooltip={quoted(tip)}];'
+        f'color="{NODE_BORDER}", penwidth=2, weight=2, tooltip={quoted(tip)}];'
     )
 
 

@@ -23,10 +23,10 @@ from .compare_style import (
 from .compare_text import change_text
 from .dot import (
     CAUSE_COLORS,
-    ENDPOINT_EDGE,
     LEGEND_TABLE,
     MARK_COLOR,
     NO_CAUSE_COLOR,
+    NODE_BORDER,
     PALETTE,
     PALETTE_TEXT,
     html,
@@ -122,7 +122,7 @@ def process_legend(
     rows.append(LegendRow("text", wait_text(w, wait_definition)))
     if view.shortcuts:
         head = w("graph_legend_shortcut_head")
-        rows.append(LegendRow("text", w("graph_legend_shortcut"), head, ENDPOINT_EDGE))
+        rows.append(LegendRow("text", w("graph_legend_shortcut"), head, NODE_BORDER))
     if view.hides_anything:
         total = view.total_occurrences
         share = view.hidden_occurrences / total if total > 0 else 0.0
