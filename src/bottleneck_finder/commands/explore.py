@@ -184,6 +184,8 @@ def explore(
 def _split_at(explorer: Any, split: str, progress: Any) -> tuple[Any, str | None]:
     """The split date of `--split` as compare reads it (UTC) and, for `auto`, why it was chosen;
     a date outside the log is a usage error here, before the page opens."""
+    import pandas as pd
+
     from ..analysis.compare import SplitDateError, to_utc
 
     log = explorer.full.log
@@ -196,6 +198,17 @@ def _split_at(explorer: Any, split: str, progress: Any) -> tuple[Any, str | None
         point = split_date(explorer.full if explorer.full.calendar is None else log)
         return to_utc(point.date, log.display_tz), describe(point, log.display_tz, explorer.words)
     try:
-        return to_utc(split, log.display_tz, log.timestamp_format), None
+        at = to_utc(split, log.display_tz, log.timestamp_format)
     except SplitDateError as exc:
         raise click.BadParameter(exc.one_line(), param_hint="--split") from exc
+    first = explorer.facts.first_us
+    if not int(first.min()) < int(at.value // 1000) <= int(first.max()):
+        from ..timeunits import local_time
+
+        raise click.BadParameter(
+            f"{split} is outside the cases of the log, which start from "
+            f"{local_time(pd.Timestamp(int(first.min()), unit='us', tz='UTC'), log.display_tz)} "
+            f"to {local_time(pd.Timestamp(int(first.max()), unit='us', tz='UTC'), log.display_tz)}",
+            param_hint="--split",
+        )
+    return at, None
