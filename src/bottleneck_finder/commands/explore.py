@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,10 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
 @click.command(
     epilog="Examples:\n\n\b\n"
     "  bottleneck explore event_logs/one_stop_shop_after.csv --attribute thu_tuc\n"
-    "  bottleneck explore dossiers.csv --case ma_ho_so --port 8765 --no-browser\n\n"
+    "  bottleneck explore dossiers.csv --case ma_ho_so --port 8765 --no-browser\n"
+    "  bottleneck explore event_logs/one_stop_shop_rollout.csv --split 2025-04-14\n"
+    "  bottleneck explore event_logs/one_stop_shop_after.csv "
+    "--compare-with event_logs/one_stop_shop_before.csv\n\n"
     "Serves the page on 127.0.0.1 only, with a random token in its address; nothing is "
     "fetched from the internet. Case ids and officers are pseudonyms unless --no-anonymize."
 )
@@ -58,6 +62,20 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
     multiple=True,
     help="A case column to filter on (e.g. thu_tuc, the procedure); repeat for more. Officers "
     "and units are always offered.",
+)
+@click.option(
+    "--split",
+    metavar="DATE|auto",
+    help="Explore two periods of LOG, cases starting before DATE and from DATE on (as compare "
+    "--split; 'auto': the strongest change point): a Before | After | Difference toggle.",
+)
+@click.option(
+    "--compare-with",
+    "compare_with",
+    type=click.Path(path_type=Path),
+    metavar="BEFORE",
+    help="Explore LOG as the after period of the log BEFORE (read with the same column "
+    "options): a Before | After | Difference toggle.",
 )
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
@@ -77,6 +95,8 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
 def explore(
     log: Path,
     attributes: tuple[str, ...],
+    split: str | None,
+    compare_with: Path | None,
     port: int,
     no_browser: bool,
     anonymize: bool,
@@ -91,6 +111,8 @@ def explore(
     from ..explore.server import ExploreServer
     from ..explore.session import ExploreOptions, Explorer
 
+    if split is not None and compare_with is not None:
+        raise click.UsageError("give --split or --compare-with, not both")
     spec = opt.calendar_spec(calendar_spec, lang)
     calendar, _ = load_calendar_and_deadline(spec, None, lang)
     w = opt.words_for(lang, calendar)
@@ -102,6 +124,12 @@ def explore(
         event_log, values = load_with_columns(log, params, wanted, **loading)
     else:
         event_log = load_from_params(log, params, **loading)
+    before_log, before_values = None, dict[str, Any]()
+    if compare_with is not None:
+        if wanted:
+            before_log, before_values = load_with_columns(compare_with, params, wanted, **loading)
+        else:
+            before_log = load_from_params(compare_with, params, **loading)
     progress.stage("measuring the whole log")
     options = ExploreOptions(
         words=w,
@@ -112,11 +140,27 @@ def explore(
         calendar_spec=spec,
     )
     columns = {c: case_column(event_log, values[c]) for c in wanted}
-    explorer = Explorer(event_log, options, columns, calendar)
+    others = [] if before_log is None else [before_log]
+    explorer = Explorer(event_log, options, columns, calendar, named_with=others)
+    comparer = None
+    if split is not None or before_log is not None:
+        from ..explore.compare_view import Comparer
+
+        before = None
+        if before_log is not None:
+            columns = {c: case_column(before_log, before_values[c]) for c in wanted}
+            before_options = replace(options, log_path=str(compare_with))
+            before = Explorer(before_log, before_options, columns, calendar, [event_log])
+        at, said = _split_at(explorer, split, progress) if split is not None else (None, None)
+        comparer = Comparer(
+            explorer, at=at, description=said, before=before, before_path=str(compare_with)
+        )
     try:
-        server = ExploreServer(explorer, port=port)
+        server = ExploreServer(explorer, port=port, comparer=comparer)
     except OSError as exc:
         explorer.close()
+        if comparer is not None and comparer.before is not None:
+            comparer.before.close()
         raise click.UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})") from exc
     progress.done()
     click.echo(w("ex_serving", url=server.url))
@@ -128,8 +172,43 @@ def explore(
         webbrowser.open(server.url)
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(explorer.close)
+        if comparer is not None and comparer.before is not None:
+            cleanup.callback(comparer.before.close)
         cleanup.callback(server.server_close)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             click.echo(w("ex_stopped"), err=True)
+
+
+def _split_at(explorer: Any, split: str, progress: Any) -> tuple[Any, str | None]:
+    """The split date of `--split` as compare reads it (UTC) and, for `auto`, why it was chosen;
+    a date outside the log is a usage error here, before the page opens."""
+    import pandas as pd
+
+    from ..analysis.compare import SplitDateError, to_utc
+
+    log = explorer.full.log
+    if split.strip().lower() == "auto":
+        from ..analysis.drift import split_date
+        from ..render.drift_text import describe
+
+        progress.stage("looking for the strongest change point")
+        # as compare --split auto: found and told on the wall clock whatever the calendar
+        point = split_date(explorer.full if explorer.full.calendar is None else log)
+        return to_utc(point.date, log.display_tz), describe(point, log.display_tz, explorer.words)
+    try:
+        at = to_utc(split, log.display_tz, log.timestamp_format)
+    except SplitDateError as exc:
+        raise click.BadParameter(exc.one_line(), param_hint="--split") from exc
+    first = explorer.facts.first_us
+    if not int(first.min()) < int(at.value // 1000) <= int(first.max()):
+        from ..timeunits import local_time
+
+        raise click.BadParameter(
+            f"{split} is outside the cases of the log, which start from "
+            f"{local_time(pd.Timestamp(int(first.min()), unit='us', tz='UTC'), log.display_tz)} "
+            f"to {local_time(pd.Timestamp(int(first.max()), unit='us', tz='UTC'), log.display_tz)}",
+            param_hint="--split",
+        )
+    return at, None

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import BottleneckError
+from .compare_view import Comparer
 from .drill import case_timeline, edge_details, filtered_csv
 from .session import Explorer
 from .state import StateError, ViewState
@@ -36,12 +37,21 @@ def static_file(name: str) -> bytes:
 
 
 class ExploreServer(ThreadingHTTPServer):
-    """The server of one explored log, bound to 127.0.0.1 on `port` (0: a free one)."""
+    """The server of one explored log, bound to 127.0.0.1 on `port` (0: a free one); with a
+    `comparer`, its two periods too (the before, after and difference views)."""
 
     daemon_threads = True
 
-    def __init__(self, explorer: Explorer, *, port: int = 0, token: str | None = None) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        *,
+        port: int = 0,
+        token: str | None = None,
+        comparer: Comparer | None = None,
+    ) -> None:
         self.explorer = explorer
+        self.comparer = comparer
         self.token = token or secrets.token_urlsafe(24)
         super().__init__((HOST, port), Handler)
 
@@ -127,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
             self._json({"error": error.one_line()}, HTTPStatus.INTERNAL_SERVER_ERROR)
 
     def _route(self, path: str, query: dict[str, list[str]], cookie: dict[str, str]) -> None:
-        ex = self.server.explorer
+        ex, two = self.server.explorer, self.server.comparer
 
         def arg(name: str) -> str:
             return query.get(name, [""])[0]
@@ -137,11 +147,16 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, static_file(name), kind, cookie)
             return
         if path == "/api/meta":
-            self._json(ex.meta())
+            meta = ex.meta()
+            if two is not None:
+                meta = {**two.merged_values(meta), "compare": two.meta()}
+            self._json(meta)
             return
         state = ViewState.from_json(arg("state"))
+        if state.view and two is None:
+            raise StateError("this log is explored alone: it has no before/after views")
         if path == "/api/view":
-            self._json(ex.view(state))
+            self._json(ex.view(state) if two is None or not state.view else two.view(state))
         elif path == "/api/edge":
             self._json(edge_details(ex, state, arg("source"), arg("target")))
         elif path == "/api/case":
@@ -153,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/export/map.svg":
             from ..render.graph import render_dot
 
-            dot = ex.map_dot(state)
+            dot = ex.map_dot(state) if two is None or not state.view else two.map_dot(state)
             if dot is None:
                 raise StateError("no case passes these filters")
             disposition = {"Content-Disposition": 'attachment; filename="process-map.svg"'}

@@ -65,20 +65,34 @@ class Explorer:
         options: ExploreOptions = ExploreOptions(),
         case_columns: Mapping[str, pd.Series] | None = None,
         calendar: WorkCalendar | None = None,
+        named_with: Sequence[EventLog] = (),
     ) -> None:
+        """`named_with`: other logs explored beside this one (the other period), whose
+        officers and units are numbered with this log's, so a pseudonym names one person on
+        both."""
         self.options = options
         self.words = options.words
         self.full = PreparedLog(log, calendar=calendar)  # working time on a calendar
         self.lock = threading.RLock()
         events = log.events
         w = self.words
-        officers = events["resource"].value_counts(dropna=True).rename_axis("resource")
+        every = [log.events, *(other.events for other in named_with)]
         self.officer = officer_namer(
-            [officers.reset_index(name="count")], w, anonymize=options.anonymize
+            [
+                e["resource"]
+                .value_counts(dropna=True)
+                .rename_axis("resource")
+                # astype(str): the logs' categories differ
+                .reset_index(name="count")
+                .astype({"resource": str})
+                for e in every
+            ],
+            w,
+            anonymize=options.anonymize,
         )
-        members = events.groupby("group", observed=True)["resource"].nunique()
+        members = pd.concat([e[["group", "resource"]].astype(object) for e in every])
         self.unit = unit_namer(
-            [members.rename_axis("group").reset_index(name="members")],
+            [members.groupby("group")["resource"].nunique().reset_index(name="members")],
             w,
             anonymize=options.anonymize,
         )

@@ -23,6 +23,9 @@ of `values` in `column`; start / end: cases starting / ending with one of `value
 cases passing through one of `values`; rework: cases repeating an activity; duration: cases
 whose throughput time is in [low, high] days (an empty bound is open)."""
 DAY_S = 86_400.0
+VIEWS = ("before", "after", "difference")
+"""The maps of a comparison (`--split` / `--compare-with`): each period's map on the shared
+layout, and the difference map with compare's verdicts. An empty view: the one log's map."""
 
 
 class StateError(BottleneckError):
@@ -58,12 +61,14 @@ class Filter:
 
 @dataclass(frozen=True)
 class ViewState:
-    """The whole view: the two sliders (`N`, `P%` or `all`), the metric and the filters."""
+    """The whole view: the two sliders (`N`, `P%` or `all`), the metric, the filters and, when
+    two periods are explored, which of their maps (`view`, one of `VIEWS`)."""
 
     activities: str = str(DEFAULT_ACTIVITIES)
     paths: str = str(DEFAULT_PATHS)
     metric: str = "median"
     filters: tuple[Filter, ...] = ()
+    view: str = ""
 
     @staticmethod
     def from_json(text: str | None) -> ViewState:
@@ -82,7 +87,10 @@ class ViewState:
             paths=str(data.get("paths", DEFAULT_PATHS)),
             metric=str(data.get("metric", "median")),
             filters=tuple(_filter(f) for f in data.get("filters", [])),
+            view=str(data.get("view", "")),
         )
+        if state.view not in ("", *VIEWS):
+            raise StateError(f"unknown view {state.view!r}; one of {', '.join(VIEWS)}")
         for limit in (state.activities, state.paths):
             try:
                 Limit.parse(limit)
@@ -93,13 +101,16 @@ class ViewState:
         return state
 
     def document(self) -> dict[str, Any]:
-        """The state as JSON, as the page keeps it in its URL hash."""
-        return {
+        """The state as JSON, as the page keeps it in its URL hash (`view` only when set)."""
+        out: dict[str, Any] = {
             "activities": self.activities,
             "paths": self.paths,
             "metric": self.metric,
             "filters": [f.document() for f in self.filters],
         }
+        if self.view:
+            out["view"] = self.view
+        return out
 
     def to_json(self) -> str:
         """`document()` as compact JSON."""

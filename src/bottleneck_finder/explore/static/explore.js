@@ -36,6 +36,7 @@ function el(tag, attrs, ...children) {
 function readHash() {
   const raw = decodeURIComponent(location.hash.slice(1));
   const base = { activities: "25", paths: "45", metric: "median", filters: [] };
+  if (page.meta && page.meta.compare) base.view = "difference"; // two periods: their maps
   if (!raw) return base;
   try { return Object.assign(base, JSON.parse(raw)); } catch (e) { return base; }
 }
@@ -61,6 +62,14 @@ async function start() {
     slider.addEventListener("change", () => change({ [name]: sliderText(slider) }));
   }
   $("fit").addEventListener("click", fit);
+  if (page.meta.compare) {
+    $("views").hidden = false;
+    $("compare-title").textContent = page.meta.compare.title;
+    for (const v of page.meta.compare.views) {
+      $("view-buttons").append(el("button", { type: "button", id: "view-" + v, "data-view": v,
+        onclick: () => change({ view: v }) }, t("ex_view_" + v)));
+    }
+  }
   $("drawer-close").addEventListener("click", () => { $("drawer").hidden = true; });
   window.addEventListener("hashchange", () => { page.state = readHash(); load(); });
   zoomAndPan($("map"));
@@ -99,6 +108,29 @@ async function load() {
   }
 }
 
+function renderCompare(view) {
+  const two = Boolean(view.compare);
+  for (const b of document.querySelectorAll("#view-buttons button"))
+    b.classList.toggle("active", b.dataset.view === view.view);
+  $("metric").hidden = $("metric-label").hidden = two; // compare's maps show waits
+  $("hint").textContent = t(two ? "ex_cmp_hint" : "ex_zoom_hint");
+  $("command-title").textContent = t(two ? "ex_cmp_command" : "ex_command");
+  $("export-csv").hidden = view.compare === "logs"; // the CSV holds one log
+  const filtered = page.state.filters.length > 0;
+  if (two && filtered && view.compare === "logs") $("command-note").textContent = t("ex_cmp_command_logs");
+  $("compare-note").textContent = (two && !view.empty && view.note) || "";
+  const box = $("difference");
+  box.hidden = !two || view.empty || view.view !== "difference";
+  if (box.hidden) return;
+  $("verdict").textContent = view.verdict;
+  $("introduced-title").textContent = view.introduced_title;
+  const rows = view.introduced.map((r) => ["#" + r.rank, ...r.text]);
+  const list = table(["#", ...view.introduced_head], rows);
+  list.id = "introduced-table";
+  const more = view.introduced_total - view.introduced.length;
+  $("introduced").replaceChildren(list, more > 0 ? el("p", { class: "note" }, t("ex_cmp_more", { n: more })) : "");
+}
+
 function render(view) {
   $("kept").textContent = view.kept_text;
   $("metric").value = page.state.metric;
@@ -108,6 +140,7 @@ function render(view) {
   $("export-csv").href = url("/export/log.csv", { state: stateText() });
   $("link").value = location.href;
   renderChips();
+  renderCompare(view);
   const figures = $("figures");
   figures.replaceChildren();
   if (view.empty) {
