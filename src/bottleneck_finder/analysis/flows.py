@@ -205,7 +205,7 @@ def rework(p: PreparedLog) -> Rework:
     sql.prepare_repeats(engine)
     cases = len(log.events["case"].cat.categories)
     per = engine.frame(sql.rework_by_activity(engine, cases))
-    summary = engine.frame(sql.rework_summary()).iloc[0]
+    summary = sql.rework_totals(engine).iloc[0]
     engine.drop(sql.REPEATS)
     work_known = log.has_start_times
     per["label"] = _labels(log, "activity", per["activity"])

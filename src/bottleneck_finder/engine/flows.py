@@ -153,11 +153,14 @@ def rework_by_activity(engine: Engine, cases: int, steps: str = "steps") -> str:
     their case), `self_loops` (repeats right after the same activity), the time inside its
     loops (`added_wait_us`, `added_work_us`, `added_elapsed_us`: from each previous instance
     to the repeat), and over all its instances `all_cases`, `instances`, `wait_us` and
-    `work_us`. Needs `prepare_repeats`; `cases` is the number of case codes."""
+    `work_us`. Needs `prepare_repeats`; `cases` is the number of case codes.
+
+    Every instance of an activity is either the first of it in its case or a repeat, so
+    `all_cases` is `instances` minus `repeats`, without a distinct count over the steps."""
     distinct = engine.bitmap_count("case_id", cases, 1) or "count(DISTINCT case_id)"
     return f"""
 WITH r AS (
-  SELECT activity, count(DISTINCT case_id) AS cases, count(*) AS repeats,
+  SELECT activity, {distinct} AS cases, count(*) AS repeats,
     sum(CASE WHEN prev_pos = pos - 1 THEN 1 ELSE 0 END) AS self_loops,
     sum(cum_wait_us - prev_cum_wait_us) AS added_wait_us,
     sum(cum_work_us - prev_cum_work_us) AS added_work_us,
@@ -165,13 +168,14 @@ WITH r AS (
   FROM {REPEATS} GROUP BY activity
 ),
 a AS (
-  SELECT activity, {distinct} AS all_cases, count(*) AS instances,
+  SELECT activity, count(*) AS instances,
     sum(coalesce(wait_us, 0)) AS wait_us, sum(coalesce(processing_us, 0)) AS work_us
   FROM {steps} GROUP BY activity
 )
 SELECT a.activity, coalesce(r.cases, 0) AS cases, coalesce(r.repeats, 0) AS repeats,
   coalesce(r.self_loops, 0) AS self_loops, r.added_wait_us, r.added_work_us,
-  r.added_elapsed_us, a.all_cases, a.instances, a.wait_us, a.work_us
+  r.added_elapsed_us, a.instances - coalesce(r.repeats, 0) AS all_cases, a.instances,
+  a.wait_us, a.work_us
 FROM a LEFT JOIN r ON a.activity = r.activity
 """
 
@@ -213,6 +217,26 @@ SELECT (SELECT count(*) FROM {spans}) AS cases,
   coalesce(sum(wait_us), 0) AS wait_us, coalesce(sum(work_us), 0) AS work_us
 FROM islands
 """
+
+
+def rework_totals(engine: Engine) -> Any:
+    """One row of `rework_summary` as a DataFrame: in numpy when the repeats were found in
+    numpy (`prepare_repeats`), else by its SQL."""
+    import pandas as pd
+
+    from .sequences import rework_totals as numpy_totals
+
+    table = engine.registered(REPEATS)
+    found = None if table is None else numpy_totals(table)
+    if found is None:
+        return engine.frame(rework_summary())
+    spans = engine.registered("case_spans")
+    cases = (
+        spans.num_rows
+        if spans is not None
+        else int(engine.frame("SELECT count(*) AS n FROM case_spans")["n"].iloc[0])
+    )
+    return pd.DataFrame([{"cases": cases, **found}])
 
 
 def handoff_summary(engine: Engine, kinds: dict[str, str], steps: str = "steps") -> str:

@@ -42,7 +42,10 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         if in_process.register_steps(engine, paired, **options):
             return
     else:
-        arrays = in_process.from_events(log.events, detail=detail)
+        def arrays() -> in_process.InstanceArrays:
+            return in_process.from_events(log.events, detail=detail)
+
+        # made inside, so the unsorted instances are freed once sorted
         if in_process.register_steps(engine, arrays, order_hint=log.case_order, **options):
             return
         engine.register("events", event_table(log.events))

@@ -148,3 +148,47 @@ def variants(runs: CaseRuns) -> tuple[Any, Any] | None:
         }
     )
     return cases, sequences
+
+
+def rework_totals(repeats: Any) -> dict[str, int] | None:
+    """The loop figures of `flows.rework_summary` but `cases`, from a table of repeats (see
+    `flows.repeats`) in numpy: `affected`, `repeats`, `self_loops`, `wait_us`, `work_us`.
+    The repeats of a case, taken by (previous position, position), merge into islands as in
+    the SQL; None when the packed sort key would not fit 64 bits or a column has nulls."""
+    n = repeats.num_rows
+    if n == 0:
+        return dict.fromkeys(("affected", "repeats", "self_loops", "wait_us", "work_us"), 0)
+    try:
+        case, pos, prev = (_column(repeats, c) for c in ("case_id", "pos", "prev_pos"))
+    except ValueError:
+        return None
+    pos_bits = max(int(pos.max()).bit_length(), 1)
+    if int(case.min()) < 0 or int(case.max()).bit_length() + 2 * pos_bits > KEY_BITS:
+        return None
+    key = case.astype(np.int64) << (2 * pos_bits)
+    key |= prev.astype(np.int64) << pos_bits
+    key |= pos
+    order = np.argsort(key, kind="stable")
+    del key
+    case, pos, prev = case[order], pos[order], prev[order]
+    first = np.ones(n, bool)
+    first[1:] = case[1:] != case[:-1]
+    # the largest position of the case's earlier repeats: a running maximum of (case, pos)
+    reach = np.maximum.accumulate((case.astype(np.int64) << pos_bits) | pos)
+    earlier = np.zeros(n, np.int64)
+    earlier[1:] = reach[:-1] & ((1 << pos_bits) - 1)
+    opens = first | (prev >= earlier)
+    starts = np.flatnonzero(opens)
+    sizes = np.diff(np.append(starts, n))
+    farthest = pos == np.repeat(np.maximum.reduceat(pos, starts), sizes)  # one row per island
+    totals = {}
+    for name in ("wait", "work"):
+        cum = _column(repeats, f"cum_{name}_us")[order]
+        before = _column(repeats, f"prev_cum_{name}_us")[order]
+        totals[f"{name}_us"] = int(cum[farthest].sum()) - int(before[starts].sum())
+    return {
+        "affected": int(np.count_nonzero(first)),
+        "repeats": n,
+        "self_loops": int(np.count_nonzero(prev == pos - 1)),
+        **totals,
+    }
