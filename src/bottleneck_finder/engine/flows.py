@@ -239,6 +239,52 @@ def rework_totals(engine: Engine) -> Any:
     return pd.DataFrame([{"cases": cases, **found}])
 
 
+def handoff_units(level: str) -> tuple[str, str, dict[str, str]]:
+    """The unit columns (from, to) of hand-offs at `level` ("group", "resource" or "none")
+    and the kinds of transition (name to condition on a step, in the order shown): "all",
+    "resource change", "unit change", "within unit", "unknown" (a side without a unit)."""
+    res_change = (
+        "resource_id IS NOT NULL AND source_resource_id IS NOT NULL "
+        "AND resource_id <> source_resource_id"
+    )
+    if level == "none":
+        unit_from, unit_to = "CAST(NULL AS INTEGER)", "CAST(NULL AS INTEGER)"
+    elif level == "group":
+        unit_from, unit_to = "source_group_id", "group_id"
+    else:
+        unit_from, unit_to = "source_resource_id", "resource_id"
+    known = f"{unit_from} IS NOT NULL AND {unit_to} IS NOT NULL"
+    kinds = {
+        "all": "TRUE",
+        "resource change": res_change,
+        # at the resource level a unit change is a resource change: measured once
+        "unit change": res_change
+        if level == "resource"
+        else f"{known} AND {unit_from} <> {unit_to}",
+        "within unit": f"{known} AND {unit_from} = {unit_to}",
+        "unknown": f"NOT ({known})",
+    }
+    return unit_from, unit_to, kinds
+
+
+def handoff_tables(engine: Engine, level: str) -> tuple[Any, Any]:
+    """The frames of `handoff_summary` and `handoff_pairs` at `level` (see `handoff_units`):
+    in numpy where the step table was built in process (`engine.handoffs`), else by SQL."""
+    from .handoffs import blend_of, tables
+
+    steps = engine.registered("steps")
+    blend = None if steps is None else blend_of(engine)
+    found = None if steps is None or blend is None else tables(steps, level, blend)
+    if found is not None:
+        return found
+    unit_from, unit_to, kinds = handoff_units(level)
+    known = f"{unit_from} IS NOT NULL AND {unit_to} IS NOT NULL"
+    return (
+        engine.frame(handoff_summary(engine, kinds)),
+        engine.frame(handoff_pairs(engine, unit_from, unit_to, known)),
+    )
+
+
 def handoff_summary(engine: Engine, kinds: dict[str, str], steps: str = "steps") -> str:
     """SQL: per kind of transition (`kinds`: name to condition on a step), in the given
     order: `kind`, `k`, `count`, `wait_median_us` and `wait_total_us`. Kinds with the same

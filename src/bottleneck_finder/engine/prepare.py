@@ -42,6 +42,7 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         if in_process.register_steps(engine, paired, **options):
             return
     else:
+
         def arrays() -> in_process.InstanceArrays:
             return in_process.from_events(log.events, detail=detail)
 
