@@ -111,97 +111,106 @@ def _values(table: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _median(waits: np.ndarray) -> float:
-    """The median of `waits` as `quantile_cont(…, 0.5)`; NaN when there are none."""
+    """The median of `waits` as `quantile_cont(…, 0.5)` (NaN when there are none); `waits`
+    is reordered in place."""
     n = len(waits)
     if n == 0:
         return float("nan")
     rn = float(n - 1) * 0.5
     lo, hi = int(np.floor(rn)), int(np.ceil(rn))
-    picked = np.partition(waits, [lo, hi] if hi != lo else [lo])
-    low, high = float(picked[lo]), float(picked[hi])
+    waits.partition([lo, hi] if hi != lo else [lo])
+    low, high = float(waits[lo]), float(waits[hi])
     return low + (high - low) * (rn - lo)
 
 
 def tables(steps: Any, level: str, blend: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The frames of `flows.handoff_summary` (kinds in the order of `flows.HANDOFF_KINDS`)
+    """The frames of `flows.handoff_summary` (kinds in the order of `flows.handoff_units`)
     and `flows.handoff_pairs` of `level` ("group", "resource" or "none") from an Arrow step
     table with detail, p90s interpolated as `blend` (see `blend_of`); None where a sum could
     overflow 64 bits or a key would not fit."""
-    source_known = _values(steps, "source")[1]
-    wait_all, wait_known = _values(steps, "wait_us")
-    if not bool(wait_known[source_known].all()):
+    has = _values(steps, "source")[1]  # the steps with a step before them: transitions
+    waits, wait_known = _values(steps, "wait_us")  # read in place: masks pick the kinds
+    if bool((has & ~wait_known).any()) or bool((has & (waits < 0)).any()):
         return None
-    waits = wait_all[source_known]
-    del wait_all
-    n = len(waits)
-    if n and int(waits.min()) < 0:
-        return None
-    top = int(waits.max()) if n else 0
-    if top * max(n, 1) >= 1 << 63:
-        return None  # a total might overflow: the engine sums in 128 bits
+    top = int(waits.max(where=has, initial=0))
+    if float(waits.sum(where=has, dtype=np.float64)) >= 2.0**62:
+        return None  # a total might overflow 64 bits (the engine sums in 128)
     resource, resource_known = _values(steps, "resource_id")
     before, before_known = _values(steps, "source_resource_id")
-    changed = (resource_known & before_known & (resource != before))[source_known]
+    changed = has & resource_known & before_known & (resource != before)
     if level == "none":
-        unit_from = unit_to = np.zeros(n, np.int32)
-        known = np.zeros(n, bool)
+        unit_from = unit_to = np.zeros(len(has), np.int32)
+        known = np.zeros(len(has), bool)
     else:
         to_name, from_name = ("group_id", "source_group_id")
         if level == "resource":
             to_name, from_name = ("resource_id", "source_resource_id")
-        to_all, to_known = _values(steps, to_name)
-        from_all, from_known = _values(steps, from_name)
-        unit_to, unit_from = to_all[source_known], from_all[source_known]
-        known = (to_known & from_known)[source_known]
+        unit_to, to_known = _values(steps, to_name)
+        unit_from, from_known = _values(steps, from_name)
+        known = has & to_known & from_known
     same = unit_from == unit_to
     masks = {
-        "all": None,
+        "all": has,
         "resource change": changed,
         "unit change": changed if level == "resource" else known & ~same,
         "within unit": known & same,
-        "unknown": ~known,
+        "unknown": has & ~known,
     }
+    del same
+    pairs = _pairs(unit_from, unit_to, waits, known, top, blend)
+    if pairs is None:
+        return None
     rows = []
     for k, (kind, mask) in enumerate(masks.items()):
-        chosen = waits if mask is None else waits[mask]
+        chosen = waits[mask]
         rows.append(
             {
                 "kind": kind,
                 "k": k,
                 "count": len(chosen),
-                "wait_median_us": _median(chosen),
                 "wait_total_us": int(chosen.sum()),
+                "wait_median_us": _median(chosen),
             }
         )
-    summary = pd.DataFrame(rows)
-    pairs = _pairs(unit_from[known], unit_to[known], waits[known], top, blend)
-    return None if pairs is None else (summary, pairs)
+        del chosen
+    summary = pd.DataFrame(rows)[["kind", "k", "count", "wait_median_us", "wait_total_us"]]
+    return summary, pairs
 
 
 def _pairs(
-    unit_from: np.ndarray, unit_to: np.ndarray, waits: np.ndarray, top: int, blend: str
+    unit_from: np.ndarray,
+    unit_to: np.ndarray,
+    waits: np.ndarray,
+    known: np.ndarray,
+    top: int,
+    blend: str,
 ) -> Any:
-    """Per pair of units: `f`, `t`, `count`, `wait_median_us`, `wait_p90_us`,
-    `wait_total_us`; None when the packed key would not fit."""
+    """Per pair of units of the `known` steps: `f`, `t`, `count`, `wait_median_us`,
+    `wait_p90_us`, `wait_total_us`; None when the packed key would not fit."""
     names = ["f", "t", "count", "wait_median_us", "wait_p90_us", "wait_total_us"]
-    if len(waits) == 0:
+    if not bool(known.any()):
         return pd.DataFrame({name: pd.Series(dtype="int64") for name in names})
+    unit_from, unit_to = unit_from[known], unit_to[known]
     width = int(max(unit_from.max(), unit_to.max())) + 1
     wait_bits = max(top.bit_length(), 1)
     if int(min(unit_from.min(), unit_to.min())) < 0 or (
         (width * width).bit_length() + wait_bits > KEY_BITS
     ):
         return None
-    key = unit_from.astype(np.int64) * width
+    key = unit_from.astype(np.int64)
+    del unit_from
+    key *= width
     key += unit_to
+    del unit_to
     key <<= wait_bits
-    key |= waits
+    key |= waits[known]
     key.sort()
     pair = key >> wait_bits
     key &= (1 << wait_bits) - 1  # the waits, ascending within each pair
     starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
-    sizes = np.diff(np.append(starts, len(key)))
     codes = pair[starts]
+    del pair
+    sizes = np.diff(np.append(starts, len(key)))
     return pd.DataFrame(
         {
             "f": codes // width,

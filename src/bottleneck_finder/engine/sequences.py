@@ -51,11 +51,14 @@ class CaseRuns:
         n = len(case)
         first = np.ones(n, bool)
         first[1:] = case[1:] != case[:-1]
-        expected_pos = np.ones(n, np.int64)
-        expected_pos[1:] = np.where(first[1:], 1, pos[:-1] + 1)
-        if not bool((pos == expected_pos).all()) or int(activity.min()) < 0:
-            return None
         firsts = np.flatnonzero(first)
+        step = pos[1:] - pos[:-1]  # 1 within a case
+        step -= 1
+        if bool((step.astype(bool, copy=False) & ~first[1:]).any()):
+            return None
+        del step
+        if not bool((pos[firsts] == 1).all()) or int(activity.min()) < 0:
+            return None
         if not bool((case[firsts][1:] > case[firsts][:-1]).all()):
             return None  # a case in two runs: not in case order
         return CaseRuns(case, activity, pos, firsts)
@@ -71,17 +74,20 @@ def repeats(steps: Any, runs: CaseRuns) -> Any | None:
     pos_bits = max(int(pos.max()).bit_length(), 1)
     if (len(firsts) * kinds).bit_length() + pos_bits > KEY_BITS:
         return None
-    run = np.repeat(np.arange(len(firsts), dtype=np.int64), np.diff(np.append(firsts, len(pos))))
-    key = run * kinds
+    # built in place: (run · kinds + activity) · 2^pos_bits + pos - 1 (the low bits are free)
+    key = np.repeat(np.arange(len(firsts), dtype=np.int64), np.diff(np.append(firsts, len(pos))))
+    key *= kinds
     key += activity
     key <<= pos_bits
-    key |= pos - 1
-    del run
+    key += pos
+    key -= 1
     key.sort()
     group = key >> pos_bits
     again = np.flatnonzero(group[1:] == group[:-1]) + 1
+    group = group[again]
     mask = (1 << pos_bits) - 1
-    start = firsts[group[again] // kinds]
+    start = firsts[group // kinds]
+    del group
     here = start + (key[again] & mask)
     before = start + (key[again - 1] & mask)
     cum_wait = _column(steps, "cum_wait_us")
