@@ -46,7 +46,7 @@ CalendarSpec = WorkCalendar | str | None
 
 FLOWS_AUTO_LIMIT = 10_000_000
 """Variants, rework and hand-offs are counted by default up to this many events (measured at
-10^7 events from Parquet: about 2.5-3 times the time of the rest and 0.7 GB more memory; above,
+10^7 events from Parquet: about twice the time of the rest and 0.25 GB more memory; above,
 they run out of core and take minutes; benchmarks/RESULTS.md)."""
 
 
