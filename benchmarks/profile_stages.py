@@ -76,6 +76,7 @@ def run(path: str, *, with_flows: bool = False) -> None:
         from bottleneck_finder.columns import LogColumns
         from bottleneck_finder.engine import Engine, stats
         from bottleneck_finder.engine.prepare import prepare_steps
+        from bottleneck_finder.io.read import release_unused_memory
         from bottleneck_finder.normalize import NormalizeOptions, normalize
     columns, options = LogColumns(), NormalizeOptions()
     with stage(sampler, "read_raw"):
@@ -83,6 +84,7 @@ def run(path: str, *, with_flows: bool = False) -> None:
     with stage(sampler, "normalize"):
         log = normalize(raw, columns, options)
         del raw
+        release_unused_memory()  # as `api.load_log`
     with stage(sampler, "Engine()"):
         eng = Engine()
     with stage(sampler, "step table and case spans (prepare_steps)"):

@@ -179,3 +179,19 @@ def test_a_case_out_of_order_is_refused_by_the_numpy_path() -> None:
         }
     )
     assert sequences.CaseRuns.of(steps) is None
+
+
+@pytest.mark.parametrize("text", ["receipt", "loops"])
+def test_numpy_rework_totals_equal_the_sql(text: str, tmp_path: Path) -> None:
+    log = load_log(RECEIPT if text == "receipt" else write(tmp_path, "loops.csv", LOOPS))
+    with PreparedLog(log) as p:
+        engine = p.session("detail")
+        sql.prepare_repeats(engine)
+        table = engine.registered(sql.REPEATS)
+        assert table is not None  # found in numpy
+        fast = sequences.rework_totals(table)
+        assert fast is not None
+        want = engine.frame(sql.rework_summary()).iloc[0]
+    assert fast["repeats"] > 0
+    for name, value in fast.items():
+        assert value == int(want[name]), name

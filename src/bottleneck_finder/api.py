@@ -24,7 +24,13 @@ from .analysis.drift_model import ChangePoint, DriftResult, Granularity
 from .analysis.flows import Handoffs, Rework, Variants
 from .calendar import WorkCalendar, load_calendar
 from .columns import LogColumns, resolve_columns, time_candidates
-from .io.read import RawLog, from_dataframe, read_log, read_reference_file
+from .io.read import (
+    RawLog,
+    from_dataframe,
+    read_log,
+    read_reference_file,
+    release_unused_memory,
+)
 from .model import Analysis, EventLog
 from .normalize import NormalizeOptions, normalize
 from .prepared import PreparedLog
@@ -40,7 +46,7 @@ CalendarSpec = WorkCalendar | str | None
 
 FLOWS_AUTO_LIMIT = 10_000_000
 """Variants, rework and hand-offs are counted by default up to this many events (measured at
-10^7 events from Parquet: about 2.5-3 times the time of the rest and 0.7 GB more memory; above,
+10^7 events from Parquet: about twice the time of the rest and 0.25 GB more memory; above,
 they run out of core and take minutes; benchmarks/RESULTS.md)."""
 
 
@@ -78,7 +84,10 @@ def load_log(
     columns = columns or LogColumns()
     options = options or NormalizeOptions()
     raw = read_raw(source, columns, options, encoding=encoding, sheet=sheet)
-    return normalize(raw, columns, options)
+    log = normalize(raw, columns, options)
+    del raw
+    release_unused_memory()
+    return log
 
 
 def calendar_of(spec: CalendarSpec) -> WorkCalendar | None:

@@ -205,7 +205,7 @@ def rework(p: PreparedLog) -> Rework:
     sql.prepare_repeats(engine)
     cases = len(log.events["case"].cat.categories)
     per = engine.frame(sql.rework_by_activity(engine, cases))
-    summary = engine.frame(sql.rework_summary()).iloc[0]
+    summary = sql.rework_totals(engine).iloc[0]
     engine.drop(sql.REPEATS)
     work_known = log.has_start_times
     per["label"] = _labels(log, "activity", per["activity"])
@@ -313,28 +313,7 @@ def handoffs(p: PreparedLog) -> Handoffs:
     has_group = bool(log.events["group"].notna().any())
     has_resource = bool(log.events["resource"].notna().any())
     level = "group" if has_group else ("resource" if has_resource else "none")
-    res_change = (
-        "resource_id IS NOT NULL AND source_resource_id IS NOT NULL "
-        "AND resource_id <> source_resource_id"
-    )
-    if level == "none":
-        unit_from, unit_to = "CAST(NULL AS INTEGER)", "CAST(NULL AS INTEGER)"
-    elif level == "group":
-        unit_from, unit_to = "source_group_id", "group_id"
-    else:
-        unit_from, unit_to = "source_resource_id", "resource_id"
-    known = f"{unit_from} IS NOT NULL AND {unit_to} IS NOT NULL"
-    kinds = {
-        "all": "TRUE",
-        "resource change": res_change,
-        # at the resource level a unit change is a resource change: measured once
-        "unit change": res_change
-        if level == "resource"
-        else f"{known} AND {unit_from} <> {unit_to}",
-        "within unit": f"{known} AND {unit_from} = {unit_to}",
-        "unknown": f"NOT ({known})",
-    }
-    summary = engine.frame(sql.handoff_summary(engine, kinds))
+    summary, pairs = sql.handoff_tables(engine, level)
     total = float(summary["wait_total_us"].iloc[0])
     summary = pd.DataFrame(
         {
@@ -347,7 +326,6 @@ def handoffs(p: PreparedLog) -> Handoffs:
             else 0.0,
         }
     )
-    pairs = engine.frame(sql.handoff_pairs(engine, unit_from, unit_to, known))
     column = "group" if level == "group" else "resource"
     out = pd.DataFrame(
         {

@@ -176,7 +176,7 @@ def load_with_columns(
     options = normalize_options(params, calendar, _lang(words, lang))
     progress = progress or Progress(quiet)
     progress.stage(f"reading {log}")
-    from ..io.read import read_log
+    from ..io.read import read_log, release_unused_memory
 
     def select(names: Any) -> Any:
         if options.milestones:
@@ -198,6 +198,8 @@ def load_with_columns(
         )
     values = {c: raw.table[c].copy() for c in extra}
     event_log = normalize(raw, columns, options)
+    del raw
+    release_unused_memory()
     if options.milestones:  # events of a case table are numbered dossier row × milestones + j
         k = len(options.milestones)
         for c, series in values.items():

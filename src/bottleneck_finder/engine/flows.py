@@ -153,11 +153,14 @@ def rework_by_activity(engine: Engine, cases: int, steps: str = "steps") -> str:
     their case), `self_loops` (repeats right after the same activity), the time inside its
     loops (`added_wait_us`, `added_work_us`, `added_elapsed_us`: from each previous instance
     to the repeat), and over all its instances `all_cases`, `instances`, `wait_us` and
-    `work_us`. Needs `prepare_repeats`; `cases` is the number of case codes."""
+    `work_us`. Needs `prepare_repeats`; `cases` is the number of case codes.
+
+    Every instance of an activity is either the first of it in its case or a repeat, so
+    `all_cases` is `instances` minus `repeats`, without a distinct count over the steps."""
     distinct = engine.bitmap_count("case_id", cases, 1) or "count(DISTINCT case_id)"
     return f"""
 WITH r AS (
-  SELECT activity, count(DISTINCT case_id) AS cases, count(*) AS repeats,
+  SELECT activity, {distinct} AS cases, count(*) AS repeats,
     sum(CASE WHEN prev_pos = pos - 1 THEN 1 ELSE 0 END) AS self_loops,
     sum(cum_wait_us - prev_cum_wait_us) AS added_wait_us,
     sum(cum_work_us - prev_cum_work_us) AS added_work_us,
@@ -165,13 +168,14 @@ WITH r AS (
   FROM {REPEATS} GROUP BY activity
 ),
 a AS (
-  SELECT activity, {distinct} AS all_cases, count(*) AS instances,
+  SELECT activity, count(*) AS instances,
     sum(coalesce(wait_us, 0)) AS wait_us, sum(coalesce(processing_us, 0)) AS work_us
   FROM {steps} GROUP BY activity
 )
 SELECT a.activity, coalesce(r.cases, 0) AS cases, coalesce(r.repeats, 0) AS repeats,
   coalesce(r.self_loops, 0) AS self_loops, r.added_wait_us, r.added_work_us,
-  r.added_elapsed_us, a.all_cases, a.instances, a.wait_us, a.work_us
+  r.added_elapsed_us, a.instances - coalesce(r.repeats, 0) AS all_cases, a.instances,
+  a.wait_us, a.work_us
 FROM a LEFT JOIN r ON a.activity = r.activity
 """
 
@@ -213,6 +217,72 @@ SELECT (SELECT count(*) FROM {spans}) AS cases,
   coalesce(sum(wait_us), 0) AS wait_us, coalesce(sum(work_us), 0) AS work_us
 FROM islands
 """
+
+
+def rework_totals(engine: Engine) -> Any:
+    """One row of `rework_summary` as a DataFrame: in numpy when the repeats were found in
+    numpy (`prepare_repeats`), else by its SQL."""
+    import pandas as pd
+
+    from .sequences import rework_totals as numpy_totals
+
+    table = engine.registered(REPEATS)
+    found = None if table is None else numpy_totals(table)
+    if found is None:
+        return engine.frame(rework_summary())
+    spans = engine.registered("case_spans")
+    cases = (
+        spans.num_rows
+        if spans is not None
+        else int(engine.frame("SELECT count(*) AS n FROM case_spans")["n"].iloc[0])
+    )
+    return pd.DataFrame([{"cases": cases, **found}])
+
+
+def handoff_units(level: str) -> tuple[str, str, dict[str, str]]:
+    """The unit columns (from, to) of hand-offs at `level` ("group", "resource" or "none")
+    and the kinds of transition (name to condition on a step, in the order shown): "all",
+    "resource change", "unit change", "within unit", "unknown" (a side without a unit)."""
+    res_change = (
+        "resource_id IS NOT NULL AND source_resource_id IS NOT NULL "
+        "AND resource_id <> source_resource_id"
+    )
+    if level == "none":
+        unit_from, unit_to = "CAST(NULL AS INTEGER)", "CAST(NULL AS INTEGER)"
+    elif level == "group":
+        unit_from, unit_to = "source_group_id", "group_id"
+    else:
+        unit_from, unit_to = "source_resource_id", "resource_id"
+    known = f"{unit_from} IS NOT NULL AND {unit_to} IS NOT NULL"
+    kinds = {
+        "all": "TRUE",
+        "resource change": res_change,
+        # at the resource level a unit change is a resource change: measured once
+        "unit change": res_change
+        if level == "resource"
+        else f"{known} AND {unit_from} <> {unit_to}",
+        "within unit": f"{known} AND {unit_from} = {unit_to}",
+        "unknown": f"NOT ({known})",
+    }
+    return unit_from, unit_to, kinds
+
+
+def handoff_tables(engine: Engine, level: str) -> tuple[Any, Any]:
+    """The frames of `handoff_summary` and `handoff_pairs` at `level` (see `handoff_units`):
+    in numpy where the step table was built in process (`engine.handoffs`), else by SQL."""
+    from .handoffs import blend_of, tables
+
+    steps = engine.registered("steps")
+    blend = None if steps is None else blend_of(engine)
+    found = None if steps is None or blend is None else tables(steps, level, blend)
+    if found is not None:
+        return found
+    unit_from, unit_to, kinds = handoff_units(level)
+    known = f"{unit_from} IS NOT NULL AND {unit_to} IS NOT NULL"
+    return (
+        engine.frame(handoff_summary(engine, kinds)),
+        engine.frame(handoff_pairs(engine, unit_from, unit_to, known)),
+    )
 
 
 def handoff_summary(engine: Engine, kinds: dict[str, str], steps: str = "steps") -> str:

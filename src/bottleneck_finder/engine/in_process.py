@@ -166,17 +166,52 @@ def _arrow(values: np.ndarray, present: np.ndarray | None) -> Any:
     )
 
 
+def _padded_take(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`values[order]`, stored after one leading slot (a copy of its first value) so that
+    `previous` of it is a view of the same buffer, not a copy (see `previous`)."""
+    buffer = np.empty(len(order) + 1, values.dtype)
+    out = buffer[1:]
+    np.take(values, order, out=out, mode="clip")  # the positions are valid: clip never acts
+    buffer[0] = out[0] if len(out) else 0
+    return out
+
+
+def previous(values: np.ndarray) -> np.ndarray:
+    """Each value's predecessor (the first value's own at position 0): a view where `values`
+    came from `_padded_take`, else a copy."""
+    base = values.base
+    if (
+        isinstance(base, np.ndarray)
+        and base.ndim == 1
+        and base.dtype == values.dtype
+        and len(base) == len(values) + 1
+        and base.flags.c_contiguous
+        and values.flags.c_contiguous
+        and values.ctypes.data == base.ctypes.data + values.itemsize
+        and len(values)
+        and base[0] == values[0]
+    ):
+        shifted: np.ndarray = base[:-1]
+        return shifted
+    out = np.empty_like(values)
+    if len(values):
+        out[0] = values[0]
+        out[1:] = values[:-1]
+    return out
+
+
 def _gather(columns: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
-    """`column[order]` for every column, on two threads when the columns are large (numpy
-    releases the GIL while it gathers, and random reads leave a core waiting on memory)."""
+    """`_padded_take(column, order)` for every column, on two threads when the columns are
+    large (numpy releases the GIL while it gathers, and random reads leave a core waiting on
+    memory)."""
     names = list(columns)
     if len(order) < PARALLEL_ROWS or len(names) < 2:
-        return {name: columns[name][order] for name in names}
+        return {name: _padded_take(columns[name], order) for name in names}
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        other = [pool.submit(np.take, columns[name], order) for name in names[1::2]]
-        mine = {name: np.take(columns[name], order) for name in names[0::2]}
+        other = [pool.submit(_padded_take, columns[name], order) for name in names[1::2]]
+        mine = {name: _padded_take(columns[name], order) for name in names[0::2]}
         theirs = {name: job.result() for name, job in zip(names[1::2], other, strict=True)}
     return {name: mine[name] if name in mine else theirs[name] for name in names}
 
@@ -227,13 +262,6 @@ def steps_table(inst: InstanceArrays, *, has_start_times: bool, detail: bool) ->
     is_last = np.ones(n, bool)
     if n > 1:
         is_last[:-1] = ~has_prev[1:]
-
-    def previous(values: np.ndarray) -> np.ndarray:
-        out = np.empty_like(values)
-        if n:
-            out[0] = values[0]
-            out[1:] = values[:-1]
-        return out
 
     any_start = bool(known.any())
     prev_end = previous(end) if has_start_times or detail else end
@@ -300,12 +328,12 @@ def _running(has_prev: np.ndarray, wait: np.ndarray, work: np.ndarray | None) ->
     lengths = np.diff(np.append(firsts, n))
 
     def per_case_cumsum(values: np.ndarray) -> np.ndarray:
-        total = np.cumsum(values)
-        before = np.repeat(total[firsts] - values[firsts], lengths)
-        result: np.ndarray = total - before
-        return result
+        total: np.ndarray = np.cumsum(values)
+        total -= np.repeat(total[firsts] - values[firsts], lengths)
+        return total
 
-    pos = np.arange(1, n + 1, dtype=np.int64) - np.repeat(firsts, lengths)
+    pos = np.arange(1, n + 1, dtype=np.int64)
+    pos -= np.repeat(firsts, lengths)
     cum_wait = per_case_cumsum(np.where(has_prev, wait, 0))
     cum_work = per_case_cumsum(work) if work is not None else np.zeros(n, np.int64)
     return {
@@ -324,19 +352,24 @@ def register_steps(
     order_hint: np.ndarray | None = None,
 ) -> bool:
     """Build the step table `steps` and the per-case table `case_spans` (see
-    `transitions.steps` and `stats.case_spans`) of `instances` (`InstanceArrays` or an Arrow
-    table of them) in process and register them in `engine`, if the engine allows it and the
-    file order fits (see the module docstring). Returns False, having registered nothing, when
-    the caller must run the SQL window instead. `order_hint` may give the (case, position)
-    order of `instances` (see `EventLog.case_order`); it is checked, not trusted.
+    `transitions.steps` and `stats.case_spans`) of `instances` (`InstanceArrays`, an Arrow
+    table of them, or a function making them: then they are released as soon as they are
+    sorted) in process and register them in `engine`, if the engine allows it and the file
+    order fits (see the module docstring). Returns False, having registered nothing, when the
+    caller must run the SQL window instead. `order_hint` may give the (case, position) order
+    of `instances` (see `EventLog.case_order`); it is checked, not trusted.
     """
     if not engine.in_process_steps:
         return False
+    if callable(instances):
+        instances = instances()
     inst = instances if isinstance(instances, InstanceArrays) else from_arrow(instances)
+    del instances
     order = checked_order(inst, order_hint) or case_row_order(inst)
     if order is None:
         return False
     ordered = take(inst, order, detail=detail)
+    del inst, order  # only the sorted copy is read from here on
     if not in_file_order(ordered, by_start=has_start_times):
         return False
     steps, spans = steps_table(ordered, has_start_times=has_start_times, detail=detail)

@@ -3,6 +3,7 @@ real dates kept beside a working calendar's durations."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -41,8 +42,8 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         inst = "SELECT * FROM instances"
         if in_process.register_steps(engine, paired, **options):
             return
-    else:
-        arrays = in_process.from_events(log.events, detail=detail)
+    else:  # made inside, so the unsorted instances are freed once sorted
+        arrays = partial(in_process.from_events, log.events, detail=detail)
         if in_process.register_steps(engine, arrays, order_hint=log.case_order, **options):
             return
         engine.register("events", event_table(log.events))

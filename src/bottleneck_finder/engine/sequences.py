@@ -51,11 +51,14 @@ class CaseRuns:
         n = len(case)
         first = np.ones(n, bool)
         first[1:] = case[1:] != case[:-1]
-        expected_pos = np.ones(n, np.int64)
-        expected_pos[1:] = np.where(first[1:], 1, pos[:-1] + 1)
-        if not bool((pos == expected_pos).all()) or int(activity.min()) < 0:
-            return None
         firsts = np.flatnonzero(first)
+        step = pos[1:] - pos[:-1]  # 1 within a case
+        step -= 1
+        if bool((step.astype(bool, copy=False) & ~first[1:]).any()):
+            return None
+        del step
+        if not bool((pos[firsts] == 1).all()) or int(activity.min()) < 0:
+            return None
         if not bool((case[firsts][1:] > case[firsts][:-1]).all()):
             return None  # a case in two runs: not in case order
         return CaseRuns(case, activity, pos, firsts)
@@ -71,17 +74,20 @@ def repeats(steps: Any, runs: CaseRuns) -> Any | None:
     pos_bits = max(int(pos.max()).bit_length(), 1)
     if (len(firsts) * kinds).bit_length() + pos_bits > KEY_BITS:
         return None
-    run = np.repeat(np.arange(len(firsts), dtype=np.int64), np.diff(np.append(firsts, len(pos))))
-    key = run * kinds
+    # built in place: (run · kinds + activity) · 2^pos_bits + pos - 1 (the low bits are free)
+    key = np.repeat(np.arange(len(firsts), dtype=np.int64), np.diff(np.append(firsts, len(pos))))
+    key *= kinds
     key += activity
     key <<= pos_bits
-    key |= pos - 1
-    del run
+    key += pos
+    key -= 1
     key.sort()
     group = key >> pos_bits
     again = np.flatnonzero(group[1:] == group[:-1]) + 1
+    group = group[again]
     mask = (1 << pos_bits) - 1
-    start = firsts[group[again] // kinds]
+    start = firsts[group // kinds]
+    del group
     here = start + (key[again] & mask)
     before = start + (key[again - 1] & mask)
     cum_wait = _column(steps, "cum_wait_us")
@@ -148,3 +154,47 @@ def variants(runs: CaseRuns) -> tuple[Any, Any] | None:
         }
     )
     return cases, sequences
+
+
+def rework_totals(repeats: Any) -> dict[str, int] | None:
+    """The loop figures of `flows.rework_summary` but `cases`, from a table of repeats (see
+    `flows.repeats`) in numpy: `affected`, `repeats`, `self_loops`, `wait_us`, `work_us`.
+    The repeats of a case, taken by (previous position, position), merge into islands as in
+    the SQL; None when the packed sort key would not fit 64 bits or a column has nulls."""
+    n = repeats.num_rows
+    if n == 0:
+        return dict.fromkeys(("affected", "repeats", "self_loops", "wait_us", "work_us"), 0)
+    try:
+        case, pos, prev = (_column(repeats, c) for c in ("case_id", "pos", "prev_pos"))
+    except ValueError:
+        return None
+    pos_bits = max(int(pos.max()).bit_length(), 1)
+    if int(case.min()) < 0 or int(case.max()).bit_length() + 2 * pos_bits > KEY_BITS:
+        return None
+    key = case.astype(np.int64) << (2 * pos_bits)
+    key |= prev.astype(np.int64) << pos_bits
+    key |= pos
+    order = np.argsort(key, kind="stable")
+    del key
+    case, pos, prev = case[order], pos[order], prev[order]
+    first = np.ones(n, bool)
+    first[1:] = case[1:] != case[:-1]
+    # the largest position of the case's earlier repeats: a running maximum of (case, pos)
+    reach = np.maximum.accumulate((case.astype(np.int64) << pos_bits) | pos)
+    earlier = np.zeros(n, np.int64)
+    earlier[1:] = reach[:-1] & ((1 << pos_bits) - 1)
+    opens = first | (prev >= earlier)
+    starts = np.flatnonzero(opens)
+    sizes = np.diff(np.append(starts, n))
+    farthest = pos == np.repeat(np.maximum.reduceat(pos, starts), sizes)  # one row per island
+    totals = {}
+    for name in ("wait", "work"):
+        cum = _column(repeats, f"cum_{name}_us")[order]
+        before = _column(repeats, f"prev_cum_{name}_us")[order]
+        totals[f"{name}_us"] = int(cum[farthest].sum()) - int(before[starts].sum())
+    return {
+        "affected": int(np.count_nonzero(first)),
+        "repeats": n,
+        "self_loops": int(np.count_nonzero(prev == pos - 1)),
+        **totals,
+    }
