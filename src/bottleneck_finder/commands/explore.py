@@ -9,17 +9,12 @@ from typing import Any
 
 import click
 
+from ..columns import ROLE_HELP
 from . import options as opt
 from .loading import load_calendar_and_deadline, load_from_params, load_with_columns
 
 COLUMN_FLAGS = {
-    "case": "--case",
-    "activity": "--activity",
-    "timestamp": "--timestamp",
-    "start": "--start-timestamp",
-    "resource": "--resource",
-    "group": "--group",
-    "lifecycle": "--lifecycle",
+    **ROLE_HELP,
     "columns_file": "--columns",
     "milestones": "--milestones",
     "timestamp_format": "--timestamp-format",

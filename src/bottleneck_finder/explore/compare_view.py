@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.compare import CompareError, CompareOptions, compare_logs, compare_split
-from ..analysis.compare_types import Comparison
+from ..analysis.compare_types import FINDING_COLUMNS, Comparison
 from ..render.compare_graph import DifferenceSelection, comparison_maps
 from ..render.compare_text import change_text, status_text, verdict
 from ..render.graph import render_dot
@@ -22,17 +22,7 @@ from .state import VIEWS, CaseFacts, Filter, ViewState, chip_cases, filter_log
 
 INTRODUCED_SHOWN = 10
 """Rows of the introduced bottlenecks the difference view lists (compare's terminal default)."""
-FINDING_FIELDS = (
-    "rank",
-    "kind",
-    "source",
-    "target",
-    "activity",
-    "status",
-    "before_wait_median_s",
-    "after_wait_median_s",
-    "added_wait_per_case_s",
-)
+FINDING_FIELDS = FINDING_COLUMNS[: FINDING_COLUMNS.index("added_wait_per_case_s") + 1]
 """The fields of an introduced bottleneck as `comparison.json` names them."""
 
 
