@@ -451,6 +451,11 @@ def test_summary_states_the_top_bottleneck_with_its_numbers(
     assert words.percent(float(waits.sum() / total)) in first.text
     assert words.duration(float(waits.quantile(0.9))) in first.evidence
     assert words.count(len(waits)) in first.evidence
+    # the per-dossier figure first: the total over the dossiers that pass there, and the total
+    mask = (steps["source"] == top.source) & (steps["buoc"] == top.target)
+    cases = steps.loc[mask, "ma_ho_so"].nunique()
+    assert f"trung bình {words.duration(float(waits.sum()) / cases)} mỗi hồ sơ" in first.evidence
+    assert f"cộng dồn trên mọi hồ sơ {words.duration(float(waits.sum()))}" in first.evidence
 
 
 def test_vietnamese_and_english_formats() -> None:
