@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..timeunits import US
+from .breakdown import edge_causes, weekly_trend
 from .session import EXPORT_COLUMNS, Explorer
 from .state import StateError, ViewState
 
@@ -28,8 +29,8 @@ def _code(names: pd.Index, name: str, what: str) -> int:
 
 def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> dict[str, Any]:
     """The waits on `source` → `target` among the cases `state` keeps: the map's figures
-    (count, median, p90, mean, longest), a histogram, and the cases that waited longest
-    with their path."""
+    (count, median, p90, mean, longest), a histogram, the weekly trend, the causes breakdown
+    and the cases that waited longest with their path."""
     w = ex.words
     with ex.lock:
         chosen = ex.select(state)
@@ -46,6 +47,8 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
             "ORDER BY wait_us DESC, case_id"
         )
         case_labels = chosen.prepared.log.events["case"].cat.categories.astype(str)
+        trend = weekly_trend(ex, chosen, s, g)
+        causes = edge_causes(ex, chosen, source, target)
     seconds = waits["wait_us"].to_numpy(dtype="float64") / US
     r = row.iloc[0]
     slow = waits.head(SLOWEST)
@@ -69,6 +72,8 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
             {"from": w.duration(float(a)), "to": w.duration(float(b)), "count": int(n)}
             for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)
         ],
+        "trend": trend,
+        "causes": causes,
         "slowest": [
             {
                 "case": ex.case_name(int(code)),

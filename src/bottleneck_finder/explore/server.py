@@ -165,14 +165,16 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError as exc:
                 raise StateError(f"{arg('n')!r} is not a case number") from exc
             self._json(case_timeline(ex, number))
-        elif path == "/export/map.svg":
+        elif path in ("/export/map.svg", "/export/map.png"):
             from ..render.graph import render_dot
 
             dot = ex.map_dot(state) if two is None or not state.view else two.map_dot(state)
             if dot is None:
                 raise StateError("no case passes these filters")
-            disposition = {"Content-Disposition": 'attachment; filename="process-map.svg"'}
-            self._send(HTTPStatus.OK, render_dot(dot, "svg"), "image/svg+xml", disposition)
+            fmt = path[-3:]  # the same DOT as the page's map, drawn by Graphviz to SVG or PNG
+            disposition = {"Content-Disposition": f'attachment; filename="process-map.{fmt}"'}
+            kind = "image/svg+xml" if fmt == "svg" else "image/png"
+            self._send(HTTPStatus.OK, render_dot(dot, fmt), kind, disposition)
         elif path == "/export/log.csv":
             disposition = {"Content-Disposition": 'attachment; filename="explore-filtered.csv"'}
             self._send(

@@ -1,0 +1,119 @@
+"""An arrow's weekly trend and waiting causes in the explore drill-down, on the filtered cases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.causes import CAUSES, CauseBreakdown, CauseOptions, attribute_causes
+from ..analysis.timeline import weekly_transition_waits
+from ..errors import BottleneckError
+from ..render.causes_text import ESTIMATED, breakdown_rows
+from ..timeunits import WEEK_US, utc_offset_us
+from .session import Explorer, Selection
+
+
+def weekly_trend(ex: Explorer, chosen: Selection, source: int, target: int) -> dict[str, Any]:
+    """The waits on `source` → `target` (activity codes) per week, weeks from Monday in the
+    log's zone (numbered from the whole log's first event, so filters never move them): every
+    week from the first to the last with a wait, `count` 0 and no median where none ended."""
+    w = ex.words
+    assert chosen.prepared is not None
+    tz = ex.full.log.display_tz
+    offset = utc_offset_us(tz, int(ex.facts.first_us.min()))
+    frame = weekly_transition_waits(chosen.prepared, source, target, offset_us=offset)
+    weeks: list[dict[str, Any]] = []
+    if len(frame):
+        found = {pd.Timestamp(t): i for i, t in enumerate(frame["week"])}
+        first, last = frame["week"].iloc[0], frame["week"].iloc[-1]
+        for monday in pd.date_range(first, last, freq=pd.Timedelta(WEEK_US, unit="us")):
+            i = found.get(pd.Timestamp(monday))
+            median = None if i is None else float(frame["median_wait_s"].iloc[i])
+            weeks.append(
+                {
+                    "week": monday.strftime("%Y-%m-%d"),
+                    "label": w.date(monday),
+                    "count": 0 if i is None else int(frame["count"].iloc[i]),
+                    "median_s": median,
+                    "median": "" if median is None else w.duration(median),
+                }
+            )
+    return {
+        "title": w("ex_trend_title"),
+        "note": w("ex_trend_note"),
+        "count_label": w("ex_trend_count"),
+        "median_label": w("ex_edge_median"),
+        "weeks": weeks,
+    }
+
+
+def _breakdown(ex: Explorer, chosen: Selection) -> CauseBreakdown:
+    """The causes of every wait of the selected cases, as `bottleneck causes` finds them on
+    the filtered log with the page's calendar (computed once per set of filters)."""
+    assert chosen.prepared is not None
+    found = chosen.cached.get("causes")
+    if found is None:
+        found = attribute_causes(chosen.prepared, CauseOptions(calendar=ex.full.calendar))
+        chosen.cached["causes"] = found
+    assert isinstance(found, CauseBreakdown)
+    return found
+
+
+def edge_causes(ex: Explorer, chosen: Selection, source: str, target: str) -> dict[str, Any]:
+    """The waits on `source` → `target` split by cause: the transition's row of `bottleneck
+    causes` on the filtered log (`row`, its causes@1 JSON), in words; `available` False with a
+    `message` where causes cannot be computed (no resource column, no such pair)."""
+    w = ex.words
+    assert chosen.prepared is not None
+    head = {"title": w("ex_causes_title")}
+    if chosen.prepared.log.events["resource"].isna().all():
+        return {**head, "available": False, "message": w("ex_causes_no_resource")}
+    try:
+        result = _breakdown(ex, chosen)
+    except BottleneckError as error:
+        return {**head, "available": False, "message": error.one_line()}
+    t = result.transitions
+    rows = breakdown_rows(
+        t[(t["source"] == source) & (t["target"] == target)], ["source", "target"]
+    )
+    if not rows:
+        return {**head, "available": False, "message": w("ex_causes_no_pair")}
+    row = rows[0]
+    mark = ESTIMATED if row["estimated"] else ""
+    clock = replace(w, workday_s=None)  # causes are measured on the wall clock
+    total = float(row["wait_total_s"])
+    notes = [w("ex_causes_wall_clock")]
+    if row["estimated"]:
+        notes.append(
+            w(
+                "ex_causes_estimated",
+                count=w.count(row["estimated_count"]),
+                total=w.count(row["count"]),
+            )
+        )
+    if not result.has_start_times and not result.instances_estimated:
+        notes.append(w("cs_no_start"))
+    return {
+        **head,
+        "available": True,
+        "row": row,
+        "estimated": bool(row["estimated"]),
+        "summary": w(
+            "ex_causes_summary",
+            count=w.count(row["count"]),
+            total=mark + clock.duration(total),
+        ),
+        "lines": [
+            {
+                "cause": c,
+                "label": w(f"ex_cause_{c}"),
+                "time": mark + clock.duration(row["causes"][c]),
+                "share": float(row["shares"][c]),
+                "share_text": w.percent(row["shares"][c]),
+            }
+            for c in CAUSES
+        ],
+        "notes": notes,
+    }
