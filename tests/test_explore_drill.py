@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from bottleneck_finder.analysis.deadlines import case_column
 from bottleneck_finder.cli import cli
 from bottleneck_finder.commands.loading import load_with_columns
-from bottleneck_finder.explore.drill import edge_details
+from bottleneck_finder.explore.drill import arrow_causes, edge_details
 from bottleneck_finder.explore.session import ExploreOptions, Explorer
 from bottleneck_finder.explore.state import Filter, ViewState
 
@@ -122,10 +122,10 @@ def check_causes(causes: dict, expected: dict) -> None:
 
 
 def test_causes_are_those_of_the_causes_command(explorer: Explorer, tmp_path: Path) -> None:
-    details = edge_details(explorer, ViewState(), SOURCE, TARGET)
-    check_causes(details["causes"], causes_json(SAMPLE, tmp_path))
-    assert not details["causes"]["estimated"]
-    assert not any("≈" in line["time"] for line in details["causes"]["lines"])
+    causes = arrow_causes(explorer, ViewState(), SOURCE, TARGET)
+    check_causes(causes, causes_json(SAMPLE, tmp_path))
+    assert not causes["estimated"]
+    assert not any("≈" in line["time"] for line in causes["lines"])
 
 
 def test_filtered_causes_are_causes_on_the_filtered_log(
@@ -135,7 +135,7 @@ def test_filtered_causes_are_causes_on_the_filtered_log(
     path = tmp_path / "hand.csv"
     raw[raw[PROCEDURE] == chosen].drop(columns=["start", "end"]).to_csv(path, index=False)
     expected = causes_json(path, tmp_path)
-    check_causes(edge_details(explorer, state, SOURCE, TARGET)["causes"], expected)
+    check_causes(arrow_causes(explorer, state, SOURCE, TARGET), expected)
     assert expected["count"] < causes_json(SAMPLE, tmp_path)["count"]
 
 
@@ -145,7 +145,7 @@ def test_estimated_starts_are_marked(raw: pd.DataFrame, tmp_path: Path) -> None:
     raw.drop(columns=["start", "end", "thoi_gian_bat_dau"]).to_csv(path, index=False)
     ex = explorer_of(path, [])
     try:
-        causes = edge_details(ex, ViewState(), SOURCE, TARGET)["causes"]
+        causes = arrow_causes(ex, ViewState(), SOURCE, TARGET)
     finally:
         ex.close()
     expected = causes_json(path, tmp_path)
@@ -162,10 +162,11 @@ def test_without_resources_causes_say_why(raw: pd.DataFrame, tmp_path: Path) -> 
     ex = explorer_of(path, [])
     try:
         details = edge_details(ex, ViewState(), SOURCE, TARGET)
+        causes = arrow_causes(ex, ViewState(), SOURCE, TARGET)
     finally:
         ex.close()
-    assert details["causes"]["available"] is False
-    assert "no resource column" in details["causes"]["message"]
+    assert causes["available"] is False
+    assert "no resource column" in causes["message"]
     check_trend(details, raw)
 
 

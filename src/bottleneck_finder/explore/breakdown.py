@@ -49,31 +49,45 @@ def weekly_trend(ex: Explorer, chosen: Selection, source: int, target: int) -> d
     }
 
 
-def _breakdown(ex: Explorer, chosen: Selection) -> CauseBreakdown:
+def cause_breakdown(ex: Explorer, chosen: Selection) -> CauseBreakdown | str:
     """The causes of every wait of the selected cases, as `bottleneck causes` finds them on
-    the filtered log with the page's calendar (computed once per set of filters)."""
-    assert chosen.prepared is not None
-    found = chosen.cached.get("causes")
-    if found is None:
-        found = attribute_causes(chosen.prepared, CauseOptions(calendar=ex.full.calendar))
-        chosen.cached["causes"] = found
-    assert isinstance(found, CauseBreakdown)
-    return found
+    the filtered log with the page's calendar, or the line saying why they cannot be found.
+
+    Computed once per set of filters, on the selection's events with an engine session of its
+    own, outside the explorer's lock: a slow breakdown (seconds at 10^6 events) never holds up
+    the map."""
+    with ex.lock:
+        found = chosen.cached.get("causes")
+        log = None if chosen.prepared is None else chosen.prepared.log
+    if found is not None:
+        assert isinstance(found, CauseBreakdown | str)
+        return found
+    if log is None:
+        return ex.words("ex_no_cases")
+    if log.events["resource"].isna().all():
+        found = ex.words("ex_causes_no_resource")
+    else:
+        try:
+            found = attribute_causes(log, CauseOptions(calendar=ex.full.calendar))
+        except BottleneckError as error:
+            found = error.one_line()
+    with ex.lock:
+        stored = chosen.cached.setdefault("causes", found)  # the first of two clicks wins
+    assert isinstance(stored, CauseBreakdown | str)
+    return stored
 
 
-def edge_causes(ex: Explorer, chosen: Selection, source: str, target: str) -> dict[str, Any]:
+def edge_causes(
+    ex: Explorer, found: CauseBreakdown | str, source: str, target: str
+) -> dict[str, Any]:
     """The waits on `source` → `target` split by cause: the transition's row of `bottleneck
     causes` on the filtered log (`row`, its causes@1 JSON), in words; `available` False with a
     `message` where causes cannot be computed (no resource column, no such pair)."""
     w = ex.words
-    assert chosen.prepared is not None
     head = {"title": w("ex_causes_title")}
-    if chosen.prepared.log.events["resource"].isna().all():
-        return {**head, "available": False, "message": w("ex_causes_no_resource")}
-    try:
-        result = _breakdown(ex, chosen)
-    except BottleneckError as error:
-        return {**head, "available": False, "message": error.one_line()}
+    if isinstance(found, str):
+        return {**head, "available": False, "message": found}
+    result = found
     t = result.transitions
     rows = breakdown_rows(
         t[(t["source"] == source) & (t["target"] == target)], ["source", "target"]

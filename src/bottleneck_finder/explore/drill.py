@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..timeunits import US
-from .breakdown import edge_causes, weekly_trend
+from .breakdown import cause_breakdown, edge_causes, weekly_trend
 from .session import EXPORT_COLUMNS, Explorer
 from .state import StateError, ViewState
 
@@ -29,8 +29,8 @@ def _code(names: pd.Index, name: str, what: str) -> int:
 
 def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> dict[str, Any]:
     """The waits on `source` → `target` among the cases `state` keeps: the map's figures
-    (count, median, p90, mean, longest), a histogram, the weekly trend, the causes breakdown
-    and the cases that waited longest with their path."""
+    (count, median, p90, mean, longest), a histogram, the weekly trend and the cases that
+    waited longest with their path (the causes come apart, `arrow_causes`: slower)."""
     w = ex.words
     with ex.lock:
         chosen = ex.select(state)
@@ -48,7 +48,6 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
         )
         case_labels = chosen.prepared.log.events["case"].cat.categories.astype(str)
         trend = weekly_trend(ex, chosen, s, g)
-        causes = edge_causes(ex, chosen, source, target)
     seconds = waits["wait_us"].to_numpy(dtype="float64") / US
     r = row.iloc[0]
     slow = waits.head(SLOWEST)
@@ -73,7 +72,6 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
             for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)
         ],
         "trend": trend,
-        "causes": causes,
         "slowest": [
             {
                 "case": ex.case_name(int(code)),
@@ -84,6 +82,16 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
             for code, wait in zip(codes, slow["wait_us"], strict=True)
         ],
     }
+
+
+def arrow_causes(ex: Explorer, state: ViewState, source: str, target: str) -> dict[str, Any]:
+    """The causes of the waits on `source` → `target` among the cases `state` keeps
+    (`breakdown.edge_causes`; the first call after a filter change computes them)."""
+    with ex.lock:
+        chosen = ex.select(state)
+        if chosen.prepared is None:
+            raise StateError("no case passes these filters")
+    return edge_causes(ex, cause_breakdown(ex, chosen), source, target)
 
 
 def case_paths(ex: Explorer, codes: np.ndarray) -> dict[int, list[str]]:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import BottleneckError
 from .compare_view import Comparer
-from .drill import case_timeline, edge_details, filtered_csv
+from .drill import arrow_causes, case_timeline, edge_details, filtered_csv
 from .session import Explorer
 from .state import StateError, ViewState
 
@@ -159,6 +159,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(ex.view(state) if two is None or not state.view else two.view(state))
         elif path == "/api/edge":
             self._json(edge_details(ex, state, arg("source"), arg("target")))
+        elif path == "/api/causes":
+            self._json(arrow_causes(ex, state, arg("source"), arg("target")))
         elif path == "/api/case":
             try:
                 number = int(arg("n"))

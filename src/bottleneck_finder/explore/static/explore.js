@@ -320,8 +320,13 @@ async function showEdge(source, target) {
       table(["", ""], d.figures),
       el("h2", {}, t("ex_edge_histogram")), table(["", "", ""], bars),
       el("h2", {}, d.trend.title), trendChart(d.trend), el("p", { class: "note" }, d.trend.note),
-      el("h2", {}, d.causes.title), causesBlock(d.causes),
+      el("h2", {}, t("ex_causes_title")), el("div", { id: "causes" }, el("p", { class: "note" }, t("ex_causes_computing"))),
       el("h2", {}, t("ex_slowest")), table([t("ex_col_case"), t("ex_col_wait"), t("ex_col_path")], slowest));
+    // the causes take longer (computed once per set of filters): they fill in when ready
+    const c = await getJSON("/api/causes", { state: stateText(), source: source, target: target });
+    if (page.edge !== d) return; // another arrow was clicked meanwhile
+    d.causes = c;
+    $("causes").replaceWith(causesBlock(c));
   } catch (e) { showError(e.message); } finally { page.ready = page.busy === 0; }
 }
 const SVG_NS = "http://www.w3.org/2000/svg";
