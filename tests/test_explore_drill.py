@@ -53,12 +53,15 @@ def procedure_filter(raw: pd.DataFrame) -> tuple[ViewState, str]:
     return ViewState().with_filters(Filter("attribute", PROCEDURE, (chosen,))), chosen
 
 
-def hand_weeks(rows: pd.DataFrame) -> pd.DataFrame:
-    """Waits on SOURCE → TARGET per local week (Monday), by pandas: consecutive steps of a case
-    by end time, the wait from the source's end to the target's start, in the target's week."""
+def hand_weeks(
+    rows: pd.DataFrame, source: str | None = SOURCE, target: str = TARGET
+) -> pd.DataFrame:
+    """Waits on `source` → TARGET (None: any step before TARGET) per local week (Monday), by
+    pandas: consecutive steps of a case by end time, the wait from the source's end to the
+    target's start, in the target's week."""
     ordered = rows.sort_values(["ma_ho_so", "end", "start"], kind="stable")
     nxt = ordered.groupby("ma_ho_so").shift(-1)
-    hit = (ordered["buoc"] == SOURCE) & (nxt["buoc"] == TARGET)
+    hit = (nxt["buoc"] == target) & (True if source is None else ordered["buoc"] == source)
     waits = (nxt.loc[hit, "start"] - ordered.loc[hit, "end"]).dt.total_seconds().clip(lower=0)
     local = nxt.loc[hit, "start"].dt.tz_convert(ZONE).dt.tz_localize(None)
     monday = local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
@@ -66,8 +69,10 @@ def hand_weeks(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby("week")["wait"].agg(["count", "median"])
 
 
-def check_trend(details: dict, rows: pd.DataFrame) -> None:
-    expected = hand_weeks(rows)
+def check_trend(
+    details: dict, rows: pd.DataFrame, source: str | None = SOURCE, target: str = TARGET
+) -> None:
+    expected = hand_weeks(rows, source, target)
     weeks = details["trend"]["weeks"]
     got = {w["week"]: (w["count"], w["median_s"]) for w in weeks if w["count"]}
     assert list(got) == list(expected.index)
@@ -97,19 +102,26 @@ def test_weekly_trend_follows_the_filters(explorer: Explorer, raw: pd.DataFrame)
     )
 
 
-def causes_json(path: Path, tmp_path: Path) -> dict:
-    """`bottleneck causes PATH --json`'s row of SOURCE → TARGET."""
+def causes_json(
+    path: Path, tmp_path: Path, source: str | None = SOURCE, target: str = TARGET
+) -> dict:
+    """`bottleneck causes PATH --json`'s row of SOURCE → TARGET (`source` None: of TARGET)."""
     result = CliRunner().invoke(cli, ["causes", str(path), "--json", "-q", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output[result.output.index("{") :])
-    (row,) = [r for r in doc["transitions"] if (r["source"], r["target"]) == (SOURCE, TARGET)]
+    if source is None:
+        (row,) = [r for r in doc["activities"] if r["activity"] == target]
+    else:
+        (row,) = [r for r in doc["transitions"] if (r["source"], r["target"]) == (source, target)]
     return dict(row)
 
 
 def check_causes(causes: dict, expected: dict) -> None:
     assert causes["available"] is True
     row = causes["row"]
-    for key in ("source", "target", "count", "cases", "estimated", "estimated_count"):
+    keys = [k for k in ("source", "target", "activity") if k in expected]
+    assert {k: row[k] for k in keys} == {k: expected[k] for k in keys}
+    for key in ("count", "cases", "estimated", "estimated_count"):
         assert row[key] == expected[key], key
     for key in ("wait_total_s", "batching_creation_s", "batching_ready_s"):
         assert row[key] == pytest.approx(expected[key]), key
@@ -137,6 +149,28 @@ def test_filtered_causes_are_causes_on_the_filtered_log(
     expected = causes_json(path, tmp_path)
     check_causes(arrow_causes(explorer, state, SOURCE, TARGET), expected)
     assert expected["count"] < causes_json(SAMPLE, tmp_path)["count"]
+
+
+def test_an_activity_box_drills_into_every_wait_before_it(
+    explorer: Explorer, raw: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Clicking a box: the waits before it from any step (the assessment follows both the data
+    entry and the supplement), their trend and the activity's row of `causes`, also filtered."""
+    target = "Thẩm định hồ sơ"
+    state, chosen = procedure_filter(raw)
+    kept = raw[raw[PROCEDURE] == chosen]
+    for view, rows in ((ViewState(), raw), (state, kept)):
+        details = edge_details(explorer, view, "", target)
+        assert details["title"] == f"Waits before {target}"
+        check_trend(details, rows, None, target)
+        expected = hand_weeks(rows, None, target)
+        assert expected["count"].sum() > hand_weeks(rows, "Nhập liệu lại", target)["count"].sum()
+        times = dict(details["figures"])["Times"]
+        assert times == explorer.words.count(int(expected["count"].sum()))
+        path = tmp_path / "hand.csv"
+        rows.drop(columns=["start", "end"]).to_csv(path, index=False)
+        found = arrow_causes(explorer, view, "", target)
+        check_causes(found, causes_json(path, tmp_path, None, target))
 
 
 def test_estimated_starts_are_marked(raw: pd.DataFrame, tmp_path: Path) -> None:

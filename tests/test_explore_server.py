@@ -249,6 +249,16 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
         )
         if os.environ.get("UPDATE_SCREENSHOTS"):
             (ROOT / "docs" / "explore-drill-down.png").write_bytes(browser.screenshot())
+        act(  # a box: every wait before the activity
+            browser,
+            "document.querySelector('#map g.node[data-activity=\"Thẩm định hồ sơ\"]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        )
+        box = browser.evaluate("window.explore.edge")
+        assert box["title"] == "Waits before Thẩm định hồ sơ" and box["causes"]["available"]
+        assert browser.evaluate("document.querySelectorAll('#trend-chart rect').length") == len(
+            box["trend"]["weeks"]
+        )
         act(browser, "document.querySelector('#drawer .case-link').click()")
         timeline = browser.evaluate("window.explore.case")
         assert timeline["steps"] and timeline["title"].startswith("Timeline: Case ")

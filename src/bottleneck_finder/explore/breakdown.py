@@ -15,8 +15,11 @@ from ..timeunits import WEEK_US, utc_offset_us
 from .session import Explorer, Selection
 
 
-def weekly_trend(ex: Explorer, chosen: Selection, source: int, target: int) -> dict[str, Any]:
-    """The waits on `source` → `target` (activity codes) per week, weeks from Monday in the
+def weekly_trend(
+    ex: Explorer, chosen: Selection, source: int | None, target: int
+) -> dict[str, Any]:
+    """The waits on `source` → `target` (activity codes; `source` None: every wait before
+    `target`) per week, weeks from Monday in the
     log's zone (numbered from the whole log's first event, so filters never move them): every
     week from the first to the last with a wait, `count` 0 and no median where none ended."""
     w = ex.words
@@ -81,17 +84,22 @@ def edge_causes(
     ex: Explorer, found: CauseBreakdown | str, source: str, target: str
 ) -> dict[str, Any]:
     """The waits on `source` → `target` split by cause: the transition's row of `bottleneck
-    causes` on the filtered log (`row`, its causes@1 JSON), in words; `available` False with a
-    `message` where causes cannot be computed (no resource column, no such pair)."""
+    causes` on the filtered log (`row`, its causes@1 JSON; `source` "": the activity's row),
+    in words; `available` False with a `message` where causes cannot be computed (no resource
+    column, no such pair)."""
     w = ex.words
     head = {"title": w("ex_causes_title")}
     if isinstance(found, str):
         return {**head, "available": False, "message": found}
     result = found
-    t = result.transitions
-    rows = breakdown_rows(
-        t[(t["source"] == source) & (t["target"] == target)], ["source", "target"]
-    )
+    if source:
+        t = result.transitions
+        chosen = t[(t["source"] == source) & (t["target"] == target)]
+        rows = breakdown_rows(chosen, ["source", "target"])
+    else:
+        rows = breakdown_rows(
+            result.activities[result.activities["activity"] == target], ["activity"]
+        )
     if not rows:
         return {**head, "available": False, "message": w("ex_causes_no_pair")}
     row = rows[0]

@@ -170,6 +170,10 @@ function render(view) {
       edge.dataset.target = names[1];
     }
   }
+  for (const node of svg.querySelectorAll("g.node")) {
+    const name = view.names[node.querySelector("title").textContent];
+    if (name) node.dataset.activity = name;
+  }
   holder.dataset.nodes = String(svg.querySelectorAll("g.node").length);
   holder.dataset.edges = String(svg.querySelectorAll("g.edge").length);
 }
@@ -282,12 +286,13 @@ function zoomAndPan(holder) {
   holder.addEventListener("dblclick", fit);
   holder.addEventListener("click", (e) => {
     if (drag && drag.moved) return;
-    const edge = e.target.closest("g.edge");
-    if (edge && edge.dataset.source) {
+    const edge = e.target.closest("g.edge[data-source], g.node[data-activity]");
+    if (edge) {
       e.preventDefault();
-      for (const other of holder.querySelectorAll("g.edge.selected")) other.classList.remove("selected");
+      for (const other of holder.querySelectorAll(".selected")) other.classList.remove("selected");
       edge.classList.add("selected");
-      showEdge(edge.dataset.source, edge.dataset.target);
+      // an activity: every wait before it (source "")
+      showEdge(edge.dataset.source || "", edge.dataset.target || edge.dataset.activity);
     }
   });
 }
