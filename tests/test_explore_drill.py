@@ -103,10 +103,16 @@ def test_weekly_trend_follows_the_filters(explorer: Explorer, raw: pd.DataFrame)
 
 
 def causes_json(
-    path: Path, tmp_path: Path, source: str | None = SOURCE, target: str = TARGET
+    path: Path,
+    tmp_path: Path,
+    source: str | None = SOURCE,
+    target: str = TARGET,
+    extra: tuple[str, ...] = (),
 ) -> dict:
     """`bottleneck causes PATH --json`'s row of SOURCE → TARGET (`source` None: of TARGET)."""
-    result = CliRunner().invoke(cli, ["causes", str(path), "--json", "-q", "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["causes", str(path), "--json", "-q", "-o", str(tmp_path), *extra]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output[result.output.index("{") :])
     if source is None:
@@ -213,3 +219,39 @@ def test_readme_pictures_exist() -> None:
     for name in pictures:
         data = (ROOT / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_on_a_calendar_the_trend_is_working_time(tmp_path: Path) -> None:
+    """With `--calendar vn` the weekly medians are working time, as the map's figures are:
+    the same waits per week as on the wall clock, each week's median no longer."""
+    from bottleneck_finder.api import load_log
+    from bottleneck_finder.calendar import load_calendar
+    from bottleneck_finder.render.words import Words
+
+    cal = load_calendar("vn")
+    assert cal is not None
+    log = load_log(SAMPLE)
+    words = Words("vi", workday_s=cal.workday_seconds)
+    working = Explorer(log, ExploreOptions(words=words, calendar_spec="vn"), calendar=cal)
+    wall = Explorer(log, ExploreOptions())
+    try:
+        on_cal = edge_details(working, ViewState(), SOURCE, TARGET)
+        on_wall = edge_details(wall, ViewState(), SOURCE, TARGET)
+        chosen = working.select(ViewState()).analysis
+        assert chosen is not None
+        causes = arrow_causes(working, ViewState(), SOURCE, TARGET)
+    finally:
+        working.close()
+        wall.close()
+    a, b = on_cal["trend"]["weeks"], on_wall["trend"]["weeks"]
+    assert [(w["week"], w["count"]) for w in a] == [(w["week"], w["count"]) for w in b]
+    medians = [(x["median_s"], y["median_s"]) for x, y in zip(a, b, strict=True) if x["count"]]
+    assert all(x <= y for x, y in medians) and any(x < y for x, y in medians)
+    t = chosen.transitions
+    (count,) = t[(t["source"] == SOURCE) & (t["target"] == TARGET)]["count"]
+    assert sum(w["count"] for w in a) == count
+    assert on_cal["trend"]["title"] == "Diễn biến theo tuần" and a[0]["label"] == "03/03/2025"
+    # causes stay on the wall clock (as `causes --calendar vn` measures them), in days not
+    # working days
+    assert causes["available"] and "ngày làm việc" not in causes["summary"]
+    check_causes(causes, causes_json(SAMPLE, tmp_path, extra=("--calendar", "vn")))
