@@ -282,17 +282,34 @@ class DuckDBEngine(Engine):
 
 
 def new_engine() -> Engine:
-    """A new session of the engine chosen by `configure` (DuckDB unless told otherwise)."""
-    settings = current_settings()
-    if settings.engine == "postgres":
-        from .postgres import PostgresEngine
+    """A new session of the engine chosen by `configure` (DuckDB unless told otherwise).
 
-        return PostgresEngine(settings.database)
-    if settings.engine == "spark":
+    Raises `EngineError` where the engine's client library is missing or its server cannot
+    be reached (the message names neither a password nor the connection string)."""
+    from ..errors import EngineError
+
+    settings = current_settings()
+    if settings.engine == "duckdb":
+        return DuckDBEngine()
+    package = {"postgres": "psycopg", "spark": "pyspark"}[settings.engine]
+    try:
+        if settings.engine == "postgres":
+            from .postgres import PostgresEngine
+
+            return PostgresEngine(settings.database)
         from .spark import SparkEngine
 
         return SparkEngine(settings.spark_master)
-    return DuckDBEngine()
+    except ImportError as exc:
+        raise EngineError(
+            f"--engine {settings.engine} needs the Python package {package}: "
+            f"pip install 'bottleneck-finder[{settings.engine}]'"
+        ) from exc
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in (package, "py4j"):
+            raise
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise EngineError(f"--engine {settings.engine}: cannot connect: {reason}") from exc
 
 
 def _codes(column: pd.Series) -> Any:

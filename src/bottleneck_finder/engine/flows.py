@@ -74,7 +74,7 @@ def variant_table(engine: Engine) -> str:
     engine.register(NUMBERED, found[1])
     q = engine.quantiles("last_us - first_us", {"median": 0.5, "p90": 0.9}, "duration")
     return f"""
-SELECT v.variant AS number, any_value(s.steps) AS steps, count(*) AS cases, {q},
+SELECT v.variant AS number, min(s.steps) AS steps, count(*) AS cases, {q},
   0 AS collisions
 FROM flow_case_variants AS v JOIN case_spans AS s ON s.case_id = v.case_id
 GROUP BY v.variant
@@ -143,7 +143,7 @@ WITH per_case AS (
     count(*) AS steps, max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
   FROM {steps} GROUP BY case_id
 )
-SELECT variant, any_value(steps) AS steps, count(*) AS cases, {q}, 0 AS collisions
+SELECT variant, min(steps) AS steps, count(*) AS cases, {q}, 0 AS collisions
 FROM per_case GROUP BY variant
 """
 
