@@ -61,8 +61,10 @@ def _same(a: Any, b: Any, where: str = "") -> list[str]:
     return [] if a == b else [f"{where}: {a!r} != {b!r}"]
 
 
-def _commands(log: Path, split: str | None) -> dict[str, list[str]]:
-    commands = {"analyze": ["analyze", str(log)], "drift": ["drift", str(log)]}
+def _commands(log: Path, split: str | None, *, drift: bool = True) -> dict[str, list[str]]:
+    commands = {"analyze": ["analyze", str(log)]}
+    if drift:
+        commands["drift"] = ["drift", str(log)]
     if split:
         commands["compare"] = ["compare", str(log), "--split", split]
     return commands
@@ -85,8 +87,8 @@ def _log(name: Path | str) -> Path:
     return name if isinstance(name, Path) else shared_log(name)
 
 
-def _check(log: Path, split: str | None, engine_args: list[str]) -> None:
-    for name, args in _commands(log, split).items():
+def _check(log: Path, split: str | None, engine_args: list[str], *, drift: bool = True) -> None:
+    for name, args in _commands(log, split, drift=drift).items():
         expected = _document(args)
         got = _document([*args, *engine_args])
         diffs = _same(_source_free(expected), _source_free(got), name)
@@ -98,9 +100,12 @@ def test_postgres_equals_duckdb(postgres_url: str, name: Path | str, split: str 
     _check(_log(name), split, ["--engine", "postgres", "--database", postgres_url])
 
 
-@pytest.mark.parametrize(("name", "split"), CASES)
+@pytest.mark.parametrize(("name", "split"), CASES[1:])
 def test_spark_equals_duckdb(spark_master: str, name: Path | str, split: str | None) -> None:
-    _check(_log(name), split, ["--engine", "spark", "--spark-master", spark_master])
+    """Each Spark query is a job of its own (tens of milliseconds at least), so drift's many
+    series run on the rollout sample only and the first sample is left to PostgreSQL."""
+    engine = ["--engine", "spark", "--spark-master", spark_master]
+    _check(_log(name), split, engine, drift=name == ROLLOUT)
 
 
 def test_quantiles_translate_to_exact_aggregates() -> None:

@@ -10,6 +10,7 @@ row order reach a result. Queries are translated from DuckDB's SQL by `translate
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import SPARK, Engine
@@ -28,7 +29,7 @@ def spark_session(master: str = "local[*]") -> Any:
             .appName("bottleneck")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.shuffle.partitions", str(2 * (os.cpu_count() or 1)))
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
