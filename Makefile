@@ -9,7 +9,7 @@ PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	2>/dev/null && { echo $$p; break; }; done)
 STAMP     := $(VENV)/.installed
 
-.PHONY: demo test lint pytest graphviz chromium samples bench clean
+.PHONY: demo test lint pytest graphviz chromium engines samples bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed — install it and retry" >&2; exit 1; }
@@ -24,6 +24,11 @@ graphviz:
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+## PostgreSQL's server programs and Java, for the engine tests (tests/test_engines.py).
+engines:
+	@bash scripts/ensure-postgresql.sh
+	@bash scripts/ensure-java.sh
+
 ## The main job on the bundled sample logs, into reports/ (see README "Quick start").
 demo: $(STAMP) graphviz chromium
 	$(BIN)/bottleneck analyze event_logs/one_stop_shop_before.csv -o reports/one_stop_shop_before --format svg,png
@@ -35,7 +40,7 @@ demo: $(STAMP) graphviz chromium
 	$(BIN)/bottleneck report event_logs/one_stop_shop_rollout.csv --split 2025-04-14 --deadline 5wd -o reports/rollout_report
 
 ## Lint, type-check and run the whole test suite.
-test: $(STAMP) graphviz chromium lint pytest
+test: $(STAMP) graphviz chromium engines lint pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks event_logs

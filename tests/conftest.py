@@ -31,3 +31,6 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+from .engines import postgres_url, spark_master  # noqa: E402,F401  (session fixtures)

@@ -363,7 +363,7 @@ def _brute_force(inst: pd.DataFrame, i: int, cal: WorkCalendar) -> dict[str, int
 
 
 def test_bpi2017_parts_sum_to_total_and_match_brute_force() -> None:
-    from bottleneck_finder.engine import Engine
+    from bottleneck_finder.engine import DuckDBEngine
     from bottleneck_finder.engine.prepare import prepare_steps
 
     path = shared_log("BPI_Challenge_2017_W_Two_TS_filtered.xes.gz")
@@ -376,7 +376,7 @@ def test_bpi2017_parts_sum_to_total_and_match_brute_force() -> None:
     assert sum(result.totals_s.values()) == pytest.approx(result.wait_total_s)
     assert result.activities["wait_total_s"].sum() == pytest.approx(result.wait_total_s)
     # the same instances (paired by the tested engine), causes recomputed one by one
-    engine = Engine()
+    engine = DuckDBEngine()
     prepare_steps(engine, log, detail=True)
     inst = engine.frame("SELECT case_id, activity, resource_id, start_us, end_us FROM steps")
     engine.close()

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from bottleneck_finder.engine import Engine, handoffs
+from bottleneck_finder.engine import DuckDBEngine, handoffs
 
 
 @pytest.mark.parametrize("scale", [10, 10**6, 10**12])
@@ -15,7 +15,7 @@ def test_interpolated_quantiles_equal_the_engine(scale: int) -> None:
     sizes = rng.integers(1, 60, 3000)
     values = rng.integers(0, scale, int(sizes.sum()))
     group = np.repeat(np.arange(len(sizes)), sizes)
-    engine = Engine()
+    engine = DuckDBEngine()
     try:
         blend = handoffs.blend_of(engine)
         assert blend in handoffs.BLENDS

@@ -10,7 +10,7 @@ import pytest
 from bottleneck_finder.analysis.analyze import analyze
 from bottleneck_finder.api import load_log
 from bottleneck_finder.columns import LogColumns
-from bottleneck_finder.engine import Engine, event_table, in_process
+from bottleneck_finder.engine import DuckDBEngine, event_table, in_process
 from bottleneck_finder.engine.prepare import prepare_steps
 from bottleneck_finder.model import EventLog
 from bottleneck_finder.prepared import PreparedLog
@@ -21,7 +21,7 @@ STEP_ORDER = ["case_id", "row_no"]
 
 
 def _tables(log: EventLog, *, in_process: bool, detail: bool = True) -> dict[str, pd.DataFrame]:
-    engine = Engine(in_process_steps=in_process)
+    engine = DuckDBEngine(in_process_steps=in_process)
     try:
         prepare_steps(engine, log, detail=detail)
         steps = engine.frame("SELECT * FROM steps")
@@ -36,7 +36,7 @@ def _tables(log: EventLog, *, in_process: bool, detail: bool = True) -> dict[str
 
 
 def _used_in_process(log: EventLog) -> bool:
-    engine = Engine()
+    engine = DuckDBEngine()
     try:
         if log.has_lifecycle:
             prepare_steps(engine, log)
@@ -134,8 +134,8 @@ def test_equal_ends_with_starts_against_the_file_order_fall_back() -> None:
 
 def test_receipt_log_analysis_is_identical_on_both_paths() -> None:
     log = load_log(RECEIPT)
-    fast = analyze(PreparedLog(log, engine=Engine))
-    sql = analyze(PreparedLog(log, engine=lambda: Engine(in_process_steps=False)))
+    fast = analyze(PreparedLog(log, engine=DuckDBEngine))
+    sql = analyze(PreparedLog(log, engine=lambda: DuckDBEngine(in_process_steps=False)))
     pdt.assert_frame_equal(fast.transitions, sql.transitions)
     pdt.assert_frame_equal(fast.activities, sql.activities)
     assert fast.cases == sql.cases
@@ -155,7 +155,7 @@ def test_bpi2017_paired_instances_give_the_same_steps_on_both_paths() -> None:
 
 def test_distinct_case_counts_by_bitmap_equal_the_distinct_projection() -> None:
     log = load_log(RECEIPT)
-    engine = Engine()
+    engine = DuckDBEngine()
     try:
         prepare_steps(engine, log)
         from bottleneck_finder.engine import stats
@@ -181,7 +181,7 @@ def test_distinct_case_counts_by_bitmap_equal_the_distinct_projection() -> None:
 
 
 def test_bitmap_is_refused_beyond_its_memory_budget() -> None:
-    engine = Engine()
+    engine = DuckDBEngine()
     try:
         assert engine.bitmap_count("case_id", 10_000_000, 100_000) is None
         assert engine.bitmap_count("case_id", 0, 10) is None

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bottleneck_finder.cli import cli
 from bottleneck_finder.commands.options import parse_memory
-from bottleneck_finder.engine import Engine, Settings, configure, current_settings, prepare
+from bottleneck_finder.engine import DuckDBEngine, Settings, configure, current_settings, prepare
 
 from .conftest import EVENT_LOGS
 
@@ -54,7 +54,7 @@ def test_a_share_needs_a_known_machine_memory() -> None:
 
 def test_engine_sessions_use_the_settings(tmp_path: Path) -> None:
     configure(Settings(memory_limit=3 * 2**30, temp_dir=str(tmp_path)))
-    engine = Engine()
+    engine = DuckDBEngine()
     try:
         row = engine.frame(
             "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t"

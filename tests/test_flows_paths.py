@@ -14,7 +14,7 @@ import pytest
 from bottleneck_finder.analysis.flows import flows
 from bottleneck_finder.api import load_log
 from bottleneck_finder.engine import (
-    Engine,
+    DuckDBEngine,
     Settings,
     configure,
     current_settings,
@@ -62,8 +62,8 @@ def _paths(log: EventLog, top: int | None = None) -> dict[str, tuple[Any, Any, A
     build in process (the engine builds every table under its memory limit, spilling)."""
     out = {}
     for name, factory in (
-        ("numpy", Engine),
-        ("sql", lambda: Engine(in_process_steps=False)),
+        ("numpy", DuckDBEngine),
+        ("sql", lambda: DuckDBEngine(in_process_steps=False)),
     ):
         with PreparedLog(log, engine=factory) as p:
             out[name] = flows(p, top=top)
@@ -158,7 +158,7 @@ def test_numpy_repeats_equal_the_sql_window() -> None:
 
 
 def test_hashed_and_exact_variant_grouping_agree() -> None:
-    with PreparedLog(load_log(RECEIPT), engine=lambda: Engine(in_process_steps=False)) as p:
+    with PreparedLog(load_log(RECEIPT), engine=lambda: DuckDBEngine(in_process_steps=False)) as p:
         engine = p.session("detail")
         assert engine.registered("steps") is None  # the SQL path: no numpy variants
         order = "ORDER BY cases DESC, variant"

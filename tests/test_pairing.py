@@ -13,7 +13,7 @@ import pytest
 
 from bottleneck_finder import analyze_log
 from bottleneck_finder.cli import cli
-from bottleneck_finder.engine import Engine, event_table, instances
+from bottleneck_finder.engine import DuckDBEngine, event_table, instances
 from bottleneck_finder.model import QualityWarning
 from bottleneck_finder.render.quality_text import quality_sentence
 
@@ -219,7 +219,7 @@ def test_sql_queue_equals_a_python_queue(seed: int) -> None:
     frame["activity"] = events["activity"].cat.codes
     frame["resource"] = events["resource"].cat.codes.where(events["resource"].notna())
     expected, starts_left, lone = _python_fifo(frame)
-    eng = Engine()
+    eng = DuckDBEngine()
     try:
         eng.register("events", event_table(events))
         eng.materialize("q", instances.queue("events"))

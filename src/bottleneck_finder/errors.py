@@ -74,6 +74,13 @@ class OutputError(BottleneckError):
     exit_code = 8
 
 
+class EngineError(BottleneckError):
+    """The chosen engine cannot be used: its client library is missing or its server (a
+    PostgreSQL database, a Spark master) cannot be reached."""
+
+    exit_code = 10
+
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "unexpected internal error (please report it with the command you ran)",
@@ -88,6 +95,8 @@ EXIT_CODES: dict[int, str] = {
     7: "inconsistent events: end before start, duplicate events",
     8: "output cannot be written",
     9: "the process graph cannot be drawn (Graphviz failed or timed out)",
+    10: "the chosen --engine cannot be used (client library missing, database or Spark "
+    "master unreachable)",
     130: "interrupted by Ctrl-C (SIGINT); nothing half-written is left",
     143: "stopped by SIGTERM; nothing half-written is left",
 }

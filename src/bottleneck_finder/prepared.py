@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import WorkCalendar, apply_calendar, time_basis
-from .engine import Engine
+from .engine import Engine, new_engine
 from .engine.prepare import prepare_steps, working_steps
 from .model import EventLog
 
@@ -29,7 +29,8 @@ class PreparedLog:
       its times are durations; its times are not dates.
     - `session(view)`: an engine session holding one step table, prepared the first time it is
       asked for and kept until `close()`. Every engine call of the analyses goes through a
-      session, so choosing another engine (`engine=`, a factory) changes no analysis.
+      session, so choosing another engine (`engine=`, a factory; by default the one chosen
+      by `engine.configure`) changes no analysis.
 
     Analyses take a `PreparedLog`; the CLI, the report and the Python API build one per log
     (or per side of a comparison) and close it when done (`with PreparedLog(...) as p:`).
@@ -40,7 +41,7 @@ class PreparedLog:
         log: EventLog,
         *,
         calendar: WorkCalendar | None = None,
-        engine: Callable[[], Engine] = Engine,
+        engine: Callable[[], Engine] = new_engine,
     ) -> None:
         self.log = log
         self.calendar = calendar

@@ -30,8 +30,7 @@ class Side:
 
 def fetch_arrays(engine: Engine, sql: str) -> dict[str, np.ndarray]:
     """Run a query and return its columns as numpy arrays (event-level, so no DataFrame)."""
-    result: dict[str, Any] = engine.con.execute(sql).fetchnumpy()
-    return {k: np.asarray(v) for k, v in result.items()}
+    return engine.arrays(sql)
 
 
 def _segments(keys: list[np.ndarray]) -> list[tuple[int, int]]:

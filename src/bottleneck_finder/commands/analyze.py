@@ -104,7 +104,7 @@ def analyze(
     **params: Any,
 ) -> None:
     """Rank where cases wait longest and draw the annotated process graph."""
-    opt.apply_engine_options(memory_limit, temp_dir)
+    opt.apply_engine_options(memory_limit, temp_dir, params)
     graph_formats = opt.parse_formats(formats)
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
     w = opt.words_for(lang, calendar)

@@ -144,7 +144,7 @@ def compare(
 
     Give two logs (BEFORE AFTER), or one log and --split DATE.
     """
-    opt.apply_engine_options(memory_limit, temp_dir)
+    opt.apply_engine_options(memory_limit, temp_dir, params)
     graph_formats = opt.parse_formats(formats)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")

@@ -57,6 +57,7 @@ def _granularity(value: str | None) -> tuple[str, int | None] | None:
 @opt.output_option("reports/<log name>")
 @opt.json_option("Print drift.json to stdout instead.")
 @opt.calendar_option
+@opt.engine_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -69,9 +70,12 @@ def drift(
     calendar_spec: str | None,
     lang: str,
     quiet: bool,
+    memory_limit: str,
+    temp_dir: Path | None,
     **params: Any,
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
+    opt.apply_engine_options(memory_limit, temp_dir, params)
     calendar, _ = load_calendar_and_deadline(calendar_spec, None, lang)
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # drift.json's descriptions, whatever --lang

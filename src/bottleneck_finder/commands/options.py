@@ -391,8 +391,31 @@ def parse_memory(text: str, total: int) -> int:
 
 
 def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--memory-limit` and `--temp-dir`: how much memory the engine may use before it
+    """`--engine` (with `--database`, `--spark-master`): which engine runs the event-level
+    queries; `--memory-limit` and `--temp-dir`: how much memory DuckDB may use before it
     spills intermediate tables to disk, and where (see `engine.Settings`)."""
+    command = click.option(
+        "--spark-master",
+        default="local[*]",
+        show_default=True,
+        help="With --engine spark: the Spark master URL (local[N], spark://HOST:PORT, yarn …).",
+    )(command)
+    command = click.option(
+        "--database",
+        default=None,
+        metavar="URL",
+        help="With --engine postgres: a libpq connection string or URL without password, "
+        "e.g. postgresql://USER@HOST/DB (default: the PG* environment variables). Passwords "
+        "come from PGPASSWORD or ~/.pgpass only.",
+    )(command)
+    command = click.option(
+        "--engine",
+        type=click.Choice(["duckdb", "postgres", "spark"]),
+        default="duckdb",
+        show_default=True,
+        help="Engine of the event-level queries: DuckDB in this process, a PostgreSQL "
+        "server (--database) or Apache Spark (--spark-master). Results are the same.",
+    )(command)
     command = click.option(
         "--temp-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -410,9 +433,19 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def apply_engine_options(memory_limit: str, temp_dir: Path | None) -> None:
-    """Make every engine session of this command use `--memory-limit` and `--temp-dir`."""
+def apply_engine_options(memory_limit: str, temp_dir: Path | None, params: dict[str, Any]) -> None:
+    """Make every engine session of this command use `--engine` (its options taken out of
+    `params`), `--memory-limit` and `--temp-dir`."""
     from ..engine import Settings, configure, machine_memory
+
+    engine, database = params.pop("engine"), params.pop("database")
+    spark_master = params.pop("spark_master")
+    user_part = (database or "").split("@")[0].split("//")[-1] if "@" in (database or "") else ""
+    if ":" in user_part or "password=" in (database or "").lower():
+        raise click.BadParameter(
+            "give the password by PGPASSWORD or ~/.pgpass, not in the URL",
+            param_hint="--database",
+        )
 
     if temp_dir is not None:
         try:
@@ -425,5 +458,8 @@ def apply_engine_options(memory_limit: str, temp_dir: Path | None) -> None:
         Settings(
             memory_limit=parse_memory(memory_limit, machine_memory()),
             temp_dir=None if temp_dir is None else str(temp_dir),
+            engine=engine,
+            database=database,
+            spark_master=spark_master,
         )
     )

@@ -69,12 +69,12 @@ def variant_table(engine: Engine) -> str:
     runs = _runs(engine)
     found = None if runs is None else numpy_variants(runs)
     if found is None:
-        return variants(engine)
+        return variants(engine) if engine.dialect.hashed_lists else variants_exact(engine)
     engine.register("flow_case_variants", found[0])
     engine.register(NUMBERED, found[1])
     q = engine.quantiles("last_us - first_us", {"median": 0.5, "p90": 0.9}, "duration")
     return f"""
-SELECT v.variant AS number, any_value(s.steps) AS steps, count(*) AS cases, {q},
+SELECT v.variant AS number, min(s.steps) AS steps, count(*) AS cases, {q},
   0 AS collisions
 FROM flow_case_variants AS v JOIN case_spans AS s ON s.case_id = v.case_id
 GROUP BY v.variant
@@ -143,7 +143,7 @@ WITH per_case AS (
     count(*) AS steps, max(end_us) - min(coalesce(start_us, end_us)) AS duration_us
   FROM {steps} GROUP BY case_id
 )
-SELECT variant, any_value(steps) AS steps, count(*) AS cases, {q}, 0 AS collisions
+SELECT variant, min(steps) AS steps, count(*) AS cases, {q}, 0 AS collisions
 FROM per_case GROUP BY variant
 """
 
@@ -189,7 +189,8 @@ def rework_summary(spans: str = "case_spans") -> str:
     occurrence before p: p in (prev_pos, pos] of some repeat. Those intervals of a case,
     taken by their start, merge into islands (a new island begins where an interval starts
     at or after the end of every earlier one); the time inside an island is the running sum
-    at its end minus the one at its start.
+    at its end minus the one at its start (a case's positions and previous positions are
+    unique, so each island has one row at either end).
     """
     return f"""
 WITH marked AS (
@@ -203,11 +204,18 @@ numbered AS (
     ROWS UNBOUNDED PRECEDING) AS island
   FROM marked
 ),
+ends AS (
+  SELECT *, max(pos) OVER (PARTITION BY case_id, island) AS last_pos,
+    min(prev_pos) OVER (PARTITION BY case_id, island) AS first_prev_pos
+  FROM numbered
+),
 islands AS (
   SELECT case_id,
-    arg_max(cum_wait_us, pos) - arg_min(prev_cum_wait_us, prev_pos) AS wait_us,
-    arg_max(cum_work_us, pos) - arg_min(prev_cum_work_us, prev_pos) AS work_us
-  FROM numbered GROUP BY case_id, island
+    max(CASE WHEN pos = last_pos THEN cum_wait_us END)
+      - max(CASE WHEN prev_pos = first_prev_pos THEN prev_cum_wait_us END) AS wait_us,
+    max(CASE WHEN pos = last_pos THEN cum_work_us END)
+      - max(CASE WHEN prev_pos = first_prev_pos THEN prev_cum_work_us END) AS work_us
+  FROM ends GROUP BY case_id, island
 )
 SELECT (SELECT count(*) FROM {spans}) AS cases,
   (SELECT count(DISTINCT case_id) FROM {REPEATS}) AS affected,

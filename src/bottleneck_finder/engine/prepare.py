@@ -21,8 +21,10 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
     queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
     `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
-    if not engine.holds_in_process(len(log.events), STEP_BYTES[detail]):
-        # too large to build beside the events: the engine builds it within its memory limit
+    if not engine.in_process_steps or not engine.holds_in_process(
+        len(log.events), STEP_BYTES[detail]
+    ):
+        # too large to build beside the events, or an engine elsewhere: the engine builds it
         engine.register("events", event_table(log.events))
         inst = instances.activity_instances("events", paired=False)
         if log.has_lifecycle:
@@ -53,6 +55,7 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
 
 
 CLOCK_TABLE = "work_clock"
+_READINGS = (("ws", "start_us"), ("we", "end_us"), ("wp", "source_end_us"))
 
 
 def working_steps(engine: Engine, log: EventLog, calendar: WorkCalendar | None) -> None:
@@ -97,28 +100,41 @@ def working_steps(engine: Engine, log: EventLog, calendar: WorkCalendar | None) 
         return f"CASE WHEN s.{column} IS NULL THEN NULL ELSE {value} END"
 
     engine.materialize("steps_real", "SELECT * FROM steps")
+    if engine.dialect.asof_join:
+        joins = "".join(
+            f"ASOF LEFT JOIN {CLOCK_TABLE} AS {a} ON s.{c} >= {a}.from_us\n" for a, c in _READINGS
+        )
+    else:  # the interval holding t, up to the next interval's start (the last: open ended)
+        engine.materialize(
+            "work_clock_next",
+            f"SELECT *, lead(from_us) OVER (ORDER BY from_us) AS next_us FROM {CLOCK_TABLE}",
+        )
+        joins = "".join(
+            f"LEFT JOIN work_clock_next AS {a} ON s.{c} >= {a}.from_us "
+            f"AND (s.{c} < {a}.next_us OR {a}.next_us IS NULL)\n"
+            for a, c in _READINGS
+        )
     engine.materialize(
         "steps_read",
         f"""
 SELECT s.*, {reading("ws", "start_us")} AS work_start_us, {reading("we", "end_us")} AS work_end_us,
   {reading("wp", "source_end_us")} AS work_source_end_us
 FROM steps_real AS s
-ASOF LEFT JOIN {CLOCK_TABLE} AS ws ON s.start_us >= ws.from_us
-ASOF LEFT JOIN {CLOCK_TABLE} AS we ON s.end_us >= we.from_us
-ASOF LEFT JOIN {CLOCK_TABLE} AS wp ON s.source_end_us >= wp.from_us
-""",
+{joins}""",
     )
     # the clock never runs backwards, so a wait floored at 0 in real time is 0 here too; the
     # running sums of real time are left out (nothing reads them on this view)
+    replaced = {"wait_us", "processing_us", "work_source_end_us", "cum_wait_us", "cum_work_us"}
+    kept = ", ".join(c for c in engine.columns("steps_read") if c not in replaced)
     engine.materialize(
         "steps",
-        """
-SELECT * EXCLUDE (wait_us, processing_us, work_source_end_us, cum_wait_us, cum_work_us),
+        f"""
+SELECT {kept},
   CASE WHEN source IS NULL THEN NULL
     ELSE greatest(coalesce(work_start_us, work_end_us) - work_source_end_us, 0) END AS wait_us,
   work_end_us - work_start_us AS processing_us
 FROM steps_read
 """,
     )
-    engine.con.execute("DROP TABLE steps_real")
-    engine.con.execute("DROP TABLE steps_read")
+    for name in ("steps_real", "steps_read", "work_clock_next"):
+        engine.drop(name)
