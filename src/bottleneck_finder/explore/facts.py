@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from ..model import EventLog
 from ..prepared import PreparedLog
 from .state import Attribute, CaseFacts
 
@@ -41,12 +43,30 @@ def case_attribute(labels: np.ndarray, values: pd.Series) -> Attribute:
 def event_attribute(p: PreparedLog, column: str, name: Namer) -> Attribute:
     """An event column (`resource`, `group`) as "the case has an event with this value"."""
     events = p.log.events
-    return attribute_of(
-        events["case"].cat.codes.to_numpy(dtype=np.int64),
-        events[column].cat.codes.to_numpy(dtype=np.int64),
-        events[column].cat.categories,
-        name,
+    return events_attribute(events[column], events["case"], name)
+
+
+def events_attribute(values: pd.Series, case: pd.Series, name: Namer) -> Attribute:
+    """An attribute of the events (`values`, one per event of the log, beside its `case`
+    column; empty and missing values are not recorded) as "the case has an event with this
+    value", keeping each event's value code for the chips that keep single events."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        text = values.astype("string").str.strip()
+        values = text.where(text != "").astype("category")
+    raw_codes = values.cat.codes.to_numpy(dtype=np.int64)
+    attribute = attribute_of(
+        case.cat.codes.to_numpy(dtype=np.int64), raw_codes, values.cat.categories, name
     )
+    index = {label: i for i, label in enumerate(attribute.labels)}
+    remap = np.array([index[name(str(v))] for v in values.cat.categories] + [-1], np.int64)
+    return replace(attribute, events=remap[raw_codes])  # code -1 stays -1 (the last entry)
+
+
+def event_values(log: EventLog, values: pd.Series) -> pd.Series:
+    """A column of the source file (aligned with its rows, as read) at the events of `log`
+    (the row each event was read from)."""
+    rows = log.events["row"].to_numpy(dtype=np.int64)
+    return pd.Series(values.to_numpy(dtype=object)[rows], dtype=object)
 
 
 def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None) -> CaseFacts:
@@ -64,6 +84,7 @@ def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None
         "FROM steps AS s JOIN case_spans AS c ON s.case_id = c.case_id GROUP BY s.case_id"
     )
     pairs = engine.frame("SELECT DISTINCT case_id, activity FROM steps")
+    variant, variants = case_variants(p, n)
     ids = per_case["case_id"].to_numpy(dtype=np.int64)
 
     def spread(column: str, fill: int, dtype: type) -> np.ndarray:
@@ -83,7 +104,32 @@ def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None
         pair_activity=pairs["activity"].to_numpy(dtype=np.int64),
         tz=p.log.display_tz,
         attributes=dict(attributes or {}),
+        variant=variant,
+        variants=variants,
     )
+
+
+def case_variants(p: PreparedLog, n: int) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+    """Each of the `n` cases' variant code (-1: none) and the variants: the activity sequences
+    in case order as `analysis.flows.variants` reads them (the detailed step table)."""
+    engine = p.session("detail")
+    sequences = engine.frame(
+        "SELECT case_id, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS sequence "
+        "FROM steps GROUP BY case_id"
+    )
+    codes, uniques = pd.factorize(sequences["sequence"])
+    variant = np.full(n, -1, dtype=np.int64)
+    variant[sequences["case_id"].to_numpy(dtype=np.int64)] = codes
+    names = p.timed.events["activity"].cat.categories
+    variants = tuple(tuple(str(names[int(a)]) for a in str(u).split(",")) for u in uniques)
+    return variant, variants
+
+
+def variant_counts(facts: CaseFacts, keep: np.ndarray) -> list[tuple[tuple[str, ...], int]]:
+    """The variants (activity sequences) of the kept cases (a boolean per case code) with
+    their cases."""
+    counts = np.bincount(facts.variant[keep & (facts.variant >= 0)], minlength=len(facts.variants))
+    return [(facts.variants[i], int(counts[i])) for i in np.flatnonzero(counts)]
 
 
 def case_numbers(facts: CaseFacts) -> np.ndarray:

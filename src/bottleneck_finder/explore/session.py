@@ -19,9 +19,20 @@ from ..render.graph import MAP_METRICS, GraphOptions, node_ids, process_map, ren
 from ..render.messages import MESSAGES
 from ..render.words import ENGLISH, Words
 from ..reporting.privacy import officer_namer, unit_namer
-from .facts import case_attribute, case_facts, case_numbers, event_attribute
-from .state import Attribute, ViewState, filter_log, select_cases
+from .facts import (
+    case_attribute,
+    case_facts,
+    case_numbers,
+    event_attribute,
+    events_attribute,
+    variant_counts,
+)
+from .state import VARIANT_SEPARATOR, Attribute, ViewState, filter_log, select_cases, select_events
 
+VARIANTS_SHOWN = 30
+"""Rows of the variant list (the most frequent variants of the cases kept)."""
+VALUES_SHOWN = 500
+"""Values of an attribute the page offers (the most frequent; the list is searchable)."""
 EXPORT_COLUMNS = ("case", "activity", "start", "end", "resource", "group", "lifecycle")
 """The columns of the filtered CSV, named so that `bottleneck report` reads it back."""
 
@@ -44,7 +55,8 @@ class ExploreOptions:
 
 @dataclass
 class Selection:
-    """The cases one set of filters keeps, their log prepared and analysed (None: no case)."""
+    """The cases one set of filters keeps (and the events, when a chip keeps single events),
+    their log prepared and analysed (None: no case)."""
 
     key: str
     keep: np.ndarray
@@ -66,10 +78,12 @@ class Explorer:
         case_columns: Mapping[str, pd.Series] | None = None,
         calendar: WorkCalendar | None = None,
         named_with: Sequence[EventLog] = (),
+        event_columns: Mapping[str, pd.Series] | None = None,
     ) -> None:
-        """`named_with`: other logs explored beside this one (the other period), whose
-        officers and units are numbered with this log's, so a pseudonym names one person on
-        both."""
+        """`case_columns`: case attributes (one value per case label); `event_columns`: event
+        attributes (one value per event of `log`, `facts.event_values`); `named_with`: other
+        logs explored beside this one (the other period), whose officers and units are
+        numbered with this log's, so a pseudonym names one person on both."""
         self.options = options
         self.words = options.words
         self.full = PreparedLog(log, calendar=calendar)  # working time on a calendar
@@ -100,6 +114,8 @@ class Explorer:
         attributes: dict[str, Attribute] = {
             c: case_attribute(labels, s) for c, s in (case_columns or {}).items()
         }
+        for c, s in (event_columns or {}).items():
+            attributes[c] = events_attribute(s, events["case"], lambda v: v or "")
         if events["resource"].notna().any():
             attributes[w("ex_attr_resource")] = event_attribute(self.full, "resource", self.officer)
         if events["group"].notna().any():
@@ -136,14 +152,14 @@ class Explorer:
             if self.selection is not None and self.selection.key == key:
                 return self.selection
             keep = select_cases(self.facts, state.filters)
+            trimmed = select_events(self.facts, state.filters)
             self._drop_selection()
             if not keep.any():
                 self.selection = Selection(key, keep, None, None)
                 return self.selection
+            log = filter_log(self.full.log, keep, trimmed)
             prepared = (
-                self.full
-                if keep.all()
-                else PreparedLog(filter_log(self.full.log, keep), calendar=self.full.calendar)
+                self.full if log is self.full.log else PreparedLog(log, calendar=self.full.calendar)
             )
             self.selection = Selection(key, keep, prepared, analyze(prepared, top=10))
             return self.selection
@@ -194,6 +210,7 @@ class Explorer:
             "svg": svg,
             "names": {v: k for k, v in ids.items()},
             "figures": self.figures(analysis),
+            **self.variant_list([self.facts], [chosen.keep]),
             "shown": {
                 "activities": len(abstraction.activities),
                 "arrows": len(abstraction.arrows),
@@ -204,6 +221,30 @@ class Explorer:
                 "total_arrows": abstraction.total_arrows,
             },
         }
+
+    def variant_list(self, facts: Sequence[Any], keeps: Sequence[np.ndarray]) -> dict[str, Any]:
+        """The variant list of the cases kept (`keeps`, one boolean per case of each of
+        `facts`, the logs explored): the `VARIANTS_SHOWN` most frequent variants with rank,
+        cases, share and activities, and how many variants there are."""
+        counts: dict[tuple[str, ...], int] = {}
+        for one, keep in zip(facts, keeps, strict=True):
+            for variant, n in variant_counts(one, keep):
+                counts[variant] = counts.get(variant, 0) + n
+        # most cases first, ties by the variant's name
+        ranked = sorted(counts.items(), key=lambda p: (-p[1], VARIANT_SEPARATOR.join(p[0])))
+        total = sum(counts.values())
+        rows = [
+            {
+                "rank": rank,
+                "variant": VARIANT_SEPARATOR.join(variant),
+                "activities": list(variant),
+                "cases": n,
+                "share": n / total,
+                "share_text": self.words.percent(n / total),
+            }
+            for rank, (variant, n) in enumerate(ranked[:VARIANTS_SHOWN], start=1)
+        ]
+        return {"variants": rows, "variants_total": len(ranked)}
 
     def figures(self, analysis: Analysis) -> list[tuple[str, str]]:
         """The key figures of the filtered log, as (label, value) in the page's language."""
@@ -252,9 +293,12 @@ class Explorer:
             "events": len(events),
             "activities": sorted(self.facts.activities),
             "attributes": {
-                name: [[value, n] for value, n in a.counts()]
+                name: [[value, n] for value, n in a.counts()[:VALUES_SHOWN]]
                 for name, a in self.facts.attributes.items()
             },
+            "event_attributes": [
+                name for name, a in self.facts.attributes.items() if a.events is not None
+            ],
             "first_day": first.tz_convert(tz).strftime("%Y-%m-%d"),
             "last_day": last.tz_convert(tz).strftime("%Y-%m-%d"),
             "metrics": list(MAP_METRICS),
