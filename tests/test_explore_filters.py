@@ -3,8 +3,11 @@ hand in pandas, the variant list of `analysis.flows.variants`, both periods of a
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -17,12 +20,15 @@ from bottleneck_finder.api import load_log
 from bottleneck_finder.commands.loading import load_with_columns
 from bottleneck_finder.explore.compare_view import Comparer
 from bottleneck_finder.explore.facts import event_values
+from bottleneck_finder.explore.server import ExploreServer
 from bottleneck_finder.explore.session import ExploreOptions, Explorer
 from bottleneck_finder.explore.state import VARIANT_SEPARATOR, Filter, StateError, ViewState
 from bottleneck_finder.io.read import read_log
 from bottleneck_finder.prepared import PreparedLog
+from bottleneck_finder.reporting.chromium import Browser
 
 from .conftest import EVENT_LOGS, shared_log
+from .test_explore_server import act, chromium, ready
 
 SAMPLE = EVENT_LOGS / "one_stop_shop_after.csv"
 ROLLOUT = EVENT_LOGS / "one_stop_shop_rollout.csv"
@@ -104,7 +110,10 @@ def test_state_round_trip() -> None:
 def test_variant_list_is_that_of_flows(sample: Explorer, raw: pd.DataFrame) -> None:
     view = sample.view(ViewState())
     table = variants(PreparedLog(load_log(SAMPLE)), top=None).table
-    expected = {VARIANT_SEPARATOR.join(a): int(n) for a, n in zip(table.activities, table.cases)}
+    expected = {
+        VARIANT_SEPARATOR.join(a): int(n)
+        for a, n in zip(table.activities, table.cases, strict=True)
+    }
     got = {v["variant"]: v["cases"] for v in view["variants"]}
     assert got == expected and view["variants_total"] == len(table)
     assert [v["rank"] for v in view["variants"]] == list(table["rank"])
@@ -233,3 +242,84 @@ def test_real_log_receipt(tmp_path: Path) -> None:
         same_analysis(ex, state, rows)
     finally:
         ex.close()
+
+
+@pytest.fixture(scope="module")
+def server(sample: Explorer) -> Iterator[ExploreServer]:
+    srv = ExploreServer(sample)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def drawn(browser: Browser) -> tuple[int, int]:
+    nodes, edges = browser.evaluate(
+        "[document.querySelectorAll('#map g.node').length,"
+        " document.querySelectorAll('#map g.edge').length]"
+    )
+    return int(nodes), int(edges)
+
+
+def expected_counts(explorer: Explorer, state: ViewState) -> tuple[int, int]:
+    """Boxes and arrows of the map of `state` (every activity and arrow of the sample fits the
+    default sliders): the activities with start and end, the transitions, starts and ends."""
+    analysis = explorer.select(state).analysis
+    assert analysis is not None
+    arrows = len(analysis.transitions) + len(analysis.start_activities)
+    return len(analysis.activities) + 2, arrows + len(analysis.end_activities)
+
+
+@chromium
+def test_variant_and_attribute_chips_in_chromium(server: ExploreServer, raw: pd.DataFrame) -> None:
+    explorer = server.explorer
+    per_case = hand_variants(raw, "ma_ho_so", "buoc", ["end", "start"])
+    second = per_case.value_counts().index[1]
+    officer = raw[OFFICER].value_counts().index[5]
+    with Browser() as browser:
+        report = browser.open_url(server.url, width=1500, height=950)
+        ready(browser)
+        assert drawn(browser) == expected_counts(explorer, ViewState())
+        rows = browser.evaluate("document.querySelectorAll('#variant-table tr').length")
+        assert rows == 1 + per_case.nunique()  # the head and every variant of the sample
+        act(
+            browser,
+            "document.querySelectorAll('#variants .variant-pick')[1].click();"
+            "document.getElementById('variants-apply').click()",
+        )
+        one = ViewState().with_filters(Filter("variant", values=(second,)))
+        assert browser.evaluate("window.explore.view.kept") == (per_case == second).sum()
+        assert drawn(browser) == expected_counts(explorer, one)
+        act(
+            browser,
+            "const k = document.getElementById('filter-kind'); k.value = 'attribute';"
+            "k.dispatchEvent(new Event('change'));"
+            f"const c = document.getElementById('f-column'); c.value = {json.dumps(OFFICER)};"
+            "c.dispatchEvent(new Event('change'));"
+            f"const s = document.getElementById('f-search'); s.value = {json.dumps(officer)};"
+            "s.dispatchEvent(new Event('input'));"
+            "document.querySelector('#f-values option').selected = true;"
+            "document.getElementById('filter-apply').click()",
+        )
+        both = one.with_filters(Filter("attribute", column=OFFICER, values=(officer,)))
+        kept = per_case[per_case == second].index.intersection(
+            raw.loc[raw[OFFICER] == officer, "ma_ho_so"].unique()
+        )
+        assert 0 < browser.evaluate("window.explore.view.kept") == len(kept) < len(per_case)
+        assert drawn(browser) == expected_counts(explorer, both)
+        assert browser.evaluate("document.querySelectorAll('#chips .chip').length") == 2
+        hash_state = json.loads(browser.evaluate("decodeURIComponent(location.hash.slice(1))"))
+        assert ViewState.from_json(json.dumps(hash_state)).filters == both.filters
+        act(browser, "document.querySelector('#chips .chip button').click()")  # the variant chip
+        assert browser.evaluate("document.querySelectorAll('#chips .chip').length") == 1
+        assert (
+            browser.evaluate("window.explore.view.kept")
+            == raw.loc[raw[OFFICER] == officer, "ma_ho_so"].nunique()
+        )
+    assert report.errors == [] and report.failed == []
+    for url in report.requests:
+        parts = urlsplit(url)
+        assert parts.scheme == "data" or (
+            parts.scheme == "http" and parts.hostname == "127.0.0.1"
+        ), url
