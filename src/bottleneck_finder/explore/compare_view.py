@@ -40,7 +40,7 @@ def side_cases(facts: CaseFacts, filters: Sequence[Filter]) -> np.ndarray:
         if chip.kind in ("start", "end", "through"):
             known: Sequence[str] = facts.activities
         elif chip.kind == "variant":
-            known = facts.variant_names()
+            known = facts.variant_names
         elif chip.kind == "attribute":
             attribute = facts.attributes.get(chip.column)
             known = attribute.labels if attribute is not None else ()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..model import EventLog
 from ..prepared import PreparedLog
-from .state import Attribute, CaseFacts
+from .state import VARIANT_SEPARATOR, Attribute, CaseFacts
 
 Namer = Callable[[str | None], str]
 
@@ -25,7 +25,9 @@ def attribute_of(cases: np.ndarray, values: np.ndarray, raw: pd.Index, name: Nam
     index = {label: i for i, label in enumerate(labels)}
     remap = np.array([index[s] for s in shown], dtype=np.int64)
     codes = remap[values] if len(values) else np.zeros(0, dtype=np.int64)
-    key = np.unique(cases.astype(np.int64) * max(1, len(labels)) + codes)
+    key = np.sort(cases.astype(np.int64) * max(1, len(labels)) + codes)
+    if len(key):  # unique by sorting: numpy's hashed unique is slow on 10^6 keys
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     width = max(1, len(labels))
     return Attribute(labels=labels, cases=key // width, codes=key % width)
 
@@ -84,7 +86,7 @@ def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None
         "FROM steps AS s JOIN case_spans AS c ON s.case_id = c.case_id GROUP BY s.case_id"
     )
     pairs = engine.frame("SELECT DISTINCT case_id, activity FROM steps")
-    variant, variants = case_variants(p, n)
+    variant, steps, names = case_variants(p, n)
     ids = per_case["case_id"].to_numpy(dtype=np.int64)
 
     def spread(column: str, fill: int, dtype: type) -> np.ndarray:
@@ -105,31 +107,50 @@ def case_facts(p: PreparedLog, attributes: Mapping[str, Attribute] | None = None
         tz=p.log.display_tz,
         attributes=dict(attributes or {}),
         variant=variant,
-        variants=variants,
+        variant_steps=steps,
+        variant_names=names,
     )
 
 
-def case_variants(p: PreparedLog, n: int) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
-    """Each of the `n` cases' variant code (-1: none) and the variants: the activity sequences
-    in case order as `analysis.flows.variants` reads them (the detailed step table)."""
+def case_variants(p: PreparedLog, n: int) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
+    """Each of the `n` cases' variant code (-1: none), and each variant's activity codes
+    (comma-separated) and name (the activities joined by `VARIANT_SEPARATOR`), in case order as
+    `analysis.flows.variants` reads them (the detailed step table): one query, no Python loop
+    over the steps."""
+    import pyarrow as pa
+
     engine = p.session("detail")
-    sequences = engine.frame(
-        "SELECT case_id, string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS sequence "
-        "FROM steps GROUP BY case_id"
+    names = p.timed.events["activity"].cat.categories.astype(str)
+    engine.register(
+        "explore_names",
+        pa.table({"code": np.arange(len(names), dtype=np.int64), "name": list(names)}),
     )
-    codes, uniques = pd.factorize(sequences["sequence"])
+    sep = VARIANT_SEPARATOR.replace("'", "''")
+    sequences = engine.frame(
+        "SELECT s.case_id, string_agg(CAST(s.activity AS VARCHAR), ',' ORDER BY s.pos) AS codes, "
+        f"string_agg(n.name, '{sep}' ORDER BY s.pos) AS name "
+        "FROM steps AS s JOIN explore_names AS n ON n.code = s.activity GROUP BY s.case_id"
+    )
+    engine.drop("explore_names")
+    codes, uniques = pd.factorize(sequences["codes"])
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # each variant's first case
     variant = np.full(n, -1, dtype=np.int64)
     variant[sequences["case_id"].to_numpy(dtype=np.int64)] = codes
-    names = p.timed.events["activity"].cat.categories
-    variants = tuple(tuple(str(names[int(a)]) for a in str(u).split(",")) for u in uniques)
-    return variant, variants
+    return (
+        variant,
+        tuple(str(u) for u in uniques),
+        tuple(sequences["name"].to_numpy(dtype=object)[first].tolist()),
+    )
 
 
-def variant_counts(facts: CaseFacts, keep: np.ndarray) -> list[tuple[tuple[str, ...], int]]:
-    """The variants (activity sequences) of the kept cases (a boolean per case code) with
-    their cases."""
-    counts = np.bincount(facts.variant[keep & (facts.variant >= 0)], minlength=len(facts.variants))
-    return [(facts.variants[i], int(counts[i])) for i in np.flatnonzero(counts)]
+def variant_counts(facts: CaseFacts, keep: np.ndarray) -> list[tuple[int, int]]:
+    """The variants (codes into `facts.variant_names`) of the kept cases (a boolean per case
+    code) with their cases."""
+    counts = np.bincount(
+        facts.variant[keep & (facts.variant >= 0)], minlength=len(facts.variant_names)
+    )
+    return [(int(i), int(counts[i])) for i in np.flatnonzero(counts)]
 
 
 def case_numbers(facts: CaseFacts) -> np.ndarray:

@@ -27,7 +27,7 @@ from .facts import (
     events_attribute,
     variant_counts,
 )
-from .state import VARIANT_SEPARATOR, Attribute, ViewState, filter_log, select_cases, select_events
+from .state import Attribute, ViewState, filter_log, select_cases, select_events
 
 VARIANTS_SHOWN = 30
 """Rows of the variant list (the most frequent variants of the cases kept)."""
@@ -226,23 +226,25 @@ class Explorer:
         """The variant list of the cases kept (`keeps`, one boolean per case of each of
         `facts`, the logs explored): the `VARIANTS_SHOWN` most frequent variants with rank,
         cases, share and activities, and how many variants there are."""
-        counts: dict[tuple[str, ...], int] = {}
+        counts: dict[str, int] = {}
+        where: dict[str, tuple[Any, int]] = {}  # a log that has the variant, its code there
         for one, keep in zip(facts, keeps, strict=True):
-            for variant, n in variant_counts(one, keep):
-                counts[variant] = counts.get(variant, 0) + n
-        # most cases first, ties by the variant's name
-        ranked = sorted(counts.items(), key=lambda p: (-p[1], VARIANT_SEPARATOR.join(p[0])))
+            for code, n in variant_counts(one, keep):
+                name = one.variant_names[code]
+                counts[name] = counts.get(name, 0) + n
+                where.setdefault(name, (one, code))
+        ranked = sorted(counts.items(), key=lambda p: (-p[1], p[0]))  # ties by name
         total = sum(counts.values())
         rows = [
             {
                 "rank": rank,
-                "variant": VARIANT_SEPARATOR.join(variant),
-                "activities": list(variant),
+                "variant": name,
+                "activities": list(where[name][0].variant_activities(where[name][1])),
                 "cases": n,
                 "share": n / total,
                 "share_text": self.words.percent(n / total),
             }
-            for rank, (variant, n) in enumerate(ranked[:VARIANTS_SHOWN], start=1)
+            for rank, (name, n) in enumerate(ranked[:VARIANTS_SHOWN], start=1)
         ]
         return {"variants": rows, "variants_total": len(ranked)}
 

@@ -190,7 +190,7 @@ class CaseFacts:
     """What the filters test, one entry per case of the whole log (indexed by case code):
     first and last real event times (µs, UTC), first and last activity codes, rework; the
     (case, activity) pairs that occur; the attributes by name; the log's time zone; and each
-    case's variant code (-1: none) into `variants`, the activity sequences."""
+    case's variant code (-1: none) into `variant_steps` and `variant_names`."""
 
     labels: np.ndarray
     first_us: np.ndarray
@@ -204,14 +204,17 @@ class CaseFacts:
     tz: str = "UTC"
     attributes: Mapping[str, Attribute] = field(default_factory=dict)
     variant: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    variants: tuple[tuple[str, ...], ...] = ()
+    variant_steps: tuple[str, ...] = ()
+    """Each variant's activity codes (into `activities`), comma-separated."""
+    variant_names: tuple[str, ...] = ()
+    """Each variant as a variant chip names it: its activities joined by `VARIANT_SEPARATOR`."""
 
     def __len__(self) -> int:
         return len(self.labels)
 
-    def variant_names(self) -> list[str]:
-        """Each variant as a variant chip names it: its activities joined."""
-        return [VARIANT_SEPARATOR.join(v) for v in self.variants]
+    def variant_activities(self, code: int) -> tuple[str, ...]:
+        """The activities of the variant of `code`, in case order."""
+        return tuple(self.activities[int(a)] for a in self.variant_steps[code].split(","))
 
 
 def _local_midnight_us(day: str, tz: str, days_after: int = 0) -> int:
@@ -271,7 +274,7 @@ def chip_cases(facts: CaseFacts, chip: Filter) -> np.ndarray:
         return np.isin(facts.start if chip.kind == "start" else facts.end, codes)
     keep = np.zeros(n, dtype=bool)
     if chip.kind == "variant":
-        codes = _codes_of(chip.values, facts.variant_names(), "variant")
+        codes = _codes_of(chip.values, facts.variant_names, "variant")
         return np.isin(facts.variant, codes)
     if chip.kind == "through":
         codes = _codes_of(chip.values, facts.activities, "activity")
