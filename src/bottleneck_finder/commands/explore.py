@@ -44,6 +44,7 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
     epilog="Examples:\n\n\b\n"
     "  bottleneck explore event_logs/one_stop_shop_after.csv --attribute thu_tuc\n"
     "  bottleneck explore dossiers.csv --case ma_ho_so --port 8765 --no-browser\n"
+    "  bottleneck explore event_logs/08_receipt.xes.gz --event-attribute org:group\n"
     "  bottleneck explore event_logs/one_stop_shop_rollout.csv --split 2025-04-14\n"
     "  bottleneck explore event_logs/one_stop_shop_after.csv "
     "--compare-with event_logs/one_stop_shop_before.csv\n\n"

@@ -17,6 +17,7 @@ from ..render.compare_text import change_text, status_text, verdict
 from ..render.graph import render_dot
 from ..render.serialize import records
 from ..timeunits import local_time
+from .facts import VariantIndex
 from .session import Explorer
 from .state import VIEWS, CaseFacts, Filter, ViewState, chip_cases, filter_log, select_events
 
@@ -92,15 +93,14 @@ class Comparer:
         self.before_path = before_path
         self.words = main.words
         self.compared: Compared | None = None
+        self.variants = (
+            main.variants if before is None else VariantIndex([before.facts, main.facts])
+        )
 
     @property
     def mode(self) -> str:
         """`split` (one log at a date) or `logs` (two logs)."""
         return "split" if self.before is None else "logs"
-
-    def logs_facts(self) -> list[CaseFacts]:
-        """The case facts of the log(s) explored, in the order of `Compared.keeps`."""
-        return [self.main.facts] if self.before is None else [self.before.facts, self.main.facts]
 
     def totals(self) -> int:
         """The cases of the log(s) explored."""
@@ -216,7 +216,7 @@ class Comparer:
             "svg": svg,
             "names": {},
             "figures": self.figures(result),
-            **self.main.variant_list(self.logs_facts(), done.keeps),
+            **self.main.variant_list(self.variants, done.keeps),
             "shown": shown,
             "verdict": verdict(result, w),
             "note": note,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -144,13 +144,46 @@ def case_variants(p: PreparedLog, n: int) -> tuple[np.ndarray, tuple[str, ...], 
     )
 
 
-def variant_counts(facts: CaseFacts, keep: np.ndarray) -> list[tuple[int, int]]:
-    """The variants (codes into `facts.variant_names`) of the kept cases (a boolean per case
-    code) with their cases."""
-    counts = np.bincount(
-        facts.variant[keep & (facts.variant >= 0)], minlength=len(facts.variant_names)
-    )
-    return [(int(i), int(counts[i])) for i in np.flatnonzero(counts)]
+class VariantIndex:
+    """The variants of one or two explored logs numbered together (by name), ranked by name
+    once, so that the variant list of any kept cases is counted in numpy."""
+
+    def __init__(self, logs: Sequence[CaseFacts]) -> None:
+        self.logs = list(logs)
+        if len(self.logs) == 1:
+            names = np.asarray(self.logs[0].variant_names, dtype=object)
+            self.codes = [np.arange(len(names), dtype=np.int64)]
+        else:
+            joined = np.concatenate([np.asarray(f.variant_names, dtype=object) for f in logs])
+            shared, names = pd.factorize(joined)
+            cut = np.cumsum([len(f.variant_names) for f in logs])[:-1]
+            self.codes = [c.astype(np.int64) for c in np.split(shared, cut)]
+            names = np.asarray(names, dtype=object)
+        self.names = names
+        self.by_name = np.empty(len(names), dtype=np.int64)
+        self.by_name[np.argsort(names, kind="stable")] = np.arange(len(names))
+
+    def top(
+        self, keeps: Sequence[np.ndarray], n: int
+    ) -> tuple[list[tuple[str, tuple[str, ...], int]], int, int]:
+        """The `n` variants with the most kept cases (`keeps`: a boolean per case of each log),
+        ties by name, as (name, activities, cases); the cases and the variants kept."""
+        counts = np.zeros(len(self.names), dtype=np.int64)
+        where = np.full(len(self.names), -1, dtype=np.int64)  # a log having the variant
+        for i, (facts, keep) in enumerate(zip(self.logs, keeps, strict=True)):
+            local = facts.variant[keep & (facts.variant >= 0)]
+            counts += np.bincount(self.codes[i][local], minlength=len(self.names))
+            where[self.codes[i][local]] = i  # repeated codes: one value
+        present = np.flatnonzero(counts)
+        order = present[np.lexsort((self.by_name[present], -counts[present]))][:n]
+        rows = []
+        for code in order.tolist():
+            facts = self.logs[int(where[code])]
+            local_code = int(np.flatnonzero(self.codes[int(where[code])] == code)[0])
+            rows.append(
+                (str(self.names[code]), facts.variant_activities(local_code), int(counts[code]))
+            )
+        return rows, int(counts.sum()), len(present)
 
 
 def case_numbers(facts: CaseFacts) -> np.ndarray:

@@ -20,12 +20,12 @@ from ..render.messages import MESSAGES
 from ..render.words import ENGLISH, Words
 from ..reporting.privacy import officer_namer, unit_namer
 from .facts import (
+    VariantIndex,
     case_attribute,
     case_facts,
     case_numbers,
     event_attribute,
     events_attribute,
-    variant_counts,
 )
 from .state import Attribute, ViewState, filter_log, select_cases, select_events
 
@@ -121,6 +121,7 @@ class Explorer:
         if events["group"].notna().any():
             attributes[w("ex_attr_group")] = event_attribute(self.full, "group", self.unit)
         self.facts = case_facts(self.full, attributes)
+        self.variants = VariantIndex([self.facts])
         self.numbers = case_numbers(self.facts)
         self.by_number = np.argsort(self.numbers)
         self.code_of = {str(label): i for i, label in enumerate(labels)}
@@ -210,7 +211,7 @@ class Explorer:
             "svg": svg,
             "names": {v: k for k, v in ids.items()},
             "figures": self.figures(analysis),
-            **self.variant_list([self.facts], [chosen.keep]),
+            **self.variant_list(self.variants, [chosen.keep]),
             "shown": {
                 "activities": len(abstraction.activities),
                 "arrows": len(abstraction.arrows),
@@ -222,31 +223,23 @@ class Explorer:
             },
         }
 
-    def variant_list(self, facts: Sequence[Any], keeps: Sequence[np.ndarray]) -> dict[str, Any]:
-        """The variant list of the cases kept (`keeps`, one boolean per case of each of
-        `facts`, the logs explored): the `VARIANTS_SHOWN` most frequent variants with rank,
-        cases, share and activities, and how many variants there are."""
-        counts: dict[str, int] = {}
-        where: dict[str, tuple[Any, int]] = {}  # a log that has the variant, its code there
-        for one, keep in zip(facts, keeps, strict=True):
-            for code, n in variant_counts(one, keep):
-                name = one.variant_names[code]
-                counts[name] = counts.get(name, 0) + n
-                where.setdefault(name, (one, code))
-        ranked = sorted(counts.items(), key=lambda p: (-p[1], p[0]))  # ties by name
-        total = sum(counts.values())
+    def variant_list(self, index: VariantIndex, keeps: Sequence[np.ndarray]) -> dict[str, Any]:
+        """The variant list of the cases kept (`keeps`, one boolean per case of each log of
+        `index`): the `VARIANTS_SHOWN` most frequent variants (ties by name) with rank, cases,
+        share and activities, and how many variants the kept cases follow."""
+        top, total, count = index.top(keeps, VARIANTS_SHOWN)
         rows = [
             {
                 "rank": rank,
                 "variant": name,
-                "activities": list(where[name][0].variant_activities(where[name][1])),
+                "activities": list(activities),
                 "cases": n,
                 "share": n / total,
                 "share_text": self.words.percent(n / total),
             }
-            for rank, (name, n) in enumerate(ranked[:VARIANTS_SHOWN], start=1)
+            for rank, (name, activities, n) in enumerate(top, start=1)
         ]
-        return {"variants": rows, "variants_total": len(ranked)}
+        return {"variants": rows, "variants_total": count}
 
     def figures(self, analysis: Analysis) -> list[tuple[str, str]]:
         """The key figures of the filtered log, as (label, value) in the page's language."""
