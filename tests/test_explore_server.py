@@ -101,6 +101,34 @@ def test_exports(server: ExploreServer) -> None:
     assert status == 200 and csv.startswith(b"case,activity,start,end,resource,group")
 
 
+def test_png_export_is_the_svg_drawn_by_graphviz(server: ExploreServer) -> None:
+    """The PNG is Graphviz's drawing of the same DOT as the SVG: a valid PNG whose pixel size
+    is the SVG's size in points at the PNG resolution (150 dpi)."""
+    import re
+    import struct
+    import zlib
+
+    from bottleneck_finder.render.graphviz import PNG_DPI
+
+    state = quote(json.dumps({"activities": "5", "filters": [{"kind": "rework"}]}))
+    base = f"http://127.0.0.1:{server.port}/export/map"
+    status, headers, png = get(f"{base}.png?token={server.token}&state={state}")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert 'filename="process-map.png"' in headers["Content-Disposition"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    assert zlib.crc32(png[12:29]) == struct.unpack(">I", png[29:33])[0]  # an intact header
+    assert png[-8:-4] == b"IEND"
+    svg = get(f"{base}.svg?token={server.token}&state={state}")[2].decode("utf-8")
+    found = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert found is not None
+    points = float(found.group(1)), float(found.group(2))
+    assert width == pytest.approx(points[0] * PNG_DPI / 72, abs=2)
+    assert height == pytest.approx(points[1] * PNG_DPI / 72, abs=2)
+    assert width / height == pytest.approx(points[0] / points[1], rel=0.01)
+    assert get(f"{base}.png?state={state}")[0] == 403  # the token, as everywhere
+
+
 chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
 
 
@@ -193,17 +221,49 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
         )
         act(
             browser,
-            "document.querySelector('#map g.edge[data-source]')"
+            # the filtered map's bottleneck #1
+            'document.querySelector(\'#map g.edge[data-source="Thẩm định hồ sơ"]'
+            '[data-target="Ký số phê duyệt"]\')'
             ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
         )
         edge = browser.evaluate("window.explore.edge")
-        assert " → " in edge["title"] and edge["slowest"]
+        assert edge["title"] == "Thẩm định hồ sơ → Ký số phê duyệt" and edge["slowest"]
         assert browser.evaluate("document.getElementById('drawer').hidden") is False
+        # the weekly trend: a bar per week, a median dot per week with waits
+        weeks = edge["trend"]["weeks"]
+        bars, dots = browser.evaluate(
+            "[document.querySelectorAll('#trend-chart rect.week-bar').length,"
+            " document.querySelectorAll('#trend-chart circle.median-dot').length]"
+        )
+        assert bars == len(weeks) > 0 and dots == sum(1 for w in weeks if w["count"])
+        # the causes: one row per cause (after the empty head row), as the server gave them
+        assert edge["causes"]["available"] is True
+        rows = browser.evaluate(
+            "Array.from(document.querySelectorAll('#causes-table tr')).slice(1)"
+            ".map((r) => Array.from(r.cells).slice(0, 3).map((c) => c.textContent))"
+        )
+        lines = edge["causes"]["lines"]
+        assert rows == [[x["label"], x["time"], x["share_text"]] for x in lines]
+        assert browser.evaluate("document.getElementById('export-png').href").startswith(
+            f"http://127.0.0.1:{server.port}/export/map.png?"
+        )
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            (ROOT / "docs" / "explore-drill-down.png").write_bytes(browser.screenshot())
+        act(  # a box: every wait before the activity
+            browser,
+            "document.querySelector('#map g.node[data-activity=\"Thẩm định hồ sơ\"]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        )
+        box = browser.evaluate("window.explore.edge")
+        assert box["title"] == "Waits before Thẩm định hồ sơ" and box["causes"]["available"]
+        assert browser.evaluate("document.querySelectorAll('#trend-chart rect').length") == len(
+            box["trend"]["weeks"]
+        )
         act(browser, "document.querySelector('#drawer .case-link').click()")
         timeline = browser.evaluate("window.explore.case")
         assert timeline["steps"] and timeline["title"].startswith("Timeline: Case ")
         if os.environ.get("UPDATE_SCREENSHOTS"):
-            (ROOT / "docs" / "explore-drill-down.png").write_bytes(browser.screenshot())
+            (ROOT / "docs" / "explore-case.png").write_bytes(browser.screenshot())
 
         link = browser.evaluate("location.href")
         browser.open_url("about:blank")  # the same URL again would only move to its hash

@@ -50,3 +50,32 @@ def weekly_arrivals(p: PreparedLog, *, offset_us: int) -> pd.DataFrame:
             "median_wait_s": waits["wait_median_us"].astype("float64") / US,
         }
     )
+
+
+def weekly_transition_waits(
+    p: PreparedLog, source: int | None, target: int, *, offset_us: int
+) -> pd.DataFrame:
+    """One row per week in which a wait on `source` → `target` (activity codes; `source` None:
+    any wait before `target`) ended, weeks
+    beginning Monday 00:00 local time (`offset_us` from UTC): `week` (that Monday as a naive
+    local date), `count` (the waits) and `median_wait_s` (their median; working time on a
+    calendar). A wait ends when the `target` step starts (its end without a start time), as
+    in drift's wait series."""
+    engine = p.session("working")
+    week = f"(coalesce(start_us, end_us) + {offset_us + MONDAY_SHIFT_US}) // {WEEK_US}"
+    waits = engine.frame(
+        f"SELECT {week} AS week_no, count(*) AS n, "
+        f"{engine.quantiles('wait_us', {'median': 0.5}, 'wait')} FROM steps "
+        f"WHERE {'source IS NOT NULL' if source is None else f'source = {int(source)}'} "
+        f"AND activity = {int(target)} "
+        "GROUP BY week_no ORDER BY week_no"
+    )
+    return pd.DataFrame(
+        {
+            "week": pd.to_datetime(
+                waits["week_no"].astype("int64") * WEEK_US - MONDAY_SHIFT_US, unit="us"
+            ),
+            "count": waits["n"].astype("int64"),
+            "median_wait_s": waits["wait_median_us"].astype("float64") / US,
+        }
+    )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..timeunits import US
+from .breakdown import cause_breakdown, edge_causes, weekly_trend
 from .session import EXPORT_COLUMNS, Explorer
 from .state import StateError, ViewState
 
@@ -27,27 +28,40 @@ def _code(names: pd.Index, name: str, what: str) -> int:
 
 
 def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> dict[str, Any]:
-    """The waits on `source` → `target` among the cases `state` keeps: the map's figures
-    (count, median, p90, mean, longest), a histogram, and the cases that waited longest
-    with their path."""
+    """The waits on `source` → `target` among the cases `state` keeps (`source` "": every
+    wait before the activity `target`, the box clicked): the map's figures (count, median,
+    p90, mean, longest), a histogram, the weekly trend and the cases that waited longest with
+    their path (the causes come apart, `arrow_causes`: slower)."""
     w = ex.words
     with ex.lock:
         chosen = ex.select(state)
         if chosen.prepared is None or chosen.analysis is None:
             raise StateError("no case passes these filters")
-        t = chosen.analysis.transitions
-        row = t[(t["source"] == source) & (t["target"] == target)]
-        if len(row) == 0:
-            raise StateError(f"no arrow {source} → {target} among these cases")
         names = chosen.prepared.log.events["activity"].cat.categories
-        s, g = _code(names, source, "activity"), _code(names, target, "activity")
+        g = _code(names, target, "activity")
+        if source:
+            t = chosen.analysis.transitions
+            row = t[(t["source"] == source) & (t["target"] == target)]
+            if len(row) == 0:
+                raise StateError(f"no arrow {source} → {target} among these cases")
+            s: int | None = _code(names, source, "activity")
+            r = row.iloc[0]
+            prefix, title = "wait", w("ex_edge_title", source=source, target=target)
+        else:
+            a = chosen.analysis.activities
+            row = a[a["activity"] == target]
+            if len(row) == 0 or int(row.iloc[0]["wait_before_count"]) == 0:
+                raise StateError(f"no wait before {target} among these cases")
+            s, r = None, row.iloc[0]
+            prefix, title = "wait_before", w("ex_activity_title", activity=target)
+        which = "source IS NOT NULL" if s is None else f"source = {s}"
         waits = chosen.prepared.session("lean").frame(
-            f"SELECT case_id, wait_us FROM steps WHERE source = {s} AND activity = {g} "
+            f"SELECT case_id, wait_us FROM steps WHERE {which} AND activity = {g} "
             "ORDER BY wait_us DESC, case_id"
         )
         case_labels = chosen.prepared.log.events["case"].cat.categories.astype(str)
+        trend = weekly_trend(ex, chosen, s, g)
     seconds = waits["wait_us"].to_numpy(dtype="float64") / US
-    r = row.iloc[0]
     slow = waits.head(SLOWEST)
     codes = ex.case_codes([case_labels[int(c)] for c in slow["case_id"]])
     paths = case_paths(ex, codes)
@@ -57,18 +71,19 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
         found = np.histogram(seconds, bins=BINS)
         counts, edges = found[0].tolist(), found[1].tolist()
     return {
-        "title": w("ex_edge_title", source=source, target=target),
+        "title": title,
         "figures": [
-            (w("ex_edge_count"), w.count(int(r["count"]))),
-            (w("ex_edge_median"), w.duration(float(r["wait_median_s"]))),
-            (w("ex_edge_p90"), w.duration(float(r["wait_p90_s"]))),
-            (w("ex_edge_mean"), w.duration(float(r["wait_mean_s"]))),
-            (w("ex_edge_max"), w.duration(float(r["wait_max_s"]))),
+            (w("ex_edge_count"), w.count(int(r["count" if s is not None else f"{prefix}_count"]))),
+            (w("ex_edge_median"), w.duration(float(r[f"{prefix}_median_s"]))),
+            (w("ex_edge_p90"), w.duration(float(r[f"{prefix}_p90_s"]))),
+            (w("ex_edge_mean"), w.duration(float(r[f"{prefix}_mean_s"]))),
+            (w("ex_edge_max"), w.duration(float(r[f"{prefix}_max_s"]))),
         ],
         "histogram": [
             {"from": w.duration(float(a)), "to": w.duration(float(b)), "count": int(n)}
             for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)
         ],
+        "trend": trend,
         "slowest": [
             {
                 "case": ex.case_name(int(code)),
@@ -79,6 +94,17 @@ def edge_details(ex: Explorer, state: ViewState, source: str, target: str) -> di
             for code, wait in zip(codes, slow["wait_us"], strict=True)
         ],
     }
+
+
+def arrow_causes(ex: Explorer, state: ViewState, source: str, target: str) -> dict[str, Any]:
+    """The causes of the waits on `source` → `target` among the cases `state` keeps (`source`
+    "": of every wait before `target`) (`breakdown.edge_causes`; the first call after a filter
+    change computes them)."""
+    with ex.lock:
+        chosen = ex.select(state)
+        if chosen.prepared is None:
+            raise StateError("no case passes these filters")
+    return edge_causes(ex, cause_breakdown(ex, chosen), source, target)
 
 
 def case_paths(ex: Explorer, codes: np.ndarray) -> dict[int, list[str]]:

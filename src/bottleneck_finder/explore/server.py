@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import BottleneckError
 from .compare_view import Comparer
-from .drill import case_timeline, edge_details, filtered_csv
+from .drill import arrow_causes, case_timeline, edge_details, filtered_csv
 from .session import Explorer
 from .state import StateError, ViewState
 
@@ -159,20 +159,24 @@ class Handler(BaseHTTPRequestHandler):
             self._json(ex.view(state) if two is None or not state.view else two.view(state))
         elif path == "/api/edge":
             self._json(edge_details(ex, state, arg("source"), arg("target")))
+        elif path == "/api/causes":
+            self._json(arrow_causes(ex, state, arg("source"), arg("target")))
         elif path == "/api/case":
             try:
                 number = int(arg("n"))
             except ValueError as exc:
                 raise StateError(f"{arg('n')!r} is not a case number") from exc
             self._json(case_timeline(ex, number))
-        elif path == "/export/map.svg":
+        elif path in ("/export/map.svg", "/export/map.png"):
             from ..render.graph import render_dot
 
             dot = ex.map_dot(state) if two is None or not state.view else two.map_dot(state)
             if dot is None:
                 raise StateError("no case passes these filters")
-            disposition = {"Content-Disposition": 'attachment; filename="process-map.svg"'}
-            self._send(HTTPStatus.OK, render_dot(dot, "svg"), "image/svg+xml", disposition)
+            fmt = path[-3:]  # the same DOT as the page's map, drawn by Graphviz to SVG or PNG
+            disposition = {"Content-Disposition": f'attachment; filename="process-map.{fmt}"'}
+            kind = "image/svg+xml" if fmt == "svg" else "image/png"
+            self._send(HTTPStatus.OK, render_dot(dot, fmt), kind, disposition)
         elif path == "/export/log.csv":
             disposition = {"Content-Disposition": 'attachment; filename="explore-filtered.csv"'}
             self._send(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,12 +56,14 @@ class ExploreOptions:
 @dataclass
 class Selection:
     """The cases one set of filters keeps (and the events, when a chip keeps single events),
-    their log prepared and analysed (None: no case)."""
+    their log prepared and analysed (None: no case), and what the drill-downs computed on them
+    once (`cached`, e.g. the causes breakdown)."""
 
     key: str
     keep: np.ndarray
     prepared: PreparedLog | None
     analysis: Analysis | None
+    cached: dict[str, Any] = field(default_factory=dict)
 
 
 class Explorer:

@@ -30,7 +30,8 @@ def _cause_dict(row: Mapping[Any, Any], suffix: str) -> dict[str, float]:
     return {c: float(row[f"{c}{suffix}"]) for c in CAUSES}
 
 
-def _rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+def breakdown_rows(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    """The rows of one aggregate (`CauseBreakdown.transitions`, ...) as causes@1 JSON rows."""
     out = []
     for row in frame.to_dict(orient="records"):
         item: dict[str, Any] = {k: str(row[k]) for k in keys}
@@ -201,9 +202,9 @@ def causes_document(result: CauseBreakdown) -> dict[str, Any]:
         "batch_min_size": result.batch_min_size,
         "batches": batch_rows(result),
         "notes": cause_notes(result),
-        "transitions": _rows(result.transitions, ["source", "target"]),
-        "activities": _rows(result.activities, ["activity"]),
-        "resources": _rows(result.resources, ["resource"]),
+        "transitions": breakdown_rows(result.transitions, ["source", "target"]),
+        "activities": breakdown_rows(result.activities, ["activity"]),
+        "resources": breakdown_rows(result.resources, ["resource"]),
         "ranking": [
             {
                 "estimated": (str(r["source"]), str(r["target"])) in estimated_pairs,

@@ -138,6 +138,7 @@ function render(view) {
   $("command").textContent = view.command;
   $("command-note").textContent = page.state.filters.length ? t("ex_command_filtered") : "";
   $("export-svg").href = url("/export/map.svg", { state: stateText() });
+  $("export-png").href = url("/export/map.png", { state: stateText() });
   $("export-csv").href = url("/export/log.csv", { state: stateText() });
   $("link").value = location.href;
   renderChips();
@@ -170,6 +171,10 @@ function render(view) {
       edge.dataset.source = names[0];
       edge.dataset.target = names[1];
     }
+  }
+  for (const node of svg.querySelectorAll("g.node")) {
+    const name = view.names[node.querySelector("title").textContent];
+    if (name) node.dataset.activity = name;
   }
   holder.dataset.nodes = String(svg.querySelectorAll("g.node").length);
   holder.dataset.edges = String(svg.querySelectorAll("g.edge").length);
@@ -323,12 +328,13 @@ function zoomAndPan(holder) {
   holder.addEventListener("dblclick", fit);
   holder.addEventListener("click", (e) => {
     if (drag && drag.moved) return;
-    const edge = e.target.closest("g.edge");
-    if (edge && edge.dataset.source) {
+    const edge = e.target.closest("g.edge[data-source], g.node[data-activity]");
+    if (edge) {
       e.preventDefault();
-      for (const other of holder.querySelectorAll("g.edge.selected")) other.classList.remove("selected");
+      for (const other of holder.querySelectorAll(".selected")) other.classList.remove("selected");
       edge.classList.add("selected");
-      showEdge(edge.dataset.source, edge.dataset.target);
+      // an activity: every wait before it (source "")
+      showEdge(edge.dataset.source || "", edge.dataset.target || edge.dataset.activity);
     }
   });
 }
@@ -360,8 +366,76 @@ async function showEdge(source, target) {
     openDrawer(el("h2", { id: "drawer-title" }, d.title),
       table(["", ""], d.figures),
       el("h2", {}, t("ex_edge_histogram")), table(["", "", ""], bars),
+      el("h2", {}, d.trend.title), trendChart(d.trend), el("p", { class: "note" }, d.trend.note),
+      el("h2", {}, t("ex_causes_title")), el("div", { id: "causes" }, el("p", { class: "note" }, t("ex_causes_computing"))),
       el("h2", {}, t("ex_slowest")), table([t("ex_col_case"), t("ex_col_wait"), t("ex_col_path")], slowest));
+    // the causes take longer (computed once per set of filters): they fill in when ready
+    const c = await getJSON("/api/causes", { state: stateText(), source: source, target: target });
+    if (page.edge !== d) return; // another arrow was clicked meanwhile
+    d.causes = c;
+    $("causes").replaceWith(causesBlock(c));
   } catch (e) { showError(e.message); } finally { page.ready = page.busy === 0; }
+}
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svgEl(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+// the weekly trend: a bar per week (waits that ended then) and a line of the week's median wait
+function trendChart(trend) {
+  const weeks = trend.weeks;
+  const W = 400, H = 150, left = 34, right = 52, top = 10, bottom = 28;
+  const svg = svgEl("svg", { id: "trend-chart", viewBox: `0 0 ${W} ${H}`, role: "img",
+    "aria-label": trend.title });
+  if (!weeks.length) return svg;
+  const most = Math.max(1, ...weeks.map((w) => w.count));
+  const longest = Math.max(1, ...weeks.map((w) => w.median_s || 0));
+  const step = (W - left - right) / weeks.length, inner = H - top - bottom;
+  const y = (v, max) => top + inner * (1 - v / max);
+  svg.append(svgEl("line", { x1: left, x2: W - right, y1: top + inner, y2: top + inner, class: "axis" }));
+  const points = [];
+  weeks.forEach((w, i) => {
+    const x = left + i * step;
+    const bar = svgEl("rect", { x: x + step * 0.15, y: y(w.count, most), width: Math.max(1, step * 0.7),
+      height: top + inner - y(w.count, most), class: "week-bar" });
+    bar.append(svgEl("title", {}, `${w.label}: ${w.count} · ${trend.median_label} ${w.median || "–"}`));
+    svg.append(bar);
+    if (w.median_s !== null) points.push(`${x + step / 2},${y(w.median_s, longest)}`);
+  });
+  if (points.length > 1) svg.append(svgEl("polyline", { points: points.join(" "), class: "median-line" }));
+  for (const p of points) {
+    const [cx, cy] = p.split(",");
+    svg.append(svgEl("circle", { cx: cx, cy: cy, r: 2.5, class: "median-dot" }));
+  }
+  const longestText = weeks.reduce((a, w) => (w.median_s || 0) > (a.median_s || 0) ? w : a).median;
+  svg.append(svgEl("text", { x: left - 4, y: top + 8, "text-anchor": "end", class: "count-label" }, String(most)));
+  svg.append(svgEl("text", { x: left - 4, y: top + inner, "text-anchor": "end", class: "count-label" }, "0"));
+  svg.append(svgEl("text", { x: W - right + 4, y: top + 8, class: "median-label" }, longestText));
+  svg.append(svgEl("text", { x: left, y: H - 14, class: "week-label" }, weeks[0].label));
+  if (weeks.length > 1)
+    svg.append(svgEl("text", { x: W - right, y: H - 14, "text-anchor": "end", class: "week-label" }, weeks[weeks.length - 1].label));
+  svg.append(svgEl("text", { x: left, y: H - 2, class: "count-label" }, "▮ " + trend.count_label));
+  svg.append(svgEl("text", { x: W - right, y: H - 2, "text-anchor": "end", class: "median-label" }, "● " + trend.median_label));
+  return svg;
+}
+// the causes of the wait on the arrow, as `bottleneck causes` gives them, or why there are none
+function causesBlock(c) {
+  const box = el("div", { id: "causes" });
+  if (!c.available) {
+    box.append(el("p", { class: "note", id: "causes-missing" }, c.message));
+    return box;
+  }
+  const rows = c.lines.map((line) => {
+    const bar = el("div", { class: "bar cause-bar" });
+    bar.style.width = `${100 * line.share}%`;
+    return [line.label, line.time, line.share_text, bar];
+  });
+  const list = table(["", "", "", ""], rows);
+  list.id = "causes-table";
+  box.append(el("p", {}, c.summary), list, ...c.notes.map((n) => el("p", { class: "note" }, n)));
+  return box;
 }
 async function showCase(number) {
   page.ready = false;
