@@ -44,6 +44,7 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
     epilog="Examples:\n\n\b\n"
     "  bottleneck explore event_logs/one_stop_shop_after.csv --attribute thu_tuc\n"
     "  bottleneck explore dossiers.csv --case ma_ho_so --port 8765 --no-browser\n"
+    "  bottleneck explore event_logs/08_receipt.xes.gz --event-attribute org:group\n"
     "  bottleneck explore event_logs/one_stop_shop_rollout.csv --split 2025-04-14\n"
     "  bottleneck explore event_logs/one_stop_shop_after.csv "
     "--compare-with event_logs/one_stop_shop_before.csv\n\n"
@@ -57,6 +58,13 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
     multiple=True,
     help="A case column to filter on (e.g. thu_tuc, the procedure); repeat for more. Officers "
     "and units are always offered.",
+)
+@click.option(
+    "--event-attribute",
+    "event_attributes",
+    multiple=True,
+    help="An event column to filter on (e.g. channel, org:group): keeps the cases with at least "
+    "one event of a value, or only those events; repeat for more.",
 )
 @click.option(
     "--split",
@@ -90,6 +98,7 @@ def column_args(params: dict[str, Any]) -> tuple[str, ...]:
 def explore(
     log: Path,
     attributes: tuple[str, ...],
+    event_attributes: tuple[str, ...],
     split: str | None,
     compare_with: Path | None,
     port: int,
@@ -103,6 +112,7 @@ def explore(
 ) -> None:
     """Explore the process map in the browser: sliders, metric, filters, drill-down."""
     from ..analysis.deadlines import case_column
+    from ..explore.facts import event_values
     from ..explore.server import ExploreServer
     from ..explore.session import ExploreOptions, Explorer
 
@@ -113,16 +123,21 @@ def explore(
     w = opt.words_for(lang, calendar)
     progress = opt.Progress(quiet)
     wanted = list(dict.fromkeys(attributes))
+    per_event = [c for c in dict.fromkeys(event_attributes) if c not in wanted]
+    if len(per_event) < len(set(event_attributes)):
+        raise click.UsageError("a column is either a case --attribute or an --event-attribute")
     values: dict[str, Any] = {}
     loading = {"quiet": quiet, "progress": progress, "calendar": calendar, "lang": lang}
-    if wanted:
-        event_log, values = load_with_columns(log, params, wanted, **loading)
+    if wanted or per_event:
+        event_log, values = load_with_columns(log, params, wanted + per_event, **loading)
     else:
         event_log = load_from_params(log, params, **loading)
     before_log, before_values = None, dict[str, Any]()
     if compare_with is not None:
-        if wanted:
-            before_log, before_values = load_with_columns(compare_with, params, wanted, **loading)
+        if wanted or per_event:
+            before_log, before_values = load_with_columns(
+                compare_with, params, wanted + per_event, **loading
+            )
         else:
             before_log = load_from_params(compare_with, params, **loading)
     progress.stage("measuring the whole log")
@@ -136,7 +151,8 @@ def explore(
     )
     columns = {c: case_column(event_log, values[c]) for c in wanted}
     others = [] if before_log is None else [before_log]
-    explorer = Explorer(event_log, options, columns, calendar, named_with=others)
+    at_events = {c: event_values(event_log, values[c]) for c in per_event}
+    explorer = Explorer(event_log, options, columns, calendar, others, at_events)
     comparer = None
     if split is not None or before_log is not None:
         from ..explore.compare_view import Comparer
@@ -144,8 +160,9 @@ def explore(
         before = None
         if before_log is not None:
             columns = {c: case_column(before_log, before_values[c]) for c in wanted}
+            at_events = {c: event_values(before_log, before_values[c]) for c in per_event}
             before_options = replace(options, log_path=str(compare_with))
-            before = Explorer(before_log, before_options, columns, calendar, [event_log])
+            before = Explorer(before_log, before_options, columns, calendar, [event_log], at_events)
         at, said = _split_at(explorer, split, progress) if split is not None else (None, None)
         comparer = Comparer(
             explorer, at=at, description=said, before=before, before_path=str(compare_with)

@@ -17,8 +17,9 @@ from ..render.compare_text import change_text, status_text, verdict
 from ..render.graph import render_dot
 from ..render.serialize import records
 from ..timeunits import local_time
+from .facts import VariantIndex
 from .session import Explorer
-from .state import VIEWS, CaseFacts, Filter, ViewState, chip_cases, filter_log
+from .state import VIEWS, CaseFacts, Filter, ViewState, chip_cases, filter_log, select_events
 
 INTRODUCED_SHOWN = 10
 """Rows of the introduced bottlenecks the difference view lists (compare's terminal default)."""
@@ -39,6 +40,8 @@ def side_cases(facts: CaseFacts, filters: Sequence[Filter]) -> np.ndarray:
     for chip in filters:
         if chip.kind in ("start", "end", "through"):
             known: Sequence[str] = facts.activities
+        elif chip.kind == "variant":
+            known = facts.variant_names
         elif chip.kind == "attribute":
             attribute = facts.attributes.get(chip.column)
             known = attribute.labels if attribute is not None else ()
@@ -64,6 +67,8 @@ class Compared:
     message: str = ""
     maps_key: tuple[str, str] = ("", "")
     maps: tuple[dict[str, str], DifferenceSelection] | None = None
+    keeps: tuple[np.ndarray, ...] = ()
+    """The cases kept of each log (a boolean per case code): the main log, or before, after."""
 
 
 class Comparer:
@@ -88,6 +93,9 @@ class Comparer:
         self.before_path = before_path
         self.words = main.words
         self.compared: Compared | None = None
+        self.variants = (
+            main.variants if before is None else VariantIndex([before.facts, main.facts])
+        )
 
     @property
     def mode(self) -> str:
@@ -105,32 +113,38 @@ class Comparer:
         with ex.lock:
             if self.compared is not None and self.compared.key == key:
                 return self.compared
+            keeps: tuple[np.ndarray, ...] = ()
             try:
                 if self.before is None:
                     assert self.at is not None
                     keep = side_cases(ex.facts, state.filters)
                     kept: tuple[int, int] = (int(keep.sum()), 0)
-                    whole = ex.full if keep.all() else filter_log(ex.full.log, keep)
+                    events = select_events(ex.facts, state.filters)
+                    whole = filter_log(ex.full.log, keep, events)
+                    keeps = (keep,)
                     result = None
                     if keep.any():
-                        result = compare_split(whole, self.at, self.options, description=None)
+                        chosen = ex.full if whole is ex.full.log else whole  # its prepared steps
+                        result = compare_split(chosen, self.at, self.options, description=None)
                 else:
                     b_keep = side_cases(self.before.facts, state.filters)
                     a_keep = side_cases(ex.facts, state.filters)
                     kept = (int(b_keep.sum()), int(a_keep.sum()))
-                    b = (
-                        self.before.full
-                        if b_keep.all()
-                        else filter_log(self.before.full.log, b_keep)
-                    )
-                    a = ex.full if a_keep.all() else filter_log(ex.full.log, a_keep)
+                    keeps = (b_keep, a_keep)
+                    b_events = select_events(self.before.facts, state.filters)
+                    a_events = select_events(ex.facts, state.filters)
+                    b_log = filter_log(self.before.full.log, b_keep, b_events)
+                    a_log = filter_log(ex.full.log, a_keep, a_events)
+                    # the whole log: its prepared steps
+                    b = self.before.full if b_log is self.before.full.log else b_log
+                    a = ex.full if a_log is ex.full.log else a_log
                     result = (
                         compare_logs(b, a, self.options) if b_keep.any() and a_keep.any() else None
                     )
                 message = "" if result is not None else self.words("ex_no_cases")
             except CompareError as error:
                 result, message = None, error.one_line()
-            self.compared = Compared(key, kept, result, message)
+            self.compared = Compared(key, kept, result, message, keeps=keeps)
             return self.compared
 
     def maps(self, state: ViewState) -> tuple[Compared, dict[str, str], DifferenceSelection] | None:
@@ -202,6 +216,7 @@ class Comparer:
             "svg": svg,
             "names": {},
             "figures": self.figures(result),
+            **self.main.variant_list(self.variants, done.keeps),
             "shown": shown,
             "verdict": verdict(result, w),
             "note": note,

@@ -19,9 +19,20 @@ from ..render.graph import MAP_METRICS, GraphOptions, node_ids, process_map, ren
 from ..render.messages import MESSAGES
 from ..render.words import ENGLISH, Words
 from ..reporting.privacy import officer_namer, unit_namer
-from .facts import case_attribute, case_facts, case_numbers, event_attribute
-from .state import Attribute, ViewState, filter_log, select_cases
+from .facts import (
+    VariantIndex,
+    case_attribute,
+    case_facts,
+    case_numbers,
+    event_attribute,
+    events_attribute,
+)
+from .state import Attribute, ViewState, filter_log, select_cases, select_events
 
+VARIANTS_SHOWN = 30
+"""Rows of the variant list (the most frequent variants of the cases kept)."""
+VALUES_SHOWN = 500
+"""Values of an attribute the page offers (the most frequent; the list is searchable)."""
 EXPORT_COLUMNS = ("case", "activity", "start", "end", "resource", "group", "lifecycle")
 """The columns of the filtered CSV, named so that `bottleneck report` reads it back."""
 
@@ -44,8 +55,9 @@ class ExploreOptions:
 
 @dataclass
 class Selection:
-    """The cases one set of filters keeps, their log prepared and analysed (None: no case),
-    and what the drill-downs computed on them once (`cached`, e.g. the causes breakdown)."""
+    """The cases one set of filters keeps (and the events, when a chip keeps single events),
+    their log prepared and analysed (None: no case), and what the drill-downs computed on them
+    once (`cached`, e.g. the causes breakdown)."""
 
     key: str
     keep: np.ndarray
@@ -68,10 +80,12 @@ class Explorer:
         case_columns: Mapping[str, pd.Series] | None = None,
         calendar: WorkCalendar | None = None,
         named_with: Sequence[EventLog] = (),
+        event_columns: Mapping[str, pd.Series] | None = None,
     ) -> None:
-        """`named_with`: other logs explored beside this one (the other period), whose
-        officers and units are numbered with this log's, so a pseudonym names one person on
-        both."""
+        """`case_columns`: case attributes (one value per case label); `event_columns`: event
+        attributes (one value per event of `log`, `facts.event_values`); `named_with`: other
+        logs explored beside this one (the other period), whose officers and units are
+        numbered with this log's, so a pseudonym names one person on both."""
         self.options = options
         self.words = options.words
         self.full = PreparedLog(log, calendar=calendar)  # working time on a calendar
@@ -102,11 +116,14 @@ class Explorer:
         attributes: dict[str, Attribute] = {
             c: case_attribute(labels, s) for c, s in (case_columns or {}).items()
         }
+        for c, s in (event_columns or {}).items():
+            attributes[c] = events_attribute(s, events["case"], lambda v: v or "")
         if events["resource"].notna().any():
             attributes[w("ex_attr_resource")] = event_attribute(self.full, "resource", self.officer)
         if events["group"].notna().any():
             attributes[w("ex_attr_group")] = event_attribute(self.full, "group", self.unit)
         self.facts = case_facts(self.full, attributes)
+        self.variants = VariantIndex([self.facts])
         self.numbers = case_numbers(self.facts)
         self.by_number = np.argsort(self.numbers)
         self.code_of = {str(label): i for i, label in enumerate(labels)}
@@ -138,14 +155,14 @@ class Explorer:
             if self.selection is not None and self.selection.key == key:
                 return self.selection
             keep = select_cases(self.facts, state.filters)
+            trimmed = select_events(self.facts, state.filters)
             self._drop_selection()
             if not keep.any():
                 self.selection = Selection(key, keep, None, None)
                 return self.selection
+            log = filter_log(self.full.log, keep, trimmed)
             prepared = (
-                self.full
-                if keep.all()
-                else PreparedLog(filter_log(self.full.log, keep), calendar=self.full.calendar)
+                self.full if log is self.full.log else PreparedLog(log, calendar=self.full.calendar)
             )
             self.selection = Selection(key, keep, prepared, analyze(prepared, top=10))
             return self.selection
@@ -196,6 +213,7 @@ class Explorer:
             "svg": svg,
             "names": {v: k for k, v in ids.items()},
             "figures": self.figures(analysis),
+            **self.variant_list(self.variants, [chosen.keep]),
             "shown": {
                 "activities": len(abstraction.activities),
                 "arrows": len(abstraction.arrows),
@@ -206,6 +224,24 @@ class Explorer:
                 "total_arrows": abstraction.total_arrows,
             },
         }
+
+    def variant_list(self, index: VariantIndex, keeps: Sequence[np.ndarray]) -> dict[str, Any]:
+        """The variant list of the cases kept (`keeps`, one boolean per case of each log of
+        `index`): the `VARIANTS_SHOWN` most frequent variants (ties by name) with rank, cases,
+        share and activities, and how many variants the kept cases follow."""
+        top, total, count = index.top(keeps, VARIANTS_SHOWN)
+        rows = [
+            {
+                "rank": rank,
+                "variant": name,
+                "activities": list(activities),
+                "cases": n,
+                "share": n / total,
+                "share_text": self.words.percent(n / total),
+            }
+            for rank, (name, activities, n) in enumerate(top, start=1)
+        ]
+        return {"variants": rows, "variants_total": count}
 
     def figures(self, analysis: Analysis) -> list[tuple[str, str]]:
         """The key figures of the filtered log, as (label, value) in the page's language."""
@@ -254,9 +290,12 @@ class Explorer:
             "events": len(events),
             "activities": sorted(self.facts.activities),
             "attributes": {
-                name: [[value, n] for value, n in a.counts()]
+                name: [[value, n] for value, n in a.counts()[:VALUES_SHOWN]]
                 for name, a in self.facts.attributes.items()
             },
+            "event_attributes": [
+                name for name, a in self.facts.attributes.items() if a.events is not None
+            ],
             "first_day": first.tz_convert(tz).strftime("%Y-%m-%d"),
             "last_day": last.tz_convert(tz).strftime("%Y-%m-%d"),
             "metrics": list(MAP_METRICS),

@@ -17,11 +17,28 @@ from ..errors import BottleneckError
 from ..model import EventLog
 from ..render.graph import MAP_METRICS
 
-FILTER_KINDS = ("date", "attribute", "start", "end", "through", "rework", "duration")
+FILTER_KINDS = (
+    "date",
+    "attribute",
+    "variant",
+    "start",
+    "end",
+    "through",
+    "rework",
+    "duration",
+)
 """date: cases started in [low, high] (local dates, both included); attribute: cases with one
-of `values` in `column`; start / end: cases starting / ending with one of `values`; through:
-cases passing through one of `values`; rework: cases repeating an activity; duration: cases
-whose throughput time is in [low, high] days (an empty bound is open)."""
+of `values` in `column` (an event attribute: cases with at least one such event; `mode`
+`events` keeps only those events); variant: cases following one of the variants `values`
+(their activities joined by `VARIANT_SEPARATOR`); start / end: cases starting / ending with
+one of `values`; through: cases passing through one of `values`; rework: cases repeating an
+activity; duration: cases whose throughput time is in [low, high] days (an empty bound is
+open)."""
+MODES = ("", "events")
+"""How an attribute chip filters: whole cases (""), or (`events`) only the matching events of
+the cases it keeps."""
+VARIANT_SEPARATOR = " → "
+"""Between the activities of a variant as a variant chip names it."""
 DAY_S = 86_400.0
 VIEWS = ("before", "after", "difference")
 """The maps of a comparison (`--split` / `--compare-with`): each period's map on the shared
@@ -44,6 +61,7 @@ class Filter:
     values: tuple[str, ...] = ()
     low: str = ""
     high: str = ""
+    mode: str = ""
 
     def document(self) -> dict[str, Any]:
         """The chip as JSON (only the fields it uses)."""
@@ -56,6 +74,8 @@ class Filter:
             out["low"] = self.low
         if self.high:
             out["high"] = self.high
+        if self.mode:
+            out["mode"] = self.mode
         return out
 
 
@@ -131,12 +151,16 @@ def _filter(data: Any) -> Filter:
     values = data.get("values", [])
     if not isinstance(values, list):
         raise StateError("a filter's values must be a list")
+    mode = str(data.get("mode", ""))
+    if mode not in MODES or (mode and data["kind"] != "attribute"):
+        raise StateError(f"unknown filter mode {mode!r}; an attribute chip may be 'events'")
     return Filter(
         kind=str(data["kind"]),
         column=str(data.get("column", "")),
         values=tuple(str(v) for v in values),
         low=str(data.get("low", "")),
         high=str(data.get("high", "")),
+        mode=mode,
     )
 
 
@@ -148,6 +172,9 @@ class Attribute:
     labels: tuple[str, ...]
     cases: np.ndarray
     codes: np.ndarray
+    events: np.ndarray | None = None
+    """An event attribute's value code of every event of the log (-1: none); None: a case
+    attribute."""
 
     def counts(self) -> list[tuple[str, int]]:
         """Each value with the number of cases having it, most first."""
@@ -162,7 +189,8 @@ class Attribute:
 class CaseFacts:
     """What the filters test, one entry per case of the whole log (indexed by case code):
     first and last real event times (µs, UTC), first and last activity codes, rework; the
-    (case, activity) pairs that occur; the attributes by name; and the log's time zone."""
+    (case, activity) pairs that occur; the attributes by name; the log's time zone; and each
+    case's variant code (-1: none) into `variant_steps` and `variant_names`."""
 
     labels: np.ndarray
     first_us: np.ndarray
@@ -175,9 +203,18 @@ class CaseFacts:
     pair_activity: np.ndarray
     tz: str = "UTC"
     attributes: Mapping[str, Attribute] = field(default_factory=dict)
+    variant: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    variant_steps: tuple[str, ...] = ()
+    """Each variant's activity codes (into `activities`), comma-separated."""
+    variant_names: tuple[str, ...] = ()
+    """Each variant as a variant chip names it: its activities joined by `VARIANT_SEPARATOR`."""
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    def variant_activities(self, code: int) -> tuple[str, ...]:
+        """The activities of the variant of `code`, in case order."""
+        return tuple(self.activities[int(a)] for a in self.variant_steps[code].split(","))
 
 
 def _local_midnight_us(day: str, tz: str, days_after: int = 0) -> int:
@@ -236,6 +273,9 @@ def chip_cases(facts: CaseFacts, chip: Filter) -> np.ndarray:
         codes = _codes_of(chip.values, facts.activities, "activity")
         return np.isin(facts.start if chip.kind == "start" else facts.end, codes)
     keep = np.zeros(n, dtype=bool)
+    if chip.kind == "variant":
+        codes = _codes_of(chip.values, facts.variant_names, "variant")
+        return np.isin(facts.variant, codes)
     if chip.kind == "through":
         codes = _codes_of(chip.values, facts.activities, "activity")
         keep[facts.pair_case[np.isin(facts.pair_activity, codes)]] = True
@@ -243,8 +283,27 @@ def chip_cases(facts: CaseFacts, chip: Filter) -> np.ndarray:
     attribute = facts.attributes.get(chip.column)
     if attribute is None:
         raise StateError(f"unknown attribute {chip.column!r}")
+    if chip.mode and attribute.events is None:
+        raise StateError(f"{chip.column!r} is a case attribute: it cannot keep single events")
     codes = _codes_of(chip.values, attribute.labels, f"value of {chip.column}")
     keep[attribute.cases[np.isin(attribute.codes, codes)]] = True
+    return keep
+
+
+def select_events(facts: CaseFacts, filters: Sequence[Filter]) -> np.ndarray | None:
+    """The events (a boolean per event of the log) the `events` attribute chips keep; None
+    without such a chip. They trim the cases the chips select, which are whole cases."""
+    keep: np.ndarray | None = None
+    for chip in filters:
+        if chip.mode != "events":
+            continue
+        attribute = facts.attributes.get(chip.column)
+        if attribute is None or attribute.events is None:  # chip_cases said why
+            continue
+        # the values this log has (the other period's are offered too)
+        codes = [i for i, label in enumerate(attribute.labels) if label in chip.values]
+        matching = np.isin(attribute.events, codes)
+        keep = matching if keep is None else keep & matching
     return keep
 
 
@@ -256,13 +315,16 @@ def select_cases(facts: CaseFacts, filters: Sequence[Filter]) -> np.ndarray:
     return keep
 
 
-def filter_log(log: EventLog, keep: np.ndarray) -> EventLog:
-    """The events of the kept cases (`keep`: a boolean per case code of `log`), the categories
-    left unused dropped: the log as if the file held only those cases."""
-    if bool(keep.all()):
+def filter_log(log: EventLog, keep: np.ndarray, events_kept: np.ndarray | None = None) -> EventLog:
+    """The events of the kept cases (`keep`: a boolean per case code of `log`), only those of
+    `events_kept` (a boolean per event) when given, the categories left unused dropped: the
+    log as if the file held only those events."""
+    if bool(keep.all()) and (events_kept is None or bool(events_kept.all())):
         return log
     events = log.events
     rows = keep[events["case"].cat.codes.to_numpy()]
+    if events_kept is not None:
+        rows &= events_kept
     kept = events.loc[rows].reset_index(drop=True)
     for column in ("case", "activity", "resource", "group"):
         kept[column] = kept[column].cat.remove_unused_categories()

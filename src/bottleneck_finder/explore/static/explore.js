@@ -55,6 +55,7 @@ async function start() {
   for (const k of KINDS) $("filter-kind").append(el("option", { value: k }, t("ex_kind_" + k)));
   $("filter-kind").addEventListener("change", filterFields);
   $("filter-apply").addEventListener("click", addFilter);
+  $("variants-apply").addEventListener("click", addVariants);
   $("metric").addEventListener("change", () => change({ metric: $("metric").value }));
   for (const name of ["activities", "paths"]) {
     const slider = $(name);
@@ -141,6 +142,7 @@ function render(view) {
   $("export-csv").href = url("/export/log.csv", { state: stateText() });
   $("link").value = location.href;
   renderChips();
+  renderVariants(view);
   renderCompare(view);
   const figures = $("figures");
   figures.replaceChildren();
@@ -182,7 +184,9 @@ function chipText(f) {
   const kind = t("ex_kind_" + f.kind);
   if (f.kind === "date" || f.kind === "duration")
     return `${kind} ${f.low ? t("ex_from") + " " + f.low : ""} ${f.high ? t("ex_to") + " " + f.high : ""}`;
-  if (f.kind === "attribute") return `${f.column}: ${(f.values || []).join(", ")}`;
+  if (f.kind === "attribute")
+    return `${f.column}: ${(f.values || []).join(", ")}${f.mode === "events" ? " (" + t("ex_only_events") + ")" : ""}`;
+  if (f.kind === "variant") return `${kind}: ${(f.values || []).map((v) => shortPath(v.split(" → "))).join(" | ")}`;
   if (f.kind === "rework") return kind;
   return `${kind}: ${(f.values || []).join(", ")}`;
 }
@@ -196,6 +200,31 @@ function renderChips() {
   });
 }
 
+function shortPath(activities) {
+  if (activities.length <= 5) return activities.join(" → ");
+  return [...activities.slice(0, 2), `… (+${activities.length - 4}) …`, ...activities.slice(-2)].join(" → ");
+}
+function renderVariants(view) {
+  const box = $("variants");
+  const rows = view.empty ? [] : view.variants || [];
+  $("variant-panel").hidden = view.empty;
+  const list = el("table", { id: "variant-table" });
+  list.append(el("tr", {}, el("th", {}, ""), el("th", {}, "#"), el("th", {}, t("ex_col_cases")),
+    el("th", {}, t("ex_col_share")), el("th", {}, t("ex_col_path"))));
+  for (const v of rows) {
+    const pick = el("input", { type: "checkbox", class: "variant-pick", value: v.variant });
+    list.append(el("tr", { title: v.variant }, el("td", {}, pick), el("td", { class: "num" }, v.rank),
+      el("td", { class: "num" }, v.cases), el("td", { class: "num" }, v.share_text),
+      el("td", {}, shortPath(v.activities))));
+  }
+  box.replaceChildren(list);
+  $("variants-more").textContent = rows.length ? t("ex_variants_more", { shown: rows.length, total: view.variants_total }) : "";
+}
+function addVariants() {
+  const chosen = Array.from(document.querySelectorAll("#variants .variant-pick:checked")).map((c) => c.value);
+  if (!chosen.length) return;
+  return change({ filters: page.state.filters.concat([{ kind: "variant", values: chosen }]) });
+}
 function multi(id, values) {
   const select = el("select", { id: id, multiple: "multiple" });
   for (const v of values) select.append(el("option", { value: Array.isArray(v) ? v[0] : v },
@@ -215,11 +244,23 @@ function filterFields() {
       t("ex_to"), el("input", { id: "f-high", type: "number", min: "0", step: "any" }));
   } else if (kind === "attribute") {
     const columns = el("select", { id: "f-column" });
-    for (const name of Object.keys(page.meta.attributes)) columns.append(el("option", { value: name }, name));
+    const perEvent = page.meta.event_attributes || [];
+    for (const name of Object.keys(page.meta.attributes))
+      columns.append(el("option", { value: name }, perEvent.includes(name) ? `${name} (${t("ex_event_attribute")})` : name));
     const values = el("div", { id: "f-values-box" });
-    const fill = () => values.replaceChildren(multi("f-values", page.meta.attributes[columns.value] || []));
-    columns.addEventListener("change", fill);
-    box.append(columns, values);
+    const search = el("input", { id: "f-search", type: "search", placeholder: t("ex_search") });
+    const mode = el("select", { id: "f-mode" });
+    mode.append(el("option", { value: "" }, t("ex_mode_cases")), el("option", { value: "events" }, t("ex_mode_events")));
+    const fill = () => {
+      const words = search.value.trim().toLowerCase();
+      const all = page.meta.attributes[columns.value] || [];
+      values.replaceChildren(multi("f-values", all.filter((v) => !words || String(v[0]).toLowerCase().includes(words))));
+      mode.hidden = !perEvent.includes(columns.value);
+      if (mode.hidden) mode.value = "";
+    };
+    columns.addEventListener("change", () => { search.value = ""; fill(); });
+    search.addEventListener("input", fill);
+    box.append(columns, search, values, mode);
     fill();
   } else if (kind !== "rework") {
     box.append(multi("f-values", page.meta.activities));
@@ -235,6 +276,7 @@ function addFilter() {
   } else if (kind === "attribute") {
     f.column = $("f-column").value;
     f.values = chosen;
+    if ($("f-mode").value) f.mode = $("f-mode").value;
   } else if (kind !== "rework") {
     f.values = chosen;
   }
