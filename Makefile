@@ -8,6 +8,8 @@ PYTHON    ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && { echo $$p; break; }; done)
 STAMP     := $(VENV)/.installed
+# Test processes run side by side (pytest-xdist); each takes whole test files.
+JOBS      ?= auto
 
 .PHONY: demo test lint pytest graphviz chromium engines samples bench clean
 
@@ -47,7 +49,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 ## Regenerate the simulated sample logs (deterministic).
 samples: $(STAMP)

@@ -13,6 +13,10 @@ EVENT_LOGS = ROOT / "event_logs"
 SHARED_LOGS = Path(os.environ.get("BOTTLENECK_SHARED_LOGS", ROOT.parent / "shared" / "event_logs"))
 RECEIPT = EVENT_LOGS / "08_receipt.xes.gz"
 
+# The terminal tables are as wide as the terminal; the goldens pin the 100-column layout,
+# whether pytest runs in a terminal, a pipe or a parallel worker.
+os.environ["COLUMNS"] = "100"
+
 
 def shared_log(name: str) -> Path:
     """A real log from ../shared/event_logs, or skip the test saying why."""
