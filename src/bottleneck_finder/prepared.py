@@ -13,7 +13,7 @@ import pandas as pd
 from .calendar import WorkCalendar, apply_calendar, time_basis
 from .engine import Engine
 from .engine.prepare import prepare_steps, working_steps
-from .model import EventLog
+from .model import EventLog, SourceLog
 
 StepView = Literal["lean", "detail", "real", "working"]
 """Which step table an engine session holds (see `PreparedLog.session`)."""
@@ -37,14 +37,26 @@ class PreparedLog:
 
     def __init__(
         self,
-        log: EventLog,
+        log: EventLog | SourceLog,
         *,
         calendar: WorkCalendar | None = None,
         engine: Callable[[], Engine] = Engine,
+        holding: Engine | None = None,
     ) -> None:
+        """`holding`: a session holding the `events` table of a `SourceLog` already (the one
+        that normalized it), used for the first step table instead of building it again."""
+        if isinstance(log, SourceLog) and calendar is not None:
+            from .errors import CalendarError
+
+            raise CalendarError(
+                "a working calendar is not applied to a log read in the engine yet",
+                fix="pass --calendar none, or analyse the file without --in-engine",
+                source=log.source,
+            )
         self.log = log
         self.calendar = calendar
         self._new_engine = engine
+        self._holding = holding
         self._sessions: dict[StepView, Engine] = {}
 
     def __enter__(self) -> PreparedLog:
@@ -58,6 +70,9 @@ class PreparedLog:
         for engine in self._sessions.values():
             engine.close()
         self._sessions.clear()
+        if self._holding is not None:
+            self._holding.close()
+            self._holding = None
 
     @property
     def source(self) -> str:
@@ -70,13 +85,20 @@ class PreparedLog:
         return time_basis(self.calendar)
 
     @cached_property
-    def timed(self) -> EventLog:
+    def timed(self) -> EventLog | SourceLog:
         """The events on the clock durations are measured on (the real log without calendar)."""
-        return self.log if self.calendar is None else apply_calendar(self.log, self.calendar)
+        if self.calendar is None or isinstance(self.log, SourceLog):
+            return self.log
+        return apply_calendar(self.log, self.calendar)
 
     @cached_property
     def real_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The first and the last real event time (a start where the log has start times)."""
+        if isinstance(self.log, SourceLog):
+            return (
+                pd.Timestamp(self.log.first_us, unit="us", tz="UTC"),
+                pd.Timestamp(self.log.last_us, unit="us", tz="UTC"),
+            )
         events = self.log.events
         end = events["end_us"].to_numpy(dtype=np.int64)
         start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
@@ -105,7 +127,7 @@ class PreparedLog:
             return self._sessions["detail"]  # the same steps, with more columns
         engine = self._sessions.get(view)
         if engine is None:
-            engine = self._new_engine()
+            engine, self._holding = self._holding or self._new_engine(), None
             try:
                 if view == "lean":
                     prepare_steps(engine, self.timed)
@@ -114,6 +136,7 @@ class PreparedLog:
                 elif view == "real":
                     prepare_steps(engine, self.log, detail=True)
                 else:
+                    assert isinstance(self.log, EventLog)  # no calendar on a SourceLog
                     working_steps(engine, self.log, self.calendar)
             except BaseException:
                 engine.close()
@@ -130,7 +153,7 @@ class PreparedLog:
 
 @contextmanager
 def prepared(
-    log: EventLog | PreparedLog, calendar: WorkCalendar | None = None
+    log: EventLog | SourceLog | PreparedLog, calendar: WorkCalendar | None = None
 ) -> Iterator[PreparedLog]:
     """`log` itself when it is already prepared (left open for its owner), else `log` prepared
     on `calendar` for the `with` block and closed after it."""

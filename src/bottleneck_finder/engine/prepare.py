@@ -9,21 +9,29 @@ from typing import Any
 import numpy as np
 
 from ..calendar import WorkCalendar
-from ..model import EventLog
+from ..model import EventLog, SourceLog
 from . import Engine, event_table, in_process, instances, stats, transitions
 
 STEP_BYTES = {False: 60, True: 200}  # memory per event of building the lean / detailed steps
 
 
-def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
+def prepare_steps(engine: Engine, log: EventLog | SourceLog, *, detail: bool = False) -> None:
     """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
     times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
     queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
     `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
-    if not engine.holds_in_process(len(log.events), STEP_BYTES[detail]):
-        # too large to build beside the events: the engine builds it within its memory limit
-        engine.register("events", event_table(log.events))
+    in_engine = isinstance(log, SourceLog)
+    if in_engine or not engine.holds_in_process(len(log.events), STEP_BYTES[detail]):
+        # too large to build beside the events (or never in this process): the engine builds
+        # it within its memory limit
+        if isinstance(log, SourceLog):
+            if not engine.has_table("events"):  # else the session that normalized the log
+                from .source_sql import run_build
+
+                run_build(engine, log)
+        else:
+            engine.register("events", event_table(log.events))
         inst = instances.activity_instances("events", paired=False)
         if log.has_lifecycle:
             engine.materialize("lifecycle_queue", instances.queue("events"))
@@ -32,6 +40,7 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         engine.materialize("case_spans", stats.case_spans(inst))
         engine.drop("events")  # the engine's own tables hold all that is read from now on
         return
+    assert isinstance(log, EventLog)
     if log.has_lifecycle:  # the queue is computed once for pairing and counting
         engine.register("events", event_table(log.events))
         engine.materialize("lifecycle_queue", instances.queue("events"))
