@@ -127,7 +127,7 @@ def analyze(
                 "process: not with a log read in the engine yet"
             )
         event_log, holding = load_in_engine(
-            log, params, table, query, quiet=quiet, progress=progress, words=w
+            log, params, table, query, quiet=quiet, progress=progress, words=w, calendar=calendar
         )
     elif extra:
         event_log, values = load_with_columns(

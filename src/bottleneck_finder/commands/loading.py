@@ -288,29 +288,33 @@ def load_in_engine(
     progress: Progress | None = None,
     words: Any = None,
     lang: str | None = None,
+    calendar: Any = None,
 ) -> tuple[Any, Any]:
     """Normalize `log` inside a new engine session (a Parquet file, or the `--table` or
     `--query` of a `duckdb:PATH` database) as the column options in `params` say, and
     announce it as `load_from_params` does. Returns the `SourceLog` and the session holding
     its events (hand it to `PreparedLog(holding=…)`)."""
     from ..engine.source_sql import database_source, open_source, parquet_source
+    from ..errors import CalendarError, InputFileError
 
     text = str(log)
+    if calendar is not None:  # before reading: the engine does not apply one yet
+        raise CalendarError(
+            "a working calendar is not applied to a log read in the engine yet",
+            fix="pass --calendar none, or analyse the file without --in-engine",
+            source=text,
+        )
     if text.startswith(DATABASE_PREFIX):
         path = text[len(DATABASE_PREFIX) :]
         if (table is None) == (query is None):
             raise click.UsageError("a duckdb:PATH log needs either --table or --query")
         if not Path(path).is_file():
-            from ..errors import InputFileError
-
             raise InputFileError("no such database file", fix="check the path", source=path)
         origin = database_source(path, table=table, query=query)
     elif table or query:
         raise click.UsageError("--table and --query read a database: give it as duckdb:PATH")
     else:
         if not any(ch in text for ch in "*?[") and not log.exists():
-            from ..errors import InputFileError
-
             raise InputFileError("no such file", fix="check the path", source=text)
         origin = parquet_source(text)
     progress = progress or Progress(quiet)

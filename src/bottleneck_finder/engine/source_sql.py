@@ -36,6 +36,7 @@ WHITESPACE = (
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 NFC = "nfc_normalize({x})"  # the one function without a standard spelling (PostgreSQL: normalize)
+HASH = "hash({x})"  # a 64-bit hash of several values (Spark: xxhash64; PostgreSQL: none)
 EPOCH_US = "epoch_us({x})"  # microseconds since 1970 UTC of a TIMESTAMP WITH TIME ZONE
 TEMPORAL = re.compile(r"^(TIMESTAMP|DATE)", re.IGNORECASE)
 LABEL_ROLES = ("case", "activity", "resource", "group")
@@ -148,9 +149,16 @@ def _time(
     offsets = sample.map(_offset_text)
     has_offset = bool(offsets.notna().any())
     chosen = options.timestamp_format or (choose_format(sample, has_offset) if len(sample) else None)
+    if len(sample) and chosen is None:
+        raise TimestampError(
+            f"column '{column}' does not hold timestamps in any known format "
+            f"(first value: '{sample.iloc[0]}')",
+            fix="give the format with --timestamp-format, e.g. '%d/%m/%Y %H:%M'",
+            source=origin.label,
+        )
     if len(sample) and chosen != "ISO8601":
         raise TimestampError(
-            f"column '{column}' holds times as {chosen or 'unknown text'} (first value: "
+            f"column '{column}' holds times as {chosen} (first value: "
             f"'{sample.iloc[0]}'); read in the engine, text times must be ISO 8601",
             fix="analyse the file without --in-engine, or store the times as timestamps",
             source=origin.label,
@@ -171,13 +179,13 @@ def _clean(x: str, *, nfc: bool = False, lower: bool = False) -> str:
     return f"NULLIF({out}, '')"
 
 
-def _dictionary(role: str) -> str:
+def _dictionary(role: str, src: str) -> str:
     """Raw label -> (code, label) in the order of each label's first row (pandas' factorize of
     the raw values, merged after cleaning)."""
     raw = f"{role}_raw"
     clean = _clean("raw", nfc=role != "case")
     return f"""
-WITH firsts AS (SELECT {raw} AS raw, min(row_no) AS first FROM bn_src
+WITH firsts AS (SELECT {raw} AS raw, min(row_no) AS first FROM {src}
   WHERE {raw} IS NOT NULL GROUP BY {raw}),
 cleaned AS (SELECT raw, first, {clean} AS label FROM firsts),
 labels AS (SELECT label, min(first) AS first FROM cleaned WHERE label IS NOT NULL GROUP BY label),
@@ -256,7 +264,7 @@ def _source_sql(origin: EngineSource, plan: _Plan) -> str:
     return f"SELECT {', '.join(items)} FROM {origin.relation} AS bn_s"
 
 
-def _rows_sql(plan: _Plan) -> str:
+def _rows_sql(plan: _Plan, src: str) -> str:
     joins = " ".join(
         f"LEFT JOIN {TABLES[r]} AS d_{r} ON s.{r}_raw = d_{r}.raw" for r in LABEL_ROLES
     )
@@ -270,24 +278,36 @@ def _rows_sql(plan: _Plan) -> str:
     key = [*(f"d_{r}.code" for r in LABEL_ROLES), "s.end_us", "s.start_us", lc]
     key += [f"s.other_{i}" for i in range(len(plan.others))]
     return f"""
-SELECT s.row_no, {codes}, s.end_us, s.start_us, {lc} AS lc,
+SELECT s.row_no, {codes}, s.end_us, s.start_us, {lc} AS lc, {HASH.format(x=", ".join(key))} AS h,
   (d_case.code IS NULL OR d_activity.code IS NULL) AS missing_key,
   (s.end_seen AND s.end_us IS NULL) AS end_unparseable,
   (NOT s.end_seen) AS end_missing,
   (s.start_seen AND s.start_us IS NULL) AS start_unparseable,
   coalesce(s.end_us < s.start_us, false) AS end_before_start,
-  {ignored} AS ignored,
-  row_number() OVER (PARTITION BY {", ".join(key)} ORDER BY s.row_no) > 1 AS duplicated
-FROM bn_src AS s {joins}"""
+  {ignored} AS ignored, {", ".join(f"{k} AS key_{i}" for i, k in enumerate(key))}
+FROM {src} {joins}"""
+
+
+def _duplicates_sql(plan: _Plan) -> str:
+    """The rows equal to an earlier row in every column read: the candidates are the rows
+    whose hash of those columns repeats, compared exactly (a collision never counts)."""
+    keys = ", ".join(f"key_{i}" for i in range(len(LABEL_ROLES) + 3 + len(plan.others)))
+    return f"""
+SELECT row_no FROM (
+  SELECT row_no, row_number() OVER (PARTITION BY {keys} ORDER BY row_no) AS nth FROM bn_rows
+  WHERE h IN (SELECT h FROM bn_rows GROUP BY h HAVING count(*) > 1)) AS candidates
+WHERE nth > 1"""
 
 
 def _masks(options: NormalizeOptions) -> dict[str, str]:
     """The row masks of `normalize` as SQL conditions on `bn_rows`."""
+    duplicated = "(row_no IN (SELECT row_no FROM bn_dups))"
     bad_time = "(end_unparseable OR end_missing OR start_unparseable)"
     other_bad = f"(missing_key OR {bad_time} OR end_before_start)"
-    repeated = f"(duplicated AND NOT {other_bad}"
+    repeated = f"({duplicated} AND NOT {other_bad}"
     repeated += " AND NOT ignored)" if options.duplicates == "keep" else ")"
-    bad = f"({other_bad} OR ignored" + (")" if options.duplicates == "keep" else " OR duplicated)")
+    bad = f"({other_bad} OR ignored"
+    bad += ")" if options.duplicates == "keep" else f" OR {duplicated})"
     return {
         "missing_key": "missing_key",
         "end_unparseable": "end_unparseable",
@@ -299,7 +319,7 @@ def _masks(options: NormalizeOptions) -> dict[str, str]:
         "bad_time_only": f"({bad_time} AND NOT missing_key)",
         "ebs_only": f"(end_before_start AND NOT {bad_time} AND NOT missing_key)",
         "ignored_only": f"(ignored AND NOT {other_bad}"
-        + (")" if options.duplicates == "keep" else " AND NOT duplicated)"),
+        + (")" if options.duplicates == "keep" else f" AND NOT {duplicated})"),
         "ignored": "ignored",
     }
 
@@ -313,9 +333,15 @@ FROM bn_rows WHERE NOT {_masks(options)["bad"]}"""
 
 def build_steps(origin: EngineSource, plan: _Plan, options: NormalizeOptions) -> list[tuple[str, str]]:
     """The (table, SQL) steps that make `events` from the source (see `SourceLog.build`)."""
-    steps = [("bn_src", _source_sql(origin, plan))]
-    steps += [(TABLES[r], _dictionary(r)) for r in LABEL_ROLES]
-    steps += [("bn_rows", _rows_sql(plan)), ("events", _events_sql(options))]
+    steps = []
+    if origin.row_order is None:  # numbered once: a query's order may differ between runs
+        steps.append(("bn_src", _source_sql(origin, plan)))
+        src = "bn_src AS s"
+    else:  # read in place by each step (only the columns it needs)
+        src = f"({_source_sql(origin, plan)}) AS s"
+    steps += [(TABLES[r], _dictionary(r, src)) for r in LABEL_ROLES]
+    steps += [("bn_rows", _rows_sql(plan, src)), ("bn_dups", _duplicates_sql(plan))]
+    steps.append(("events", _events_sql(options)))
     return steps
 
 
@@ -395,10 +421,10 @@ def normalize_in_engine(
     plan = _plan(engine, origin, given, options)
     c = plan.columns
     steps = build_steps(origin, plan, options)
-    for name, sql in steps[:1]:
-        engine.materialize(name, sql)
     if plan.lifecycle and plan.start is not None:
-        starts = engine.frame("SELECT count(*) AS n FROM bn_src WHERE lc = 'start'")["n"][0]
+        lc = _clean(quote(str(c.lifecycle)), lower=True)
+        sql = f"SELECT count(*) AS n FROM {origin.relation} AS bn_s WHERE {lc} = 'start'"
+        starts = engine.frame(sql)["n"][0]
         if int(starts):
             raise ColumnError(
                 f"the log has both a start-time column '{c.start}' and start events in "
@@ -406,7 +432,7 @@ def normalize_in_engine(
                 fix="use one: pass --start-timestamp '' or --lifecycle '' to ignore the other",
                 source=origin.label,
             )
-    for name, sql in steps[1:-1]:
+    for name, sql in steps[:-1]:
         engine.materialize(name, sql)
     masks = _masks(options)
     sums = ", ".join(f"sum(CASE WHEN {m} THEN 1 ELSE 0 END) AS {k}" for k, m in masks.items())
