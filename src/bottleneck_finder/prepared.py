@@ -53,7 +53,7 @@ class PreparedLog:
                 fix="pass --calendar none, or analyse the file without --in-engine",
                 source=log.source,
             )
-        self.log = log
+        self.any_log = log
         self.calendar = calendar
         self._new_engine = engine
         self._holding = holding
@@ -75,9 +75,29 @@ class PreparedLog:
             self._holding = None
 
     @property
+    def log(self) -> EventLog:
+        """The normalized events in this process (an error for a log read in the engine: the
+        analyses that need them do not run on one yet)."""
+        if isinstance(self.any_log, SourceLog):
+            from .errors import InputError
+
+            raise InputError(
+                "this analysis reads the events in this process: not with a log read in the "
+                "engine yet",
+                fix="analyse the file without --in-engine",
+                source=self.any_log.source,
+            )
+        return self.any_log
+
+    @property
+    def timed_log(self) -> EventLog | SourceLog:
+        """`timed`, or the log read in the engine (which has no calendar)."""
+        return self.any_log if isinstance(self.any_log, SourceLog) else self.timed
+
+    @property
     def source(self) -> str:
         """The file (or `<DataFrame>`) the log was read from."""
-        return self.log.source
+        return self.any_log.source
 
     @property
     def time_basis(self) -> str:
@@ -85,19 +105,17 @@ class PreparedLog:
         return time_basis(self.calendar)
 
     @cached_property
-    def timed(self) -> EventLog | SourceLog:
+    def timed(self) -> EventLog:
         """The events on the clock durations are measured on (the real log without calendar)."""
-        if self.calendar is None or isinstance(self.log, SourceLog):
-            return self.log
-        return apply_calendar(self.log, self.calendar)
+        return self.log if self.calendar is None else apply_calendar(self.log, self.calendar)
 
     @cached_property
     def real_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The first and the last real event time (a start where the log has start times)."""
-        if isinstance(self.log, SourceLog):
+        if isinstance(self.any_log, SourceLog):
             return (
-                pd.Timestamp(self.log.first_us, unit="us", tz="UTC"),
-                pd.Timestamp(self.log.last_us, unit="us", tz="UTC"),
+                pd.Timestamp(self.any_log.first_us, unit="us", tz="UTC"),
+                pd.Timestamp(self.any_log.last_us, unit="us", tz="UTC"),
             )
         events = self.log.events
         end = events["end_us"].to_numpy(dtype=np.int64)
@@ -130,13 +148,12 @@ class PreparedLog:
             engine, self._holding = self._holding or self._new_engine(), None
             try:
                 if view == "lean":
-                    prepare_steps(engine, self.timed)
+                    prepare_steps(engine, self.timed_log)
                 elif view == "detail":
-                    prepare_steps(engine, self.timed, detail=True)
+                    prepare_steps(engine, self.timed_log, detail=True)
                 elif view == "real":
-                    prepare_steps(engine, self.log, detail=True)
+                    prepare_steps(engine, self.any_log, detail=True)
                 else:
-                    assert isinstance(self.log, EventLog)  # no calendar on a SourceLog
                     working_steps(engine, self.log, self.calendar)
             except BaseException:
                 engine.close()

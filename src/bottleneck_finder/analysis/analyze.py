@@ -46,7 +46,7 @@ def analyze(log: EventLog | SourceLog | PreparedLog, *, top: int | None = 10) ->
     On a working calendar every duration is working time and the first and last event are
     the real dates."""
     with prepared(log) as p:
-        result = _analyze(p.timed, p.session("lean"), top)
+        result = _analyze(p.timed_log, p.session("lean"), top)
         if p.calendar is None:
             return result
         first, last = p.real_span

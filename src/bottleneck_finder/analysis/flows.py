@@ -81,7 +81,7 @@ def flow_session(p: PreparedLog, *, real: bool = False) -> tuple[Engine, EventLo
     in `pos` and the running sums the flow queries read, see `engine.flows`), and the log
     whose codes it uses: the events on the measuring clock, or (`real`) in the real order of
     the events (mining)."""
-    return p.session("real" if real else "detail"), (p.log if real else p.timed)
+    return p.session("real" if real else "detail"), (p.any_log if real else p.timed_log)
 
 
 # ---------------------------------------------------------------------------------- variants

@@ -222,7 +222,7 @@ def _measure(
 
     found_flows = None
     flows_note = None
-    events = catalog_of(prepared.log).events
+    events = catalog_of(prepared.any_log).events
     if with_flows is None:
         with_flows = events <= FLOWS_AUTO_LIMIT
         if not with_flows:

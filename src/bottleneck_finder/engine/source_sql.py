@@ -40,7 +40,12 @@ HASH = "hash({x})"  # a 64-bit hash of several values (Spark: xxhash64; PostgreS
 EPOCH_US = "epoch_us({x})"  # microseconds since 1970 UTC of a TIMESTAMP WITH TIME ZONE
 TEMPORAL = re.compile(r"^(TIMESTAMP|DATE)", re.IGNORECASE)
 LABEL_ROLES = ("case", "activity", "resource", "group")
-TABLES = {"case": "bn_case", "activity": "bn_activity", "resource": "bn_resource", "group": "bn_group"}
+TABLES = {
+    "case": "bn_case",
+    "activity": "bn_activity",
+    "resource": "bn_resource",
+    "group": "bn_group",
+}
 CODES = {"case": "case_id", "activity": "activity", "resource": "resource_id", "group": "group_id"}
 
 
@@ -148,7 +153,9 @@ def _time(
     sample = head[head.notna() & (head != "")]
     offsets = sample.map(_offset_text)
     has_offset = bool(offsets.notna().any())
-    chosen = options.timestamp_format or (choose_format(sample, has_offset) if len(sample) else None)
+    chosen = options.timestamp_format or (
+        choose_format(sample, has_offset) if len(sample) else None
+    )
     if len(sample) and chosen is None:
         raise TimestampError(
             f"column '{column}' does not hold timestamps in any known format "
@@ -337,7 +344,9 @@ SELECT case_id, activity, resource_id, group_id, start_us, end_us,
 FROM bn_rows WHERE NOT {_masks(options)["bad"]}"""
 
 
-def build_steps(origin: EngineSource, plan: _Plan, options: NormalizeOptions) -> list[tuple[str, str]]:
+def build_steps(
+    origin: EngineSource, plan: _Plan, options: NormalizeOptions
+) -> list[tuple[str, str]]:
     """The (table, SQL) steps that make `events` from the source (see `SourceLog.build`)."""
     steps = []
     if origin.row_order is None:  # numbered once: a query's order may differ between runs
@@ -442,7 +451,8 @@ def normalize_in_engine(
         engine.materialize(name, sql)
     masks = _masks(options)
     sums = ", ".join(f"sum(CASE WHEN {m} THEN 1 ELSE 0 END) AS {k}" for k, m in masks.items())
-    counts = {k: int(v or 0) for k, v in engine.frame(f"SELECT count(*) AS n, {sums} FROM bn_rows").iloc[0].items()}
+    totals = engine.frame(f"SELECT count(*) AS n, {sums} FROM bn_rows").iloc[0]
+    counts = {str(k): int(v or 0) for k, v in totals.items()}
     rows_read = counts["n"]
     if rows_read == 0:
         raise EmptyLogError("the log has no events", fix="check the export", source=origin.label)
