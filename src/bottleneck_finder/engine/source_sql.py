@@ -26,8 +26,8 @@ from ..errors import (
     TimestampError,
 )
 from ..model import Catalog, DataQuality, EngineSource, QualityWarning, RowPlace, SourceLog
-from ..normalize import SHOWN_ROWS, NormalizeOptions, _count
-from ..timestamps import SAMPLE, _offset_text, choose_format, holds_times
+from ..normalize import SHOWN_ROWS, NormalizeOptions, counted
+from ..timestamps import SAMPLE, choose_format, holds_times, offset_text
 from . import Engine
 
 # what Arrow's utf8_trim_whitespace removes (Unicode White_Space), as `trim` characters
@@ -151,7 +151,7 @@ def _time(
     text = f"NULLIF(trim({x}, {literal(WHITESPACE)}), '')"
     head = _head(engine, origin, column).astype("string").str.strip()
     sample = head[head.notna() & (head != "")]
-    offsets = sample.map(_offset_text)
+    offsets = sample.map(offset_text)
     has_offset = bool(offsets.notna().any())
     chosen = options.timestamp_format or (
         choose_format(sample, has_offset) if len(sample) else None
@@ -297,14 +297,17 @@ SELECT s.row_no, {codes}, s.end_us, s.start_us, {lc} AS lc, {HASH.format(x=", ".
   (NOT s.end_seen) AS end_missing,
   (s.start_seen AND s.start_us IS NULL) AS start_unparseable,
   coalesce(s.end_us < s.start_us, false) AS end_before_start,
-  {ignored} AS ignored, {", ".join(f"{k} AS key_{i}" for i, k in enumerate(key))}
+  {ignored} AS ignored{"".join(f", s.other_{i}" for i in range(len(plan.others)))}
 FROM {src} {joins}"""
 
 
 def _duplicates_sql(plan: _Plan) -> str:
     """The rows equal to an earlier row in every column read: the candidates are the rows
     whose hash of those columns repeats, compared exactly (a collision never counts)."""
-    keys = ", ".join(f"key_{i}" for i in range(len(LABEL_ROLES) + 3 + len(plan.others)))
+    keys = ", ".join(
+        [*CODES.values(), "end_us", "start_us", "lc"]
+        + [f"other_{i}" for i in range(len(plan.others))]
+    )
     return f"""
 SELECT row_no FROM (
   SELECT row_no, row_number() OVER (PARTITION BY {keys} ORDER BY row_no) AS nth FROM bn_rows
@@ -469,7 +472,7 @@ def normalize_in_engine(
                 else "pass --bad-rows skip to drop them"
             )
             raise error(
-                f"{_count(count, what)}: {_shown(rows, count)}",
+                f"{counted(count, what)}: {_shown(rows, count)}",
                 fix=f"{fix}, or {how}",
                 source=origin.label,
             )
