@@ -146,6 +146,71 @@ class EventLog:
 
 
 @dataclass(frozen=True)
+class Catalog:
+    """What the analyses read of a log besides its events in an engine: its size, the labels
+    behind the integer codes of `activity`, `resource` and `group` (by code, labels of dropped
+    rows included, as `EventLog.events`' categories), the number of case ids and whether any
+    event names a resource or a unit."""
+
+    events: int
+    cases: int
+    labels: dict[str, pd.Index]  # keys: activity, resource, group
+    has_resource: bool
+    has_group: bool
+
+
+def catalog_of(log: EventLog | SourceLog) -> Catalog:
+    """The catalog of `log`: its own (`SourceLog`), or read off its events' categories."""
+    if isinstance(log, SourceLog):
+        return log.catalog
+    events = log.events
+    return Catalog(
+        events=len(events),
+        cases=len(events["case"].cat.categories),
+        labels={c: events[c].cat.categories for c in ("activity", "resource", "group")},
+        has_resource=bool(events["resource"].notna().any()),
+        has_group=bool(events["group"].notna().any()),
+    )
+
+
+@dataclass(frozen=True)
+class EngineSource:
+    """A relation an engine reads a log from: `relation` is a FROM item in the engine's SQL
+    (`read_parquet('…')`, a table, a parenthesized query), after the `setup` statements (e.g.
+    attaching a database); `row_order` an expression of it giving the file order (None: the
+    relation's own order, as a query returns it); `label` names it in messages."""
+
+    relation: str
+    label: str
+    setup: tuple[str, ...] = ()
+    row_order: str | None = None
+    hidden: tuple[str, ...] = ()  # columns the reader adds (a file row number), not the log's
+
+
+@dataclass(frozen=True)
+class SourceLog:
+    """A log normalized inside an engine (`engine.source_sql`): no events in this process.
+
+    `build` lists the (table, SQL) steps that make the engine's `events` table (the schema of
+    `engine.event_table`) from `origin`, the last one building `events`; the others are dropped
+    once it is built. The other fields mean what `EventLog`'s do; `first_us`/`last_us` span
+    the kept events (the first start where there are start times)."""
+
+    origin: EngineSource
+    build: tuple[tuple[str, str], ...]
+    source: str
+    columns: LogColumns
+    has_start_times: bool
+    has_lifecycle: bool
+    display_tz: str
+    timestamp_format: str | None
+    quality: DataQuality
+    catalog: Catalog
+    first_us: int
+    last_us: int
+
+
+@dataclass(frozen=True)
 class LogSummary:
     """Size and span of the analysed log."""
 

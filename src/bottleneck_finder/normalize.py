@@ -69,7 +69,7 @@ def _rows(raw: RawLog, mask: np.ndarray, rows: np.ndarray) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _count(count: int, what: str) -> str:
+def counted(count: int, what: str) -> str:
     """`3 rows …` / `1 row …`: the problem description with its count, in the right number."""
     if count == 1:
         what = what.replace("rows ", "row ", 1).replace("timestamps ", "timestamp ", 1)
@@ -463,7 +463,7 @@ def normalize(raw: RawLog, given: LogColumns, options: NormalizeOptions | None =
                 else "pass --bad-rows skip to drop them"
             )
             raise problem.error(
-                f"{_count(count, problem.what)}: {_rows(raw, mask, file_row)}",
+                f"{counted(count, problem.what)}: {_rows(raw, mask, file_row)}",
                 fix=f"{problem.fix}, or {how}",
                 source=source,
             )

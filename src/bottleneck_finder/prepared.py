@@ -13,7 +13,7 @@ import pandas as pd
 from .calendar import WorkCalendar, apply_calendar, time_basis
 from .engine import Engine, new_engine
 from .engine.prepare import prepare_steps, working_steps
-from .model import EventLog
+from .model import EventLog, SourceLog
 
 StepView = Literal["lean", "detail", "real", "working"]
 """Which step table an engine session holds (see `PreparedLog.session`)."""
@@ -38,14 +38,26 @@ class PreparedLog:
 
     def __init__(
         self,
-        log: EventLog,
+        log: EventLog | SourceLog,
         *,
         calendar: WorkCalendar | None = None,
         engine: Callable[[], Engine] = new_engine,
+        holding: Engine | None = None,
     ) -> None:
-        self.log = log
+        """`holding`: a session holding the `events` table of a `SourceLog` already (the one
+        that normalized it), used for the first step table instead of building it again."""
+        if isinstance(log, SourceLog) and calendar is not None:
+            from .errors import CalendarError
+
+            raise CalendarError(
+                "a working calendar is not applied to a log read in the engine yet",
+                fix="pass --calendar none, or analyse the file without --in-engine",
+                source=log.source,
+            )
+        self.any_log = log
         self.calendar = calendar
         self._new_engine = engine
+        self._holding = holding
         self._sessions: dict[StepView, Engine] = {}
 
     def __enter__(self) -> PreparedLog:
@@ -59,11 +71,34 @@ class PreparedLog:
         for engine in self._sessions.values():
             engine.close()
         self._sessions.clear()
+        if self._holding is not None:
+            self._holding.close()
+            self._holding = None
+
+    @property
+    def log(self) -> EventLog:
+        """The normalized events in this process (an error for a log read in the engine: the
+        analyses that need them do not run on one yet)."""
+        if isinstance(self.any_log, SourceLog):
+            from .errors import InputError
+
+            raise InputError(
+                "this analysis reads the events in this process: not with a log read in the "
+                "engine yet",
+                fix="analyse the file without --in-engine",
+                source=self.any_log.source,
+            )
+        return self.any_log
+
+    @property
+    def timed_log(self) -> EventLog | SourceLog:
+        """`timed`, or the log read in the engine (which has no calendar)."""
+        return self.any_log if isinstance(self.any_log, SourceLog) else self.timed
 
     @property
     def source(self) -> str:
         """The file (or `<DataFrame>`) the log was read from."""
-        return self.log.source
+        return self.any_log.source
 
     @property
     def time_basis(self) -> str:
@@ -78,6 +113,11 @@ class PreparedLog:
     @cached_property
     def real_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The first and the last real event time (a start where the log has start times)."""
+        if isinstance(self.any_log, SourceLog):
+            return (
+                pd.Timestamp(self.any_log.first_us, unit="us", tz="UTC"),
+                pd.Timestamp(self.any_log.last_us, unit="us", tz="UTC"),
+            )
         events = self.log.events
         end = events["end_us"].to_numpy(dtype=np.int64)
         start = events["start_us"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)
@@ -106,14 +146,14 @@ class PreparedLog:
             return self._sessions["detail"]  # the same steps, with more columns
         engine = self._sessions.get(view)
         if engine is None:
-            engine = self._new_engine()
+            engine, self._holding = self._holding or self._new_engine(), None
             try:
                 if view == "lean":
-                    prepare_steps(engine, self.timed)
+                    prepare_steps(engine, self.timed_log)
                 elif view == "detail":
-                    prepare_steps(engine, self.timed, detail=True)
+                    prepare_steps(engine, self.timed_log, detail=True)
                 elif view == "real":
-                    prepare_steps(engine, self.log, detail=True)
+                    prepare_steps(engine, self.any_log, detail=True)
                 else:
                     working_steps(engine, self.log, self.calendar)
             except BaseException:
@@ -131,7 +171,7 @@ class PreparedLog:
 
 @contextmanager
 def prepared(
-    log: EventLog | PreparedLog, calendar: WorkCalendar | None = None
+    log: EventLog | SourceLog | PreparedLog, calendar: WorkCalendar | None = None
 ) -> Iterator[PreparedLog]:
     """`log` itself when it is already prepared (left open for its owner), else `log` prepared
     on `calendar` for the `with` block and closed after it."""

@@ -65,7 +65,8 @@ class ParsedTimes:
     offset: str | None  # first UTC offset seen in the text, e.g. "+07:00"
 
 
-def _offset_text(value: str) -> str | None:
+def offset_text(value: str) -> str | None:
+    """The UTC offset a time text ends with (`+07:00`, `UTC` for `Z`), or None."""
     match = _OFFSET.search(value.strip())
     if not match:
         return None
@@ -214,7 +215,7 @@ def parse_timestamps(
         text = _english_markers(text)
         present = text[~missing] if any_missing else text
         sample = present.iloc[:SAMPLE]
-    offsets = sample.map(_offset_text)
+    offsets = sample.map(offset_text)
     has_offset = bool(offsets.notna().any())
     chosen = fmt or choose_format(sample, has_offset, order)
     if chosen is None:
@@ -251,7 +252,7 @@ def holds_times(values: pd.Series, fmt: str | None = None, sample: int = 200) ->
         return True
     if bool(head.str.contains(_VIETNAMESE_MARKER).any()):
         head = _english_markers(head)
-    has_offset = bool(head.map(_offset_text).notna().any())
+    has_offset = bool(head.map(offset_text).notna().any())
     chosen = fmt or choose_format(head, has_offset)
     if chosen is None:
         return False

@@ -18,6 +18,8 @@ from ..model import (
     EventLog,
     LogSummary,
     QualityWarning,
+    SourceLog,
+    catalog_of,
 )
 from ..prepared import PreparedLog, prepared
 from ..timeunits import US
@@ -38,24 +40,23 @@ def _ints(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = frame[column].fillna(0).astype("int64")
 
 
-def analyze(log: EventLog | PreparedLog, *, top: int | None = 10) -> Analysis:
+def analyze(log: EventLog | SourceLog | PreparedLog, *, top: int | None = 10) -> Analysis:
     """Waiting times on every transition and activity of `log`, and the ranked bottlenecks.
 
     On a working calendar every duration is working time and the first and last event are
     the real dates."""
     with prepared(log) as p:
-        result = _analyze(p.timed, p.session("lean"), top)
+        result = _analyze(p.timed_log, p.session("lean"), top)
         if p.calendar is None:
             return result
         first, last = p.real_span
     return replace(result, log=replace(result.log, first_event=first, last_event=last))
 
 
-def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
-    sizes = {
-        "cases": len(log.events["case"].cat.categories),
-        "activities": len(log.events["activity"].cat.categories),
-    }
+def _analyze(log: EventLog | SourceLog, eng: Engine, top: int | None) -> Analysis:
+    catalog = catalog_of(log)
+    names = catalog.labels["activity"]
+    sizes = {"cases": catalog.cases, "activities": len(names)}
     trans = eng.frame(stats.transition_stats(eng, "steps", **sizes))
     acts = eng.frame(stats.activity_stats(eng, "steps", processing=log.has_start_times, **sizes))
     row = eng.frame(stats.case_stats(eng, "case_spans")).iloc[0]
@@ -68,8 +69,6 @@ def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
             int(un["unmatched_completes"]),
             int(un["complete_only_events"]),
         )
-
-    names = log.events["activity"].cat.categories
 
     def label(codes: pd.Series) -> pd.Series:
         return pd.Series(
@@ -113,7 +112,7 @@ def _analyze(log: EventLog, eng: Engine, top: int | None) -> Analysis:
     )
     summary = LogSummary(
         cases=cases.count,
-        events=len(log.events),
+        events=catalog.events,
         activity_instances=int(acts["count"].sum()),
         activities=len(acts),
         first_event=pd.Timestamp(int(row["first_us"]), unit="us", tz="UTC"),

@@ -119,7 +119,7 @@ def _names(log: EventLog) -> list[str]:
 
 def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
     """Every distinct activity sequence with its number of cases, in the real order."""
-    engine, log = flow_session(p, real=True)
+    engine, log = flow_session(p, real=True)[0], p.log  # labels of every case: in process
     rows = engine.frame(
         "SELECT variant, count(*) AS cases FROM (SELECT case_id, "
         "string_agg(CAST(activity AS VARCHAR), ',' ORDER BY pos) AS variant "
@@ -136,7 +136,7 @@ def log_variants(p: PreparedLog) -> Counter[tuple[str, ...]]:
 
 def _dfg(p: PreparedLog) -> DFG:
     """Directly-follows counts, activity counts, start and end counts, from the engine."""
-    engine, log = flow_session(p, real=True)
+    engine, log = flow_session(p, real=True)[0], p.log  # labels of every case: in process
     names = _names(log)
     pairs = engine.frame(
         "SELECT source, activity, count(*) AS n FROM steps WHERE source IS NOT NULL "
@@ -166,7 +166,7 @@ def replay_frame(p: PreparedLog, *, limit: int = REPLAY_LIMIT) -> pd.DataFrame:
     """The cases as a pm4py DataFrame (case:concept:name, concept:name, time:timestamp), in flow
     order (times are the step positions, so pm4py keeps that order); above `limit` activity
     instances, a deterministic sample of cases (by a hash of the case code)."""
-    engine, log = flow_session(p, real=True)
+    engine, log = flow_session(p, real=True)[0], p.log  # labels of every case: in process
     total = int(engine.frame("SELECT count(*) AS n FROM steps")["n"].iloc[0])
     where = ""
     if total > limit:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..engine import Engine
 from ..engine import flows as sql
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..prepared import PreparedLog, prepared
 from ..timeunits import US
 
@@ -63,10 +63,10 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
-def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
+def _labels(log: EventLog | SourceLog, column: str, codes: pd.Series) -> list[str | None]:
     """The labels of integer `codes` of `column` (None where a code is missing), looked up
     all at once."""
-    names = log.events[column].cat.categories
+    names = catalog_of(log).labels[column]
     missing = codes.isna().to_numpy()
     if missing.all():
         return [None] * len(codes)
@@ -76,12 +76,12 @@ def _labels(log: EventLog, column: str, codes: pd.Series) -> list[str | None]:
     return list(labels)
 
 
-def flow_session(p: PreparedLog, *, real: bool = False) -> tuple[Engine, EventLog]:
+def flow_session(p: PreparedLog, *, real: bool = False) -> tuple[Engine, EventLog | SourceLog]:
     """The engine session holding the detailed step table `steps` of `p` (with the case order
     in `pos` and the running sums the flow queries read, see `engine.flows`), and the log
     whose codes it uses: the events on the measuring clock, or (`real`) in the real order of
     the events (mining)."""
-    return p.session("real" if real else "detail"), (p.log if real else p.timed)
+    return p.session("real" if real else "detail"), (p.any_log if real else p.timed_log)
 
 
 # ---------------------------------------------------------------------------------- variants
@@ -126,7 +126,7 @@ def variants(p: PreparedLog, *, top: int | None = 10) -> Variants:
     rows = engine.frame(sql.variant_rows(engine, top))
     sql.drop_variant_numbers(engine)
     n_cases = int(totals["c"].iloc[0])
-    names = log.events["activity"].cat.categories
+    names = catalog_of(log).labels["activity"]
     acts = [
         tuple(str(names[int(code)]) for code in str(v).split(",")) for v in rows["variant"].tolist()
     ]
@@ -203,7 +203,7 @@ def rework(p: PreparedLog) -> Rework:
     again are called out (see `is_data_entry`, `is_re_entry`)."""
     engine, log = flow_session(p)
     sql.prepare_repeats(engine)
-    cases = len(log.events["case"].cat.categories)
+    cases = catalog_of(log).cases
     per = engine.frame(sql.rework_by_activity(engine, cases))
     summary = sql.rework_totals(engine).iloc[0]
     engine.drop(sql.REPEATS)
@@ -310,8 +310,8 @@ def handoffs(p: PreparedLog) -> Handoffs:
     """Transitions where the officer or the unit changes: counts and waits, against the
     transitions that stay within one unit, and the unit-to-unit table."""
     engine, log = flow_session(p)
-    has_group = bool(log.events["group"].notna().any())
-    has_resource = bool(log.events["resource"].notna().any())
+    catalog = catalog_of(log)
+    has_group, has_resource = catalog.has_group, catalog.has_resource
     level = "group" if has_group else ("resource" if has_resource else "none")
     summary, pairs = sql.handoff_tables(engine, level)
     total = float(summary["wait_total_us"].iloc[0])
@@ -347,7 +347,7 @@ def handoffs(p: PreparedLog) -> Handoffs:
 
 
 def flows(
-    log: EventLog | PreparedLog, *, top: int | None = 10
+    log: EventLog | SourceLog | PreparedLog, *, top: int | None = 10
 ) -> tuple[Variants, Rework, Handoffs]:
     """Variants, rework and hand-offs of `log` (on its measuring clock)."""
     with prepared(log) as p:

@@ -11,8 +11,10 @@ import click
 from . import options as opt
 from .loading import (
     deadline_report_from_params,
+    in_engine_wanted,
     load_calendar_and_deadline,
     load_from_params,
+    load_in_engine,
     load_with_columns,
     stem,
 )
@@ -78,6 +80,7 @@ FLOWS_AUTO_LIMIT = 10_000_000
     "take minutes).",
 )
 @opt.engine_options
+@opt.source_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -99,6 +102,9 @@ def analyze(
     with_flows: bool | None,
     memory_limit: str,
     temp_dir: Path | None,
+    in_engine: bool,
+    table: str | None,
+    query: str | None,
     lang: str,
     quiet: bool,
     **params: Any,
@@ -113,7 +119,17 @@ def analyze(
     progress = opt.Progress(quiet)
     extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
     values: dict[str, Any] = {}
-    if extra:
+    holding = None
+    if in_engine_wanted(log, in_engine, table, query):
+        if extra or deadline or color_by == "cause":
+            raise click.UsageError(
+                "--deadline, --deadline-column and --color-by cause read the events in this "
+                "process: not with a log read in the engine yet"
+            )
+        event_log, holding = load_in_engine(
+            log, params, table, query, quiet=quiet, progress=progress, words=w, calendar=calendar
+        )
+    elif extra:
         event_log, values = load_with_columns(
             log, params, extra, quiet=quiet, progress=progress, words=w, calendar=calendar
         )
@@ -124,7 +140,7 @@ def analyze(
 
     from ..prepared import PreparedLog
 
-    with PreparedLog(event_log, calendar=calendar) as prepared:
+    with PreparedLog(event_log, calendar=calendar, holding=holding) as prepared:
         result, found_flows, flows_note = _measure(prepared, top, with_flows, progress, w)
         edge_causes = None
         if color_by == "cause":
@@ -151,7 +167,7 @@ def analyze(
         flows=found_flows,
         words=w,
     )
-    folder = output or Path("reports") / stem(log)
+    folder = output or Path("reports") / stem(Path(str(log).removeprefix("duckdb:")))
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder,
@@ -202,10 +218,11 @@ def _measure(
     """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
     default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
     from ..analysis.analyze import analyze as run_analysis
+    from ..model import catalog_of
 
     found_flows = None
     flows_note = None
-    events = len(prepared.log.events)
+    events = catalog_of(prepared.any_log).events
     if with_flows is None:
         with_flows = events <= FLOWS_AUTO_LIMIT
         if not with_flows:

@@ -268,3 +268,66 @@ def stem(path: Path) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or "log"
+
+
+DATABASE_PREFIX = "duckdb:"
+
+
+def in_engine_wanted(log: Path, in_engine: bool, table: str | None, query: str | None) -> bool:
+    """Whether the log is read by the engine: asked for, or a database (`duckdb:PATH`)."""
+    return in_engine or str(log).startswith(DATABASE_PREFIX) or bool(table or query)
+
+
+def load_in_engine(
+    log: Path,
+    params: dict[str, Any],
+    table: str | None,
+    query: str | None,
+    *,
+    quiet: bool,
+    progress: Progress | None = None,
+    words: Any = None,
+    lang: str | None = None,
+    calendar: Any = None,
+) -> tuple[Any, Any]:
+    """Normalize `log` inside a new engine session (a Parquet file, or the `--table` or
+    `--query` of a `duckdb:PATH` database) as the column options in `params` say, and
+    announce it as `load_from_params` does. Returns the `SourceLog` and the session holding
+    its events (hand it to `PreparedLog(holding=…)`)."""
+    from ..engine import current_settings
+    from ..engine.source_sql import database_source, open_source, parquet_source
+    from ..errors import CalendarError, InputFileError
+
+    text = str(log)
+    if current_settings().engine != "duckdb":
+        raise click.UsageError(
+            "--in-engine, --table, --query and duckdb:PATH read the log with DuckDB; with "
+            f"--engine {current_settings().engine} give a file this tool reads"
+        )
+    if calendar is not None:  # before reading: the engine does not apply one yet
+        raise CalendarError(
+            "a working calendar is not applied to a log read in the engine yet",
+            fix="pass --calendar none, or analyse the file without --in-engine",
+            source=text,
+        )
+    if text.startswith(DATABASE_PREFIX):
+        path = text[len(DATABASE_PREFIX) :]
+        if (table is None) == (query is None):
+            raise click.UsageError("a duckdb:PATH log needs either --table or --query")
+        if not Path(path).is_file():
+            raise InputFileError("no such database file", fix="check the path", source=path)
+        origin = database_source(path, table=table, query=query)
+    elif table or query:
+        raise click.UsageError("--table and --query read a database: give it as duckdb:PATH")
+    else:
+        if not any(ch in text for ch in "*?[") and not log.exists():
+            raise InputFileError("no such file", fix="check the path", source=text)
+        origin = parquet_source(text)
+    progress = progress or Progress(quiet)
+    progress.stage(f"reading {text} in the engine")
+    source_log, holding = open_source(
+        origin, build_columns(params), normalize_options(params, None, _lang(words, lang))
+    )
+    progress.done()
+    _announce(source_log, "", words, None, quiet, params.get("tz"), _lang(words, lang))
+    return source_log, holding

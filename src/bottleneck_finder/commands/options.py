@@ -463,3 +463,27 @@ def apply_engine_options(memory_limit: str, temp_dir: Path | None, params: dict[
             spark_master=spark_master,
         )
     )
+
+
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--in-engine`, `--table`, `--query`: normalize the log inside the query engine, which
+    reads the Parquet file (or the DuckDB database `duckdb:PATH`) itself."""
+    command = click.option(
+        "--query",
+        default=None,
+        help="With a duckdb:PATH log: the SQL query whose rows are the events (in the order "
+        "it returns them; add ORDER BY to fix the order of simultaneous events).",
+    )(command)
+    command = click.option(
+        "--table",
+        default=None,
+        help="With a duckdb:PATH log: the table (or schema.table) holding the events.",
+    )(command)
+    return click.option(
+        "--in-engine",
+        is_flag=True,
+        default=False,
+        help="Normalize and analyse a Parquet log inside the query engine, which reads the "
+        "file itself: the events are never held whole in this process (for logs larger than "
+        "memory). Times must be typed or ISO 8601 text; no --calendar yet.",
+    )(command)

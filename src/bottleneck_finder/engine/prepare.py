@@ -9,30 +9,27 @@ from typing import Any
 import numpy as np
 
 from ..calendar import WorkCalendar
-from ..model import EventLog
+from ..model import EventLog, SourceLog
 from . import Engine, event_table, in_process, instances, stats, transitions
 
 STEP_BYTES = {False: 60, True: 200}  # memory per event of building the lean / detailed steps
 
 
-def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> None:
+def prepare_steps(engine: Engine, log: EventLog | SourceLog, *, detail: bool = False) -> None:
     """Make the log's step table (`steps`, see `engine.transitions.steps`; `detail` keeps
     times and resources) and its per-case spans (`case_spans`, see `engine.stats.case_spans`)
     queryable in `engine`; with lifecycle pairing also `lifecycle_queue` (see
     `engine.instances.queue`)."""
     options: dict[str, Any] = {"has_start_times": log.has_start_times, "detail": detail}
+    if isinstance(log, SourceLog):
+        _source_steps(engine, log, options)
+        return
     if not engine.in_process_steps or not engine.holds_in_process(
         len(log.events), STEP_BYTES[detail]
     ):
         # too large to build beside the events, or an engine elsewhere: the engine builds it
         engine.register("events", event_table(log.events))
-        inst = instances.activity_instances("events", paired=False)
-        if log.has_lifecycle:
-            engine.materialize("lifecycle_queue", instances.queue("events"))
-            inst = instances.activity_instances("lifecycle_queue", paired=True)
-        engine.materialize("steps", transitions.steps(inst, **options))
-        engine.materialize("case_spans", stats.case_spans(inst))
-        engine.drop("events")  # the engine's own tables hold all that is read from now on
+        _engine_steps(engine, log.has_lifecycle, options)
         return
     if log.has_lifecycle:  # the queue is computed once for pairing and counting
         engine.register("events", event_table(log.events))
@@ -52,6 +49,38 @@ def prepare_steps(engine: Engine, log: EventLog, *, detail: bool = False) -> Non
         inst = instances.activity_instances("events", paired=False)
     engine.materialize("steps", transitions.steps(inst, **options))
     engine.materialize("case_spans", stats.case_spans(inst))
+
+
+def _engine_steps(engine: Engine, has_lifecycle: bool, options: dict[str, Any]) -> None:
+    """The step table built by the engine from its `events` table (dropped after)."""
+    inst = instances.activity_instances("events", paired=False)
+    if has_lifecycle:
+        engine.materialize("lifecycle_queue", instances.queue("events"))
+        inst = instances.activity_instances("lifecycle_queue", paired=True)
+    engine.materialize("steps", transitions.steps(inst, **options))
+    engine.materialize("case_spans", stats.case_spans(inst))
+    engine.drop("events")  # the engine's own tables hold all that is read from now on
+
+
+def _source_steps(engine: Engine, log: SourceLog, options: dict[str, Any]) -> None:
+    """The step table of a log read in the engine: its instances fetched (integer columns
+    only) and built in process where they fit as `prepare_steps` allows, else by the engine."""
+    if not engine.has_table("events"):  # else the session that normalized the log
+        from .source_sql import run_build
+
+        run_build(engine, log)
+    if engine.in_process_steps and engine.holds_in_process(
+        log.catalog.events, STEP_BYTES[bool(options["detail"])]
+    ):
+        if log.has_lifecycle:
+            engine.materialize("lifecycle_queue", instances.queue("events"))
+            inst = instances.activity_instances("lifecycle_queue", paired=True)
+        else:
+            inst = instances.activity_instances("events", paired=False)
+        if in_process.register_steps(engine, engine.arrow(inst), **options):
+            engine.drop("events")
+            return
+    _engine_steps(engine, log.has_lifecycle, options)
 
 
 CLOCK_TABLE = "work_clock"
