@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from ..calendar import time_basis
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..prepared import PreparedLog, prepared
 from ..timeunits import local_time, pandas_zone
 from .compare_measure import (
@@ -90,7 +90,7 @@ def _finish(
     after: Side,
     split: SplitInfo,
     options: CompareOptions,
-    log: EventLog,
+    log: EventLog | SourceLog,
     demand: DemandComparison,
     warnings: list[CompareWarning],
     *,
@@ -183,7 +183,7 @@ def to_utc(
 
 
 def compare_split(
-    log: EventLog | PreparedLog,
+    log: EventLog | SourceLog | PreparedLog,
     at: pd.Timestamp | dt.datetime | str,
     options: CompareOptions = DEFAULT_OPTIONS,
     *,
@@ -206,7 +206,7 @@ def _compare_split(
     options: CompareOptions,
     description: str | None,
 ) -> Comparison:
-    real, log = p.log, p.timed
+    real, log = p.any_log, p.timed_log
     split_at = to_utc(at, log.display_tz, real.timestamp_format)
     split_us = int(split_at.value // 1000)
     engine = p.session("detail")
@@ -223,8 +223,8 @@ def _compare_split(
         )
     n_straddling = split_periods(engine, split_us, options.straddling)
     steps_with_periods(engine)
-    case_period = case_periods(engine, len(log.events["case"].cat.categories))
-    events = events_per_period(log, case_period)
+    case_period = case_periods(engine, catalog_of(log).cases)
+    events = events_per_period(engine, log, case_period)
     before = measure_side(engine, log, 0, events[0])
     after = measure_side(engine, log, 1, events[1])
     demand = compare_demand(
@@ -240,11 +240,14 @@ def _compare_split(
         straddling_cases=n_straddling,
         description=description,
     )
-    labels = real.events["case"].cat.categories.astype(str)
-    period_of = pd.Series(case_period[: len(labels)], index=labels)
-    shares = _deadline_shares([(real, period_of)], options)
-    causes = None
-    if options.causes and has_causes(real):
+    with_causes = options.causes and has_causes(real)
+    shares: tuple[float, float] | None = None
+    causes: CauseComparison | None = None
+    if options.deadline is not None or with_causes:  # they read the events in this process
+        labels = p.log.events["case"].cat.categories.astype(str)
+        period_of = pd.Series(case_period[: len(labels)], index=labels)
+        shares = _deadline_shares([(p.log, period_of)], options)
+    if with_causes:
         causes = causes_by_period(
             [(cause_breakdown(p, options), period_of)],
             (before.summary.cases, after.summary.cases),
@@ -277,22 +280,22 @@ def split_log(
 
 
 def _one_log(p: PreparedLog, period: int) -> tuple[Side, Weekly]:
-    log, engine = p.timed, p.session("detail")
+    log, engine = p.timed_log, p.session("detail")
     case_table(engine, log)
     engine.materialize(
         "periods",
         f"SELECT case_id, first_us, last_us, dur_us, {period} AS period FROM case_span",
     )
     steps_with_periods(engine)
-    side = measure_side(engine, log, period, len(log.events))
+    side = measure_side(engine, log, period, catalog_of(log).events)
     span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
     weekly = weekly_counts(engine, log, (int(span["lo"].iloc[0]), int(span["hi"].iloc[0])))
     return side, weekly
 
 
 def compare_logs(
-    before: EventLog | PreparedLog,
-    after: EventLog | PreparedLog,
+    before: EventLog | SourceLog | PreparedLog,
+    after: EventLog | SourceLog | PreparedLog,
     options: CompareOptions = DEFAULT_OPTIONS,
 ) -> Comparison:
     """Compare two logs of the same process (e.g. exports of the old and the new system);
@@ -302,9 +305,9 @@ def compare_logs(
 
 
 def _compare_logs(b: PreparedLog, a: PreparedLog, options: CompareOptions) -> Comparison:
-    before, after = b.log, a.log
+    before, after = b.any_log, a.any_log
     for log in (before, after):
-        if len(log.events) == 0:
+        if catalog_of(log).events == 0:
             raise EmptySideError("the log has no events", fix="check the file", source=log.source)
     b_side, b_weekly = _one_log(b, 0)
     a_side, a_weekly = _one_log(a, 1)
@@ -314,14 +317,17 @@ def _compare_logs(b: PreparedLog, a: PreparedLog, options: CompareOptions) -> Co
     if before.display_tz != after.display_tz:
         zones = (before.display_tz, after.display_tz)
         warnings.append(CompareWarning("different_zones", zones=zones))
-    sides = [(log, _all_in(log, period)) for period, log in enumerate((before, after))]
-    shares = _deadline_shares(sides, options)
-    causes = None
-    if options.causes and has_causes(before) and has_causes(after):
+    with_causes = options.causes and has_causes(before) and has_causes(after)
+    shares: tuple[float, float] | None = None
+    causes: CauseComparison | None = None
+    if options.deadline is not None or with_causes:  # they read the events in this process
+        sides = [(q.log, _all_in(q.log, period)) for period, q in enumerate((b, a))]
+        shares = _deadline_shares(sides, options)
+    if with_causes:
         causes = causes_by_period(
             [
-                (cause_breakdown(q, options), periods)
-                for q, (_, periods) in zip((b, a), sides, strict=True)
+                (cause_breakdown(q, options), _all_in(q.log, period))
+                for period, q in enumerate((b, a))
             ],
             (b_side.summary.cases, a_side.summary.cases),
         )
@@ -330,7 +336,7 @@ def _compare_logs(b: PreparedLog, a: PreparedLog, options: CompareOptions) -> Co
         a_side,
         SplitInfo(mode="logs"),
         options,
-        a.timed,
+        a.timed_log,
         demand,
         warnings,
         shares=shares,

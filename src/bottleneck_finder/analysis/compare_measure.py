@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Engine
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..timeunits import US
 from .compare_types import SideSummary, Straddling
 
@@ -55,10 +55,10 @@ def _stats_sql(engine: Engine, column: str, prefix: str) -> str:
     )
 
 
-def measure_side(engine: Engine, log: EventLog, period: int, events: int) -> Side:
+def measure_side(engine: Engine, log: EventLog | SourceLog, period: int, events: int) -> Side:
     """The side `period` of the tables `cmp_steps` (steps with their case's period) and
     `periods` (case_id, first_us, last_us, period) in `engine`."""
-    names = np.asarray(log.events["activity"].cat.categories.astype(str), dtype=object)
+    names = np.asarray(catalog_of(log).labels["activity"].astype(str), dtype=object)
     where = f"period = {period}"
     trans = engine.frame(
         f"SELECT source, activity AS target, count(DISTINCT case_id) AS cases, "
@@ -141,14 +141,32 @@ def utc_stamp(us: int) -> pd.Timestamp:
     return pd.Timestamp(us, unit="us", tz="UTC")
 
 
-def events_per_period(log: EventLog, case_period: np.ndarray) -> dict[int, int]:
-    """Events of the log that belong to the cases of each period (-1: excluded)."""
+def events_per_period(
+    engine: Engine, log: EventLog | SourceLog, case_period: np.ndarray
+) -> dict[int, int]:
+    """Events of the log that belong to the cases of each period (-1: excluded); a log read in
+    the engine counts them there, from the table `periods`: each event is a step, or with
+    lifecycle pairing a row of `lifecycle_queue` (the starts and completes kept)."""
+    if isinstance(log, SourceLog):
+        table = "lifecycle_queue" if log.has_lifecycle else "steps"
+        got = engine.frame(
+            f"SELECT coalesce(p.period, -1) AS period, count(*) AS n FROM {table} AS e "
+            "LEFT JOIN periods AS p ON e.case_id = p.case_id GROUP BY ALL"
+        )
+        counts = dict(zip(got["period"].astype(int), got["n"].astype(int), strict=True))
+        return {p: counts.get(p, 0) for p in (-1, 0, 1)}
     codes = log.events["case"].cat.codes.to_numpy()
     per_event = case_period[codes]
     return {p: int((per_event == p).sum()) for p in (-1, 0, 1)}
 
 
-def case_table(engine: Engine, log: EventLog) -> None:
+def on_wall_clock(log: EventLog | SourceLog) -> bool:
+    """Whether `log` carries a working calendar's clock readings beside its real times
+    (`end_wall_us`; never a log read in the engine, which takes no calendar)."""
+    return isinstance(log, EventLog) and "end_wall_us" in log.events.columns
+
+
+def case_table(engine: Engine, log: EventLog | SourceLog) -> None:
     """The table `case_span`: each case's first and last event (real times) and its throughput
     time `dur_us` (working time when `log` carries a calendar's clock readings). With a
     calendar, also `steps_real`: each step's real end and unit, for the demand weeks."""
@@ -156,7 +174,7 @@ def case_table(engine: Engine, log: EventLog) -> None:
         "SELECT case_id, min(coalesce(start_us, end_us)) AS first_us, max(end_us) AS last_us "
         "FROM steps GROUP BY case_id"
     )
-    if "end_wall_us" not in log.events.columns:
+    if not isinstance(log, EventLog) or not on_wall_clock(log):
         engine.materialize("case_span", f"SELECT *, last_us - first_us AS dur_us FROM ({span})")
         return
     import pyarrow as pa

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Engine
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..timeunits import MONDAY_US, WEEK_US, utc_offset_us
 from . import statistics as st
-from .compare_measure import fetch_arrays
+from .compare_measure import fetch_arrays, on_wall_clock
 from .compare_types import DemandComparison
 
 
@@ -25,16 +25,17 @@ class Weekly:
     full: bool
 
 
-def unit_column(log: EventLog) -> tuple[str | None, str | None]:
+def unit_column(log: EventLog | SourceLog) -> tuple[str | None, str | None]:
     """The column that names the working unit: group if the log has one, else resource."""
-    if log.events["group"].notna().any():
+    catalog = catalog_of(log)
+    if catalog.has_group:
         return "group_id", "group"
-    if log.events["resource"].notna().any():
+    if catalog.has_resource:
         return "resource_id", "resource"
     return None, None
 
 
-def weekly_counts(engine: Engine, log: EventLog, span: tuple[int, int]) -> Weekly:
+def weekly_counts(engine: Engine, log: EventLog | SourceLog, span: tuple[int, int]) -> Weekly:
     """Arrivals, open cases at each week's start and steps completed per week and unit, over
     the weeks (Monday 00:00 in the log's zone) that lie wholly inside the days of `span` (all
     weeks touching it if none does). `span` runs from a period's first to its last case start.
@@ -52,7 +53,7 @@ def weekly_counts(engine: Engine, log: EventLog, span: tuple[int, int]) -> Weekl
     weeks = np.arange(first_week, last_week + 1, dtype=np.int64)
     starts_us = origin + weeks * WEEK_US
     spans = fetch_arrays(engine, "SELECT first_us, last_us FROM case_span")
-    steps = "steps_real" if "end_wall_us" in log.events.columns else "steps"
+    steps = "steps_real" if on_wall_clock(log) else "steps"
     first = np.sort(spans["first_us"].astype(np.int64))
     last = np.sort(spans["last_us"].astype(np.int64))
     arrivals = np.bincount(
@@ -81,7 +82,7 @@ def weekly_counts(engine: Engine, log: EventLog, span: tuple[int, int]) -> Weekl
         }
     )
     if role is not None and len(done):
-        labels = log.events[role].cat.categories.astype(str)
+        labels = catalog_of(log).labels[role].astype(str)
         known = done["unit"].notna()
         unit_names = np.where(
             known, labels.take(done["unit"].fillna(0).astype("int64").to_numpy()), "(none)"

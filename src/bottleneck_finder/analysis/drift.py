@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..calendar import WorkCalendar, time_basis
 from ..engine import Engine
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..prepared import PreparedLog, prepared
 from ..timeunits import DAY_US, US, utc_offset_us
 from .change_points import ElementSeries, attribute, flow_moves, level_changes, merge
@@ -67,7 +67,7 @@ __all__ = [
 
 
 def drift(
-    log: EventLog | PreparedLog,
+    log: EventLog | SourceLog | PreparedLog,
     *,
     metrics: tuple[str, ...] = METRIC_GROUPS,
     granularity: Granularity | None = None,
@@ -90,12 +90,13 @@ def drift(
     if bin_cases is not None and bin_cases < MIN_BIN_CASES:
         raise ValueError(f"bins need at least {MIN_BIN_CASES} cases each")
     with prepared(log, calendar) as p:
-        return _drift(p.session("working"), p.log, metrics, granularity, p.calendar, bin_cases)
+        log_read = p.any_log if p.calendar is None else p.log  # real dates
+        return _drift(p.session("working"), log_read, metrics, granularity, p.calendar, bin_cases)
 
 
 def _drift(
     eng: Engine,
-    log: EventLog,
+    log: EventLog | SourceLog,
     metrics: tuple[str, ...],
     granularity: Granularity | None,
     calendar: WorkCalendar | None = None,
@@ -103,10 +104,8 @@ def _drift(
 ) -> DriftResult:
     """The series of the whole periods between the first and the last case start, then their
     change points (merged, steps that moved attributed, weekly dates refined to the day)."""
-    first_us = int(log.events["end_us"].min())
-    if log.has_start_times and log.events["start_us"].notna().any():
-        first_us = min(first_us, int(log.events["start_us"].min()))
-    span_us = int(log.events["end_us"].max()) - first_us
+    first_us, last_us = _span(log)
+    span_us = last_us - first_us
     gran: Granularity = granularity or choose_granularity(span_us)
     if gran == "cases":  # every bin holds the same number of new cases: no arrivals series
         metrics = tuple(m for m in metrics if m != "arrivals")
@@ -165,7 +164,7 @@ def _drift(
     detect = [p for p in usable if p not in holidays]
     episodes: list[Episode] = []
 
-    names = log.events["activity"].cat.categories
+    names = catalog_of(log).labels["activity"]
     rows: list[tuple[pd.Timestamp, str, str, float, int]] = []
     moves: list[Move] = []
     elements: list[ElementSeries] = []
@@ -289,6 +288,16 @@ def _drift(
     )
 
 
+def _span(log: EventLog | SourceLog) -> tuple[int, int]:
+    """The first event time (a start where the log has start times) and the last end."""
+    if isinstance(log, SourceLog):
+        return log.first_us, log.last_us
+    first_us = int(log.events["end_us"].min())
+    if log.has_start_times and log.events["start_us"].notna().any():
+        first_us = min(first_us, int(log.events["start_us"].min()))
+    return first_us, int(log.events["end_us"].max())
+
+
 def holiday_periods(periods: list[int], events: np.ndarray) -> set[int]:
     """The periods with fewer than `HOLIDAY_FRACTION` of the usual events: the smaller of the
     medians of the `HOLIDAY_NEIGHBOURS` periods before and after (each side with at least two
@@ -316,7 +325,7 @@ def _working_days(clock: Clock, calendar: WorkCalendar, period: int) -> int:
     )
 
 
-def split_date(log: EventLog | PreparedLog) -> ChangePoint:
+def split_date(log: EventLog | SourceLog | PreparedLog) -> ChangePoint:
     """The strongest change point of `log` (for `--split auto`; its `date` is the split)."""
     result = drift(log)
     if not result.change_points:

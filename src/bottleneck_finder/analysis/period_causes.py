@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model import EventLog
+from ..model import EventLog, SourceLog, catalog_of
 from ..prepared import PreparedLog
 from .causes import CAUSES, CauseBreakdown, CauseOptions, aggregate, attribute_causes
 from .compare_types import CauseComparison, CompareOptions
 
 
-def has_causes(log: EventLog) -> bool:
+def has_causes(log: EventLog | SourceLog) -> bool:
     """Whether waiting causes can be attributed: start times and resources."""
-    return bool(log.has_start_times and log.events["resource"].notna().any())
+    return bool(log.has_start_times and catalog_of(log).has_resource)
 
 
 def cause_breakdown(log: PreparedLog, options: CompareOptions) -> CauseBreakdown:

@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from . import options as opt
-from .loading import load_calendar_and_deadline, load_from_params, stem
+from .loading import (
+    in_engine_wanted,
+    load_calendar_and_deadline,
+    load_from_params,
+    load_in_engine,
+    stem,
+)
 
 EPILOG = (
     "Examples:\n\n\b\n"
@@ -48,6 +54,11 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     return side
 
 
+def _stem(path: Path) -> str:
+    """The name of a log file (or DuckDB database) without its suffixes."""
+    return stem(Path(str(path).removeprefix("duckdb:")))
+
+
 @click.command(epilog=EPILOG)
 @click.argument("before", type=click.Path(path_type=Path))
 @click.argument("after", type=click.Path(path_type=Path), required=False)
@@ -82,10 +93,9 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
 @opt.calendar_option
 @click.option(
     "--causes/--no-causes",
-    default=True,
-    show_default=True,
+    default=None,
     help="Break each side's waiting down by cause (needs start times and resources; "
-    "about 4 s per 10^6 events).",
+    "about 4 s per 10^6 events). Default: on; off with a log read in the engine.",
 )
 @click.option(
     "--seed", default=0, show_default=True, type=int, help="Seed of the bootstrap resampling."
@@ -112,6 +122,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
 )
 @opt.map_options
 @opt.engine_options
+@opt.source_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -124,7 +135,7 @@ def compare(
     min_count: int,
     deadline: str | None,
     calendar_spec: str | None,
-    causes: bool,
+    causes: bool | None,
     seed: int,
     before_columns: Path | None,
     after_columns: Path | None,
@@ -136,6 +147,9 @@ def compare(
     map_paths: Any,
     memory_limit: str,
     temp_dir: Path | None,
+    in_engine: bool,
+    table: str | None,
+    query: str | None,
     lang: str,
     quiet: bool,
     **params: Any,
@@ -149,6 +163,14 @@ def compare(
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
+    engine_read = any(
+        in_engine_wanted(path, in_engine, table, query) for path in (before, after) if path
+    )
+    if engine_read and (deadline or causes):
+        raise click.UsageError(
+            "--deadline and --causes read the events in this process: not with a log read in "
+            "the engine yet"
+        )
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # comparison.json's sentences, whatever --lang
     from ..analysis.compare import CompareOptions, compare_logs, compare_split
@@ -159,45 +181,43 @@ def compare(
         seed=seed,
         deadline=parsed_deadline,
         calendar=calendar,
-        causes=causes,
+        causes=not engine_read if causes is None else causes,
         straddling=straddling,  # type: ignore[arg-type]
     )
     progress = opt.Progress(quiet)
     said: str | None = None  # why the split date was chosen, in the terminal's words
+    from ..prepared import PreparedLog
+
+    def load(path: Path, side: dict[str, Any], label: str = "") -> PreparedLog:
+        """One log prepared for the comparison: read by the engine, or in this process."""
+        if engine_read:
+            read, holding = load_in_engine(
+                path, side, table, query, quiet=quiet, words=w, calendar=calendar, label=label
+            )
+            return PreparedLog(read, holding=holding)
+        read = load_from_params(path, side, quiet=quiet, label=label, words=w, calendar=calendar)
+        return PreparedLog(read, calendar=calendar)
+
     if after is not None:
-        b_log = load_from_params(
-            before,
-            _side_params(params, before_columns),
-            quiet=quiet,
-            label=w("cmp_side_before") + ": ",
-            words=w,
-            calendar=calendar,
-        )
-        a_log = load_from_params(
-            after,
-            _side_params(params, after_columns),
-            quiet=quiet,
-            label=w("cmp_side_after") + ": ",
-            words=w,
-            calendar=calendar,
-        )
-        progress.stage("comparing the two logs")
-        result = compare_logs(b_log, a_log, options)
-        folder = output or Path("reports") / f"{stem(before)}_vs_{stem(after)}"
+        with (
+            load(
+                before, _side_params(params, before_columns), w("cmp_side_before") + ": "
+            ) as b_log,
+            load(after, _side_params(params, after_columns), w("cmp_side_after") + ": ") as a_log,
+        ):
+            progress.stage("comparing the two logs")
+            result = compare_logs(b_log, a_log, options)
+        folder = output or Path("reports") / f"{_stem(before)}_vs_{_stem(after)}"
     else:
         if before_columns or after_columns:
             raise click.UsageError(
                 "--before-columns / --after-columns need two logs; use --columns with --split"
             )
-        log = load_from_params(
-            before, _side_params(params, None), quiet=quiet, words=w, calendar=calendar
-        )
-        from ..prepared import PreparedLog
-
         description = None
         assert split is not None
         at: Any = split
-        with PreparedLog(log, calendar=calendar) as prepared:
+        with load(before, _side_params(params, None)) as prepared:
+            log = prepared.any_log
             if split.strip().lower() == "auto":
                 from ..analysis.drift import split_date
                 from ..render.drift_text import describe
@@ -210,7 +230,7 @@ def compare(
                 said = describe(point, log.display_tz, opt.words_for(lang))
             progress.stage("comparing the two periods")
             result = compare_split(prepared, at, options, description=description)
-        folder = output or Path("reports") / f"{stem(before)}_split"
+        folder = output or Path("reports") / f"{_stem(before)}_split"
 
     from ..render.compare_sentences import warning_sentence
 

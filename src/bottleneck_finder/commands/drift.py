@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from . import options as opt
-from .loading import load_calendar_and_deadline, load_from_params, stem
+from .loading import (
+    in_engine_wanted,
+    load_calendar_and_deadline,
+    load_from_params,
+    load_in_engine,
+    stem,
+)
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
 
@@ -58,6 +64,7 @@ def _granularity(value: str | None) -> tuple[str, int | None] | None:
 @opt.json_option("Print drift.json to stdout instead.")
 @opt.calendar_option
 @opt.engine_options
+@opt.source_options
 @opt.lang_option()
 @opt.quiet_option
 @opt.column_options
@@ -72,6 +79,9 @@ def drift(
     quiet: bool,
     memory_limit: str,
     temp_dir: Path | None,
+    in_engine: bool,
+    table: str | None,
+    query: str | None,
     **params: Any,
 ) -> None:
     """Find the dates at which waiting times, throughput, arrivals or the flow changed."""
@@ -80,9 +90,20 @@ def drift(
     w = opt.words_for(lang, calendar)
     english = opt.words_for("en", calendar)  # drift.json's descriptions, whatever --lang
     progress = opt.Progress(quiet)
-    event_log = load_from_params(
-        log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
-    )
+    from ..prepared import PreparedLog
+
+    if in_engine_wanted(log, in_engine, table, query):
+        read, holding = load_in_engine(
+            log, params, table, query, quiet=quiet, progress=progress, words=w, calendar=calendar
+        )
+        event_log = PreparedLog(read, holding=holding)
+    else:
+        event_log = PreparedLog(
+            load_from_params(
+                log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+            ),
+            calendar=calendar,
+        )
 
     from ..analysis.drift import METRIC_GROUPS
     from ..analysis.drift import drift as run_drift
@@ -92,19 +113,20 @@ def drift(
 
     metrics = METRIC_GROUPS if metric == "all" else (metric,)
     progress.stage("looking for change points")
-    result = run_drift(
-        event_log,
-        metrics=metrics,
-        granularity=granularity[0] if granularity else None,  # type: ignore[arg-type]
-        calendar=calendar,
-        bin_cases=granularity[1] if granularity else None,
-    )
+    with event_log:
+        result = run_drift(
+            event_log,
+            metrics=metrics,
+            granularity=granularity[0] if granularity else None,  # type: ignore[arg-type]
+            calendar=calendar,
+            bin_cases=granularity[1] if granularity else None,
+        )
     progress.stage("drawing the series")
     files: dict[str, bytes | str] = {
         "drift.json": to_json(drift_document(result, english)),
         **{f"drift.{fmt}": data for fmt, data in drift_pictures(result, ("png", "svg"), w).items()},
     }
-    folder = output or Path("reports") / stem(log)
+    folder = output or Path("reports") / stem(Path(str(log).removeprefix("duckdb:")))
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder, files, progress, print_json="drift.json" if as_json else None

@@ -289,11 +289,12 @@ def load_in_engine(
     words: Any = None,
     lang: str | None = None,
     calendar: Any = None,
+    label: str = "",
 ) -> tuple[Any, Any]:
     """Normalize `log` inside a new engine session (a Parquet file, or the `--table` or
     `--query` of a `duckdb:PATH` database) as the column options in `params` say, and
-    announce it as `load_from_params` does. Returns the `SourceLog` and the session holding
-    its events (hand it to `PreparedLog(holding=…)`)."""
+    announce it as `load_from_params` does (each line prefixed by `label`). Returns the
+    `SourceLog` and the session holding its events (hand it to `PreparedLog(holding=…)`)."""
     from ..engine import current_settings
     from ..engine.source_sql import database_source, open_source, parquet_source
     from ..errors import CalendarError, InputFileError
@@ -329,5 +330,5 @@ def load_in_engine(
         origin, build_columns(params), normalize_options(params, None, _lang(words, lang))
     )
     progress.done()
-    _announce(source_log, "", words, None, quiet, params.get("tz"), _lang(words, lang))
+    _announce(source_log, label, words, None, quiet, params.get("tz"), _lang(words, lang))
     return source_log, holding
