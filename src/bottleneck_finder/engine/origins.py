@@ -50,17 +50,25 @@ def database_source(path: str, *, table: str | None, query: str | None) -> Engin
     )
 
 
-def postgres_source(label: str, *, table: str | None, query: str | None) -> EngineSource:
+def postgres_source(
+    label: str, *, table: str | None, query: str | None, order_by: str | None = None
+) -> EngineSource:
     """A table or a query of the PostgreSQL database the session is connected to (`label`:
-    the URL as given, without password). A table is read in its stored order (`ctid`: the
-    order rows were loaded in, where none was updated since); a query in the order it
-    returns its rows (give ORDER BY)."""
+    the URL as given, without password). A query's rows are read in the order it returns
+    them (give ORDER BY); a table has no order of its own (not even as loaded: COPY fills
+    free space of earlier pages), so its rows are read in the order of `order_by` (an ORDER
+    BY list of its columns, e.g. an event number), else by case and time, simultaneous
+    events of a case by their other columns read."""
     if query is not None:  # a view, so that the query is run in PostgreSQL's SQL as given
         setup = (f"CREATE OR REPLACE TEMP VIEW bn_query AS {query}",)
         return EngineSource(relation="bn_query", label=label, setup=setup)
     assert table is not None
     return EngineSource(
-        relation=table_name(table), label=f"{label}:{table}", row_order="ctid", numbered=False
+        relation=table_name(table),
+        label=f"{label}:{table}",
+        row_order=order_by,
+        numbered=False,
+        unordered=order_by is None,
     )
 
 

@@ -237,6 +237,11 @@ def _source_sql(origin: EngineSource, plan: _Plan) -> str:
     row = origin.row_order or "row_number() OVER () - 1"
     if origin.row_order is not None and not origin.numbered:
         row = f"row_number() OVER (ORDER BY {origin.row_order}) - 1"
+    elif origin.row_order is None and origin.unordered:
+        keys = [c.case, c.timestamp, c.start, c.activity, c.lifecycle, c.resource, c.group]
+        keys += plan.others
+        order = ", ".join(quote(k) for k in keys if k)
+        row = f"row_number() OVER (ORDER BY {order}) - 1"
     items = [f"CAST({row} AS BIGINT) AS row_no"]
     for role in LABEL_ROLES:
         column = getattr(c, role)
