@@ -41,7 +41,7 @@ WHITESPACE = (
 )
 # DuckDB's functions without a standard spelling, spelled for other engines by `Dialect`
 NFC = "nfc_normalize({x})"  # Unicode NFC (PostgreSQL: normalize; Spark: none, checked)
-HASH = "hash({x})"  # a 64-bit hash of several values (PostgreSQL: hashtextextended, Spark: xxhash64)
+HASH = "hash({x})"  # 64-bit hash of values (PostgreSQL: hashtextextended; Spark: xxhash64)
 EPOCH_US = "epoch_us({x})"  # microseconds since 1970 UTC of a TIMESTAMP WITH TIME ZONE
 TEMPORAL = re.compile(r"^(TIMESTAMP|DATE)", re.IGNORECASE)
 LABEL_ROLES = ("case", "activity", "resource", "group")

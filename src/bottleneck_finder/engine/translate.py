@@ -5,8 +5,8 @@ exactly is kept by hand in `Dialect`: the exact quantiles (`quantile_cont(x, [..
 `Dialect.quantiles` / `Dialect.item`, e.g. Spark's exact `percentile(x, array(..))[i - 1]`,
 where sqlglot would keep the 1-based index); `_portable` names what DuckDB lets a query
 leave unnamed (subquery aliases, `GROUP BY ALL`); the functions of reading a source
-(`nfc_normalize`, `epoch_us`, `hash`, `timezone`) are spelled by `Dialect` too. Translations are cached: the analyses send the
-same texts many times.
+(`nfc_normalize`, `epoch_us`, `hash`, `timezone`) are spelled by `Dialect` too. Translations
+are cached: the analyses send the same texts many times.
 """
 
 from __future__ import annotations
