@@ -5,7 +5,10 @@ COPY (times typed `timestamptz`, an `event_no` for the order), writes the same t
 Parquet, then times `bottleneck analyze` three ways in fresh processes (wall clock), and counts
 the rows each engine session handed back to Python (one more, instrumented run per way).
 
-    python benchmarks/bench_engine_sources.py /work/shared/event_logs/BPI_Challenge_2017_W_Two_TS_filtered.xes.gz
+    python benchmarks/bench_engine_sources.py \
+        /work/shared/event_logs/BPI_Challenge_2017_W_Two_TS_filtered.xes.gz
+    python benchmarks/bench_engine_sources.py /work/bench-data/log_1000000.parquet \
+        --time-columns timestamp --runs 1
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ fetched = [0]
 def counting(method):
     def wrapped(self, sql):
         out = method(self, sql)
-        fetched[0] += out.num_rows if hasattr(out, "num_rows") else len(out) if hasattr(out, "__len__") and not isinstance(out, dict) else len(next(iter(out.values()), []))
+        if isinstance(out, dict):  # arrays: columns by name
+            fetched[0] += len(next(iter(out.values()), []))
+        else:  # an Arrow table or a DataFrame
+            fetched[0] += out.num_rows if hasattr(out, "num_rows") else len(out)
         return out
     return wrapped
 for cls in (DuckDBEngine, PostgresEngine):
