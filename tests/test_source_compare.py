@@ -167,3 +167,7 @@ def test_refusals_of_sources(tmp_path: Path) -> None:
     assert no_table.exit_code == 2 and "--table or --query" in no_table.output
     stray = runner.invoke(cli, ["compare", str(parquet), "--split", "auto", "--table", "t"])
     assert stray.exit_code == 2 and "duckdb:PATH" in stray.output
+    for command in (["drift"], ["compare", "--split", "auto"]):
+        name, *rest = command
+        pg = runner.invoke(cli, [name, "postgresql://u@h/d", *rest, "--table", "t"])
+        assert pg.exit_code == 2 and "analyze only" in pg.output

@@ -178,13 +178,20 @@ class EngineSource:
     """A relation an engine reads a log from: `relation` is a FROM item in the engine's SQL
     (`read_parquet('…')`, a table, a parenthesized query), after the `setup` statements (e.g.
     attaching a database); `row_order` an expression of it giving the file order (None: the
-    relation's own order, as a query returns it); `label` names it in messages."""
+    relation's own order, as a query returns it), the row numbers themselves (0, 1, …) where
+    `numbered`, else only their order (an ORDER BY list); `files` (kind, path): files the
+    engine reads with its own reader as the relation (Spark); `label` names it in messages."""
 
     relation: str
     label: str
     setup: tuple[str, ...] = ()
     row_order: str | None = None
     hidden: tuple[str, ...] = ()  # columns the reader adds (a file row number), not the log's
+    numbered: bool = True
+    files: tuple[str, str] | None = None
+    # no row order at all (a PostgreSQL table without --order-by): rows are numbered by the
+    # columns read, case and time first
+    unordered: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .loading import (
     load_from_params,
     load_in_engine,
     load_with_columns,
-    stem,
+    source_stem,
 )
 
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
@@ -33,12 +33,13 @@ FLOWS_AUTO_LIMIT = 10_000_000
     "  bottleneck analyze dossiers.csv \\\n"
     "      --milestones ngay_nop=Nộp,ngay_tiep_nhan,ngay_tra_ket_qua\n"
     "  bottleneck analyze dossiers.csv --calendar vn --deadline 15wd \\\n"
-    "      --deadline-column ngay_hen_tra --procedure thu_tuc\n\n"
+    "      --deadline-column ngay_hen_tra --procedure thu_tuc\n"
+    "  bottleneck analyze postgresql://analyst@db.example/office --table events\n\n"
     "Writes analysis.json (schema bottleneck/analysis@1), transitions.csv, activities.csv and "
     "process.svg (and the other --format pictures) into the output folder; deadlines.csv with "
     "--deadline or --deadline-column."
 )
-@click.argument("log", type=click.Path(path_type=Path))
+@click.argument("log", type=click.Path())  # as typed: a URL keeps its "//"
 @opt.output_option("reports/<log name>")
 @opt.json_option("Print analysis.json to stdout instead of tables.")
 @opt.top_option("Bottlenecks to rank.")
@@ -85,7 +86,7 @@ FLOWS_AUTO_LIMIT = 10_000_000
 @opt.quiet_option
 @opt.column_options
 def analyze(
-    log: Path,
+    log: str,
     output: Path | None,
     as_json: bool,
     top: int,
@@ -120,6 +121,8 @@ def analyze(
     extra = list(dict.fromkeys(c for c in (deadline_column, procedure) if c))
     values: dict[str, Any] = {}
     holding = None
+    if params.get("order_by") and not in_engine_wanted(log, in_engine, table, query):
+        raise click.UsageError("--order-by orders the --table of a postgresql:// log")
     if in_engine_wanted(log, in_engine, table, query):
         if extra or deadline or color_by == "cause":
             raise click.UsageError(
@@ -131,11 +134,11 @@ def analyze(
         )
     elif extra:
         event_log, values = load_with_columns(
-            log, params, extra, quiet=quiet, progress=progress, words=w, calendar=calendar
+            Path(log), params, extra, quiet=quiet, progress=progress, words=w, calendar=calendar
         )
     else:
         event_log = load_from_params(
-            log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+            Path(log), params, quiet=quiet, progress=progress, words=w, calendar=calendar
         )
 
     from ..prepared import PreparedLog
@@ -167,7 +170,7 @@ def analyze(
         flows=found_flows,
         words=w,
     )
-    folder = output or Path("reports") / stem(Path(str(log).removeprefix("duckdb:")))
+    folder = output or Path("reports") / source_stem(log, table)
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder,

@@ -14,7 +14,8 @@ from .loading import (
     load_calendar_and_deadline,
     load_from_params,
     load_in_engine,
-    stem,
+    refuse_postgres,
+    source_stem,
 )
 
 EPILOG = (
@@ -56,7 +57,7 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
 
 def _stem(path: Path) -> str:
     """The name of a log file (or DuckDB database) without its suffixes."""
-    return stem(Path(str(path).removeprefix("duckdb:")))
+    return source_stem(str(path), None)
 
 
 @click.command(epilog=EPILOG)
@@ -163,9 +164,12 @@ def compare(
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
+    refuse_postgres(before, after)
     engine_read = any(
         in_engine_wanted(path, in_engine, table, query) for path in (before, after) if path
     )
+    if params.get("order_by") and not engine_read:
+        raise click.UsageError("--order-by orders the --table of a postgresql:// log")
     if engine_read and (deadline or causes):
         raise click.UsageError(
             "--deadline and --causes read the events in this process: not with a log read in "
@@ -192,7 +196,7 @@ def compare(
         """One log prepared for the comparison: read by the engine, or in this process."""
         if engine_read:
             read, holding = load_in_engine(
-                path, side, table, query, quiet=quiet, words=w, calendar=calendar, label=label
+                path, dict(side), table, query, quiet=quiet, words=w, calendar=calendar, label=label
             )
             return PreparedLog(read, holding=holding)
         read = load_from_params(path, side, quiet=quiet, label=label, words=w, calendar=calendar)

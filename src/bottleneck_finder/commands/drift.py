@@ -13,7 +13,8 @@ from .loading import (
     load_calendar_and_deadline,
     load_from_params,
     load_in_engine,
-    stem,
+    refuse_postgres,
+    source_stem,
 )
 
 METRIC_CHOICES = ("wait", "throughput", "arrivals", "flow", "all")
@@ -92,6 +93,9 @@ def drift(
     progress = opt.Progress(quiet)
     from ..prepared import PreparedLog
 
+    refuse_postgres(log)
+    if params.get("order_by") and not in_engine_wanted(log, in_engine, table, query):
+        raise click.UsageError("--order-by orders the --table of a postgresql:// log")
     if in_engine_wanted(log, in_engine, table, query):
         read, holding = load_in_engine(
             log, params, table, query, quiet=quiet, progress=progress, words=w, calendar=calendar
@@ -126,7 +130,7 @@ def drift(
         "drift.json": to_json(drift_document(result, english)),
         **{f"drift.{fmt}": data for fmt, data in drift_pictures(result, ("png", "svg"), w).items()},
     }
-    folder = output or Path("reports") / stem(Path(str(log).removeprefix("duckdb:")))
+    folder = output or Path("reports") / source_stem(str(log), table)
     progress.stage(f"writing {folder}")
     written = opt.write_outputs(
         folder, files, progress, print_json="drift.json" if as_json else None

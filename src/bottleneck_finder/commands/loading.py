@@ -271,15 +271,92 @@ def stem(path: Path) -> str:
 
 
 DATABASE_PREFIX = "duckdb:"
+POSTGRES_PREFIXES = ("postgresql:", "postgres:")
 
 
-def in_engine_wanted(log: Path, in_engine: bool, table: str | None, query: str | None) -> bool:
-    """Whether the log is read by the engine: asked for, or a database (`duckdb:PATH`)."""
-    return in_engine or str(log).startswith(DATABASE_PREFIX) or bool(table or query)
+def refuse_postgres(*logs: Path | None) -> None:
+    """`compare` and `drift` do not read a `postgresql://` log yet: one line saying so."""
+    if any(str(log).startswith(("postgresql:", "postgres:")) for log in logs if log):
+        raise click.UsageError(
+            "a postgresql:// log is read by analyze only for now: give a Parquet file or a "
+            "duckdb:PATH database"
+        )
+
+
+def in_engine_wanted(
+    log: str | Path, in_engine: bool, table: str | None, query: str | None
+) -> bool:
+    """Whether the log is read by the engine: asked for, or a database (`duckdb:PATH`,
+    `postgresql://…`)."""
+    text = str(log)
+    database = text.startswith((DATABASE_PREFIX, *POSTGRES_PREFIXES))
+    return in_engine or database or bool(table or query)
+
+
+def source_stem(log: str, table: str | None) -> str:
+    """The name of the default output folder of `log`: the file's `stem`; for a PostgreSQL
+    database, the table's name (else the database's)."""
+    if log.startswith(POSTGRES_PREFIXES):
+        from urllib.parse import urlparse
+
+        database = urlparse(log).path.strip("/") or "postgres"
+        return table.split(".")[-1] if table else database
+    return stem(Path(log.removeprefix(DATABASE_PREFIX)))
+
+
+def _origin(text: str, table: str | None, query: str | None, order_by: str | None) -> Any:
+    """The `EngineSource` of the log `text`; a `postgresql://` log makes PostgreSQL the
+    engine of this command."""
+    from dataclasses import replace
+
+    from ..engine import configure, current_settings
+    from ..engine.origins import database_source, parquet_source, postgres_source, spark_source
+    from ..errors import InputFileError
+    from .options import refuse_password
+
+    settings = current_settings()
+    if text.startswith(POSTGRES_PREFIXES):
+        refuse_password(text, "LOG")
+        if settings.engine == "spark" or settings.database not in (None, text):
+            raise click.UsageError(
+                "a postgresql:// log is read and analysed in that database: leave out "
+                "--engine and --database"
+            )
+        if (table is None) == (query is None):
+            raise click.UsageError("a postgresql:// log needs either --table or --query")
+        if order_by is not None and table is None:
+            raise click.UsageError("--order-by orders a --table (give ORDER BY in --query)")
+        configure(replace(settings, engine="postgres", database=text))
+        return postgres_source(text, table=table, query=query, order_by=order_by)
+    if order_by is not None:
+        raise click.UsageError("--order-by orders the --table of a postgresql:// log")
+    if text.startswith(DATABASE_PREFIX):
+        path = text[len(DATABASE_PREFIX) :]
+        if settings.engine != "duckdb":
+            raise click.UsageError("a duckdb:PATH log is read by DuckDB: leave out --engine")
+        if (table is None) == (query is None):
+            raise click.UsageError("a duckdb:PATH log needs either --table or --query")
+        if not Path(path).is_file():
+            raise InputFileError("no such database file", fix="check the path", source=path)
+        return database_source(path, table=table, query=query)
+    if table or query:
+        raise click.UsageError(
+            "--table and --query read a database: give it as duckdb:PATH or "
+            "postgresql://USER@HOST/DB"
+        )
+    if settings.engine == "postgres":
+        raise click.UsageError(
+            "PostgreSQL reads the log from its own tables: give postgresql://USER@HOST/DB "
+            "with --table or --query"
+        )
+    remote = "://" in text  # HDFS, S3 … (Spark)
+    if not remote and not any(ch in text for ch in "*?[") and not Path(text).exists():
+        raise InputFileError("no such file", fix="check the path", source=text)
+    return spark_source(text) if settings.engine == "spark" else parquet_source(text)
 
 
 def load_in_engine(
-    log: Path,
+    log: str | Path,
     params: dict[str, Any],
     table: str | None,
     query: str | None,
@@ -291,43 +368,31 @@ def load_in_engine(
     calendar: Any = None,
     label: str = "",
 ) -> tuple[Any, Any]:
-    """Normalize `log` inside a new engine session (a Parquet file, or the `--table` or
-    `--query` of a `duckdb:PATH` database) as the column options in `params` say, and
-    announce it as `load_from_params` does (each line prefixed by `label`). Returns the
+    """Normalize `log` inside a new engine session as the column options in `params` say,
+    and announce it as `load_from_params` does (each line prefixed by `label`): a Parquet
+    file (with `--engine spark` also CSV, on any path Spark reads), or the `--table` or
+    `--query` of a `duckdb:PATH` or `postgresql://USER@HOST/DB` database (the latter run in
+    PostgreSQL). Returns the
     `SourceLog` and the session holding its events (hand it to `PreparedLog(holding=…)`)."""
-    from ..engine import current_settings
-    from ..engine.source_sql import database_source, open_source, parquet_source
-    from ..errors import CalendarError, InputFileError
+    from ..engine import new_engine
+    from ..engine.source_sql import open_source
+    from ..errors import CalendarError
 
     text = str(log)
-    if current_settings().engine != "duckdb":
-        raise click.UsageError(
-            "--in-engine, --table, --query and duckdb:PATH read the log with DuckDB; with "
-            f"--engine {current_settings().engine} give a file this tool reads"
-        )
     if calendar is not None:  # before reading: the engine does not apply one yet
         raise CalendarError(
             "a working calendar is not applied to a log read in the engine yet",
             fix="pass --calendar none, or analyse the file without --in-engine",
             source=text,
         )
-    if text.startswith(DATABASE_PREFIX):
-        path = text[len(DATABASE_PREFIX) :]
-        if (table is None) == (query is None):
-            raise click.UsageError("a duckdb:PATH log needs either --table or --query")
-        if not Path(path).is_file():
-            raise InputFileError("no such database file", fix="check the path", source=path)
-        origin = database_source(path, table=table, query=query)
-    elif table or query:
-        raise click.UsageError("--table and --query read a database: give it as duckdb:PATH")
-    else:
-        if not any(ch in text for ch in "*?[") and not log.exists():
-            raise InputFileError("no such file", fix="check the path", source=text)
-        origin = parquet_source(text)
+    origin = _origin(text, table, query, params.pop("order_by", None))
     progress = progress or Progress(quiet)
-    progress.stage(f"reading {text} in the engine")
+    progress.stage(f"reading {origin.label} in the engine")
     source_log, holding = open_source(
-        origin, build_columns(params), normalize_options(params, None, _lang(words, lang))
+        origin,
+        build_columns(params),
+        normalize_options(params, None, _lang(words, lang)),
+        engine=new_engine,
     )
     progress.done()
     _announce(source_log, label, words, None, quiet, params.get("tz"), _lang(words, lang))

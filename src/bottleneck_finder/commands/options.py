@@ -433,6 +433,17 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def refuse_password(url: str | None, hint: str) -> None:
+    """Refuse a libpq URL or connection string holding a password (`hint`: the option or
+    argument that gave it), without showing it."""
+    text = url or ""
+    user_part = text.split("@")[0].split("//")[-1] if "@" in text else ""
+    if ":" in user_part or "password=" in text.lower():
+        raise click.BadParameter(
+            "give the password by PGPASSWORD or ~/.pgpass, not in the URL", param_hint=hint
+        )
+
+
 def apply_engine_options(memory_limit: str, temp_dir: Path | None, params: dict[str, Any]) -> None:
     """Make every engine session of this command use `--engine` (its options taken out of
     `params`), `--memory-limit` and `--temp-dir`."""
@@ -440,12 +451,7 @@ def apply_engine_options(memory_limit: str, temp_dir: Path | None, params: dict[
 
     engine, database = params.pop("engine"), params.pop("database")
     spark_master = params.pop("spark_master")
-    user_part = (database or "").split("@")[0].split("//")[-1] if "@" in (database or "") else ""
-    if ":" in user_part or "password=" in (database or "").lower():
-        raise click.BadParameter(
-            "give the password by PGPASSWORD or ~/.pgpass, not in the URL",
-            param_hint="--database",
-        )
+    refuse_password(database, "--database")
 
     if temp_dir is not None:
         try:
@@ -467,17 +473,28 @@ def apply_engine_options(memory_limit: str, temp_dir: Path | None, params: dict[
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--in-engine`, `--table`, `--query`: normalize the log inside the query engine, which
-    reads the Parquet file (or the DuckDB database `duckdb:PATH`) itself."""
+    reads the Parquet file (with `--engine spark`, Parquet or CSV anywhere Spark reads), the
+    DuckDB database `duckdb:PATH` or the PostgreSQL database `postgresql://USER@HOST/DB`."""
     command = click.option(
         "--query",
         default=None,
-        help="With a duckdb:PATH log: the SQL query whose rows are the events (in the order "
-        "it returns them; add ORDER BY to fix the order of simultaneous events).",
+        help="With a duckdb:PATH or postgresql:// log: the SQL query whose rows are the "
+        "events (in the order it returns them; add ORDER BY to fix the order of "
+        "simultaneous events).",
+    )(command)
+    command = click.option(
+        "--order-by",
+        default=None,
+        metavar="COLUMNS",
+        help="With a postgresql:// log and --table: the column(s) giving the order of the "
+        "events, e.g. an event number (default: by case and time, simultaneous events of a "
+        "case by their other columns; a PostgreSQL table keeps no order of its own).",
     )(command)
     command = click.option(
         "--table",
         default=None,
-        help="With a duckdb:PATH log: the table (or schema.table) holding the events.",
+        help="With a duckdb:PATH or postgresql:// log: the table (or schema.table) holding "
+        "the events, read in its stored order.",
     )(command)
     return click.option(
         "--in-engine",
@@ -485,5 +502,6 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
         default=False,
         help="Normalize and analyse a Parquet log inside the query engine, which reads the "
         "file itself: the events are never held whole in this process (for logs larger than "
-        "memory). Times must be typed or ISO 8601 text; no --calendar yet.",
+        "memory). With --engine spark: Parquet or CSV files on any path Spark reads. Times "
+        "must be typed or ISO 8601 text; no --calendar yet.",
     )(command)

@@ -35,6 +35,15 @@ class Dialect:
     # as-of joins (the working clock), hashed grouping of lists (variants), arg_max
     asof_join: bool = False
     hashed_lists: bool = False
+    # reading a source (`engine.source_sql`), format with {x} (and {zone}): Unicode NFC of a
+    # text (`nfc_exact` False: the engine has none, the labels are checked in Python), integer
+    # microseconds since 1970 of a TIMESTAMP WITH TIME ZONE, a 64-bit hash of a list of
+    # values, a TIMESTAMP without zone read as wall time in {zone} (a quoted literal)
+    nfc: str = "nfc_normalize({x})"
+    nfc_exact: bool = True
+    epoch_us: str = "epoch_us({x})"
+    hash: str = "hash({x})"
+    zoned: str = "timezone({zone}, {x})"
 
 
 DUCKDB = Dialect(
@@ -51,9 +60,22 @@ POSTGRES = Dialect(
     quantiles="percentile_cont(ARRAY[{qs}]) WITHIN GROUP (ORDER BY {x})",
     item="{list}[{i}]",
     sqlglot="postgres",
+    nfc="normalize({x}, NFC)",
+    # EXTRACT gives exact numeric seconds (PostgreSQL 14 and later): exact to the microsecond
+    epoch_us="CAST(EXTRACT(EPOCH FROM {x}) * 1000000 AS BIGINT)",
+    hash="hashtextextended(CAST(ROW({x}) AS TEXT), 0)",
 )
+# Spark has no NFC function: labels pass as they are and are checked in Python (`nfc_exact`)
 SPARK = Dialect(
-    "spark", quantiles="percentile({x}, array({qs}))", item="{list}[{i} - 1]", sqlglot="spark"
+    "spark",
+    quantiles="percentile({x}, array({qs}))",
+    item="{list}[{i} - 1]",
+    sqlglot="spark",
+    nfc="{x}",
+    nfc_exact=False,
+    epoch_us="unix_micros(CAST({x} AS TIMESTAMP))",
+    hash="xxhash64({x})",
+    zoned="to_utc_timestamp({x}, {zone})",
 )
 
 EngineName = Literal["duckdb", "postgres", "spark"]
@@ -175,6 +197,23 @@ class Engine:
             name: np.asarray(table.column(name).to_numpy(zero_copy_only=False))
             for name in table.column_names
         }
+
+    def execute(self, statement: str) -> None:
+        """Run a statement written in the engine's own SQL (a source's setup), untranslated."""
+        self.frame(statement)
+
+    def schema(self, relation: str) -> list[tuple[str, str]]:
+        """The columns of the FROM item `relation` as (name, type text): Arrow's type names
+        (`timestamp[us, tz=UTC]`, `string` …) unless the engine says otherwise."""
+        table = self.arrow(f"SELECT * FROM {relation} AS bn_s LIMIT 0")
+        return [(f.name, str(f.type)) for f in table.schema]
+
+    def read_files(self, name: str, kind: str, path: str) -> None:
+        """Make the files at `path` (`kind` parquet or csv, read by the engine's own reader)
+        queryable as `name`, with their row number in file order as the column `bn_row`."""
+        from ..errors import EngineError
+
+        raise EngineError(f"the {self.dialect.name} engine does not read files itself")
 
     def columns(self, name: str) -> list[str]:
         """The column names of the table `name`, in order."""

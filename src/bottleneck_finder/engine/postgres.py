@@ -27,6 +27,20 @@ _TYPES = {
 }
 # PostgreSQL type OIDs of results to Arrow types (numeric sums and means become doubles)
 _RESULT_TYPES = {16: "bool", 20: "int64", 21: "int64", 23: "int64", 25: "string"}
+_RESULT_TYPES |= {19: "string", 1042: "string", 1043: "string"}  # name, char(n), varchar
+# column type OIDs of a source table to the SQL type names `engine.source_sql` reads
+_SOURCE_TYPES = {
+    1082: "DATE",
+    1114: "TIMESTAMP",
+    1184: "TIMESTAMP WITH TIME ZONE",
+    16: "BOOLEAN",
+    20: "BIGINT",
+    21: "SMALLINT",
+    23: "INTEGER",
+    700: "REAL",
+    701: "DOUBLE",
+    1700: "NUMERIC",
+}
 
 
 class PostgresEngine(Engine):
@@ -43,7 +57,8 @@ class PostgresEngine(Engine):
         self.con.execute("SET TIME ZONE 'UTC'")
 
     def _drop(self, name: str) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        # only this session's own tables, never a table of the database of the same name
+        self.con.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
         self._registered.pop(name, None)
         self._materialized.discard(name)
 
@@ -66,12 +81,21 @@ class PostgresEngine(Engine):
 
     def materialize(self, name: str, sql: str) -> None:
         scratch = f"{name}__new"
-        self.con.execute(f"DROP TABLE IF EXISTS {scratch}")
+        self.con.execute(f"DROP TABLE IF EXISTS pg_temp.{scratch}")
         self.con.execute(f"CREATE TEMP TABLE {scratch} AS {self.run_text(sql)}")
         self._drop(name)
         self.con.execute(f"ALTER TABLE {scratch} RENAME TO {name}")
         self.con.execute(f"ANALYZE {name}")
         self._materialized.add(name)
+
+    def execute(self, statement: str) -> None:
+        self.con.execute(statement)
+
+    def schema(self, relation: str) -> list[tuple[str, str]]:
+        with self.con.cursor() as cur:
+            cur.execute(f"SELECT * FROM {relation} AS bn_s LIMIT 0")
+            description = cur.description
+        return [(d.name, _SOURCE_TYPES.get(d.type_code, "VARCHAR")) for d in description]
 
     def arrow(self, sql: str) -> Any:
         import pyarrow as pa

@@ -21,6 +21,7 @@ from ..errors import (
     BottleneckError,
     ColumnError,
     EmptyLogError,
+    InputError,
     InputFileError,
     LogValidationError,
     TimestampError,
@@ -29,14 +30,18 @@ from ..model import Catalog, DataQuality, EngineSource, QualityWarning, RowPlace
 from ..normalize import SHOWN_ROWS, NormalizeOptions, counted
 from ..timestamps import SAMPLE, choose_format, holds_times, offset_text
 from . import DuckDBEngine, Engine
+from .origins import database_source, literal, parquet_source, quote
+
+__all__ = ["database_source", "literal", "normalize_in_engine", "open_source", "parquet_source"]
 
 # what Arrow's utf8_trim_whitespace removes (Unicode White_Space), as `trim` characters
 WHITESPACE = (
     " \t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-NFC = "nfc_normalize({x})"  # the one function without a standard spelling (PostgreSQL: normalize)
-HASH = "hash({x})"  # a 64-bit hash of several values (Spark: xxhash64; PostgreSQL: none)
+# DuckDB's functions without a standard spelling, spelled for other engines by `Dialect`
+NFC = "nfc_normalize({x})"  # Unicode NFC (PostgreSQL: normalize; Spark: none, checked)
+HASH = "hash({x})"  # 64-bit hash of values (PostgreSQL: hashtextextended; Spark: xxhash64)
 EPOCH_US = "epoch_us({x})"  # microseconds since 1970 UTC of a TIMESTAMP WITH TIME ZONE
 TEMPORAL = re.compile(r"^(TIMESTAMP|DATE)", re.IGNORECASE)
 LABEL_ROLES = ("case", "activity", "resource", "group")
@@ -49,52 +54,23 @@ TABLES = {
 CODES = {"case": "case_id", "activity": "activity", "resource": "resource_id", "group": "group_id"}
 
 
-def quote(name: str) -> str:
-    """A column or table name as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """A text as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def parquet_source(path: str) -> EngineSource:
-    """A Parquet file (or glob) read by the engine, its rows numbered in file order."""
-    return EngineSource(
-        relation=f"read_parquet({literal(path)}, file_row_number = true)",
-        label=path,
-        setup=("SET TimeZone = 'UTC'",),
-        row_order="file_row_number",
-        hidden=("file_row_number",),
-    )
-
-
-def database_source(path: str, *, table: str | None, query: str | None) -> EngineSource:
-    """A table (in its stored order) or a query (in the order it returns) of a DuckDB database
-    file, attached read-only: the relation PostgreSQL or Spark give by their own connection."""
-    setup = (
-        "SET TimeZone = 'UTC'",
-        f"ATTACH {literal(path)} AS bn_source (READ_ONLY)",
-        "USE bn_source",
-    )
-    if query is not None:
-        return EngineSource(relation=f"({query})", label=path, setup=setup)
-    assert table is not None
-    name = ".".join(quote(part) for part in table.split("."))
-    return EngineSource(relation=name, label=f"{path}:{table}", setup=setup, row_order="rowid")
-
-
 def _error_text(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def attach(engine: Engine, origin: EngineSource) -> None:
+    """Make the source's relation readable in `engine`: its files read, its setup run."""
+    if origin.files is not None:
+        engine.read_files(origin.relation, *origin.files)
+    for statement in origin.setup:
+        engine.execute(statement)
+
+
 def open_relation(engine: Engine, origin: EngineSource) -> list[tuple[str, str]]:
-    """Run the source's setup in `engine` and return its columns as (name, SQL type text)."""
+    """Attach the source in `engine` and return its columns as (name, SQL type text)."""
     try:
-        for statement in origin.setup:
-            engine.frame(statement)
-        schema = engine.arrow(f"SELECT * FROM {origin.relation} AS bn_s LIMIT 0").schema
+        attach(engine, origin)
+        schema = engine.schema(origin.relation)
     except BottleneckError:
         raise
     except Exception as exc:  # the engine's own error (no such file, table or column)
@@ -103,7 +79,7 @@ def open_relation(engine: Engine, origin: EngineSource) -> list[tuple[str, str]]
             fix="check the path, the table name or the query",
             source=origin.label,
         ) from exc
-    return [(f.name, str(f.type)) for f in schema if f.name not in origin.hidden]
+    return [(name, kind) for name, kind in schema if name not in origin.hidden]
 
 
 @dataclass(frozen=True)
@@ -259,6 +235,13 @@ def _plan(
 def _source_sql(origin: EngineSource, plan: _Plan) -> str:
     c = plan.columns
     row = origin.row_order or "row_number() OVER () - 1"
+    if origin.row_order is not None and not origin.numbered:
+        row = f"row_number() OVER (ORDER BY {origin.row_order}) - 1"
+    elif origin.row_order is None and origin.unordered:
+        keys = [c.case, c.timestamp, c.start, c.activity, c.lifecycle, c.resource, c.group]
+        keys += plan.others
+        order = ", ".join(quote(k) for k in keys if k)
+        row = f"row_number() OVER (ORDER BY {order}) - 1"
     items = [f"CAST({row} AS BIGINT) AS row_no"]
     for role in LABEL_ROLES:
         column = getattr(c, role)
@@ -352,7 +335,8 @@ def build_steps(
 ) -> list[tuple[str, str]]:
     """The (table, SQL) steps that make `events` from the source (see `SourceLog.build`)."""
     steps = []
-    if origin.row_order is None:  # numbered once: a query's order may differ between runs
+    if origin.row_order is None or not origin.numbered:
+        # numbered once: a query's order may differ between runs
         steps.append(("bn_src", _source_sql(origin, plan)))
         src = "bn_src AS s"
     else:  # read in place by each step (only the columns it needs)
@@ -366,8 +350,7 @@ def build_steps(
 def run_build(engine: Engine, log: SourceLog, *, keep: bool = False) -> None:
     """Make `events` of `log` in `engine` (after the source's setup); the intermediate tables
     are dropped unless `keep`."""
-    for statement in log.origin.setup:
-        engine.frame(statement)
+    attach(engine, log.origin)
     for name, sql in log.build:
         engine.materialize(name, sql)
     if not keep:
@@ -452,6 +435,8 @@ def normalize_in_engine(
             )
     for name, sql in steps[:-1]:
         engine.materialize(name, sql)
+    if not engine.dialect.nfc_exact:
+        _check_nfc(engine, origin)
     masks = _masks(options)
     sums = ", ".join(f"sum(CASE WHEN {m} THEN 1 ELSE 0 END) AS {k}" for k, m in masks.items())
     totals = engine.frame(f"SELECT count(*) AS n, {sums} FROM bn_rows").iloc[0]
@@ -561,6 +546,27 @@ def labels_of(engine: Engine, role: str) -> pd.Index:
     """The labels of `role`'s codes, by code (while the build's tables are in `engine`)."""
     frame = engine.frame(f"SELECT DISTINCT code, label FROM {TABLES[role]} ORDER BY code")
     return pd.Index(frame["label"].astype("string"), dtype="string")
+
+
+def _check_nfc(engine: Engine, origin: EngineSource) -> None:
+    """Where the engine has no NFC function, labels that NFC would change are refused (two
+    spellings of one label would be counted apart): checked exactly here, on the catalog."""
+    import unicodedata
+
+    changed = [
+        str(label)
+        for role in ("activity", "resource", "group")
+        for label in labels_of(engine, role)
+        if not unicodedata.is_normalized("NFC", str(label))
+    ]
+    if changed:
+        count = "1 label is" if len(changed) == 1 else f"{len(changed)} labels are"
+        raise InputError(
+            f"{count} not in Unicode NFC (first: '{changed[0]}'); the {engine.dialect.name} "
+            "engine cannot normalize them",
+            fix="store the labels in NFC, or read the log with DuckDB (without --engine)",
+            source=origin.label,
+        )
 
 
 def _catalog(engine: Engine, facts: Any) -> Catalog:

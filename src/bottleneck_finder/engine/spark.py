@@ -69,6 +69,26 @@ class SparkEngine(Engine):
         self._bind(name, self.spark.createDataFrame(table))
         self._registered[name] = None
 
+    def read_files(self, name: str, kind: str, path: str) -> None:
+        """Parquet rows are numbered by Spark's `_metadata.row_index` (each file's from 0, as
+        DuckDB's `file_row_number`); CSV rows by their id, which grows with the place in the
+        file, numbered once and kept (a local checkpoint). CSV values are read as text."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as f
+
+        if kind == "csv":
+            sep = "\t" if path.lower().endswith(".tsv") else ","
+            frame = self.spark.read.options(header="true", sep=sep).csv(path)
+            order = Window.orderBy(f.monotonically_increasing_id())
+            frame = frame.withColumn("bn_row", f.row_number().over(order) - 1)
+            frame = frame.localCheckpoint(eager=True)
+        else:
+            frame = self.spark.read.parquet(path)
+            frame = frame.select("*", f.col("_metadata.row_index").alias("bn_row"))
+        self._materialized.discard(name)
+        self._bind(name, frame)
+        self._registered[name] = None
+
     def drop(self, name: str) -> None:
         if not self.has_table(name):
             return

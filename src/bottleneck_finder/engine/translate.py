@@ -4,8 +4,9 @@ sqlglot translates the syntax (casts, `string_agg`, windows, `VALUES`); what it 
 exactly is kept by hand in `Dialect`: the exact quantiles (`quantile_cont(x, [..])[i]` becomes
 `Dialect.quantiles` / `Dialect.item`, e.g. Spark's exact `percentile(x, array(..))[i - 1]`,
 where sqlglot would keep the 1-based index); `_portable` names what DuckDB lets a query
-leave unnamed (subquery aliases, `GROUP BY ALL`). Translations are cached: the analyses send the
-same texts many times.
+leave unnamed (subquery aliases, `GROUP BY ALL`); the functions of reading a source
+(`nfc_normalize`, `epoch_us`, `hash`, `timezone`) are spelled by `Dialect` too. Translations
+are cached: the analyses send the same texts many times.
 """
 
 from __future__ import annotations
@@ -34,6 +35,31 @@ def _quantile_item(node: Any, dialect: Dialect) -> Any:
     x = inner.this.sql(dialect=target)
     qs = ", ".join(q.sql(dialect=target) for q in inner.expression.expressions)
     text = dialect.item.format(list=f"({dialect.quantiles.format(x=x, qs=qs)})", i=index.name)
+    return exp.var(f"({text})")  # printed as is
+
+
+def _source_function(node: Any, dialect: Dialect) -> Any:
+    """`node` spelled by `dialect` when it calls one of the DuckDB functions of reading a
+    source that have no standard spelling (`nfc_normalize`, `epoch_us`, `hash`, `timezone`)."""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Anonymous):
+        return node
+    name = str(node.name).lower()
+    args = [  # inner calls first
+        a.transform(lambda inner: _source_function(inner, dialect)).sql(dialect=dialect.sqlglot)
+        for a in node.expressions
+    ]
+    if name == "nfc_normalize" and len(args) == 1:
+        text = dialect.nfc.format(x=args[0])
+    elif name == "epoch_us" and len(args) == 1:
+        text = dialect.epoch_us.format(x=args[0])
+    elif name == "hash" and args:
+        text = dialect.hash.format(x=", ".join(args))
+    elif name == "timezone" and len(args) == 2:
+        text = dialect.zoned.format(zone=args[0], x=args[1])
+    else:
+        return node
     return exp.var(f"({text})")  # printed as is
 
 
@@ -69,6 +95,7 @@ def translate(sql: str, dialect: Dialect) -> str:
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     tree = _portable(tree).transform(lambda node: _quantile_item(node, dialect))
+    tree = tree.transform(lambda node: _source_function(node, dialect))
     # what sqlglot cannot translate fails here rather than running inexactly
     text: str = tree.sql(dialect=dialect.sqlglot, unsupported_level=ErrorLevel.RAISE)
     return text
