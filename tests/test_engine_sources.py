@@ -260,16 +260,28 @@ def test_compare_and_drift_refusals_are_one_line(postgres_url: str, tmp_path: Pa
     cases = [
         (["drift", url], 2, "--table or --query"),
         (["drift", url, "--table", "nowhere"], 3, "cannot be read by the engine"),
-        (["compare", url, "--table", "small", "--split", "2025-01-01", "--deadline", "15d"],
-         2, "--deadline and --causes"),  # fmt: skip
-        (["compare", url, "--table", "small", "--after-table", "small", "--split", "auto"],
-         2, "either two logs"),  # fmt: skip
-        (["compare", url, "--table", "small", "--after-table", "s", "--after-query", "q"],
-         2, "not both"),  # fmt: skip
+        (
+            ["compare", url, "--table", "small", "--split", "2025-01-01", "--deadline", "15d"],
+            2,
+            "--deadline and --causes",
+        ),
+        (
+            ["compare", url, "--table", "small", "--after-table", "small", "--split", "auto"],
+            2,
+            "either two logs",
+        ),
+        (
+            ["compare", url, "--table", "small", "--after-table", "s", "--after-query", "q"],
+            2,
+            "not both",
+        ),
         (["compare", "a.parquet", "--after-table", "small"], 2, "from a database"),
         (["compare", url, secret, "--table", "small", "--after-table", "small"], 2, "PGPASSWORD"),
-        (["compare", url, "--table", "small", "--split", "auto", "--engine", "spark"],
-         2, "leave out"),  # fmt: skip
+        (
+            ["compare", url, "--table", "small", "--split", "auto", "--engine", "spark"],
+            2,
+            "leave out",
+        ),
     ]
     for args, code, words in cases:
         result = CliRunner().invoke(cli, [*args, *out])
