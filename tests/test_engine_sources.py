@@ -32,6 +32,7 @@ from .test_engines import _same
 from .test_source_sql import LIFECYCLE, messy
 
 TIMES = {
+    "one_stop_shop_rollout.csv": ("thoi_gian_bat_dau", "thoi_gian_ket_thuc"),
     "one_stop_shop_before.csv": ("thoi_gian_bat_dau", "thoi_gian_ket_thuc"),
     "one_stop_shop_after.csv": ("thoi_gian_bat_dau", "thoi_gian_ket_thuc"),
     "Production.xes.gz": ("time:timestamp",),
@@ -182,6 +183,129 @@ def test_postgres_errors_are_one_line(postgres_url: str, tmp_path: Path) -> None
     exit_code, output = run(url, "--table", "small", "--engine", "spark", *out)
     assert exit_code == 2 and "leave out" in output
     assert not (tmp_path / "out").exists()
+
+
+def command_document(args: list[str], out: Path) -> Any:
+    """The JSON document of `compare` or `drift` (no waiting causes: a log read in the
+    engine does not break them down yet), the names of the logs read left out."""
+    extra = ["--no-causes"] if args[0] == "compare" and "--in-engine" not in args else []
+    result = CliRunner().invoke(cli, [*args, *extra, "--json", "-q", "-o", str(out)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    found = json.loads(result.stdout)
+    for part in (found, found.get("before"), found.get("after")):
+        if isinstance(part, dict):
+            part.pop("source", None)
+    return found
+
+
+def parquet_of(frame: pd.DataFrame, path: Path) -> str:
+    frame.to_parquet(path)
+    return str(path)
+
+
+def test_postgres_compare_and_drift_equal_the_file(postgres_url: str, tmp_path: Path) -> None:
+    """`compare postgresql://… --table T --split DATE|auto` and `drift postgresql://… --table
+    T`, normalized and analysed in the server, equal the documents of the same table as a
+    Parquet file read the usual way."""
+    frame = typed(EVENT_LOGS / "one_stop_shop_rollout.csv")
+    load_table(postgres_url, "rollout", frame.assign(event_no=range(len(frame))))
+    parquet = parquet_of(frame, tmp_path / "rollout.parquet")
+    table = [url_of(postgres_url), "--table", "rollout", "--order-by", "event_no"]
+    for split in ("2025-04-14", "auto"):
+        expected = command_document(["compare", parquet, "--split", split], tmp_path / "f")
+        got = command_document(["compare", *table, "--split", split], tmp_path / "pg")
+        assert_same(expected, got)
+        assert got["before"]["cases"] > 0 and got["after"]["cases"] > 0
+        assert got["split"]["straddling_cases"] > 0
+    expected = command_document(["drift", parquet], tmp_path / "f")
+    got = command_document(["drift", *table], tmp_path / "pg")
+    assert_same(expected, got)
+    assert got["change_points"]
+
+
+def test_postgres_compare_of_two_tables(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sources in the database: `--table` (BEFORE) and `--after-table` or `--after-query`
+    (AFTER), AFTER's URL left out or given, equal `compare` of the two Parquet files."""
+    before = typed(EVENT_LOGS / "one_stop_shop_before.csv")
+    after = typed(EVENT_LOGS / "one_stop_shop_after.csv")
+    load_table(postgres_url, "before_t", before.assign(event_no=range(len(before))))
+    load_table(postgres_url, "after_t", after.assign(event_no=range(len(after))))
+    files = [parquet_of(before, tmp_path / "b.parquet"), parquet_of(after, tmp_path / "a.parquet")]
+    expected = command_document(["compare", *files], tmp_path / "f")
+    url = url_of(postgres_url)
+    order = ["--order-by", "event_no"]
+    for args in (
+        [url, "--table", "before_t", "--after-table", "after_t", *order],
+        [url, url, "--table", "before_t", "--after-table", "after_t", *order],
+    ):
+        assert_same(expected, command_document(["compare", *args], tmp_path / "pg"))
+    by_query = [
+        url, "--query", "SELECT * FROM before_t ORDER BY event_no",
+        "--after-query", "SELECT * FROM after_t ORDER BY event_no",
+    ]  # fmt: skip
+    assert_same(expected, command_document(["compare", *by_query], tmp_path / "pg"))
+    monkeypatch.chdir(tmp_path)  # the default folder is named by the tables
+    args = ["compare", url, "--table", "before_t", "--after-table", "after_t", "-q"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert (tmp_path / "reports/before_t_vs_after_t/comparison.json").is_file()
+
+
+def test_compare_and_drift_refusals_are_one_line(postgres_url: str, tmp_path: Path) -> None:
+    load_table(postgres_url, "small", typed(EVENT_LOGS / "one_stop_shop_before.csv").head(50))
+    url = url_of(postgres_url)
+    out = ["-o", str(tmp_path / "out")]
+    secret = url.replace("bn@", "bn:s3cret@")
+    cases = [
+        (["drift", url], 2, "--table or --query"),
+        (["drift", url, "--table", "nowhere"], 3, "cannot be read by the engine"),
+        (
+            ["compare", url, "--table", "small", "--split", "2025-01-01", "--deadline", "15d"],
+            2,
+            "--deadline and --causes",
+        ),
+        (
+            ["compare", url, "--table", "small", "--after-table", "small", "--split", "auto"],
+            2,
+            "either two logs",
+        ),
+        (
+            ["compare", url, "--table", "small", "--after-table", "s", "--after-query", "q"],
+            2,
+            "not both",
+        ),
+        (["compare", "a.parquet", "--after-table", "small"], 2, "from a database"),
+        (["compare", url, secret, "--table", "small", "--after-table", "small"], 2, "PGPASSWORD"),
+        (
+            ["compare", url, "--table", "small", "--split", "auto", "--engine", "spark"],
+            2,
+            "leave out",
+        ),
+    ]
+    for args, code, words in cases:
+        result = CliRunner().invoke(cli, [*args, *out])
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert result.exit_code == code, (args, result.output)
+        assert words in result.output and "Traceback" not in result.output, (args, result.output)
+        assert "s3cret" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_spark_compare_in_engine_equals_duckdb(spark_master: str, tmp_path: Path) -> None:
+    """`compare PATH --in-engine --engine spark --split DATE`: Spark's Parquet reader,
+    normalized and compared in Spark, gives DuckDB's `--in-engine` document (every 30th case
+    of the rollout sample, 60 cases on both sides of the date: every Spark query is a job of
+    its own)."""
+    frame = typed(EVENT_LOGS / "one_stop_shop_rollout.csv")
+    frame = frame[frame["ma_ho_so"].isin(frame["ma_ho_so"].unique()[::30])]
+    parquet = parquet_of(frame, tmp_path / "small.parquet")
+    args = ["compare", parquet, "--split", "2025-04-14", "--min-count", "5", "--in-engine"]
+    expected = command_document(args, tmp_path / "duckdb")
+    spark = ["--engine", "spark", "--spark-master", spark_master]
+    got = command_document([*args, *spark], tmp_path / "spark")
+    assert_same(expected, got)
+    assert got["before"]["cases"] > 0 and got["after"]["cases"] > 0
 
 
 def test_spark_reads_parquet_as_duckdb_does(spark_master: str, tmp_path: Path) -> None:

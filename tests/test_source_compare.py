@@ -169,5 +169,5 @@ def test_refusals_of_sources(tmp_path: Path) -> None:
     assert stray.exit_code == 2 and "duckdb:PATH" in stray.output
     for command in (["drift"], ["compare", "--split", "auto"]):
         name, *rest = command
-        pg = runner.invoke(cli, [name, "postgresql://u@h/d", *rest, "--table", "t"])
-        assert pg.exit_code == 2 and "analyze only" in pg.output
+        pg = runner.invoke(cli, [name, "postgresql://u@h/d", *rest])  # read: needs a table
+        assert pg.exit_code == 2 and "--table or --query" in pg.output

@@ -10,11 +10,12 @@ import click
 
 from . import options as opt
 from .loading import (
+    DATABASE_PREFIX,
+    POSTGRES_PREFIXES,
     in_engine_wanted,
     load_calendar_and_deadline,
     load_from_params,
     load_in_engine,
-    refuse_postgres,
     source_stem,
 )
 
@@ -26,7 +27,10 @@ EPILOG = (
     "--deadline 15d\n"
     "  bottleneck compare event_logs/one_stop_shop_rollout.csv --split 2025-04-14 "
     "--calendar vn --deadline 15wd\n"
-    "  bottleneck compare old.csv new.csv --before-columns old.toml --after-columns new.toml\n\n"
+    "  bottleneck compare old.csv new.csv --before-columns old.toml --after-columns new.toml\n"
+    "  bottleneck compare postgresql://analyst@db/office --table events --split auto\n"
+    "  bottleneck compare postgresql://analyst@db/office --table events_2024 "
+    "--after-table events_2025\n\n"
     "Writes comparison.json (schema bottleneck/comparison@1), transitions.csv, activities.csv, "
     "demand_weekly.csv and the difference, before and after graphs (one layout) into the "
     "output folder."
@@ -55,14 +59,27 @@ def _side_params(params: dict[str, Any], columns_file: Path | None) -> dict[str,
     return side
 
 
-def _stem(path: Path) -> str:
-    """The name of a log file (or DuckDB database) without its suffixes."""
-    return source_stem(str(path), None)
+def _sides(
+    before: str, after: str | None, table: str | None, query: str | None,
+    after_table: str | None, after_query: str | None,
+) -> tuple[str | None, str | None, str | None]:  # fmt: skip
+    """AFTER and its --table and --query: as given, else BEFORE's database read by
+    `--after-table` / `--after-query` (also with AFTER given), else BEFORE's options."""
+    if after_table is None and after_query is None:
+        return after, table, query
+    if after_table is not None and after_query is not None:
+        raise click.UsageError("give either --after-table or --after-query, not both")
+    if not (after or before).startswith((DATABASE_PREFIX, *POSTGRES_PREFIXES)):
+        raise click.UsageError(
+            "--after-table and --after-query read the AFTER side from a database: give it as "
+            "duckdb:PATH or postgresql://USER@HOST/DB"
+        )
+    return after or before, after_table, after_query
 
 
 @click.command(epilog=EPILOG)
-@click.argument("before", type=click.Path(path_type=Path))
-@click.argument("after", type=click.Path(path_type=Path), required=False)
+@click.argument("before", type=click.Path())  # as typed: a URL keeps its "//"
+@click.argument("after", type=click.Path(), required=False)
 @click.option(
     "--split",
     help="Compare one log before and after this date (YYYY-MM-DD or ISO time in the log's "
@@ -111,6 +128,17 @@ def _stem(path: Path) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML [columns] mapping for the AFTER log only (over the shared options).",
 )
+@click.option(
+    "--after-table",
+    default=None,
+    help="With a duckdb:PATH or postgresql:// log: the table of the AFTER side (AFTER may "
+    "be left out: the same database); --table is then the BEFORE side's.",
+)
+@click.option(
+    "--after-query",
+    default=None,
+    help="As --after-table, a query whose rows are the AFTER side's events.",
+)
 @opt.output_option("reports/<before>_vs_<after> or reports/<log>_split")
 @opt.json_option("Print comparison.json to stdout instead of tables.")
 @opt.formats_option("Graph")
@@ -128,8 +156,8 @@ def _stem(path: Path) -> str:
 @opt.quiet_option
 @opt.column_options
 def compare(
-    before: Path,
-    after: Path | None,
+    before: str,
+    after: str | None,
     split: str | None,
     straddling: str,
     alpha: float,
@@ -140,6 +168,8 @@ def compare(
     seed: int,
     before_columns: Path | None,
     after_columns: Path | None,
+    after_table: str | None,
+    after_query: str | None,
     output: Path | None,
     as_json: bool,
     formats: str,
@@ -157,16 +187,17 @@ def compare(
 ) -> None:
     """Compare two periods of a process: what got slower or faster, where, and how sure.
 
-    Give two logs (BEFORE AFTER), or one log and --split DATE.
+    Give two logs (BEFORE AFTER), or one log and --split DATE; or one database with
+    --table (or --query) for BEFORE and --after-table (or --after-query) for AFTER.
     """
     opt.apply_engine_options(memory_limit, temp_dir, params)
     graph_formats = opt.parse_formats(formats)
+    after, a_table, a_query = _sides(before, after, table, query, after_table, after_query)
     if (after is None) == (split is None):
         raise click.UsageError("give either two logs (BEFORE AFTER) or one log with --split")
     calendar, parsed_deadline = load_calendar_and_deadline(calendar_spec, deadline, lang)
-    refuse_postgres(before, after)
-    engine_read = any(
-        in_engine_wanted(path, in_engine, table, query) for path in (before, after) if path
+    engine_read = in_engine_wanted(before, in_engine, table, query) or (
+        after is not None and in_engine_wanted(after, in_engine, a_table, a_query)
     )
     if params.get("order_by") and not engine_read:
         raise click.UsageError("--order-by orders the --table of a postgresql:// log")
@@ -192,26 +223,35 @@ def compare(
     said: str | None = None  # why the split date was chosen, in the terminal's words
     from ..prepared import PreparedLog
 
-    def load(path: Path, side: dict[str, Any], label: str = "") -> PreparedLog:
-        """One log prepared for the comparison: read by the engine, or in this process."""
+    def load(
+        path: str, side: dict[str, Any], label: str = "", source: tuple[Any, Any] = (table, query)
+    ) -> PreparedLog:
+        """One log prepared for the comparison: read by the engine (its --table or --query
+        `source`), or in this process."""
         if engine_read:
             read, holding = load_in_engine(
-                path, dict(side), table, query, quiet=quiet, words=w, calendar=calendar, label=label
+                path, dict(side), *source, quiet=quiet, words=w, calendar=calendar, label=label
             )
             return PreparedLog(read, holding=holding)
-        read = load_from_params(path, side, quiet=quiet, label=label, words=w, calendar=calendar)
+        read = load_from_params(
+            Path(path), side, quiet=quiet, label=label, words=w, calendar=calendar
+        )
         return PreparedLog(read, calendar=calendar)
 
     if after is not None:
+        after_label = w("cmp_side_after") + ": "
         with (
             load(
                 before, _side_params(params, before_columns), w("cmp_side_before") + ": "
             ) as b_log,
-            load(after, _side_params(params, after_columns), w("cmp_side_after") + ": ") as a_log,
+            load(
+                after, _side_params(params, after_columns), after_label, (a_table, a_query)
+            ) as a_log,
         ):
             progress.stage("comparing the two logs")
             result = compare_logs(b_log, a_log, options)
-        folder = output or Path("reports") / f"{_stem(before)}_vs_{_stem(after)}"
+        names = source_stem(before, table), source_stem(after, a_table)
+        folder = output or Path("reports") / "_vs_".join(names)
     else:
         if before_columns or after_columns:
             raise click.UsageError(
@@ -234,7 +274,7 @@ def compare(
                 said = describe(point, log.display_tz, opt.words_for(lang))
             progress.stage("comparing the two periods")
             result = compare_split(prepared, at, options, description=description)
-        folder = output or Path("reports") / f"{_stem(before)}_split"
+        folder = output or Path("reports") / f"{source_stem(before, table)}_split"
 
     from ..render.compare_sentences import warning_sentence
 

@@ -13,7 +13,6 @@ from .loading import (
     load_calendar_and_deadline,
     load_from_params,
     load_in_engine,
-    refuse_postgres,
     source_stem,
 )
 
@@ -42,11 +41,12 @@ def _granularity(value: str | None) -> tuple[str, int | None] | None:
     "  bottleneck drift event_logs/one_stop_shop_rollout.csv\n"
     "  bottleneck drift PermitLog.xes.gz --metric arrivals --granularity week -o reports/permit\n"
     "  bottleneck drift dossiers.csv --calendar vn\n"
-    "  bottleneck drift three_weeks.csv --granularity cases:50\n\n"
+    "  bottleneck drift three_weeks.csv --granularity cases:50\n"
+    "  bottleneck drift postgresql://analyst@db/office --table events\n\n"
     "Writes drift.json (schema bottleneck/drift@1), drift.png and drift.svg into the output "
     "folder. Granularity by default: weeks when the log spans at least 12 weeks, else days."
 )
-@click.argument("log", type=click.Path(path_type=Path))
+@click.argument("log", type=click.Path())  # as typed: a URL keeps its "//"
 @click.option(
     "--metric",
     type=click.Choice(METRIC_CHOICES),
@@ -70,7 +70,7 @@ def _granularity(value: str | None) -> tuple[str, int | None] | None:
 @opt.quiet_option
 @opt.column_options
 def drift(
-    log: Path,
+    log: str,
     metric: str,
     granularity: tuple[str, int | None] | None,
     output: Path | None,
@@ -93,7 +93,6 @@ def drift(
     progress = opt.Progress(quiet)
     from ..prepared import PreparedLog
 
-    refuse_postgres(log)
     if params.get("order_by") and not in_engine_wanted(log, in_engine, table, query):
         raise click.UsageError("--order-by orders the --table of a postgresql:// log")
     if in_engine_wanted(log, in_engine, table, query):
@@ -104,7 +103,7 @@ def drift(
     else:
         event_log = PreparedLog(
             load_from_params(
-                log, params, quiet=quiet, progress=progress, words=w, calendar=calendar
+                Path(log), params, quiet=quiet, progress=progress, words=w, calendar=calendar
             ),
             calendar=calendar,
         )

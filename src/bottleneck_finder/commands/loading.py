@@ -274,15 +274,6 @@ DATABASE_PREFIX = "duckdb:"
 POSTGRES_PREFIXES = ("postgresql:", "postgres:")
 
 
-def refuse_postgres(*logs: Path | None) -> None:
-    """`compare` and `drift` do not read a `postgresql://` log yet: one line saying so."""
-    if any(str(log).startswith(("postgresql:", "postgres:")) for log in logs if log):
-        raise click.UsageError(
-            "a postgresql:// log is read by analyze only for now: give a Parquet file or a "
-            "duckdb:PATH database"
-        )
-
-
 def in_engine_wanted(
     log: str | Path, in_engine: bool, table: str | None, query: str | None
 ) -> bool:
@@ -306,7 +297,7 @@ def source_stem(log: str, table: str | None) -> str:
 
 def _origin(text: str, table: str | None, query: str | None, order_by: str | None) -> Any:
     """The `EngineSource` of the log `text`; a `postgresql://` log makes PostgreSQL the
-    engine of this command."""
+    engine that reads it (`load_in_engine` puts the options' engine back afterwards)."""
     from dataclasses import replace
 
     from ..engine import configure, current_settings
@@ -372,8 +363,9 @@ def load_in_engine(
     and announce it as `load_from_params` does (each line prefixed by `label`): a Parquet
     file (with `--engine spark` also CSV, on any path Spark reads), or the `--table` or
     `--query` of a `duckdb:PATH` or `postgresql://USER@HOST/DB` database (the latter run in
-    PostgreSQL). Returns the
-    `SourceLog` and the session holding its events (hand it to `PreparedLog(holding=…)`)."""
+    PostgreSQL, which is the engine of that log only: the settings of the options are back
+    afterwards, so each of two logs is read where it lives). Returns the `SourceLog` and the
+    session holding its events (hand it to `PreparedLog(holding=…)`)."""
     from ..engine import new_engine
     from ..engine.source_sql import open_source
     from ..errors import CalendarError
@@ -385,15 +377,21 @@ def load_in_engine(
             fix="pass --calendar none, or analyse the file without --in-engine",
             source=text,
         )
-    origin = _origin(text, table, query, params.pop("order_by", None))
-    progress = progress or Progress(quiet)
-    progress.stage(f"reading {origin.label} in the engine")
-    source_log, holding = open_source(
-        origin,
-        build_columns(params),
-        normalize_options(params, None, _lang(words, lang)),
-        engine=new_engine,
-    )
+    from ..engine import configure, current_settings
+
+    settings = current_settings()  # as the options gave them: the next log is read by its own
+    try:
+        origin = _origin(text, table, query, params.pop("order_by", None))
+        progress = progress or Progress(quiet)
+        progress.stage(f"reading {origin.label} in the engine")
+        source_log, holding = open_source(
+            origin,
+            build_columns(params),
+            normalize_options(params, None, _lang(words, lang)),
+            engine=new_engine,
+        )
+    finally:
+        configure(settings)
     progress.done()
     _announce(source_log, label, words, None, quiet, params.get("tz"), _lang(words, lang))
     return source_log, holding
