@@ -428,8 +428,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         default="60%",
         show_default=True,
         help="Working memory of the query engine (e.g. 12GB, 8GiB, 60% of this machine); "
-        "beyond it, its tables spill to --temp-dir. The events themselves are held in memory "
-        "apart from this limit.",
+        "beyond it, its tables spill to --temp-dir. The events read by this tool are held in "
+        "memory apart from this limit (with --in-engine the engine reads them).",
     )(command)
 
 
