@@ -81,26 +81,24 @@ def measure_side(engine: Engine, log: EventLog, period: int, events: int) -> Sid
         values.update(_row(row, "processing", count_name="processing_count", prefix="processing"))
         a_rows[str(names[int(row["activity"])])] = values
 
-    tw = fetch_arrays(
-        engine,
-        f"SELECT source, activity, wait_us FROM cmp_steps WHERE {where} AND source IS NOT NULL "
-        "ORDER BY source, activity, wait_us",
-    )
-    trans_waits = {
-        (str(names[int(tw["source"][i])]), str(names[int(tw["activity"][i])])): tw["wait_us"][
-            i:j
-        ].astype(np.float64)
-        / US
-        for i, j in _segments([tw["source"], tw["activity"]])
-    }
+    # every wait once, by activity then length; the transitions' waits are those with a
+    # source (the first step of a case has neither), reordered by source with a stable sort
     aw = fetch_arrays(
         engine,
-        f"SELECT activity, wait_us FROM cmp_steps WHERE {where} AND wait_us IS NOT NULL "
-        "ORDER BY activity, wait_us",
+        f"SELECT coalesce(source, -1) AS source, activity, wait_us FROM cmp_steps "
+        f"WHERE {where} AND wait_us IS NOT NULL ORDER BY activity, wait_us",
     )
+    waits = aw["wait_us"].astype(np.float64) / US
     act_waits = {
-        str(names[int(aw["activity"][i])]): aw["wait_us"][i:j].astype(np.float64) / US
-        for i, j in _segments([aw["activity"]])
+        str(names[int(aw["activity"][i])]): waits[i:j] for i, j in _segments([aw["activity"]])
+    }
+    source = aw["source"].astype(np.int64)
+    with_source = np.flatnonzero(source >= 0)
+    order = with_source[np.argsort(source[with_source], kind="stable")]
+    t_source, t_target, t_waits = source[order], aw["activity"][order], waits[order]
+    trans_waits = {
+        (str(names[int(t_source[i])]), str(names[int(t_target[i])])): t_waits[i:j]
+        for i, j in _segments([t_source, t_target])
     }
     cs = fetch_arrays(
         engine, f"SELECT dur_us AS d, first_us, last_us FROM periods WHERE {where} ORDER BY d"
