@@ -137,6 +137,10 @@ def measure_compare(path: Path) -> list[str]:
         "toggle after the filter: after": ViewState(view="after").with_filters(
             Filter("variant", values=tuple(v["variant"] for v in first["variants"][:5]))
         ),
+        "chips taken off again (comparison kept)": ViewState(view="difference"),
+        "passes through + rework again (kept)": ViewState(view="difference").with_filters(
+            Filter("through", values=(activity,)), Filter("rework")
+        ),
     }
     split = first["figures"][2][1]
     rows = [f"| {len(log.events):,} | open ({how} {split}) | {t_open:.2f} | {c_open:.2f} | |"]
