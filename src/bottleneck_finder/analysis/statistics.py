@@ -92,7 +92,10 @@ def tie_term(before_sorted: FloatArray, after_sorted: FloatArray) -> float:
     pooled.sort(kind="stable")  # two sorted runs: merged in linear time
     if pooled.size == 0:
         return 0.0
-    edges = np.flatnonzero(np.concatenate(([True], pooled[1:] != pooled[:-1], [True])))
+    new_value = pooled[1:] != pooled[:-1]
+    if np.isnan(pooled[-1]):  # NaNs, sorted last, are one group (as `np.unique` counts them)
+        new_value &= ~(np.isnan(pooled[1:]) & np.isnan(pooled[:-1]))
+    edges = np.flatnonzero(np.concatenate(([True], new_value, [True])))
     counts = np.diff(edges)
     t = counts[counts > 1].astype(np.float64)
     return float((t**3 - t).sum())
@@ -155,7 +158,9 @@ def compare_samples(
 
 
 def _sorted_median(x: FloatArray) -> float:
-    """`np.median` of a sorted sample without NaN (the same number, without its partition)."""
+    """`np.median` of a sorted sample (the same number, without its partition)."""
+    if np.isnan(x[-1]):  # NaN sorts last; np.median gives NaN
+        return math.nan
     middle = x.size // 2
     if x.size % 2:
         return float(x[middle])
