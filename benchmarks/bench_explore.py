@@ -4,7 +4,8 @@ event-attribute chips; and the before/after views of `--split auto`.
 
 Run: `python benchmarks/bench_explore.py [benchmarks/data/log_100000.parquet ...]` (logs from
 benchmarks/generate.py), `--filters LOG` (variant and event-attribute chips, the log's
-`resource` column read as a plain event attribute) or `--compare LOG` (`--split auto`). Each
+`resource` column read as a plain event attribute), `--compare LOG` (`--split auto`) or
+`--compare-filter LOG [RUNS]` (the before/after filter change alone, repeated). Each
 step is timed in process, as the server runs it (the SVG included, the browser's own drawing
 not); prints Markdown rows.
 """
@@ -137,6 +138,10 @@ def measure_compare(path: Path) -> list[str]:
         "toggle after the filter: after": ViewState(view="after").with_filters(
             Filter("variant", values=tuple(v["variant"] for v in first["variants"][:5]))
         ),
+        "chips taken off again (comparison kept)": ViewState(view="difference"),
+        "passes through + rework again (kept)": ViewState(view="difference").with_filters(
+            Filter("through", values=(activity,)), Filter("rework")
+        ),
     }
     split = first["figures"][2][1]
     rows = [f"| {len(log.events):,} | open ({how} {split}) | {t_open:.2f} | {c_open:.2f} | |"]
@@ -148,7 +153,46 @@ def measure_compare(path: Path) -> list[str]:
     return rows
 
 
+def measure_compare_filter(path: Path, runs: int) -> str:
+    """The before/after filter change ("passes through" + "has rework", `--split` at the
+    middle start date) `runs` times, the kept comparisons forgotten before each: the median
+    and the least wall and CPU seconds. With PYTHONPATH on an older tree it times that one
+    (`Comparer.recent` did not exist there: its one kept comparison is forgotten instead)."""
+    import statistics
+
+    explorer = Explorer(load_log(path), ExploreOptions())
+    middle = pd.Timestamp(int(np.median(explorer.facts.first_us)), unit="us", tz="UTC")
+    at, _ = _split_at(explorer, middle.strftime("%Y-%m-%d"), Progress(True))
+    comparer = Comparer(explorer, at=at)
+    comparer.view(ViewState(view="difference"))
+    activity = sorted(explorer.facts.activities)[3]
+    state = ViewState(view="difference").with_filters(
+        Filter("through", values=(activity,)), Filter("rework")
+    )
+    walls, cpus = [], []
+    for _ in range(runs):
+        if hasattr(comparer, "recent"):
+            comparer.recent.clear()
+        else:
+            comparer.compared = None  # type: ignore[attr-defined]
+        t0, c0 = time.perf_counter(), time.process_time()
+        comparer.view(state)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    explorer.close()
+    return (
+        f"| {path.name} | {runs} | {statistics.median(walls):.2f} / {min(walls):.2f} | "
+        f"{statistics.median(cpus):.2f} / {min(cpus):.2f} |"
+    )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--compare-filter"]:
+        runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+        print("| log | runs | wall, s: median / least | CPU, s: median / least |")
+        print("|---|---:|---:|---:|")
+        print(measure_compare_filter(Path(sys.argv[2]), runs))
+        return
     if sys.argv[1:2] in (["--filters"], ["--compare"]):
         measure_more = measure_filters if sys.argv[1] == "--filters" else measure_compare
         print("| events | step | wall, s | CPU, s | kept |")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.stats as sps
@@ -101,3 +103,22 @@ def test_parse_duration() -> None:
     for bad in ("15wd", "15", "d", "0d", "-3h"):
         with pytest.raises(CompareError):
             parse_duration(bad)
+
+
+def test_ties_and_medians_of_sorted_samples_match_numpy() -> None:
+    """The tie term (merged sorted runs) and the median of a sorted sample equal what
+    `np.unique` and `np.median` give, ties and NaN included."""
+    rng = np.random.default_rng(11)
+    for i in range(400):
+        b = rng.integers(0, 15, rng.integers(0, 30)).astype(np.float64)
+        a = rng.integers(0, 15, rng.integers(1, 30)).astype(np.float64)
+        if i % 4 == 0 and b.size:
+            b[rng.integers(0, b.size, 2)] = np.nan
+        b, a = np.sort(b), np.sort(a)
+        _, counts = np.unique(np.concatenate([b, a]), return_counts=True)
+        t = counts[counts > 1].astype(np.float64)
+        assert st.tie_term(b, a) == float((t**3 - t).sum())
+        expected = float(np.median(b)) if b.size else math.nan
+        got = st._sorted_median(b) if b.size else math.nan
+        assert got == expected or (math.isnan(got) and math.isnan(expected))
+        assert st._sorted_median(a) == float(np.median(a))

@@ -169,7 +169,7 @@ def test_toggling_the_three_views_in_chromium(server: ExploreServer, split: Comp
         for kind in ("before", "after", "difference")
     }
     with Browser() as browser:
-        page = browser.open_url(server.url, width=1500, height=950)
+        page = browser.open_url(server.url, width=1500, height=1300)  # the map legible
         ready(browser)
         seen = {}
         for kind in ("difference", "before", "after", "difference"):

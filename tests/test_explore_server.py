@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import pandas as pd
 import pytest
 
 from bottleneck_finder.analysis.deadlines import case_column
 from bottleneck_finder.commands.loading import load_with_columns
 from bottleneck_finder.explore.server import ExploreServer
 from bottleneck_finder.explore.session import ExploreOptions, Explorer
-from bottleneck_finder.explore.state import ViewState
+from bottleneck_finder.explore.state import Filter, ViewState
 from bottleneck_finder.render.graph import GraphOptions
 from bottleneck_finder.reporting.chromium import Browser, find_chromium
 
@@ -169,8 +170,6 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
         transitions = len(whole.transitions)
         assert edges == transitions + len(whole.start_activities) + len(whole.end_activities)
         assert shown["drawn_arrows"] == edges
-        if os.environ.get("UPDATE_SCREENSHOTS"):
-            (ROOT / "docs" / "explore.png").write_bytes(browser.screenshot())
 
         act(
             browser,
@@ -272,7 +271,29 @@ def test_the_page_in_chromium(server: ExploreServer, tmp_path: Path) -> None:
         assert browser.evaluate("window.explore.view.kept") == kept
         assert browser.evaluate("document.querySelectorAll('#chips .chip').length") == 1
 
-    for page in (report, report2):
+        # a link with two chips (a procedure and rework): README's picture of the page
+        procedure = "Cấp giấy phép xây dựng"
+        chips = ViewState().with_filters(
+            Filter("attribute", column="thu_tuc", values=(procedure,)), Filter("rework")
+        )
+        browser.open_url("about:blank")
+        report3 = browser.open_url(
+            f"{server.url}#{quote(chips.to_json())}", width=1500, height=1250
+        )
+        ready(browser)
+        raw = pd.read_csv(SAMPLE)  # by hand: the procedure's cases with a step done twice
+        steps = raw.groupby("ma_ho_so").agg(
+            thu_tuc=("thu_tuc", "first"), n=("buoc", "size"), kinds=("buoc", "nunique")
+        )
+        expected = int(((steps["thu_tuc"] == procedure) & (steps["n"] > steps["kinds"])).sum())
+        assert browser.evaluate("window.explore.view.kept") == expected > 0
+        assert browser.evaluate("document.querySelectorAll('#chips .chip').length") == 2
+        variants = browser.evaluate("document.querySelectorAll('#variant-table tr').length")
+        assert variants == 1 + len(explorer.view(chips)["variants"]) > 1
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            (ROOT / "docs" / "explore.png").write_bytes(browser.screenshot())
+
+    for page in (report, report2, report3):
         assert page.errors == []
         assert page.failed == []
         for url in page.requests:

@@ -19,10 +19,11 @@ from ..prepared import PreparedLog, prepared
 from ..timeunits import local_time, pandas_zone
 from .compare_measure import (
     Side,
-    case_periods,
+    case_spans,
     case_table,
     events_per_period,
     measure_side,
+    measure_sides,
     split_periods,
     steps_with_periods,
     utc_stamp,
@@ -211,8 +212,8 @@ def _compare_split(
     split_us = int(split_at.value // 1000)
     engine = p.session("detail")
     case_table(engine, log)
-    span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
-    lo, hi = int(span["lo"].iloc[0]), int(span["hi"].iloc[0])
+    spans = case_spans(engine)
+    lo, hi = int(spans["first_us"].min()), int(spans["first_us"].max())
     if not lo < split_us <= hi:
         raise SplitDateError(
             f"the split date {local_time(split_at, log.display_tz)} is outside the cases "
@@ -221,15 +222,15 @@ def _compare_split(
             fix="choose a date between those, so both periods have cases",
             source=log.source,
         )
-    n_straddling = split_periods(engine, split_us, options.straddling)
+    n_cases = catalog_of(log).cases
+    n_straddling, case_period = split_periods(engine, spans, split_us, options.straddling, n_cases)
     steps_with_periods(engine)
-    case_period = case_periods(engine, catalog_of(log).cases)
     events = events_per_period(engine, log, case_period)
-    before = measure_side(engine, log, 0, events[0])
-    after = measure_side(engine, log, 1, events[1])
+    sides = measure_sides(engine, log, {0: events[0], 1: events[1]})
+    before, after = sides[0], sides[1]
     demand = compare_demand(
-        weekly_counts(engine, log, (lo, split_us)),
-        weekly_counts(engine, log, (split_us, hi)),
+        weekly_counts(engine, log, (lo, split_us), spans),
+        weekly_counts(engine, log, (split_us, hi), spans),
         unit_column(log)[1],
         options.alpha,
     )
@@ -268,8 +269,10 @@ def split_log(
         split_us = int(to_utc(at, real.display_tz, real.timestamp_format).value // 1000)
         engine = p.session("detail")
         case_table(engine, p.timed)
-        n_straddling = split_periods(engine, split_us, straddling)
-        case_period = case_periods(engine, len(real.events["case"].cat.categories))
+        n_cases = len(real.events["case"].cat.categories)
+        n_straddling, case_period = split_periods(
+            engine, case_spans(engine), split_us, straddling, n_cases
+        )
     period = case_period[real.events["case"].cat.codes.to_numpy()]
 
     def part(number: int) -> EventLog:
@@ -288,9 +291,9 @@ def _one_log(p: PreparedLog, period: int) -> tuple[Side, Weekly]:
     )
     steps_with_periods(engine)
     side = measure_side(engine, log, period, catalog_of(log).events)
-    span = engine.frame("SELECT min(first_us) AS lo, max(first_us) AS hi FROM case_span")
-    weekly = weekly_counts(engine, log, (int(span["lo"].iloc[0]), int(span["hi"].iloc[0])))
-    return side, weekly
+    spans = case_spans(engine)
+    span = (int(spans["first_us"].min()), int(spans["first_us"].max()))
+    return side, weekly_counts(engine, log, span, spans)
 
 
 def compare_logs(

@@ -58,63 +58,111 @@ def _stats_sql(engine: Engine, column: str, prefix: str) -> str:
 def measure_side(engine: Engine, log: EventLog | SourceLog, period: int, events: int) -> Side:
     """The side `period` of the tables `cmp_steps` (steps with their case's period) and
     `periods` (case_id, first_us, last_us, period) in `engine`."""
-    names = np.asarray(catalog_of(log).labels["activity"].astype(str), dtype=object)
-    where = f"period = {period}"
+    return measure_sides(engine, log, {period: events})[period]
+
+
+def measure_sides(
+    engine: Engine, log: EventLog | SourceLog, events: Mapping[int, int]
+) -> dict[int, Side]:
+    """Every period of `events` (period -> its events) measured as `measure_side` measures one,
+    with one query of each kind for all of them (fewer engine round trips)."""
+    catalog = catalog_of(log)
+    names = np.asarray(catalog.labels["activity"].astype(str), dtype=object)
+    where = f"period IN ({', '.join(str(int(p)) for p in sorted(events))})"
+    # distinct cases by a bitmap per group where the engine has one (exact, one pass)
+    n_cases, groups = catalog.cases, len(events) * len(names)
+    pairs = engine.bitmap_count("case_id", n_cases, groups * len(names))
+    singles = engine.bitmap_count("case_id", n_cases, groups)
     trans = engine.frame(
-        f"SELECT source, activity AS target, count(DISTINCT case_id) AS cases, "
+        f"SELECT period, source, activity AS target, "
+        f"{pairs or 'count(DISTINCT case_id)'} AS cases, "
         f"{_stats_sql(engine, 'wait_us', 'wait')} FROM cmp_steps "
-        f"WHERE {where} AND source IS NOT NULL GROUP BY source, activity"
+        f"WHERE {where} AND source IS NOT NULL GROUP BY period, source, activity"
     )
     acts = engine.frame(
-        f"SELECT activity, count(*) AS count, count(DISTINCT case_id) AS cases, "
+        f"SELECT period, activity, count(*) AS count, "
+        f"{singles or 'count(DISTINCT case_id)'} AS cases, "
         f"{_stats_sql(engine, 'wait_us', 'wait')}, "
         f"{_stats_sql(engine, 'processing_us', 'processing')} FROM cmp_steps "
-        f"WHERE {where} GROUP BY activity"
+        f"WHERE {where} GROUP BY period, activity"
     )
-    t_rows: dict[tuple[str, str], dict[str, float]] = {}
-    for row in trans.to_dict(orient="records"):
+    t_rows: dict[int, dict[tuple[str, str], dict[str, float]]] = {p: {} for p in events}
+    for row in _records(trans):
         key = (str(names[int(row["source"])]), str(names[int(row["target"])]))
-        t_rows[key] = _row(row, "wait", count_name="wait_count")
-    a_rows: dict[str, dict[str, float]] = {}
-    for row in acts.to_dict(orient="records"):
+        t_rows[int(row["period"])][key] = _row(row, "wait", count_name="wait_count")
+    a_rows: dict[int, dict[str, dict[str, float]]] = {p: {} for p in events}
+    for row in _records(acts):
         values = _row(row, "wait", count_name="count")
         values.update(_row(row, "processing", count_name="processing_count", prefix="processing"))
-        a_rows[str(names[int(row["activity"])])] = values
-
-    tw = fetch_arrays(
-        engine,
-        f"SELECT source, activity, wait_us FROM cmp_steps WHERE {where} AND source IS NOT NULL "
-        "ORDER BY source, activity, wait_us",
-    )
-    trans_waits = {
-        (str(names[int(tw["source"][i])]), str(names[int(tw["activity"][i])])): tw["wait_us"][
-            i:j
-        ].astype(np.float64)
-        / US
-        for i, j in _segments([tw["source"], tw["activity"]])
-    }
+        a_rows[int(row["period"])][str(names[int(row["activity"])])] = values
+    # every wait once, by period, activity and length; the transitions' waits are those with a
+    # source (the first step of a case has neither), reordered by source with a stable sort
     aw = fetch_arrays(
         engine,
-        f"SELECT activity, wait_us FROM cmp_steps WHERE {where} AND wait_us IS NOT NULL "
-        "ORDER BY activity, wait_us",
+        f"SELECT period, coalesce(source, -1) AS source, activity, wait_us FROM cmp_steps "
+        f"WHERE {where} AND wait_us IS NOT NULL ORDER BY period, activity, wait_us",
     )
-    act_waits = {
-        str(names[int(aw["activity"][i])]): aw["wait_us"][i:j].astype(np.float64) / US
-        for i, j in _segments([aw["activity"]])
-    }
     cs = fetch_arrays(
-        engine, f"SELECT dur_us AS d, first_us, last_us FROM periods WHERE {where} ORDER BY d"
+        engine,
+        f"SELECT period, dur_us AS d, first_us, last_us FROM periods WHERE {where} "
+        "ORDER BY period, d",
     )
-    count = len(cs["d"])
-    summary = SideSummary(
-        cases=count,
-        events=events,
-        first_event=utc_stamp(int(cs["first_us"].min())) if count else None,
-        last_event=utc_stamp(int(cs["last_us"].max())) if count else None,
-        has_start_times=log.has_start_times,
-        source=log.source,
+    out = {}
+    for period, n_events in events.items():
+        i, j = _period_rows(aw["period"], period)
+        act_waits, trans_waits = _waits(
+            names, aw["source"][i:j], aw["activity"][i:j], aw["wait_us"][i:j]
+        )
+        i, j = _period_rows(cs["period"], period)
+        first, last = cs["first_us"][i:j], cs["last_us"][i:j]
+        count = j - i
+        summary = SideSummary(
+            cases=count,
+            events=n_events,
+            first_event=utc_stamp(int(first.min())) if count else None,
+            last_event=utc_stamp(int(last.max())) if count else None,
+            has_start_times=log.has_start_times,
+            source=log.source,
+        )
+        durations = cs["d"][i:j].astype(np.float64) / US
+        out[period] = Side(
+            summary, t_rows[period], a_rows[period], trans_waits, act_waits, durations
+        )
+    return out
+
+
+def _period_rows(periods: np.ndarray, period: int) -> tuple[int, int]:
+    """The rows of one period in rows sorted by period."""
+    values = periods.astype(np.int64)
+    return int(np.searchsorted(values, period, "left")), int(
+        np.searchsorted(values, period, "right")
     )
-    return Side(summary, t_rows, a_rows, trans_waits, act_waits, cs["d"].astype(np.float64) / US)
+
+
+def _waits(
+    names: np.ndarray, source: np.ndarray, activity: np.ndarray, wait_us: np.ndarray
+) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], np.ndarray]]:
+    """One period's waits in seconds (rows sorted by activity, then length) by activity and by
+    transition (source -1: none), each sorted."""
+    waits = wait_us.astype(np.float64) / US
+    act_waits = {str(names[int(activity[i])]): waits[i:j] for i, j in _segments([activity])}
+    source = source.astype(np.int64)
+    with_source = np.flatnonzero(source >= 0)
+    order = with_source[np.argsort(source[with_source], kind="stable")]
+    t_source, t_target, t_waits = source[order], activity[order], waits[order]
+    trans_waits = {
+        (str(names[int(t_source[i])]), str(names[int(t_target[i])])): t_waits[i:j]
+        for i, j in _segments([t_source, t_target])
+    }
+    return act_waits, trans_waits
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts of Python values (what `to_dict(orient="records")` gives, with
+    one conversion per column instead of per cell)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _row(
@@ -207,27 +255,39 @@ def case_table(engine: Engine, log: EventLog | SourceLog) -> None:
     )
 
 
-def split_periods(engine: Engine, split_us: int, straddling: Straddling) -> int:
-    """The table `periods`: each case of `case_span` in period 0 when it starts before
-    `split_us`, 1 when it starts from it on; a case that starts before and ends after it
-    straddles the date and is left out (NULL) or counted before or after as `straddling` says.
-    Returns the number of straddling cases."""
-    straddle = f"first_us < {split_us} AND last_us > {split_us}"
-    straddled = {"exclude": "NULL", "before": "0", "after": "1"}[straddling]
-    engine.materialize(
+def case_spans(engine: Engine) -> dict[str, np.ndarray]:
+    """The table `case_span` as arrays: `case_id`, `first_us`, `last_us`, `dur_us`."""
+    return fetch_arrays(engine, "SELECT case_id, first_us, last_us, dur_us FROM case_span")
+
+
+def split_periods(
+    engine: Engine,
+    spans: Mapping[str, np.ndarray],
+    split_us: int,
+    straddling: Straddling,
+    n_cases: int,
+) -> tuple[int, np.ndarray]:
+    """The table `periods` (case_id, first_us, last_us, dur_us, period) beside `case_span`
+    (`spans`, its arrays): each case in period 0 when it starts before `split_us`, 1 when it
+    starts from it on; a case that starts before and ends after it straddles the date and is
+    left out (NULL) or counted before or after as `straddling` says. Returns the number of
+    straddling cases and the period of every case code (-1 when left out)."""
+    import pyarrow as pa
+
+    first = spans["first_us"].astype(np.int64)
+    straddles = (first < split_us) & (spans["last_us"].astype(np.int64) > split_us)
+    period = np.where(first < split_us, 0, 1)
+    period[straddles] = {"exclude": -1, "before": 0, "after": 1}[straddling]
+    engine.register(
         "periods",
-        f"SELECT case_id, first_us, last_us, dur_us, CASE WHEN {straddle} THEN {straddled} "
-        f"WHEN first_us < {split_us} THEN 0 ELSE 1 END AS period FROM case_span",
+        pa.table(
+            {name: pa.array(spans[name]) for name in ("case_id", "first_us", "last_us", "dur_us")}
+            | {"period": pa.array(period, mask=period < 0)}
+        ),
     )
-    return int(engine.frame(f"SELECT count(*) AS n FROM case_span WHERE {straddle}")["n"].iloc[0])
-
-
-def case_periods(engine: Engine, n_cases: int) -> np.ndarray:
-    """Period of every case code (-1 when excluded), from the table `periods`."""
-    got = fetch_arrays(engine, "SELECT case_id, coalesce(period, -1) AS period FROM periods")
     out = np.full(max(n_cases, 1), -1, dtype=np.int64)
-    out[got["case_id"].astype(np.int64)] = got["period"].astype(np.int64)
-    return out
+    out[spans["case_id"].astype(np.int64)] = period
+    return int(straddles.sum()), out
 
 
 def steps_with_periods(engine: Engine) -> None:

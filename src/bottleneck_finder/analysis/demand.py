@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ from ..engine import Engine
 from ..model import EventLog, SourceLog, catalog_of
 from ..timeunits import MONDAY_US, WEEK_US, utc_offset_us
 from . import statistics as st
-from .compare_measure import fetch_arrays, on_wall_clock
+from .compare_measure import on_wall_clock
 from .compare_types import DemandComparison
 
 
@@ -35,10 +36,16 @@ def unit_column(log: EventLog | SourceLog) -> tuple[str | None, str | None]:
     return None, None
 
 
-def weekly_counts(engine: Engine, log: EventLog | SourceLog, span: tuple[int, int]) -> Weekly:
+def weekly_counts(
+    engine: Engine,
+    log: EventLog | SourceLog,
+    span: tuple[int, int],
+    spans: Mapping[str, np.ndarray],
+) -> Weekly:
     """Arrivals, open cases at each week's start and steps completed per week and unit, over
     the weeks (Monday 00:00 in the log's zone) that lie wholly inside the days of `span` (all
-    weeks touching it if none does). `span` runs from a period's first to its last case start.
+    weeks touching it if none does). `span` runs from a period's first to its last case start;
+    `spans` holds every case's `first_us` and `last_us` (the table `case_span`, read once).
     Every case of the log counts, whatever its period: demand is about the calendar."""
     origin = MONDAY_US - utc_offset_us(log.display_tz, span[0])  # Monday 00:00 in the log's zone
     day = WEEK_US // 7
@@ -52,7 +59,6 @@ def weekly_counts(engine: Engine, log: EventLog | SourceLog, span: tuple[int, in
         last_week = (hi - origin) // WEEK_US
     weeks = np.arange(first_week, last_week + 1, dtype=np.int64)
     starts_us = origin + weeks * WEEK_US
-    spans = fetch_arrays(engine, "SELECT first_us, last_us FROM case_span")
     steps = "steps_real" if on_wall_clock(log) else "steps"
     first = np.sort(spans["first_us"].astype(np.int64))
     last = np.sort(spans["last_us"].astype(np.int64))

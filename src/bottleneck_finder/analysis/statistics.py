@@ -63,6 +63,13 @@ def bootstrap_median_delta_ci(
     independently; reproducible for a given `seed` (an int or a numpy `Generator`)."""
     b = np.sort(np.asarray(before, dtype=np.float64))
     a = np.sort(np.asarray(after, dtype=np.float64))
+    return _bootstrap_sorted(b, a, level, n_boot, seed)
+
+
+def _bootstrap_sorted(
+    b: FloatArray, a: FloatArray, level: float, n_boot: int, seed: int | np.random.Generator
+) -> tuple[float, float]:
+    """`bootstrap_median_delta_ci` of samples sorted already."""
     if b.size == 0 or a.size == 0:
         return math.nan, math.nan
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -82,7 +89,14 @@ def u_after(before_sorted: FloatArray, after: FloatArray) -> float:
 def tie_term(before_sorted: FloatArray, after_sorted: FloatArray) -> float:
     """Σ (t³ − t) over the groups of tied values in the pooled sample."""
     pooled = np.concatenate([before_sorted, after_sorted])
-    _, counts = np.unique(pooled, return_counts=True)
+    pooled.sort(kind="stable")  # two sorted runs: merged in linear time
+    if pooled.size == 0:
+        return 0.0
+    new_value = pooled[1:] != pooled[:-1]
+    if np.isnan(pooled[-1]):  # NaNs, sorted last, are one group (as `np.unique` counts them)
+        new_value &= ~(np.isnan(pooled[1:]) & np.isnan(pooled[:-1]))
+    edges = np.flatnonzero(np.concatenate(([True], new_value, [True])))
+    counts = np.diff(edges)
     t = counts[counts > 1].astype(np.float64)
     return float((t**3 - t).sum())
 
@@ -133,14 +147,24 @@ def compare_samples(
     if b.size == 0 or a.size == 0:
         return TwoSample(math.nan, math.nan, math.nan, math.nan, math.nan)
     u = u_after(b, a)
-    lo, hi = bootstrap_median_delta_ci(b, a, level=level, n_boot=n_boot, seed=seed)
+    lo, hi = _bootstrap_sorted(b, a, level, n_boot, seed)
     return TwoSample(
-        median_delta=float(np.median(a) - np.median(b)),
+        median_delta=float(_sorted_median(a) - _sorted_median(b)),
         ci_low=lo,
         ci_high=hi,
         p_value=_mw_p(b, a, u),
         cliffs_delta=2.0 * u / (b.size * a.size) - 1.0,
     )
+
+
+def _sorted_median(x: FloatArray) -> float:
+    """`np.median` of a sorted sample (the same number, without its partition)."""
+    if np.isnan(x[-1]):  # NaN sorts last; np.median gives NaN
+        return math.nan
+    middle = x.size // 2
+    if x.size % 2:
+        return float(x[middle])
+    return float((x[middle - 1] + x[middle]) / 2.0)
 
 
 def benjamini_hochberg(p_values: npt.ArrayLike) -> FloatArray:

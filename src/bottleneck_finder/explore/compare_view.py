@@ -25,6 +25,8 @@ INTRODUCED_SHOWN = 10
 """Rows of the introduced bottlenecks the difference view lists (compare's terminal default)."""
 FINDING_FIELDS = FINDING_COLUMNS[: FINDING_COLUMNS.index("added_wait_per_case_s") + 1]
 """The fields of an introduced bottleneck as `comparison.json` names them."""
+COMPARISONS_KEPT = 8
+"""Comparisons of recent filter sets kept, so that taking a chip off again is redrawn at once."""
 
 
 def split_text(at: pd.Timestamp, tz: str) -> str:
@@ -92,7 +94,8 @@ class Comparer:
         self.options = options or CompareOptions(calendar=main.full.calendar)
         self.before_path = before_path
         self.words = main.words
-        self.compared: Compared | None = None
+        self.recent: dict[str, Compared] = {}
+        """The comparisons of the latest filter sets (by `filter_key`), the newest last."""
         self.variants = (
             main.variants if before is None else VariantIndex([before.facts, main.facts])
         )
@@ -107,12 +110,15 @@ class Comparer:
         return len(self.main.facts) + (len(self.before.facts) if self.before else 0)
 
     def compare(self, state: ViewState) -> Compared:
-        """The comparison of the cases `state`'s filters keep (the previous one when they match)."""
+        """The comparison of the cases `state`'s filters keep (kept from before when one of
+        the latest filter sets comes back)."""
         key = state.filter_key()
         ex = self.main
         with ex.lock:
-            if self.compared is not None and self.compared.key == key:
-                return self.compared
+            done = self.recent.pop(key, None)
+            if done is not None:
+                self.recent[key] = done  # the newest again
+                return done
             keeps: tuple[np.ndarray, ...] = ()
             try:
                 if self.before is None:
@@ -144,8 +150,11 @@ class Comparer:
                 message = "" if result is not None else self.words("ex_no_cases")
             except CompareError as error:
                 result, message = None, error.one_line()
-            self.compared = Compared(key, kept, result, message, keeps=keeps)
-            return self.compared
+            done = Compared(key, kept, result, message, keeps=keeps)
+            self.recent[key] = done
+            while len(self.recent) > COMPARISONS_KEPT:
+                del self.recent[next(iter(self.recent))]
+            return done
 
     def maps(self, state: ViewState) -> tuple[Compared, dict[str, str], DifferenceSelection] | None:
         """The comparison and its three maps on one layout at `state`'s sliders (None: none)."""

@@ -325,7 +325,23 @@ def filter_log(log: EventLog, keep: np.ndarray, events_kept: np.ndarray | None =
     rows = keep[events["case"].cat.codes.to_numpy()]
     if events_kept is not None:
         rows &= events_kept
-    kept = events.loc[rows].reset_index(drop=True)
+    kept = events.take(np.flatnonzero(rows)).reset_index(drop=True)
     for column in ("case", "activity", "resource", "group"):
-        kept[column] = kept[column].cat.remove_unused_categories()
+        kept[column] = without_unused(kept[column])
     return replace(log, events=kept, case_order=None)
+
+
+def without_unused(column: pd.Series) -> pd.Series:
+    """A categorical column without its unused categories: what pandas'
+    `remove_unused_categories` gives, counted with one `bincount` instead of a hash table."""
+    codes = column.cat.codes.to_numpy()
+    categories = column.cat.categories
+    known = codes >= 0
+    used = np.bincount(codes[known], minlength=len(categories)) > 0
+    if used.all():
+        return column
+    renumber = np.cumsum(used) - 1
+    recoded = np.where(known, renumber[np.where(known, codes, 0)], -1)
+    dtype = pd.CategoricalDtype(categories[used], ordered=column.cat.ordered)
+    values = pd.Categorical.from_codes(recoded, dtype=dtype)
+    return pd.Series(values, index=column.index, name=column.name)
