@@ -179,7 +179,7 @@ class EngineSource:
     (`read_parquet('…')`, a table, a parenthesized query), after the `setup` statements (e.g.
     attaching a database); `row_order` an expression of it giving the file order (None: the
     relation's own order, as a query returns it), the row numbers themselves (0, 1, …) where
-    `numbered`, else only their order (an ORDER BY list); `files` (kind, path): files the
+    `numbered`, else only their order (an ORDER BY list); `files` (kind, path, …): files the
     engine reads with its own reader as the relation (Spark); `label` names it in messages."""
 
     relation: str
@@ -188,7 +188,7 @@ class EngineSource:
     row_order: str | None = None
     hidden: tuple[str, ...] = ()  # columns the reader adds (a file row number), not the log's
     numbered: bool = True
-    files: tuple[str, str] | None = None
+    files: tuple[str, ...] | None = None
     # no row order at all (a PostgreSQL table without --order-by): rows are numbered by the
     # columns read, case and time first
     unordered: bool = False

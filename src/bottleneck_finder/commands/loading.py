@@ -278,10 +278,12 @@ def in_engine_wanted(
     log: str | Path, in_engine: bool, table: str | None, query: str | None
 ) -> bool:
     """Whether the log is read by the engine: asked for, or a database (`duckdb:PATH`,
-    `postgresql://…`)."""
+    `postgresql://…`), or a Delta table."""
+    from ..engine.delta import is_delta
+
     text = str(log)
     database = text.startswith((DATABASE_PREFIX, *POSTGRES_PREFIXES))
-    return in_engine or database or bool(table or query)
+    return in_engine or database or bool(table or query) or is_delta(text)
 
 
 def source_stem(log: str, table: str | None) -> str:
@@ -292,7 +294,7 @@ def source_stem(log: str, table: str | None) -> str:
 
         database = urlparse(log).path.strip("/") or "postgres"
         return table.split(".")[-1] if table else database
-    return stem(Path(log.removeprefix(DATABASE_PREFIX)))
+    return stem(Path(log.removeprefix(DATABASE_PREFIX).removeprefix("delta:")))
 
 
 def _origin(text: str, table: str | None, query: str | None, order_by: str | None) -> Any:
@@ -301,7 +303,14 @@ def _origin(text: str, table: str | None, query: str | None, order_by: str | Non
     from dataclasses import replace
 
     from ..engine import configure, current_settings
-    from ..engine.origins import database_source, parquet_source, postgres_source, spark_source
+    from ..engine.delta import DELTA_PREFIX, delta_files, is_delta
+    from ..engine.origins import (
+        database_source,
+        delta_source,
+        parquet_source,
+        postgres_source,
+        spark_source,
+    )
     from ..errors import InputFileError
     from .options import refuse_password
 
@@ -341,8 +350,11 @@ def _origin(text: str, table: str | None, query: str | None, order_by: str | Non
             "with --table or --query"
         )
     remote = "://" in text  # HDFS, S3 … (Spark)
-    if not remote and not any(ch in text for ch in "*?[") and not Path(text).exists():
+    local = text.removeprefix(DELTA_PREFIX)
+    if not remote and not any(ch in text for ch in "*?[") and not Path(local).exists():
         raise InputFileError("no such file", fix="check the path", source=text)
+    if is_delta(text):
+        return delta_source(text, delta_files(text), spark=settings.engine == "spark")
     return spark_source(text) if settings.engine == "spark" else parquet_source(text)
 
 

@@ -208,9 +208,10 @@ class Engine:
         table = self.arrow(f"SELECT * FROM {relation} AS bn_s LIMIT 0")
         return [(f.name, str(f.type)) for f in table.schema]
 
-    def read_files(self, name: str, kind: str, path: str) -> None:
-        """Make the files at `path` (`kind` parquet or csv, read by the engine's own reader)
-        queryable as `name`, with their row number in file order as the column `bn_row`."""
+    def read_files(self, name: str, kind: str, *paths: str) -> None:
+        """Make the files at `paths` (`kind` parquet or csv, read by the engine's own reader)
+        queryable as `name`, with their row number in file order as the column `bn_row` (and,
+        for several paths, the path's place among them as `bn_file`)."""
         from ..errors import EngineError
 
         raise EngineError(f"the {self.dialect.name} engine does not read files itself")

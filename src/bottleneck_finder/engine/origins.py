@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import EngineSource
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".txt", ".csv.bz2")
@@ -31,6 +33,35 @@ def parquet_source(path: str) -> EngineSource:
         setup=("SET TimeZone = 'UTC'",),
         row_order="file_row_number",
         hidden=("file_row_number",),
+    )
+
+
+def delta_source(path: str, files: list[str], *, spark: bool) -> EngineSource:
+    """The Parquet `files` of a Delta table (`delta.delta_files`) read by the engine's own
+    reader (DuckDB's `read_parquet`, Spark's), rows in file order then row index in the file."""
+    if spark and len(files) == 1:
+        return replace(spark_source(files[0]), label=path, files=("parquet", files[0]))
+    if spark:
+        return EngineSource(
+            relation="bn_file",
+            label=path,
+            row_order="bn_file, bn_row",
+            hidden=("bn_file", "bn_row"),
+            numbered=False,
+            files=("parquet", *files),
+        )
+    if len(files) == 1:
+        return replace(parquet_source(files[0]), label=path)
+    names = ", ".join(literal(f) for f in files)
+    order = " ".join(f"WHEN {literal(f)} THEN {i}" for i, f in enumerate(files))
+    return EngineSource(
+        relation=f"read_parquet([{names}], file_row_number = true, filename = true, "
+        "union_by_name = true)",
+        label=path,
+        setup=("SET TimeZone = 'UTC'",),
+        row_order=f"CASE filename {order} END, file_row_number",
+        hidden=("file_row_number", "filename"),
+        numbered=False,
     )
 
 

@@ -69,13 +69,30 @@ class SparkEngine(Engine):
         self._bind(name, self.spark.createDataFrame(table))
         self._registered[name] = None
 
-    def read_files(self, name: str, kind: str, path: str) -> None:
+    def read_files(self, name: str, kind: str, *paths: str) -> None:
         """Parquet rows are numbered by Spark's `_metadata.row_index` (each file's from 0, as
         DuckDB's `file_row_number`); CSV rows by their id, which grows with the place in the
-        file, numbered once and kept (a local checkpoint). CSV values are read as text."""
+        file, numbered once and kept (a local checkpoint). CSV values are read as text.
+        Several Parquet files (a Delta table's) are told apart by their names (`bn_file`)."""
         from pyspark.sql import Window
         from pyspark.sql import functions as f
 
+        path = paths[0]
+        if len(paths) > 1:
+            places = self.spark.createDataFrame(
+                [(p.rstrip("/").rsplit("/", 1)[-1], i) for i, p in enumerate(paths)],
+                "bn_name string, bn_file int",
+            )
+            frame = self.spark.read.option("mergeSchema", "true").parquet(*paths)
+            name_of = f.element_at(f.split(f.col("_metadata.file_path"), "/"), -1)
+            frame = frame.select(
+                "*", f.col("_metadata.row_index").alias("bn_row"), name_of.alias("bn_name")
+            )
+            frame = frame.join(f.broadcast(places), "bn_name").drop("bn_name")
+            self._materialized.discard(name)
+            self._bind(name, frame)
+            self._registered[name] = None
+            return
         if kind == "csv":
             sep = "\t" if path.lower().endswith(".tsv") else ","
             frame = self.spark.read.options(header="true", sep=sep).csv(path)
