@@ -86,19 +86,22 @@ def test_analyze_reports_the_variants_rework_and_handoffs_of_discover(tmp_path: 
     assert not (tmp_path / "n" / "variants.csv").exists()
 
 
-def test_flows_are_left_out_by_default_on_large_logs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import bottleneck_finder.commands.analyze as analyze_module
+def test_flows_are_counted_by_default_at_every_size(tmp_path: Path) -> None:
+    import pandas as pd
 
-    monkeypatch.setattr(analyze_module, "FLOWS_AUTO_LIMIT", 7_000)  # the after log has 7,272 events
-    args = ["analyze", str(AFTER), "--format", "dot"]
-    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a")])
+    result = CliRunner().invoke(
+        cli, ["analyze", str(AFTER), "--format", "dot", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
-    assert "variants, rework and hand-offs were not counted on 7,272 events" in result.output
-    assert "variants" not in json.loads((tmp_path / "a" / "analysis.json").read_text("utf-8"))
-    forced = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b"), "--flows", "-q"])
-    assert forced.exit_code == 0 and (tmp_path / "b" / "variants.csv").exists()
+    assert "not counted" not in result.output
+    document = json.loads((tmp_path / "analysis.json").read_text("utf-8"))
+    assert (tmp_path / "variants.csv").exists()
+    # the variants by hand: each case's steps in time order (file order for ties)
+    events = pd.read_csv(AFTER).reset_index()
+    events = events.sort_values(["ma_ho_so", "thoi_gian_ket_thuc", "index"], kind="stable")
+    paths = events.groupby("ma_ho_so", sort=False)["buoc"].agg(" → ".join).value_counts()
+    assert document["variant_count"] == len(paths)
+    assert sorted(v["cases"] for v in document["variants"]) == sorted(paths.tolist())
 
 
 def test_golden_analysis_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

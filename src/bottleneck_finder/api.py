@@ -44,11 +44,6 @@ Source = str | Path | pd.DataFrame | EventLog | PreparedLog
 CalendarSpec = WorkCalendar | str | None
 """A working calendar, a built-in name (`vn`), a TOML calendar file, or None (wall clock)."""
 
-FLOWS_AUTO_LIMIT = 10_000_000
-"""Variants, rework and hand-offs are counted by default up to this many events (measured at
-10^7 events from Parquet: about twice the time of the rest and 0.25 GB more memory; above,
-they run out of core and take minutes; benchmarks/RESULTS.md)."""
-
 
 def read_raw(
     source: str | Path | pd.DataFrame,
@@ -214,16 +209,14 @@ def analyze(
     calendar: CalendarSpec = None,
     tz: str | None = None,
     top: int | None = 10,
-    flows: bool | None = None,
+    flows: bool = True,
 ) -> AnalyzeResult:
-    """Rank where cases wait longest, as `bottleneck analyze` does (flows counted by default up
-    to `FLOWS_AUTO_LIMIT` events)."""
+    """Rank where cases wait longest, as `bottleneck analyze` does (variants, rework and
+    hand-offs counted too unless `flows` is False)."""
     from .analysis.flows import flows as count_flows
 
     with _Opened(source, columns=columns, calendar=calendar, tz=tz) as p:
         result = run_analyze(p, top=top)
-        if flows is None:
-            flows = len(p.log.events) <= FLOWS_AUTO_LIMIT
         found = count_flows(p, top=top) if flows else None
         return AnalyzeResult(
             analysis=result, flows=found, time_basis=p.time_basis, calendar=p.calendar

@@ -22,7 +22,6 @@ from .loading import (
 # analyze counts variants, rework and hand-offs by default up to this many events (measured at
 # 10^7 events from Parquet: 5.8-9.0 s and 2.5 GB with them, 2.3 s and 1.7 GB without, on a
 # 2-core machine; above, they run out of core and take minutes; benchmarks/RESULTS.md).
-FLOWS_AUTO_LIMIT = 10_000_000
 
 
 @click.command(
@@ -75,10 +74,10 @@ FLOWS_AUTO_LIMIT = 10_000_000
 @click.option(
     "--flows/--no-flows",
     "with_flows",
-    default=None,
+    default=True,
+    show_default=True,
     help="Also count variants, rework and hand-offs (variants.csv, rework.csv, handoffs.csv); "
-    f"default: on for logs up to {FLOWS_AUTO_LIMIT:,} events (above, they run out of core and "
-    "take minutes).",
+    "on at every size (10^8 events: 2 min 15 s in all on a 2-core machine, benchmarks/RESULTS.md).",
 )
 @opt.engine_options
 @opt.source_options
@@ -100,7 +99,7 @@ def analyze(
     deadline: str | None,
     deadline_column: str | None,
     procedure: str | None,
-    with_flows: bool | None,
+    with_flows: bool,
     memory_limit: str,
     temp_dir: Path | None,
     in_engine: bool,
@@ -144,7 +143,7 @@ def analyze(
     from ..prepared import PreparedLog
 
     with PreparedLog(event_log, calendar=calendar, holding=holding) as prepared:
-        result, found_flows, flows_note = _measure(prepared, top, with_flows, progress, w)
+        result, found_flows = _measure(prepared, top, with_flows, progress)
         edge_causes = None
         if color_by == "cause":
             progress.stage("attributing waiting time to causes")
@@ -189,8 +188,6 @@ def analyze(
 
     for note in result.quality.warnings[len(event_log.quality.warnings) :]:
         click.echo(w("note", note=quality_sentence(note, w)))
-    if flows_note:
-        click.echo(w("note", note=flows_note))
     if color_by == "cause" and not edge_causes:
         click.echo(w("note", note=w("an_no_cause")))
     if report is not None:
@@ -215,21 +212,12 @@ def analyze(
     click.echo(w("wrote", files=", ".join(str(p) for p in written)))
 
 
-def _measure(
-    prepared: Any, top: int, with_flows: bool | None, progress: opt.Progress, words: Any
-) -> tuple[Any, Any, str | None]:
-    """The analysis of a prepared log, with variants, rework and hand-offs when asked (by
-    default up to `FLOWS_AUTO_LIMIT` events), and the note saying why they were not."""
+def _measure(prepared: Any, top: int, with_flows: bool, progress: opt.Progress) -> tuple[Any, Any]:
+    """The analysis of a prepared log, with variants, rework and hand-offs when asked (the
+    default)."""
     from ..analysis.analyze import analyze as run_analysis
-    from ..model import catalog_of
 
     found_flows = None
-    flows_note = None
-    events = catalog_of(prepared.any_log).events
-    if with_flows is None:
-        with_flows = events <= FLOWS_AUTO_LIMIT
-        if not with_flows:
-            flows_note = words("an_flows_skipped", events=words.count(events))
     progress.stage("measuring waiting times")
     if with_flows:
         prepared.session("detail")  # one step table for both (see `PreparedLog.session`)
@@ -240,7 +228,7 @@ def _measure(
 
         progress.stage("counting variants, rework and hand-offs")
         found_flows = count_flows(prepared, top=top)
-    return result, found_flows, flows_note
+    return result, found_flows
 
 
 def dominant_edge_causes(prepared: Any) -> tuple[tuple[str, str, str, float], ...]:
