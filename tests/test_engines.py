@@ -108,6 +108,43 @@ def test_spark_equals_duckdb(spark_master: str, name: Path | str, split: str | N
     _check(_log(name), split, engine, drift=name == ROLLOUT)
 
 
+REAL_SPLITS = [
+    pytest.param("08_receipt.xes.gz", "auto", id="receipt-auto"),
+    pytest.param("Production.xes.gz", "2012-02-15", id="production-date"),
+]
+
+
+@pytest.mark.parametrize(("name", "split"), REAL_SPLITS)
+def test_postgres_compare_equals_duckdb_on_real_logs(
+    postgres_url: str, name: str, split: str
+) -> None:
+    """compare's verdicts, figures and tests on two shared real logs, split in PostgreSQL."""
+    log = shared_log(name)
+    args = ["compare", str(log), "--split", split]
+    diffs = _same(
+        _document(args), _document([*args, "--engine", "postgres", "--database", postgres_url])
+    )
+    assert not diffs, "\n".join(diffs[:20])
+
+
+@pytest.mark.parametrize(("name", "split"), REAL_SPLITS)
+def test_out_of_core_equals_in_memory_on_real_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, split: str
+) -> None:
+    """DuckDB under a 64 MB limit, every step table built (and spilled) by the engine, gives
+    the documents of the in-memory run: analyze with its flows, and compare."""
+    from bottleneck_finder.engine import prepare
+
+    log = shared_log(name)
+    commands = [["analyze", str(log)], ["compare", str(log), "--split", split]]
+    expected = [_document(args) for args in commands]
+    monkeypatch.setattr(prepare, "STEP_BYTES", {False: 2**40, True: 2**40})
+    limit = ["--memory-limit", "64MB", "--temp-dir", str(tmp_path / "spill")]
+    for args, want in zip(commands, expected, strict=True):
+        diffs = _same(want, _document([*args, *limit]), args[0])
+        assert not diffs, "\n".join(diffs[:20])
+
+
 def test_quantiles_translate_to_exact_aggregates() -> None:
     """The hand-kept spellings: PostgreSQL's ordered-set percentile over an array, Spark's
     exact `percentile` with a 0-based index (not `percentile_approx`)."""
