@@ -41,15 +41,7 @@ def weekly_arrivals(p: PreparedLog, *, offset_us: int) -> pd.DataFrame:
         "coalesce(sum(wait_us), 0) AS wait_us FROM steps GROUP BY case_id"
         ") AS per_case GROUP BY week_no ORDER BY week_no"
     )
-    return pd.DataFrame(
-        {
-            "week": pd.to_datetime(
-                waits["week_no"].astype("int64") * WEEK_US - MONDAY_SHIFT_US, unit="us"
-            ),
-            "arrivals": waits["arrivals"].astype("int64"),
-            "median_wait_s": waits["wait_median_us"].astype("float64") / US,
-        }
-    )
+    return _weekly(waits, "arrivals", waits["arrivals"])
 
 
 def weekly_transition_waits(
@@ -70,12 +62,18 @@ def weekly_transition_waits(
         f"AND activity = {int(target)} "
         "GROUP BY week_no ORDER BY week_no"
     )
+    return _weekly(waits, "count", waits["n"])
+
+
+def _weekly(waits: pd.DataFrame, name: str, counts: pd.Series) -> pd.DataFrame:
+    """The weekly rows of a query giving `week_no` and `wait_median_us`: `week` (that week's
+    Monday as a naive local date), `name` (`counts`) and `median_wait_s`."""
     return pd.DataFrame(
         {
             "week": pd.to_datetime(
                 waits["week_no"].astype("int64") * WEEK_US - MONDAY_SHIFT_US, unit="us"
             ),
-            "count": waits["n"].astype("int64"),
+            name: counts.astype("int64"),
             "median_wait_s": waits["wait_median_us"].astype("float64") / US,
         }
     )
