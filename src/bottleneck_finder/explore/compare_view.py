@@ -18,7 +18,7 @@ from ..render.graph import render_dot
 from ..render.serialize import records
 from ..timeunits import local_time
 from .facts import VariantIndex
-from .session import Explorer
+from .session import Explorer, view_header
 from .state import VIEWS, CaseFacts, Filter, ViewState, chip_cases, filter_log, select_events
 
 INTRODUCED_SHOWN = 10
@@ -181,15 +181,8 @@ class Comparer:
         drawn = self.maps(state)
         done = self.compare(state)
         kept, total = sum(done.kept) if self.before else done.kept[0], self.totals()
-        out: dict[str, Any] = {
-            "kept": kept,
-            "total": total,
-            "kept_text": w("ex_cases_kept", kept=w.count(kept), total=w.count(total)),
-            "state": state.document(),
-            "command": self.command(state),
-            "compare": self.mode,
-            "view": kind,
-        }
+        out = view_header(w, state, kept, total, self.command(state))
+        out.update(compare=self.mode, view=kind)
         if drawn is None or done.result is None:
             return {**out, "empty": True, "message": done.message}
         _, dots, chosen = drawn

@@ -66,6 +66,18 @@ class Selection:
     cached: dict[str, Any] = field(default_factory=dict)
 
 
+def view_header(w: Words, state: ViewState, kept: int, total: int, command: str) -> dict[str, Any]:
+    """The fields every view's answer starts with: the cases kept of all, the state of the
+    view and the command line that reproduces it."""
+    return {
+        "kept": kept,
+        "total": total,
+        "kept_text": w("ex_cases_kept", kept=w.count(kept), total=w.count(total)),
+        "state": state.document(),
+        "command": command,
+    }
+
+
 class Explorer:
     """The log being explored: its case facts, pseudonyms and the latest filtered analysis.
 
@@ -194,13 +206,7 @@ class Explorer:
         with self.lock:
             chosen = self.select(state)
             kept, total = int(chosen.keep.sum()), len(self.facts)
-            out: dict[str, Any] = {
-                "kept": kept,
-                "total": total,
-                "kept_text": w("ex_cases_kept", kept=w.count(kept), total=w.count(total)),
-                "state": state.document(),
-                "command": self.command(state),
-            }
+            out = view_header(w, state, kept, total, self.command(state))
             if chosen.analysis is None:
                 return {**out, "empty": True, "message": w("ex_no_cases")}
             analysis = chosen.analysis
